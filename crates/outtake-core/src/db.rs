@@ -1,0 +1,51 @@
+//! Opening a library database: connection settings and the embedded migrations.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+use crate::error::{Error, Result};
+
+/// The schema's migrations, oldest first. A shipped migration is never edited:
+/// change the schema by adding a file to `migrations/` and a line here.
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("../../../migrations/0001_catalogue.sql")),
+    M::up(include_str!("../../../migrations/0002_sources.sql")),
+];
+
+/// The migrations as `rusqlite_migration` runs them (tests call `validate()` on it).
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(MIGRATIONS)
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Sets the per-connection settings every library connection needs.
+pub(crate) fn configure(conn: &Connection) -> Result<()> {
+    // Cascades inside the library rely on this; SQLite leaves it off per connection.
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // The app and the CLI may write the same library: wait for the other
+    // writer's transaction instead of failing at once with SQLITE_BUSY.
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Readers (the UI) never block the writer (the importer) and vice versa.
+    // In-memory databases answer "memory" and keep it.
+    let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))?;
+    // With WAL, NORMAL is crash-safe for the app; a power cut may drop the
+    // last commits but never corrupts the file.
+    conn.pragma_update(None, "synchronous", "normal")?;
+    Ok(())
+}
+
+/// Brings the schema up to date, refusing a library from a newer Outtake.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if found > schema_version() {
+        return Err(Error::TooNew { path: path.to_path_buf(), found, known: schema_version() });
+    }
+    migrations().to_latest(conn)?;
+    Ok(())
+}

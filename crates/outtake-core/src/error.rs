@@ -1,0 +1,125 @@
+//! The one error type of the core: every variant says what went wrong and to which thing.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// The kinds of things a library holds, as named in error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Show,
+    Episode,
+    Scene,
+    Person,
+    Role,
+    Clip,
+    File,
+    Marker,
+    Tag,
+    Cue,
+    Folder,
+}
+
+impl Kind {
+    /// The word used for this kind in messages and in `{kind}` fields.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Show => "show",
+            Kind::Episode => "episode",
+            Kind::Scene => "scene",
+            Kind::Person => "person",
+            Kind::Role => "role",
+            Kind::Clip => "clip",
+            Kind::File => "file",
+            Kind::Marker => "marker",
+            Kind::Tag => "tag",
+            Kind::Cue => "subtitle cue",
+            Kind::Folder => "watched folder",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One of several things a name could mean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: i64,
+    pub label: String,
+}
+
+impl fmt::Display for Candidate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{} {}", self.id, self.label)
+    }
+}
+
+fn list(candidates: &[Candidate]) -> String {
+    candidates.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no {kind} named \"{name}\"")]
+    NotFound { kind: Kind, name: String },
+
+    #[error("\"{name}\" could be more than one {kind}: {} (name one by its #id)", list(.candidates))]
+    Ambiguous { kind: Kind, name: String, candidates: Vec<Candidate> },
+
+    #[error("{kind} \"{name}\" already exists as #{id}")]
+    AlreadyExists { kind: Kind, name: String, id: i64 },
+
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+
+    #[error("cannot read the library file {path}: {message}")]
+    BadImport { path: PathBuf, message: String },
+
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("the library {path} was written by a newer Outtake (schema {found}, this one knows {known})")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+
+    #[error("library database: {0}")]
+    Database(#[from] rusqlite::Error),
+
+    #[error("library schema migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+}
+
+impl Error {
+    /// A stable, machine-readable name of the variant, for `{kind, message}` at the IPC edge.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::Ambiguous { .. } => "ambiguous",
+            Error::AlreadyExists { .. } => "already_exists",
+            Error::Invalid { .. } => "invalid",
+            Error::BadImport { .. } => "bad_import",
+            Error::Io { .. } => "io",
+            Error::TooNew { .. } => "too_new",
+            Error::Database(_) => "database",
+            Error::Migration(_) => "migration",
+        }
+    }
+
+    /// True when the user can fix it by changing what they asked for
+    /// (as opposed to a broken disk or database).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, Error::Database(_) | Error::Migration(_) | Error::Io { .. })
+    }
+
+    pub(crate) fn not_found(kind: Kind, name: impl Into<String>) -> Self {
+        Error::NotFound { kind, name: name.into() }
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid { field: field.into(), message: message.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,33 @@
+//! Outtake's core: the library of shows, cast, clips, markers, tags and
+//! subtitle cues, kept in one SQLite file.
+//!
+//! Everything goes through [`Library`]. This crate knows no window, no IPC
+//! and no terminal: the desktop shell and the `outtake` CLI both call it.
+//! It never writes, moves or deletes a user's video file.
+
+mod aliases;
+mod clips;
+mod db;
+mod error;
+mod export;
+mod library;
+mod markers;
+pub mod names;
+mod people;
+mod shows;
+mod sources;
+mod tags;
+pub mod time;
+
+pub use clips::{
+    CastMember, ClipDetail, ClipFile, ClipInput, ClipPatch, ClipSummary, FileInput, FileStatus, Source,
+};
+pub use db::{migrations, schema_version};
+pub use error::{Candidate, Error, Kind, Result};
+pub use export::ImportReport;
+pub use library::{Library, LibrarySummary, default_library_path};
+pub use markers::{CastInput, Marker, MarkerInput};
+pub use people::{Person, PersonInput, Role, RoleInput};
+pub use shows::{Episode, Scene, SceneInput, Show, ShowInput};
+pub use sources::{Cue, CueInput, Folder};
+pub use tags::{Tag, split_tag, tag_key};

@@ -1,0 +1,92 @@
+//! How names are compared: 김유정, "Kim Yoo Jung", "kim yoo-jung" and "ＫＩＭ ＹＯＯ ＪＵＮＧ"
+//! must all find the same person.
+//!
+//! Stored text keeps what the fan typed (NFC-normalised, trimmed). Lookups go
+//! through a *key*: compatibility-folded (full-width → ASCII), lower-cased,
+//! diacritics dropped, and only letters and digits kept, so spacing and
+//! hyphenation of romanised names do not matter.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::error::{Error, Result};
+
+/// The lookup key of a name. Never empty for a non-blank name: a name made
+/// only of symbols (say "♥") keys as its folded self.
+pub fn name_key(name: &str) -> String {
+    let folded: String =
+        name.nfkd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect();
+    let letters: String = folded.chars().filter(|c| c.is_alphanumeric()).nfc().collect();
+    if letters.is_empty() {
+        folded.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect()
+    } else {
+        letters
+    }
+}
+
+/// Text as stored: NFC, trimmed, no control characters. `field` names the
+/// input in the error when the text is unusable.
+pub fn clean_text(field: &str, text: &str) -> Result<String> {
+    if let Some(bad) = text.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t') {
+        return Err(Error::invalid(field, format!("contains the control character U+{:04X}", bad as u32)));
+    }
+    Ok(text.trim().nfc().collect())
+}
+
+/// Like [`clean_text`], for names and titles, which may not be blank or span lines.
+pub fn clean_name(field: &str, text: &str) -> Result<String> {
+    let cleaned = clean_text(field, text)?;
+    if cleaned.is_empty() {
+        return Err(Error::invalid(field, "may not be empty"));
+    }
+    if cleaned.contains('\n') {
+        return Err(Error::invalid(field, "may not contain a line break"));
+    }
+    Ok(cleaned)
+}
+
+/// Cleans an optional text; blank becomes `None`.
+pub fn clean_optional(field: &str, text: Option<&str>) -> Result<Option<String>> {
+    match text {
+        None => Ok(None),
+        Some(text) => {
+            let cleaned = clean_text(field, text)?;
+            Ok((!cleaned.is_empty()).then_some(cleaned))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_case_width_spacing_and_diacritics() {
+        let rows = [
+            ("Kim Yoo Jung", "kimyoojung"),
+            ("kim yoo-jung", "kimyoojung"),
+            ("ＫＩＭ　ＹＯＯ ＪＵＮＧ", "kimyoojung"),
+            ("José", "jose"),
+            ("김유정", "김유정"),
+            ("김 유정", "김유정"),
+            // NFD Hangul (as macOS file names give it) keys like NFC.
+            ("\u{1100}\u{1175}\u{11B7}유정", "김유정"),
+            ("홍천기", "홍천기"),
+            ("♥", "♥"),
+            ("  ♥  ♥ ", "♥ ♥"),
+            ("EP.3", "ep3"),
+        ];
+        for (name, key) in rows {
+            assert_eq!(name_key(name), key, "key of {name:?}");
+        }
+    }
+
+    #[test]
+    fn clean_text_normalises_and_rejects_control_characters() {
+        assert_eq!(clean_text("t", "  Cafe\u{301}  ").unwrap(), "Café");
+        assert!(clean_text("title", "a\u{7}b").unwrap_err().to_string().starts_with("title:"));
+        assert!(clean_name("title", "   ").is_err());
+        assert!(clean_name("title", "two\nlines").is_err());
+        assert_eq!(clean_optional("n", Some("  ")).unwrap(), None);
+    }
+}

@@ -1,0 +1,8 @@
+//! Entry point of the Outtake desktop app.
+
+// Keeps a console window from opening beside the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    outtake_desktop::run();
+}
