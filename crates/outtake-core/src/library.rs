@@ -124,9 +124,14 @@ pub(crate) fn resolve(
         }
     }
     let mut statement = conn.prepare_cached(lookup.ids_by_key)?;
-    let by_name = statement.query_map(params![(lookup.key)(reference), scope], |row| row.get::<_, i64>(0))?;
+    let key = (lookup.key)(reference);
+    // Scoped lookups (a scene within a show) take the scope as ?2; the others do not.
+    let by_name: Vec<i64> = if statement.parameter_count() == 2 {
+        statement.query_map(params![key, scope], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?
+    } else {
+        statement.query_map(params![key], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?
+    };
     for id in by_name {
-        let id = id?;
         if !ids.contains(&id) {
             ids.push(id);
         }

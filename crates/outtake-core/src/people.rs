@@ -95,7 +95,7 @@ pub(crate) fn load_roles(conn: &Connection, filter: &str, value: i64) -> Result<
 /// The person ids whose name, native name or alias keys to `key`.
 pub(crate) fn people_named(conn: &Connection, key: &str) -> Result<Vec<i64>> {
     let mut statement = conn.prepare_cached(PERSON_LOOKUP.ids_by_key)?;
-    let rows = statement.query_map(params![key, None::<i64>], |r| r.get(0))?;
+    let rows = statement.query_map(params![key], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -87,6 +87,10 @@ pub(crate) fn ensure_tag(conn: &Connection, text: &str) -> Result<i64> {
 }
 
 fn clean_tag(text: &str) -> Result<(Option<String>, String)> {
+    let trimmed = text.trim();
+    if trimmed.ends_with(':') || trimmed.starts_with(':') {
+        return Err(Error::invalid("tag", format!("\"{trimmed}\" needs a name after the namespace")));
+    }
     let (namespace, name) = split_tag(text);
     let namespace = namespace.map(|ns| clean_name("tag namespace", ns)).transpose()?;
     Ok((namespace, clean_name("tag", name)?))
@@ -135,6 +139,9 @@ pub(crate) fn add_alias(conn: &Connection, id: i64, alias: &str) -> Result<()> {
 pub(crate) fn add_parent(conn: &Connection, id: i64, parent: i64) -> Result<()> {
     require(conn, Kind::Tag, "tag", id)?;
     require(conn, Kind::Tag, "tag", parent)?;
+    if id == parent {
+        return Err(Error::invalid("tag parent", "a tag cannot be its own parent"));
+    }
     // A parent may not already sit below the tag: that would make a loop.
     let loops: bool = conn.query_row(
         "WITH RECURSIVE below(id) AS (SELECT ?1 UNION SELECT p.tag_id FROM tag_parent p JOIN below ON p.parent_id = below.id)

@@ -1,0 +1,325 @@
+//! The command line's grammar (clap): every command and option `outtake` takes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Outtake: your library of behind-the-scenes and making-of clips.
+///
+/// Shows, people, tags, clips and markers are named by #id or by any of their
+/// names or aliases (김유정, "Kim Yoo Jung" and "kim yoo-jung" are one person).
+/// Times are written 83.5, 1:23 or 01:01:23.500.
+#[derive(Debug, Parser)]
+#[command(name = "outtake", version, max_term_width = 100)]
+pub struct Cli {
+    /// The library file [default: $OUTTAKE_LIBRARY, else <data dir>/outtake/library.db]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub library: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Shows (series and films)
+    #[command(subcommand)]
+    Show(ShowCommand),
+    /// Episodes of a show
+    #[command(subcommand)]
+    Episode(EpisodeCommand),
+    /// Scenes of a show
+    #[command(subcommand)]
+    Scene(SceneCommand),
+    /// People: actors, crew, hosts
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Who plays which character in a show
+    #[command(subcommand)]
+    Role(RoleCommand),
+    /// Clips in the library
+    #[command(subcommand)]
+    Clip(ClipCommand),
+    /// Say a person appears in a clip, optionally as a character
+    Credit {
+        clip: String,
+        person: String,
+        /// The character they play here
+        #[arg(long = "as", value_name = "CHARACTER")]
+        character: Option<String>,
+    },
+    /// Tag a clip (tags are created as needed: mood:emotional, type:blooper)
+    Tag {
+        clip: String,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Remove tags from a clip
+    Untag {
+        clip: String,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Manage tags: list, rename, alias, parent, merge, remove
+    #[command(subcommand)]
+    Tags(TagsCommand),
+    /// Moments inside a clip
+    #[command(subcommand)]
+    Marker(MarkerCommand),
+    /// Watched folders
+    #[command(subcommand)]
+    Folder(FolderCommand),
+    /// Write the whole library (not the videos) to a JSON file
+    Export { file: PathBuf },
+    /// Merge a JSON export into the library (nothing is duplicated)
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// How much the library holds
+    Summary {
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Json {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShowCommand {
+    /// Add a show
+    Add {
+        title: String,
+        /// Title in its own script, e.g. 홍천기
+        #[arg(long, value_name = "TITLE")]
+        native: Option<String>,
+        /// Another name it is known by (repeatable)
+        #[arg(long = "alias", value_name = "NAME")]
+        aliases: Vec<String>,
+        #[arg(long)]
+        network: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// List shows
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// A show with its episodes, scenes and cast
+    Show {
+        show: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Add names a show is known by
+    Alias {
+        show: String,
+        #[arg(required = true)]
+        aliases: Vec<String>,
+    },
+    /// Remove a show with its episodes, scenes and roles (clips stay)
+    Rm { show: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EpisodeCommand {
+    /// Add an episode
+    Add {
+        show: String,
+        number: i64,
+        #[arg(long)]
+        title: Option<String>,
+        /// YYYY-MM-DD
+        #[arg(long, value_name = "DATE")]
+        aired: Option<String>,
+    },
+    /// List a show's episodes
+    List {
+        show: String,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SceneCommand {
+    /// Add a scene to a show
+    Add {
+        show: String,
+        title: String,
+        /// The episode it is in (created if new)
+        #[arg(long, value_name = "N")]
+        episode: Option<i64>,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// List a show's scenes
+    List {
+        show: String,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Add a person
+    Add {
+        name: String,
+        /// Name in its own script, e.g. 김유정
+        #[arg(long, value_name = "NAME")]
+        native: Option<String>,
+        /// Another spelling or name (repeatable)
+        #[arg(long = "alias", value_name = "NAME")]
+        aliases: Vec<String>,
+    },
+    /// List people
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// A person with their roles
+    Show {
+        person: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Add names a person is known by
+    Alias {
+        person: String,
+        #[arg(required = true)]
+        aliases: Vec<String>,
+    },
+    /// Fold one person into another (names become aliases, credits move)
+    Merge { from: String, into: String },
+    /// Remove a person with their roles and credits
+    Rm { person: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// Say PERSON plays CHARACTER in SHOW
+    Add {
+        person: String,
+        show: String,
+        character: String,
+        /// Character's name in its own script
+        #[arg(long, value_name = "NAME")]
+        native: Option<String>,
+    },
+    /// A show's cast
+    List {
+        show: String,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClipCommand {
+    /// List clips, newest first
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Everything about one clip
+    Show {
+        clip: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Change a clip's title, show, episode, note or description
+    Set {
+        clip: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, conflicts_with = "no_show")]
+        show: Option<String>,
+        /// Unlink the clip from its show
+        #[arg(long)]
+        no_show: bool,
+        /// Episode number in the clip's show (created if new)
+        #[arg(long, value_name = "N")]
+        episode: Option<i64>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Forget a clip (its video file is not touched)
+    Rm { clip: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TagsCommand {
+    /// List tags
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Rename a tag (its clips and markers keep it)
+    Rename { tag: String, name: String },
+    /// Add another name for a tag
+    Alias { tag: String, alias: String },
+    /// Put TAG under PARENT: searching the parent finds it too
+    Parent { tag: String, parent: String },
+    /// Fold one tag into another
+    Merge { from: String, into: String },
+    /// Remove a tag from everything
+    Rm { tag: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MarkerCommand {
+    /// Mark a moment (or a range) in a clip
+    Add {
+        clip: String,
+        /// 83.5, 1:23 or 01:01:23.500
+        start: String,
+        end: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        /// A scene of the clip's show
+        #[arg(long)]
+        scene: Option<String>,
+        /// Who is in it: "Kim Yoo Jung" or "Kim Yoo Jung as Hong Chun Gi" (repeatable)
+        #[arg(long = "cast", value_name = "PERSON")]
+        cast: Vec<String>,
+        /// Tag (repeatable; created as needed)
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Something said in the moment
+        #[arg(long)]
+        quote: Option<String>,
+    },
+    /// A clip's markers
+    List {
+        clip: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Remove a marker by id
+    Rm { marker: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FolderCommand {
+    /// Watch a folder for new clips
+    Add { path: PathBuf },
+    /// List watched folders
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Stop watching a folder (its clips stay)
+    Rm { folder: String },
+}

@@ -1,0 +1,312 @@
+//! Human-readable output of every command (JSON output is serde's).
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use outtake_core::time::format_time;
+use outtake_core::{
+    CastMember, ClipDetail, ClipSummary, Episode, Folder, ImportReport, LibrarySummary, Marker, Person, Role,
+    Scene, Show, Tag,
+};
+use serde::Serialize;
+
+/// Standard output that treats a closed pipe (`outtake clip list | head`) as done, not as an error.
+pub struct Out {
+    stdout: std::io::Stdout,
+}
+
+impl Out {
+    pub fn stdout() -> Out {
+        Out { stdout: std::io::stdout() }
+    }
+
+    pub fn text(&mut self, text: String) -> anyhow::Result<()> {
+        match self.stdout.lock().write_all(text.as_bytes()) {
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => Ok(other?),
+        }
+    }
+
+    pub fn line(&mut self, line: String) -> anyhow::Result<()> {
+        self.text(line + "\n")
+    }
+
+    pub fn json(&mut self, value: &impl Serialize) -> anyhow::Result<()> {
+        self.line(serde_json::to_string_pretty(value)?)
+    }
+}
+
+fn or_dash(value: Option<&str>) -> &str {
+    value.unwrap_or("–")
+}
+
+pub fn show_name(show: &Show) -> String {
+    let mut name = show.title.clone();
+    if let Some(native) = &show.native_title {
+        let _ = write!(name, " ({native})");
+    }
+    match (&show.network, show.year) {
+        (Some(network), Some(year)) => format!("{name}, {network} {year}"),
+        (Some(network), None) => format!("{name}, {network}"),
+        (None, Some(year)) => format!("{name}, {year}"),
+        (None, None) => name,
+    }
+}
+
+pub fn shows(shows: &[Show]) -> String {
+    if shows.is_empty() {
+        return "no shows yet: add one with `outtake show add TITLE`\n".into();
+    }
+    shows.iter().map(|s| format!("#{:<4} {}\n", s.id, show_name(s))).collect()
+}
+
+pub fn show_detail(show: &Show, episodes: &[Episode], scenes: &[Scene], cast: &[Role]) -> String {
+    let mut text = format!("#{} {}\n", show.id, show_name(show));
+    if !show.aliases.is_empty() {
+        let _ = writeln!(text, "  also known as {}", show.aliases.join(", "));
+    }
+    if !episodes.is_empty() {
+        let _ = writeln!(text, "episodes\n{}", indent(&self::episodes(episodes)));
+    }
+    if !scenes.is_empty() {
+        let _ = writeln!(text, "scenes\n{}", indent(&self::scenes(scenes)));
+    }
+    if !cast.is_empty() {
+        let _ = writeln!(text, "cast\n{}", indent(&roles(cast)));
+    }
+    text
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect::<String>().trim_end().to_string()
+}
+
+pub fn episodes(episodes: &[Episode]) -> String {
+    if episodes.is_empty() {
+        return "no episodes\n".into();
+    }
+    episodes
+        .iter()
+        .map(|e| format!("{:>4}  {}  {}\n", e.number, or_dash(e.air_date.as_deref()), or_dash(e.title.as_deref())))
+        .collect()
+}
+
+pub fn scenes(scenes: &[Scene]) -> String {
+    if scenes.is_empty() {
+        return "no scenes\n".into();
+    }
+    scenes
+        .iter()
+        .map(|s| {
+            let episode = s.episode.map(|n| format!("ep {n}")).unwrap_or_default();
+            let description = s.description.as_deref().map(|d| format!(" — {d}")).unwrap_or_default();
+            format!("#{:<4} {:<6} {}{description}\n", s.id, episode, s.title)
+        })
+        .collect()
+}
+
+pub fn person_name(person: &Person) -> String {
+    match &person.native_name {
+        Some(native) => format!("{} ({native})", person.name),
+        None => person.name.clone(),
+    }
+}
+
+pub fn people(people: &[Person]) -> String {
+    if people.is_empty() {
+        return "no people yet: add one with `outtake person add NAME`\n".into();
+    }
+    people.iter().map(|p| format!("#{:<4} {}\n", p.id, person_name(p))).collect()
+}
+
+pub fn person_detail(person: &Person, roles: &[Role]) -> String {
+    let mut text = format!("#{} {}\n", person.id, person_name(person));
+    if !person.aliases.is_empty() {
+        let _ = writeln!(text, "  also known as {}", person.aliases.join(", "));
+    }
+    for role in roles {
+        let _ = writeln!(text, "  as {} in {}", character(role), role.show);
+    }
+    text
+}
+
+pub fn character(role: &Role) -> String {
+    match &role.native_character {
+        Some(native) => format!("{} ({native})", role.character),
+        None => role.character.clone(),
+    }
+}
+
+pub fn roles(roles: &[Role]) -> String {
+    if roles.is_empty() {
+        return "no cast yet: add with `outtake role add PERSON SHOW CHARACTER`\n".into();
+    }
+    roles.iter().map(|r| format!("#{:<4} {} as {}\n", r.id, r.person, character(r))).collect()
+}
+
+fn duration(ms: Option<i64>) -> String {
+    ms.map(format_time).unwrap_or_else(|| "–".into())
+}
+
+pub fn clips(clips: &[ClipSummary]) -> String {
+    if clips.is_empty() {
+        return "no clips yet\n".into();
+    }
+    clips
+        .iter()
+        .map(|c| {
+            let show = match (&c.show, c.episode) {
+                (Some(show), Some(ep)) => format!("  [{show} ep {ep}]"),
+                (Some(show), None) => format!("  [{show}]"),
+                _ => String::new(),
+            };
+            let status = if c.status == outtake_core::FileStatus::Present { String::new() } else { format!("  ({})", c.status.as_str()) };
+            format!("#{:<5} {:>9}  {}{show}{status}\n", c.id, duration(c.duration_ms), c.title)
+        })
+        .collect()
+}
+
+pub fn cast_member(member: &CastMember) -> String {
+    match &member.character {
+        Some(character) => format!("{} as {character}", member.person),
+        None => member.person.clone(),
+    }
+}
+
+pub fn marker_line(marker: &Marker) -> String {
+    let time = match marker.end_ms {
+        Some(end) => format!("{}–{}", format_time(marker.start_ms), format_time(end)),
+        None => format_time(marker.start_ms),
+    };
+    let mut line = format!("#{} {time}", marker.id);
+    if let Some(title) = &marker.title {
+        let _ = write!(line, "  {title}");
+    }
+    if let Some(scene) = &marker.scene {
+        let _ = write!(line, "  [{scene}]");
+    }
+    if !marker.cast.is_empty() {
+        let _ = write!(line, "  with {}", marker.cast.iter().map(cast_member).collect::<Vec<_>>().join(", "));
+    }
+    if !marker.tags.is_empty() {
+        let _ = write!(line, "  {}", marker.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" "));
+    }
+    if let Some(quote) = &marker.quote {
+        let _ = write!(line, "  “{quote}”");
+    }
+    if let Some(note) = &marker.note {
+        let _ = write!(line, "  — {note}");
+    }
+    line
+}
+
+pub fn markers(markers: &[Marker]) -> String {
+    if markers.is_empty() {
+        return "no markers\n".into();
+    }
+    markers.iter().map(|m| marker_line(m) + "\n").collect()
+}
+
+pub fn clip_detail(clip: &ClipDetail) -> String {
+    let mut text = format!("#{} {}\n", clip.id, clip.title);
+    let mut field = |name: &str, value: String| {
+        if !value.is_empty() {
+            let _ = writeln!(text, "  {name:<9}{value}");
+        }
+    };
+    field(
+        "show",
+        match (&clip.show, clip.episode) {
+            (Some(show), Some(ep)) => format!("{show} · episode {ep}"),
+            (Some(show), None) => show.clone(),
+            _ => String::new(),
+        },
+    );
+    field("scenes", clip.scenes.join(", "));
+    let mut technical = vec![duration(clip.duration_ms)];
+    if let (Some(w), Some(h)) = (clip.width, clip.height) {
+        technical.push(format!("{w}×{h}"));
+    }
+    let codecs: Vec<&str> = [clip.video_codec.as_deref(), clip.audio_codec.as_deref()].into_iter().flatten().collect();
+    if !codecs.is_empty() {
+        technical.push(codecs.join("/"));
+    }
+    if let Some(fps) = clip.fps {
+        technical.push(format!("{fps:.3} fps").replace(".000 ", " "));
+    }
+    field("length", technical.join(" · "));
+    for file in &clip.files {
+        field("file", format!("{} ({})", file.path, file.status.as_str()));
+    }
+    let source: Vec<&str> =
+        [clip.source.url.as_deref(), clip.source.uploader.as_deref(), clip.source.published.as_deref()].into_iter().flatten().collect();
+    field("source", source.join(" · "));
+    field("tags", clip.tags.join(", "));
+    field("cast", clip.cast.iter().map(cast_member).collect::<Vec<_>>().join(", "));
+    field("note", clip.note.clone().unwrap_or_default());
+    field("about", clip.description.clone().unwrap_or_default().lines().next().unwrap_or("").to_string());
+    if !clip.markers.is_empty() {
+        let _ = writeln!(text, "  markers");
+        for marker in &clip.markers {
+            let _ = writeln!(text, "    {}", marker_line(marker));
+        }
+    }
+    text
+}
+
+pub fn tags(tags: &[Tag]) -> String {
+    if tags.is_empty() {
+        return "no tags yet: tag a clip with `outtake tag CLIP TAG`\n".into();
+    }
+    tags.iter()
+        .map(|t| {
+            let mut line = format!("#{:<4} {}", t.id, t.full_name);
+            if !t.aliases.is_empty() {
+                let _ = write!(line, "  (also {})", t.aliases.join(", "));
+            }
+            if !t.parents.is_empty() {
+                let _ = write!(line, "  under {}", t.parents.join(", "));
+            }
+            line + "\n"
+        })
+        .collect()
+}
+
+pub fn folders(folders: &[Folder]) -> String {
+    if folders.is_empty() {
+        return "no watched folders: add one with `outtake folder add DIR`\n".into();
+    }
+    folders.iter().map(|f| format!("#{:<4} {}\n", f.id, f.path)).collect()
+}
+
+pub fn import_report(report: &ImportReport, file: &Path) -> String {
+    format!(
+        "imported {}: {} clips added, {} merged; {} shows added, {} merged; {} people added, {} merged; \
+         {} tags added, {} merged; {} markers and {} subtitle cues added\n",
+        file.display(),
+        report.clips_added,
+        report.clips_merged,
+        report.shows_added,
+        report.shows_merged,
+        report.people_added,
+        report.people_merged,
+        report.tags_added,
+        report.tags_merged,
+        report.markers_added,
+        report.cues_added
+    )
+}
+
+pub fn summary(summary: &LibrarySummary, path: &Path) -> String {
+    format!(
+        "{}\n  {} clips, {} markers, {} subtitle cues\n  {} shows, {} people, {} tags\n",
+        path.display(),
+        summary.clips,
+        summary.markers,
+        summary.cues,
+        summary.shows,
+        summary.people,
+        summary.tags
+    )
+}

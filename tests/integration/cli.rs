@@ -1,0 +1,351 @@
+//! The `outtake` binary, run for real (assert_cmd): the worked example from
+//! DESIGN.md end to end, `--json` shapes, and every error path.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use outtake_core::{ClipInput, FileInput, Library};
+use serde_json::Value;
+
+/// The `outtake` binary next to this test's target directory, built on first use
+/// when `cargo xtask test` has not built it already.
+fn binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test binary path");
+        let dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps");
+        let path = dir.join(format!("outtake{}", std::env::consts::EXE_SUFFIX));
+        if !path.exists() {
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "--package", "outtake-cli", "--bin", "outtake"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("cargo build runs");
+            assert!(status.success(), "building the outtake binary failed");
+        }
+        path
+    })
+}
+
+/// A library file in a temp dir, and a way to run `outtake` on it.
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        Fixture { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    fn library(&self) -> PathBuf {
+        self.dir.path().join("library.db")
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(binary());
+        command.env_remove("OUTTAKE_LIBRARY").arg("--library").arg(self.library()).args(args);
+        command
+    }
+
+    /// Runs a command that must succeed; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.cmd(args).output().expect("outtake runs");
+        assert!(
+            output.status.success(),
+            "outtake {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("UTF-8 output")
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let text = self.ok(args);
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("outtake {args:?} printed no JSON ({e}):\n{text}"))
+    }
+
+    /// Runs a command that must fail as a user error; returns its one stderr line.
+    fn fails(&self, args: &[&str]) -> String {
+        let output = self.cmd(args).output().expect("outtake runs");
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        assert_eq!(output.status.code(), Some(1), "outtake {args:?} should exit 1; stderr: {stderr}");
+        assert!(output.stdout.is_empty(), "a failed command prints nothing on stdout: {args:?}");
+        assert_eq!(stderr.lines().count(), 1, "one line on stderr for {args:?}, got: {stderr}");
+        assert!(stderr.starts_with("outtake: "), "{stderr}");
+        assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+        stderr
+    }
+
+    /// Adds a clip straight through the core (adding clips from files is the import's job).
+    fn add_clip(&self, title: &str, path: &str, duration_ms: i64) -> i64 {
+        let mut library = Library::open(&self.library()).expect("library opens");
+        library
+            .add_clip(&ClipInput {
+                title: title.into(),
+                duration_ms: Some(duration_ms),
+                width: Some(1920),
+                height: Some(1080),
+                video_codec: Some("h264".into()),
+                audio_codec: Some("aac".into()),
+                source_url: Some("https://www.youtube.com/watch?v=abc123".into()),
+                uploader: Some("SBS Drama".into()),
+                published: Some("2021-09-01".into()),
+                files: vec![FileInput {
+                    path: path.into(),
+                    size: 1234,
+                    oshash: Some("8e245d9679d31e12".into()),
+                    ..FileInput::default()
+                }],
+                ..ClipInput::default()
+            })
+            .expect("clip added")
+    }
+}
+
+/// The worked example: Lovers of the Red Sky, its cast, one making-of clip and four moments.
+fn red_sky(f: &Fixture) -> i64 {
+    f.ok(&["show", "add", "Lovers of the Red Sky", "--native", "홍천기", "--network", "SBS", "--year", "2021"]);
+    f.ok(&["person", "add", "Kim Yoo Jung", "--native", "김유정", "--alias", "Kim Yoo-jung"]);
+    f.ok(&["person", "add", "Ahn Hyo Seop", "--native", "안효섭"]);
+    f.ok(&["person", "add", "Choi Kwang Il"]);
+    f.ok(&["role", "add", "김유정", "홍천기", "Hong Chun Gi", "--native", "홍천기"]);
+    f.ok(&["role", "add", "ahn hyo-seop", "Lovers of the Red Sky", "Ha Ram"]);
+    f.ok(&["role", "add", "Choi Kwang Il", "홍천기", "Hong Eun O"]);
+    f.ok(&["episode", "add", "홍천기", "1", "--title", "The Painter", "--aired", "2021-08-30"]);
+    f.ok(&["scene", "add", "홍천기", "Sealing ceremony", "--episode", "1", "--description", "The blade swing"]);
+    f.ok(&["scene", "add", "홍천기", "Horse ride"]);
+    let clip = f.add_clip("[Making] Lovers of the Red Sky EP.1", "/videos/making [abc123].mp4", 600_000);
+    f.ok(&["clip", "set", &clip.to_string(), "--show", "홍천기", "--episode", "1", "--note", "best making-of"]);
+    f.ok(&["credit", "1", "김유정"]);
+    f.ok(&["credit", "1", "Ahn Hyo Seop", "--as", "Ha Ram"]);
+    f.ok(&["tag", "1", "type:making-of", "mood:fun"]);
+    f.ok(&["marker", "add", "1", "83.5", "1:40", "--title", "Sealing ceremony action", "--scene", "Sealing ceremony",
+        "--cast", "Ahn Hyo Seop", "--tag", "type:action", "--tag", "type:blooper",
+        "--note", "He yells louder than the person he hits"]);
+    f.ok(&["marker", "add", "1", "2:30", "--title", "Horse ride", "--scene", "horse ride", "--cast", "김유정"]);
+    f.ok(&["marker", "add", "1", "00:04:10.250", "00:04:30", "--title", "Pulse scene", "--cast", "김유정",
+        "--cast", "Ahn Hyo Seop as Ha Ram"]);
+    f.ok(&["marker", "add", "1", "7:00", "8:00", "--title", "Tearful farewell", "--cast", "Kim Yoo-jung",
+        "--cast", "Choi Kwang Il", "--tag", "mood:emotional", "--quote", "I'm okay."]);
+    clip
+}
+
+#[test]
+fn worked_example_end_to_end() {
+    let f = Fixture::new();
+    let clip = red_sky(&f);
+    let detail = f.json(&["clip", "show", "[making] lovers of the red sky ep.1", "--json"]);
+    assert_eq!(detail["id"], clip);
+    assert_eq!(detail["title"], "[Making] Lovers of the Red Sky EP.1");
+    assert_eq!(detail["path"], "/videos/making [abc123].mp4");
+    assert_eq!(detail["duration_ms"], 600_000);
+    assert_eq!((detail["width"].as_i64(), detail["height"].as_i64()), (Some(1920), Some(1080)));
+    assert_eq!((detail["video_codec"].as_str(), detail["audio_codec"].as_str()), (Some("h264"), Some("aac")));
+    assert_eq!(detail["oshash"], "8e245d9679d31e12");
+    assert_eq!(detail["status"], "present");
+    assert_eq!(detail["show"], "Lovers of the Red Sky");
+    assert_eq!(detail["episode"], 1);
+    assert_eq!(detail["note"], "best making-of");
+    assert_eq!(detail["tags"], serde_json::json!(["type:making-of", "mood:fun"]));
+    let cast: Vec<(String, Value)> = detail["cast"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["person"].as_str().unwrap().to_string(), c["character"].clone()))
+        .collect();
+    // One role in the show: credited as it without saying so.
+    assert_eq!(cast, [("Kim Yoo Jung".into(), "Hong Chun Gi".into()), ("Ahn Hyo Seop".into(), "Ha Ram".into())]);
+    assert_eq!(detail["source"]["url"], "https://www.youtube.com/watch?v=abc123");
+    assert_eq!(detail["source"]["uploader"], "SBS Drama");
+    assert_eq!(detail["source"]["published"], "2021-09-01");
+
+    let markers = detail["markers"].as_array().unwrap();
+    let times: Vec<(i64, Option<i64>)> =
+        markers.iter().map(|m| (m["start_ms"].as_i64().unwrap(), m["end_ms"].as_i64())).collect();
+    assert_eq!(times, [(83_500, Some(100_000)), (150_000, None), (250_250, Some(270_000)), (420_000, Some(480_000))]);
+    let action = &markers[0];
+    assert_eq!(action["scene"], "Sealing ceremony");
+    assert_eq!(action["tags"], serde_json::json!(["type:action", "type:blooper"]));
+    assert_eq!(action["cast"][0]["character"], "Ha Ram");
+    assert_eq!(markers[1]["scene"], "Horse ride");
+    let farewell = &markers[3];
+    assert_eq!(farewell["quote"], "I'm okay.");
+    assert_eq!(farewell["cast"][0]["person"], "Kim Yoo Jung");
+    assert_eq!(farewell["cast"][0]["character"], "Hong Chun Gi");
+    assert_eq!(farewell["cast"][1]["character"], "Hong Eun O");
+    assert!(markers.iter().all(|m| m["id"].is_i64() && m.get("note").is_some()));
+
+    let text = f.ok(&["clip", "show", "1"]);
+    assert!(text.contains("Kim Yoo Jung as Hong Chun Gi") && text.contains("“I'm okay.”"), "{text}");
+    f.ok(&["untag", "1", "mood:fun"]);
+    assert_eq!(f.json(&["clip", "show", "1", "--json"])["tags"], serde_json::json!(["type:making-of"]));
+}
+
+#[test]
+fn clip_list_json_has_the_promised_fields() {
+    let f = Fixture::new();
+    red_sky(&f);
+    f.add_clip("Phone recording", "/videos/phone.mov", 12_000);
+    let clips = f.json(&["clip", "list", "--json"]);
+    let clips = clips.as_array().expect("an array");
+    assert_eq!(clips.len(), 2);
+    for clip in clips {
+        for field in ["id", "title", "path", "duration_ms", "status", "show", "episode"] {
+            assert!(clip.get(field).is_some(), "clip list --json lacks {field}: {clip}");
+        }
+    }
+    let red = clips.iter().find(|c| c["id"] == 1).unwrap();
+    assert_eq!((red["show"].as_str(), red["episode"].as_i64()), (Some("Lovers of the Red Sky"), Some(1)));
+    let phone = clips.iter().find(|c| c["title"] == "Phone recording").unwrap();
+    assert_eq!((phone["show"].clone(), phone["status"].as_str()), (Value::Null, Some("present")));
+}
+
+#[test]
+fn every_listing_takes_json() {
+    let f = Fixture::new();
+    red_sky(&f);
+    let dir = f.dir.path().to_str().unwrap().to_string();
+    f.ok(&["folder", "add", &dir]);
+    let rows = [
+        (vec!["show", "list", "--json"], 1),
+        (vec!["person", "list", "--json"], 3),
+        (vec!["episode", "list", "홍천기", "--json"], 1),
+        (vec!["scene", "list", "홍천기", "--json"], 2),
+        (vec!["role", "list", "홍천기", "--json"], 3),
+        (vec!["tags", "list", "--json"], 5),
+        (vec!["marker", "list", "1", "--json"], 4),
+        (vec!["clip", "list", "--json"], 1),
+        (vec!["folder", "list", "--json"], 1),
+    ];
+    for (args, count) in rows {
+        let value = f.json(&args);
+        assert_eq!(value.as_array().map(Vec::len), Some(count), "{args:?}: {value}");
+    }
+    let show = f.json(&["show", "show", "홍천기", "--json"]);
+    assert_eq!(show["show"]["title"], "Lovers of the Red Sky");
+    assert_eq!(show["cast"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn export_import_round_trip_through_the_cli() {
+    let f = Fixture::new();
+    red_sky(&f);
+    let first = f.dir.path().join("first.json");
+    f.ok(&["export", first.to_str().unwrap()]);
+
+    let g = Fixture::new();
+    let report = g.json(&["import", first.to_str().unwrap(), "--json"]);
+    assert_eq!((report["clips_added"].as_i64(), report["markers_added"].as_i64()), (Some(1), Some(4)));
+    let second = g.dir.path().join("second.json");
+    g.ok(&["export", second.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&second).unwrap(), "second export differs");
+
+    // Importing again merges: nothing new.
+    let again = g.json(&["import", first.to_str().unwrap(), "--json"]);
+    assert_eq!((again["clips_added"].as_i64(), again["clips_merged"].as_i64()), (Some(0), Some(1)));
+    assert_eq!(again["markers_added"], 0);
+    let summary = g.json(&["summary", "--json"]);
+    assert_eq!((summary["clips"].as_i64(), summary["markers"].as_i64(), summary["people"].as_i64()), (Some(1), Some(4), Some(3)));
+}
+
+#[test]
+fn library_comes_from_the_environment_when_not_given() {
+    let f = Fixture::new();
+    let mut command = Command::new(binary());
+    command.env("OUTTAKE_LIBRARY", f.library()).args(["show", "add", "Twenty-Five Twenty-One"]);
+    command.assert().success();
+    assert_eq!(f.json(&["show", "list", "--json"])[0]["title"], "Twenty-Five Twenty-One");
+}
+
+#[test]
+fn errors_are_one_clear_line_and_exit_1() {
+    let f = Fixture::new();
+    red_sky(&f);
+    f.ok(&["show", "add", "Lovers", "--year", "2006"]);
+    f.ok(&["show", "add", "Lovers", "--year", "2020"]);
+    f.add_clip("Unsorted clip", "/videos/unsorted.mp4", 30_000);
+    f.ok(&["tags", "parent", "type:blooper", "type:action"]);
+    let missing = f.dir.path().join("nope.json");
+    let malformed = f.dir.path().join("bad.json");
+    std::fs::write(&malformed, "{\n  \"format\": \"outtake-library\",\n  \"version\": 1,\n  \"shows\": [ {\"id\": 1, \"title\": 5} ]\n}\n").unwrap();
+    let (missing, malformed) = (missing.to_str().unwrap(), malformed.to_str().unwrap());
+    let rows: &[(&[&str], &str)] = &[
+        (&["credit", "1", "Song Won Seok"], "no person named \"Song Won Seok\""),
+        (&["show", "show", "Lovers"], "could be more than one show: #2 Lovers, 2006, #3 Lovers, 2020"),
+        (&["show", "add", "Lovers of the Red Sky", "--year", "2021"], "show \"Lovers of the Red Sky\" already exists as #1"),
+        (&["person", "add", "kim yoo jung"], "already exists as #1"),
+        (&["show", "add", "Old", "--year", "99"], "year: 99 is not a plausible year"),
+        (&["marker", "add", "1", "1:75"], "start: \"1:75\""),
+        (&["marker", "add", "1", "2:00", "1:00"], "end: 1:00 is before the start 2:00"),
+        (&["marker", "add", "1", "11:00"], "start: 11:00 is past the end of the clip (10:00)"),
+        (&["marker", "add", "1", "1:00", "--scene", "Rooftop"], "no scene named \"Rooftop\""),
+        (&["marker", "add", "1", "1:00", "--cast", "Nobody as Someone"], "no person named \"Nobody\""),
+        (&["marker", "rm", "x7"], "marker: \"x7\" is not a marker id"),
+        (&["marker", "rm", "#99"], "no marker named \"#99\""),
+        (&["clip", "show", "#42"], "no clip named \"#42\""),
+        (&["clip", "set", "1"], "nothing to change"),
+        (&["clip", "set", "Unsorted clip", "--episode", "2"], "episode: the clip has no show"),
+        (&["tag", "99", "x"], "no clip named \"99\""),
+        (&["tag", "1", "mood:"], "tag: \"mood:\" needs a name after the namespace"),
+        (&["untag", "1", "never-seen"], "no tag named \"never-seen\""),
+        (&["tags", "parent", "type:action", "type:action"], "a tag cannot be its own parent"),
+        (&["tags", "parent", "type:action", "type:blooper"], "type:blooper is already under type:action"),
+        (&["role", "add", "김유정", "홍천기", "Hong Chun Gi"], "role \"Hong Chun Gi\" already exists"),
+        (&["episode", "add", "홍천기", "1"], "episode \"Lovers of the Red Sky episode 1\" already exists"),
+        (&["episode", "add", "홍천기", "2", "--aired", "2021-13-01"], "air date: \"2021-13-01\" is not a date"),
+        (&["folder", "add", "/definitely/not/here"], "/definitely/not/here"),
+        (&["import", missing], "nope.json"),
+        (&["import", malformed], "shows[0].title (line 4, column"),
+        (&["show", "add"], "required arguments were not provided: <TITLE>"),
+        (&["clip", "frobnicate"], "unrecognized subcommand 'frobnicate'"),
+        (&["person", "add", "Bad\u{7}Name"], "name: contains the control character U+0007"),
+    ];
+    for (args, expected) in rows {
+        let stderr = f.fails(args);
+        assert!(stderr.contains(expected), "outtake {args:?}: expected {expected:?} in {stderr:?}");
+    }
+    // None of the failures changed the library.
+    assert_eq!(f.json(&["summary", "--json"])["markers"], 4);
+}
+
+#[test]
+fn an_unopenable_library_is_a_clear_error() {
+    let f = Fixture::new();
+    let dir_as_library = f.dir.path().to_str().unwrap().to_string();
+    let output = Command::new(binary()).args(["--library", &dir_as_library, "show", "list"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.starts_with("outtake: cannot open the library") && stderr.contains(&dir_as_library), "{stderr}");
+}
+
+#[test]
+fn removing_things_never_touches_video_files() {
+    let f = Fixture::new();
+    let video = f.dir.path().join("clip.mp4");
+    std::fs::write(&video, b"not really a video, but the user's bytes").unwrap();
+    red_sky(&f);
+    f.add_clip("Real file", video.to_str().unwrap(), 1_000);
+    f.ok(&["clip", "rm", "Real file"]);
+    f.ok(&["show", "rm", "홍천기"]);
+    f.ok(&["person", "rm", "김유정"]);
+    assert_eq!(std::fs::read(&video).unwrap(), b"not really a video, but the user's bytes");
+    let clip = f.json(&["clip", "show", "1", "--json"]);
+    assert_eq!(clip["show"], Value::Null, "the clip stays, unlinked from the removed show");
+    assert_eq!(clip["cast"].as_array().unwrap().len(), 1, "only Ahn Hyo Seop's credit is left");
+}
+
+#[test]
+fn merging_people_and_tags_from_the_cli() {
+    let f = Fixture::new();
+    red_sky(&f);
+    f.ok(&["person", "add", "Yoo Jung Kim"]);
+    f.ok(&["credit", "1", "Yoo Jung Kim"]);
+    f.ok(&["person", "merge", "Yoo Jung Kim", "김유정"]);
+    let person = f.json(&["person", "show", "yoo jung kim", "--json"]);
+    assert_eq!(person["person"]["name"], "Kim Yoo Jung");
+    f.ok(&["tags", "merge", "type:blooper", "type:action"]);
+    let tags = f.json(&["marker", "list", "1", "--json"])[0]["tags"].clone();
+    assert_eq!(tags, serde_json::json!(["type:action"]));
+    assert_eq!(f.json(&["tags", "list", "--json"]).as_array().unwrap().iter().filter(|t| t["full_name"] == "type:action").count(), 1);
+    f.ok(&["untag", "1", "type:blooper"]); // the old name is now an alias of type:action
+}
