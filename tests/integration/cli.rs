@@ -8,23 +8,21 @@ use assert_cmd::Command;
 use outtake_core::{ClipInput, FileInput, Library};
 use serde_json::Value;
 
-/// The `outtake` binary next to this test's target directory, built on first use
-/// when `cargo xtask test` has not built it already.
+/// The `outtake` binary, brought up to date once per test process. The build
+/// is the one `cargo xtask test` already ran (same selection, so a no-op
+/// there), and keeps a plain `cargo test` from running a stale binary.
 fn binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "--workspace", "--bins", "--locked"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo build runs");
+        assert!(status.success(), "building the outtake binary failed");
         let exe = std::env::current_exe().expect("test binary path");
         let dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps");
-        let path = dir.join(format!("outtake{}", std::env::consts::EXE_SUFFIX));
-        if !path.exists() {
-            let status = std::process::Command::new(env!("CARGO"))
-                .args(["build", "--package", "outtake-cli", "--bin", "outtake"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .expect("cargo build runs");
-            assert!(status.success(), "building the outtake binary failed");
-        }
-        path
+        dir.join(format!("outtake{}", std::env::consts::EXE_SUFFIX))
     })
 }
 
@@ -61,7 +59,8 @@ impl Fixture {
 
     fn json(&self, args: &[&str]) -> Value {
         let text = self.ok(args);
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("outtake {args:?} printed no JSON ({e}):\n{text}"))
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("outtake {args:?} printed no JSON ({e}):\n{text}"))
     }
 
     /// Runs a command that must fail as a user error; returns its one stderr line.
@@ -104,7 +103,17 @@ impl Fixture {
 
 /// The worked example: Lovers of the Red Sky, its cast, one making-of clip and four moments.
 fn red_sky(f: &Fixture) -> i64 {
-    f.ok(&["show", "add", "Lovers of the Red Sky", "--native", "홍천기", "--network", "SBS", "--year", "2021"]);
+    f.ok(&[
+        "show",
+        "add",
+        "Lovers of the Red Sky",
+        "--native",
+        "홍천기",
+        "--network",
+        "SBS",
+        "--year",
+        "2021",
+    ]);
     f.ok(&["person", "add", "Kim Yoo Jung", "--native", "김유정", "--alias", "Kim Yoo-jung"]);
     f.ok(&["person", "add", "Ahn Hyo Seop", "--native", "안효섭"]);
     f.ok(&["person", "add", "Choi Kwang Il"]);
@@ -112,21 +121,93 @@ fn red_sky(f: &Fixture) -> i64 {
     f.ok(&["role", "add", "ahn hyo-seop", "Lovers of the Red Sky", "Ha Ram"]);
     f.ok(&["role", "add", "Choi Kwang Il", "홍천기", "Hong Eun O"]);
     f.ok(&["episode", "add", "홍천기", "1", "--title", "The Painter", "--aired", "2021-08-30"]);
-    f.ok(&["scene", "add", "홍천기", "Sealing ceremony", "--episode", "1", "--description", "The blade swing"]);
+    f.ok(&[
+        "scene",
+        "add",
+        "홍천기",
+        "Sealing ceremony",
+        "--episode",
+        "1",
+        "--description",
+        "The blade swing",
+    ]);
     f.ok(&["scene", "add", "홍천기", "Horse ride"]);
     let clip = f.add_clip("[Making] Lovers of the Red Sky EP.1", "/videos/making [abc123].mp4", 600_000);
-    f.ok(&["clip", "set", &clip.to_string(), "--show", "홍천기", "--episode", "1", "--note", "best making-of"]);
+    f.ok(&[
+        "clip",
+        "set",
+        &clip.to_string(),
+        "--show",
+        "홍천기",
+        "--episode",
+        "1",
+        "--note",
+        "best making-of",
+    ]);
     f.ok(&["credit", "1", "김유정"]);
     f.ok(&["credit", "1", "Ahn Hyo Seop", "--as", "Ha Ram"]);
     f.ok(&["tag", "1", "type:making-of", "mood:fun"]);
-    f.ok(&["marker", "add", "1", "83.5", "1:40", "--title", "Sealing ceremony action", "--scene", "Sealing ceremony",
-        "--cast", "Ahn Hyo Seop", "--tag", "type:action", "--tag", "type:blooper",
-        "--note", "He yells louder than the person he hits"]);
-    f.ok(&["marker", "add", "1", "2:30", "--title", "Horse ride", "--scene", "horse ride", "--cast", "김유정"]);
-    f.ok(&["marker", "add", "1", "00:04:10.250", "00:04:30", "--title", "Pulse scene", "--cast", "김유정",
-        "--cast", "Ahn Hyo Seop as Ha Ram"]);
-    f.ok(&["marker", "add", "1", "7:00", "8:00", "--title", "Tearful farewell", "--cast", "Kim Yoo-jung",
-        "--cast", "Choi Kwang Il", "--tag", "mood:emotional", "--quote", "I'm okay."]);
+    f.ok(&[
+        "marker",
+        "add",
+        "1",
+        "83.5",
+        "1:40",
+        "--title",
+        "Sealing ceremony action",
+        "--scene",
+        "Sealing ceremony",
+        "--cast",
+        "Ahn Hyo Seop",
+        "--tag",
+        "type:action",
+        "--tag",
+        "type:blooper",
+        "--note",
+        "He yells louder than the person he hits",
+    ]);
+    f.ok(&[
+        "marker",
+        "add",
+        "1",
+        "2:30",
+        "--title",
+        "Horse ride",
+        "--scene",
+        "horse ride",
+        "--cast",
+        "김유정",
+    ]);
+    f.ok(&[
+        "marker",
+        "add",
+        "1",
+        "00:04:10.250",
+        "00:04:30",
+        "--title",
+        "Pulse scene",
+        "--cast",
+        "김유정",
+        "--cast",
+        "Ahn Hyo Seop as Ha Ram",
+    ]);
+    f.ok(&[
+        "marker",
+        "add",
+        "1",
+        "7:00",
+        "8:00",
+        "--title",
+        "Tearful farewell",
+        "--cast",
+        "Kim Yoo-jung",
+        "--cast",
+        "Choi Kwang Il",
+        "--tag",
+        "mood:emotional",
+        "--quote",
+        "I'm okay.",
+    ]);
     clip
 }
 
@@ -154,7 +235,10 @@ fn worked_example_end_to_end() {
         .map(|c| (c["person"].as_str().unwrap().to_string(), c["character"].clone()))
         .collect();
     // One role in the show: credited as it without saying so.
-    assert_eq!(cast, [("Kim Yoo Jung".into(), "Hong Chun Gi".into()), ("Ahn Hyo Seop".into(), "Ha Ram".into())]);
+    assert_eq!(
+        cast,
+        [("Kim Yoo Jung".into(), "Hong Chun Gi".into()), ("Ahn Hyo Seop".into(), "Ha Ram".into())]
+    );
     assert_eq!(detail["source"]["url"], "https://www.youtube.com/watch?v=abc123");
     assert_eq!(detail["source"]["uploader"], "SBS Drama");
     assert_eq!(detail["source"]["published"], "2021-09-01");
@@ -162,7 +246,10 @@ fn worked_example_end_to_end() {
     let markers = detail["markers"].as_array().unwrap();
     let times: Vec<(i64, Option<i64>)> =
         markers.iter().map(|m| (m["start_ms"].as_i64().unwrap(), m["end_ms"].as_i64())).collect();
-    assert_eq!(times, [(83_500, Some(100_000)), (150_000, None), (250_250, Some(270_000)), (420_000, Some(480_000))]);
+    assert_eq!(
+        times,
+        [(83_500, Some(100_000)), (150_000, None), (250_250, Some(270_000)), (420_000, Some(480_000))]
+    );
     let action = &markers[0];
     assert_eq!(action["scene"], "Sealing ceremony");
     assert_eq!(action["tags"], serde_json::json!(["type:action", "type:blooper"]));
@@ -245,7 +332,10 @@ fn export_import_round_trip_through_the_cli() {
     assert_eq!((again["clips_added"].as_i64(), again["clips_merged"].as_i64()), (Some(0), Some(1)));
     assert_eq!(again["markers_added"], 0);
     let summary = g.json(&["summary", "--json"]);
-    assert_eq!((summary["clips"].as_i64(), summary["markers"].as_i64(), summary["people"].as_i64()), (Some(1), Some(4), Some(3)));
+    assert_eq!(
+        (summary["clips"].as_i64(), summary["markers"].as_i64(), summary["people"].as_i64()),
+        (Some(1), Some(4), Some(3))
+    );
 }
 
 #[test]
@@ -272,7 +362,10 @@ fn errors_are_one_clear_line_and_exit_1() {
     let rows: &[(&[&str], &str)] = &[
         (&["credit", "1", "Song Won Seok"], "no person named \"Song Won Seok\""),
         (&["show", "show", "Lovers"], "could be more than one show: #2 Lovers, 2006, #3 Lovers, 2020"),
-        (&["show", "add", "Lovers of the Red Sky", "--year", "2021"], "show \"Lovers of the Red Sky\" already exists as #1"),
+        (
+            &["show", "add", "Lovers of the Red Sky", "--year", "2021"],
+            "show \"Lovers of the Red Sky\" already exists as #1",
+        ),
         (&["person", "add", "kim yoo jung"], "already exists as #1"),
         (&["show", "add", "Old", "--year", "99"], "year: 99 is not a plausible year"),
         (&["marker", "add", "1", "1:75"], "start: \"1:75\""),
@@ -292,7 +385,10 @@ fn errors_are_one_clear_line_and_exit_1() {
         (&["tags", "parent", "type:action", "type:blooper"], "type:blooper is already under type:action"),
         (&["role", "add", "김유정", "홍천기", "Hong Chun Gi"], "role \"Hong Chun Gi\" already exists"),
         (&["episode", "add", "홍천기", "1"], "episode \"Lovers of the Red Sky episode 1\" already exists"),
-        (&["episode", "add", "홍천기", "2", "--aired", "2021-13-01"], "air date: \"2021-13-01\" is not a date"),
+        (
+            &["episode", "add", "홍천기", "2", "--aired", "2021-13-01"],
+            "air date: \"2021-13-01\" is not a date",
+        ),
         (&["folder", "add", "/definitely/not/here"], "/definitely/not/here"),
         (&["import", missing], "nope.json"),
         (&["import", malformed], "shows[0].title (line 4, column"),
@@ -312,10 +408,14 @@ fn errors_are_one_clear_line_and_exit_1() {
 fn an_unopenable_library_is_a_clear_error() {
     let f = Fixture::new();
     let dir_as_library = f.dir.path().to_str().unwrap().to_string();
-    let output = Command::new(binary()).args(["--library", &dir_as_library, "show", "list"]).output().unwrap();
+    let output =
+        Command::new(binary()).args(["--library", &dir_as_library, "show", "list"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr.starts_with("outtake: cannot open the library") && stderr.contains(&dir_as_library), "{stderr}");
+    assert!(
+        stderr.starts_with("outtake: cannot open the library") && stderr.contains(&dir_as_library),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -346,6 +446,14 @@ fn merging_people_and_tags_from_the_cli() {
     f.ok(&["tags", "merge", "type:blooper", "type:action"]);
     let tags = f.json(&["marker", "list", "1", "--json"])[0]["tags"].clone();
     assert_eq!(tags, serde_json::json!(["type:action"]));
-    assert_eq!(f.json(&["tags", "list", "--json"]).as_array().unwrap().iter().filter(|t| t["full_name"] == "type:action").count(), 1);
+    assert_eq!(
+        f.json(&["tags", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["full_name"] == "type:action")
+            .count(),
+        1
+    );
     f.ok(&["untag", "1", "type:blooper"]); // the old name is now an alias of type:action
 }

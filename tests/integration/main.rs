@@ -1,1 +1,4 @@
+//! The one integration test binary of Outtake: core API, CLI binary, workspace rules.
 
+mod cli;
+mod workspace;

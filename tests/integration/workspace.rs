@@ -7,7 +7,16 @@ use std::process::Command;
 #[test]
 fn core_depends_on_no_desktop_stack() {
     let output = Command::new(env!("CARGO"))
-        .args(["tree", "--package", "outtake-core", "--edges", "normal,build", "--prefix", "none", "--offline"])
+        .args([
+            "tree",
+            "--package",
+            "outtake-core",
+            "--edges",
+            "normal,build",
+            "--prefix",
+            "none",
+            "--offline",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo tree runs");

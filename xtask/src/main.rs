@@ -93,7 +93,10 @@ fn test() -> Result<()> {
     // The CLI tests run the real `outtake` binary: build it first.
     step("build binaries", cargo().args(["build", "--workspace", "--bins", "--locked"]))?;
     if has_nextest() {
-        step("Rust tests (nextest)", cargo().args(["nextest", "run", "--workspace", "--locked", "--no-fail-fast"]))?;
+        step(
+            "Rust tests (nextest)",
+            cargo().args(["nextest", "run", "--workspace", "--locked", "--no-fail-fast"]),
+        )?;
         // nextest does not run doctests.
         step("Rust doctests", cargo().args(["test", "--workspace", "--doc", "--locked"]))
     } else {
@@ -138,7 +141,10 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
 /// On a machine without apt it says what is needed and carries on.
 fn ensure_debian_packages(packages: &[&str]) -> Result<()> {
     if Command::new("dpkg-query").arg("--version").output().is_err() {
-        eprintln!("xtask: not a Debian/Ubuntu machine; make sure these (or their equivalents) are installed: {}", packages.join(" "));
+        eprintln!(
+            "xtask: not a Debian/Ubuntu machine; make sure these (or their equivalents) are installed: {}",
+            packages.join(" ")
+        );
         return Ok(());
     }
     let missing: Vec<&str> = packages.iter().copied().filter(|p| !debian_package_installed(p)).collect();
@@ -155,7 +161,10 @@ fn ensure_debian_packages(packages: &[&str]) -> Result<()> {
         command
     };
     step("apt-get update", &mut apt(&["update", "-q"]))?;
-    step(&format!("install {}", missing.join(" ")), apt(&["install", "-y", "-q", "--no-install-recommends"]).args(&missing))
+    step(
+        &format!("install {}", missing.join(" ")),
+        apt(&["install", "-y", "-q", "--no-install-recommends"]).args(&missing),
+    )
 }
 
 fn debian_package_installed(package: &str) -> bool {

@@ -13,7 +13,8 @@ use crate::render::{self, Out};
 
 pub fn run(cli: Cli) -> Result<()> {
     let path = cli.library.unwrap_or_else(outtake_core::default_library_path);
-    let mut library = Library::open(&path).with_context(|| format!("cannot open the library {}", path.display()))?;
+    let mut library =
+        Library::open(&path).with_context(|| format!("cannot open the library {}", path.display()))?;
     let mut out = Out::stdout();
     let lib = &mut library;
     match cli.command {
@@ -27,7 +28,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let (clip, person) = (lib.find_clip(&clip)?, lib.find_person(&person)?);
             lib.credit(clip, person, character.as_deref())?;
             let detail = lib.clip(clip)?;
-            let member = detail.cast.iter().find(|m| m.person_id == person).context("credit was not stored")?;
+            let member =
+                detail.cast.iter().find(|m| m.person_id == person).context("credit was not stored")?;
             out.line(format!("credited {} in #{} {}", render::cast_member(member), clip, detail.title))
         }
         Command::Tag { clip, tags } => {
@@ -39,7 +41,10 @@ pub fn run(cli: Cli) -> Result<()> {
             let id = lib.find_clip(&clip)?;
             lib.untag_clip(id, &tags)?;
             let tags = lib.clip(id)?.tags;
-            out.line(format!("#{id} tags: {}", if tags.is_empty() { "(none)".into() } else { tags.join(", ") }))
+            out.line(format!(
+                "#{id} tags: {}",
+                if tags.is_empty() { "(none)".into() } else { tags.join(", ") }
+            ))
         }
         Command::Tags(command) => tags(lib, &mut out, command),
         Command::Marker(command) => marker(lib, &mut out, command),
@@ -79,7 +84,8 @@ fn show(lib: &mut Library, out: &mut Out, command: ShowCommand) -> Result<()> {
         }
         ShowCommand::Show { show, json } => {
             let id = lib.find_show(&show)?;
-            let (show, episodes, scenes, cast) = (lib.show(id)?, lib.episodes(id)?, lib.scenes(id)?, lib.cast_of(id)?);
+            let (show, episodes, scenes, cast) =
+                (lib.show(id)?, lib.episodes(id)?, lib.scenes(id)?, lib.cast_of(id)?);
             if json.json {
                 out.json(&serde_json::json!({ "show": show, "episodes": episodes, "scenes": scenes, "cast": cast }))
             } else {
@@ -173,7 +179,12 @@ fn role(lib: &mut Library, out: &mut Out, command: RoleCommand) -> Result<()> {
             let (person, show) = (lib.find_person(&person)?, lib.find_show(&show)?);
             let id = lib.add_role(person, show, &RoleInput { character, native_character: native })?;
             let role = lib.role(id)?;
-            out.line(format!("added role #{id}: {} as {} in {}", role.person, render::character(&role), role.show))
+            out.line(format!(
+                "added role #{id}: {} as {} in {}",
+                role.person,
+                render::character(&role),
+                role.show
+            ))
         }
         RoleCommand::List { show, json } => {
             let cast = lib.cast_of(lib.find_show(&show)?)?;
@@ -199,11 +210,23 @@ fn clip(lib: &mut Library, out: &mut Out, command: ClipCommand) -> Result<()> {
                 (None, true) => Some(None),
                 (None, false) => None,
             };
-            let nothing = title.is_none() && show_id.is_none() && episode.is_none() && note.is_none() && description.is_none();
+            let nothing = title.is_none()
+                && show_id.is_none()
+                && episode.is_none()
+                && note.is_none()
+                && description.is_none();
             if nothing {
-                bail!("clip set: nothing to change (give --title, --show, --no-show, --episode, --note or --description)");
+                bail!(
+                    "clip set: nothing to change (give --title, --show, --no-show, --episode, --note or --description)"
+                );
             }
-            let patch = ClipPatch { title, description: description.map(Some), note: note.map(Some), show_id, episode: episode.map(Some) };
+            let patch = ClipPatch {
+                title,
+                description: description.map(Some),
+                note: note.map(Some),
+                show_id,
+                episode: episode.map(Some),
+            };
             lib.update_clip(id, &patch)?;
             out.text(render::clip_detail(&lib.clip(id)?))
         }
@@ -230,7 +253,11 @@ fn tags(lib: &mut Library, out: &mut Out, command: TagsCommand) -> Result<()> {
         TagsCommand::Alias { tag, alias } => {
             let id = lib.find_tag(&tag)?;
             lib.add_tag_alias(id, &alias)?;
-            out.line(format!("{} is also known as {}", lib.tag(id)?.full_name, lib.tag(id)?.aliases.join(", ")))
+            out.line(format!(
+                "{} is also known as {}",
+                lib.tag(id)?.full_name,
+                lib.tag(id)?.aliases.join(", ")
+            ))
         }
         TagsCommand::Parent { tag, parent } => {
             let (id, parent) = (lib.find_tag(&tag)?, lib.find_tag(&parent)?);
@@ -258,7 +285,10 @@ fn cast_input(lib: &Library, text: &str) -> Result<CastInput> {
         Ok(person_id) => Ok(CastInput { person_id, character: None }),
         Err(Error::NotFound { .. }) if text.contains(" as ") => {
             let (person, character) = text.rsplit_once(" as ").expect("checked above");
-            Ok(CastInput { person_id: lib.find_person(person)?, character: Some(character.trim().to_string()) })
+            Ok(CastInput {
+                person_id: lib.find_person(person)?,
+                character: Some(character.trim().to_string()),
+            })
         }
         Err(error) => Err(error.into()),
     }

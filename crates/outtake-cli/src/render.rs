@@ -88,7 +88,9 @@ pub fn episodes(episodes: &[Episode]) -> String {
     }
     episodes
         .iter()
-        .map(|e| format!("{:>4}  {}  {}\n", e.number, or_dash(e.air_date.as_deref()), or_dash(e.title.as_deref())))
+        .map(|e| {
+            format!("{:>4}  {}  {}\n", e.number, or_dash(e.air_date.as_deref()), or_dash(e.title.as_deref()))
+        })
         .collect()
 }
 
@@ -161,7 +163,11 @@ pub fn clips(clips: &[ClipSummary]) -> String {
                 (Some(show), None) => format!("  [{show}]"),
                 _ => String::new(),
             };
-            let status = if c.status == outtake_core::FileStatus::Present { String::new() } else { format!("  ({})", c.status.as_str()) };
+            let status = if c.status == outtake_core::FileStatus::Present {
+                String::new()
+            } else {
+                format!("  ({})", c.status.as_str())
+            };
             format!("#{:<5} {:>9}  {}{show}{status}\n", c.id, duration(c.duration_ms), c.title)
         })
         .collect()
@@ -190,7 +196,8 @@ pub fn marker_line(marker: &Marker) -> String {
         let _ = write!(line, "  with {}", marker.cast.iter().map(cast_member).collect::<Vec<_>>().join(", "));
     }
     if !marker.tags.is_empty() {
-        let _ = write!(line, "  {}", marker.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" "));
+        let _ =
+            write!(line, "  {}", marker.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" "));
     }
     if let Some(quote) = &marker.quote {
         let _ = write!(line, "  “{quote}”");
@@ -228,7 +235,8 @@ pub fn clip_detail(clip: &ClipDetail) -> String {
     if let (Some(w), Some(h)) = (clip.width, clip.height) {
         technical.push(format!("{w}×{h}"));
     }
-    let codecs: Vec<&str> = [clip.video_codec.as_deref(), clip.audio_codec.as_deref()].into_iter().flatten().collect();
+    let codecs: Vec<&str> =
+        [clip.video_codec.as_deref(), clip.audio_codec.as_deref()].into_iter().flatten().collect();
     if !codecs.is_empty() {
         technical.push(codecs.join("/"));
     }
@@ -240,7 +248,10 @@ pub fn clip_detail(clip: &ClipDetail) -> String {
         field("file", format!("{} ({})", file.path, file.status.as_str()));
     }
     let source: Vec<&str> =
-        [clip.source.url.as_deref(), clip.source.uploader.as_deref(), clip.source.published.as_deref()].into_iter().flatten().collect();
+        [clip.source.url.as_deref(), clip.source.uploader.as_deref(), clip.source.published.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
     field("source", source.join(" · "));
     field("tags", clip.tags.join(", "));
     field("cast", clip.cast.iter().map(cast_member).collect::<Vec<_>>().join(", "));
