@@ -1,4 +1,6 @@
 //! The one integration test binary of Outtake: core API, CLI binary, workspace rules.
 
 mod cli;
+mod scan;
+mod watch;
 mod workspace;

@@ -10,6 +10,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+mod bench;
+
 /// Debian packages the desktop app needs to build and run.
 const BUILD_PACKAGES: &[&str] = &[
     "build-essential",
@@ -23,6 +25,9 @@ const BUILD_PACKAGES: &[&str] = &[
     "libssl-dev",
 ];
 
+/// Tools the tests use: ffmpeg makes real clips (and ffprobe checks the probe).
+const TEST_PACKAGES: &[&str] = &["ffmpeg"];
+
 /// Fonts so Korean titles and names render in the window.
 const RUN_PACKAGES: &[&str] = &["fonts-noto-cjk"];
 
@@ -30,7 +35,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   run [ARGS]   install what is missing, build the UI, start the desktop app
-  test         install what is missing, then run every check and test";
+  test         install what is missing, then run every check and test
+  bench        speed figures against baselines in the same run (see BENCHMARKS.md)";
 
 fn main() {
     if let Err(error) = dispatch() {
@@ -44,6 +50,11 @@ fn dispatch() -> Result<()> {
     match args.next().as_deref() {
         Some("run") => run(args.collect()),
         Some("test") => test(),
+        Some("bench") => {
+            let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(TEST_PACKAGES).copied().collect();
+            ensure_debian_packages(&packages)?;
+            bench::bench(&root(), cargo)
+        }
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(())
@@ -73,14 +84,17 @@ fn step(title: &str, command: &mut Command) -> Result<()> {
 }
 
 fn run(args: Vec<String>) -> Result<()> {
-    let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(RUN_PACKAGES).copied().collect();
+    // ffmpeg: probing fallback and thumbnails.
+    let packages: Vec<&str> =
+        BUILD_PACKAGES.iter().chain(RUN_PACKAGES).chain(TEST_PACKAGES).copied().collect();
     ensure_debian_packages(&packages)?;
     build_ui()?;
     step("start Outtake", cargo().args(["run", "--package", "outtake-desktop", "--"]).args(args))
 }
 
 fn test() -> Result<()> {
-    ensure_debian_packages(BUILD_PACKAGES)?;
+    let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(TEST_PACKAGES).copied().collect();
+    ensure_debian_packages(&packages)?;
     build_ui()?;
     let ui = root().join("ui");
     step("UI type check (svelte-check)", npm(&ui).args(["run", "check"]))?;

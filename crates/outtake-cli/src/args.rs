@@ -69,6 +69,29 @@ pub enum Command {
     /// Watched folders
     #[command(subcommand)]
     Folder(FolderCommand),
+    /// Import new and changed clips from folders (yt-dlp downloads with their
+    /// .info.json and subtitles, phone clips, rips); files are only read
+    Scan {
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Do not make thumbnails after the scan
+        #[arg(long)]
+        no_thumbnails: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Scan folders, then keep importing as files arrive, move or vanish (Ctrl-C stops)
+    Watch {
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+    },
+    /// Files that could not be imported, and why
+    Problems {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Make missing thumbnails (posters of clips and frames of markers) with ffmpeg
+    Thumbnails,
     /// Write the whole library (not the videos) to a JSON file
     Export { file: PathBuf },
     /// Merge a JSON export into the library (nothing is duplicated)

@@ -49,6 +49,27 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tags(command) => tags(lib, &mut out, command),
         Command::Marker(command) => marker(lib, &mut out, command),
         Command::Folder(command) => folder(lib, &mut out, command),
+        Command::Scan { dirs, no_thumbnails, json } => {
+            let summary = crate::progress::scan(lib, &dirs)?;
+            if json.json {
+                out.json(&summary)?
+            } else {
+                out.text(render::scan_summary(&summary))?
+            }
+            if !no_thumbnails {
+                crate::progress::thumbnails(lib)?;
+            }
+            Ok(())
+        }
+        Command::Watch { dirs } => crate::watching::watch(lib, &mut out, &dirs),
+        Command::Problems { json } => {
+            let problems = lib.import_problems()?;
+            if json.json { out.json(&problems) } else { out.text(render::problems(&problems)) }
+        }
+        Command::Thumbnails => {
+            let (made, failed) = crate::progress::thumbnails(lib)?;
+            out.line(format!("made {made} thumbnails, {failed} failed"))
+        }
         Command::Export { file } => {
             lib.export_to(&file)?;
             let summary = lib.summary()?;

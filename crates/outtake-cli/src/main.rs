@@ -5,7 +5,9 @@
 
 mod args;
 mod commands;
+mod progress;
 mod render;
+mod watching;
 
 use std::io::Write;
 use std::process::ExitCode;

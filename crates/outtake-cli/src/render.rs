@@ -321,3 +321,27 @@ pub fn summary(summary: &LibrarySummary, path: &Path) -> String {
         summary.tags
     )
 }
+
+pub fn scan_summary(summary: &outtake_core::import::ScanSummary) -> String {
+    let mut text = format!(
+        "{} added, {} updated, {} moved, {} missing, {} offline, {} skipped, {} failed\n",
+        summary.added,
+        summary.updated,
+        summary.moved,
+        summary.missing,
+        summary.offline,
+        summary.skipped,
+        summary.failed.len()
+    );
+    for failure in &summary.failed {
+        let _ = writeln!(text, "  {}: {}", failure.path, failure.error);
+    }
+    text
+}
+
+pub fn problems(problems: &[outtake_core::import::Failure]) -> String {
+    if problems.is_empty() {
+        return "every file imported\n".into();
+    }
+    problems.iter().map(|p| format!("{}: {}\n", p.path, p.error)).collect()
+}

@@ -146,6 +146,12 @@ pub struct ClipDetail {
     pub show_id: Option<i64>,
     pub show: Option<String>,
     pub episode: Option<i64>,
+    /// Show and episode were guessed from the file name, not set by the fan.
+    pub show_guessed: bool,
+    /// The container's creation time (RFC 3339), e.g. when a phone recorded it.
+    pub created: Option<String>,
+    /// The download site's id of the video.
+    pub source_id: Option<String>,
     pub scenes: Vec<String>,
     pub tags: Vec<String>,
     pub cast: Vec<CastMember>,
@@ -384,6 +390,9 @@ pub(crate) fn load_clip(conn: &Connection, id: i64) -> Result<ClipDetail> {
                     show_id: r.get("show_id")?,
                     show: r.get("show_title")?,
                     episode: r.get("episode_number")?,
+                    show_guessed: r.get("show_guessed")?,
+                    created: r.get("created")?,
+                    source_id: r.get("source_id")?,
                     scenes: Vec::new(),
                     tags: Vec::new(),
                     cast: Vec::new(),
@@ -432,7 +441,8 @@ impl Library {
             if let Some(title) = &patch.title {
                 let title = clean_name("title", title)?;
                 tx.execute(
-                    "UPDATE clip SET title = ?2, title_key = ?3 WHERE id = ?1",
+                    // From now on sidecars leave the title alone.
+                    "UPDATE clip SET title = ?2, title_key = ?3, title_by_user = 1 WHERE id = ?1",
                     params![id, title, name_key(&title)],
                 )?;
             }
@@ -464,6 +474,10 @@ impl Library {
                     }
                 };
                 tx.execute("UPDATE clip SET episode_id = ?2 WHERE id = ?1", params![id, episode_id])?;
+            }
+            if patch.show_id.is_some() || patch.episode.is_some() {
+                // The fan has said: no longer a guess from the file name.
+                tx.execute("UPDATE clip SET show_guessed = 0 WHERE id = ?1", [id])?;
             }
             Ok(())
         })

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/0001_catalogue.sql")),
     M::up(include_str!("../../../migrations/0002_sources.sql")),
+    M::up(include_str!("../../../migrations/0003_import.sql")),
 ];
 
 /// The migrations as `rusqlite_migration` runs them (tests call `validate()` on it).

@@ -114,8 +114,12 @@ struct ClipRecord {
     audio_codec: Option<String>,
     fps: Option<f64>,
     rotation: Option<i64>,
+    created: Option<String>,
+    source_id: Option<String>,
     added_at: String,
+    title_by_user: bool,
     show: Option<i64>,
+    show_guessed: bool,
     episode: Option<i64>,
     scenes: Vec<i64>,
     tags: Vec<i64>,
@@ -447,8 +451,12 @@ fn export_clip(conn: &Connection, id: i64, file_id: i64, n: &Numberings) -> Resu
         audio_codec: clip.audio_codec,
         fps: clip.fps,
         rotation: clip.rotation,
+        created: clip.created,
+        source_id: clip.source_id,
         added_at: clip.added_at,
+        title_by_user: conn.query_row("SELECT title_by_user FROM clip WHERE id = ?1", [id], |r| r.get(0))?,
         show: show_id.map(|s| n.show.get(s)),
+        show_guessed: clip.show_guessed,
         episode: clip.episode,
         scenes: ids(conn, "SELECT scene_id FROM clip_scene WHERE clip_id = ?1 ORDER BY rowid", Some(id))?
             .into_iter()
@@ -866,6 +874,13 @@ fn import_clip(
             insert_clip(conn, &input, Some(&record.added_at))?
         }
     };
+    conn.execute(
+        "UPDATE clip SET created = coalesce(created, ?2), source_id = coalesce(source_id, ?3),
+             title_by_user = max(title_by_user, ?4),
+             show_guessed = CASE WHEN show_id IS ?5 THEN ?6 ELSE show_guessed END
+         WHERE id = ?1",
+        params![id, record.created, record.source_id, record.title_by_user, show_id, record.show_guessed],
+    )?;
     for (j, file) in record.files.iter().enumerate() {
         let taken: bool =
             conn.query_row("SELECT EXISTS (SELECT 1 FROM file WHERE path = ?1)", [&file.path], |r| r.get(0))?;

@@ -10,14 +10,18 @@ mod clips;
 mod db;
 mod error;
 mod export;
+pub mod import;
 mod library;
 mod markers;
+pub mod media;
 pub mod names;
 mod people;
 mod shows;
 mod sources;
+pub mod subtitles;
 mod tags;
 pub mod time;
+pub mod watch;
 
 pub use clips::{
     CastMember, ClipDetail, ClipFile, ClipInput, ClipPatch, ClipSummary, FileInput, FileStatus, Source,

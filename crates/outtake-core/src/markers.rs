@@ -159,6 +159,7 @@ pub(crate) fn insert_marker(
     created_at: Option<&str>,
 ) -> Result<i64> {
     require(conn, Kind::Clip, "clip", clip_id)?;
+    check_times(conn, clip_id, input)?;
     let created_at = match created_at {
         Some(at) => at.to_string(),
         None => now(conn)?,

@@ -1,0 +1,58 @@
+//! Progress of long commands on a terminal (a bar on stderr; nothing when piped).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use outtake_core::Library;
+use outtake_core::import::thumbs::{ThumbError, make_thumbnail};
+use outtake_core::import::{ScanEvent, ScanSummary};
+
+/// Runs a scan with a progress bar when stderr is a terminal.
+pub fn scan(library: &mut Library, dirs: &[PathBuf]) -> anyhow::Result<ScanSummary> {
+    let bar = if std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message("looking for clips…");
+    let summary = library.scan(dirs, &mut |event| match event {
+        ScanEvent::Walked { total } => bar.set_length(total as u64),
+        ScanEvent::File { done, path, .. } => {
+            bar.set_position(done as u64);
+            bar.set_message(path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+        }
+    })?;
+    bar.finish_and_clear();
+    Ok(summary)
+}
+
+/// Makes the thumbnails the library lacks; returns (made, failed). Without
+/// ffmpeg it says so once and makes none.
+pub fn thumbnails(library: &Library) -> anyhow::Result<(usize, usize)> {
+    let jobs = library.pending_thumbnails()?;
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(jobs.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_message("thumbnails");
+    let (mut made, mut failed) = (0, 0);
+    for job in &jobs {
+        match make_thumbnail(job) {
+            Ok(()) => made += 1,
+            Err(ThumbError::FfmpegMissing) => {
+                bar.finish_and_clear();
+                eprintln!("outtake: ffmpeg is not installed, so no thumbnails were made");
+                return Ok((made, jobs.len() - made));
+            }
+            Err(error) => {
+                failed += 1;
+                bar.suspend(|| eprintln!("outtake: thumbnail: {error}"));
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok((made, failed))
+}

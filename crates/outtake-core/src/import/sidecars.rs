@@ -1,0 +1,187 @@
+//! Reading a video's sidecars into its clip: yt-dlp's `.info.json` and
+//! subtitle files. A bad sidecar is recorded and reported; it never blocks the video.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::info_json::{self, InfoJson};
+use super::store::guess_show;
+use super::walk::{self, Found};
+use crate::error::Result;
+use crate::library::Library;
+use crate::markers::{MarkerInput, insert_marker};
+use crate::sources::insert_cues;
+use crate::subtitles::{self, SubtitleFormat};
+use crate::tags::ensure_tag;
+
+/// At most this many of a video's site tags become `yt:` tags (some uploaders add hundreds).
+const MAX_SITE_TAGS: usize = 40;
+
+enum Kind {
+    Info,
+    Subtitles(SubtitleFormat),
+}
+
+fn kind_of(path: &Path) -> Option<Kind> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".info.json") {
+        return Some(Kind::Info);
+    }
+    SubtitleFormat::from_extension(&walk::extension(path)).map(Kind::Subtitles)
+}
+
+impl Library {
+    /// Reads one sidecar into a clip unless it is unchanged since last time.
+    /// Returns the sidecar's error, if it has one.
+    pub(super) fn apply_sidecar(
+        &mut self,
+        clip_id: i64,
+        video: &Path,
+        sidecar: &Found,
+    ) -> Result<Option<String>> {
+        let Some(kind) = kind_of(&sidecar.path) else { return Ok(None) };
+        let Some(path) = sidecar.path.to_str() else {
+            return Ok(Some("the file name is not valid UTF-8".into()));
+        };
+        let known: Option<(i64, i64, i64, Option<String>)> = self
+            .conn
+            .query_row("SELECT clip_id, size, mtime_ms, error FROM sidecar WHERE path = ?1", [path], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        if let Some((known_clip, size, mtime, error)) = known
+            && known_clip == clip_id
+            && size == sidecar.size as i64
+            && mtime == sidecar.mtime_ms
+        {
+            return Ok(error);
+        }
+        let bytes = match std::fs::read(&sidecar.path) {
+            Ok(bytes) => bytes,
+            Err(error) => return Ok(Some(format!("cannot be read: {error}"))),
+        };
+        let video_stem = video.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let file_name = sidecar.path.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let shows = self.show_name_keys()?;
+        let applied = self.write(|tx| {
+            match kind {
+                Kind::Info => {
+                    let info = info_json::parse(&bytes)
+                        .map_err(|e| crate::Error::invalid("info.json", format!("not readable: {e}")))?;
+                    apply_info(tx, clip_id, &info)?;
+                    guess_show(tx, clip_id, &shows)?;
+                }
+                Kind::Subtitles(format) => {
+                    let lang = subtitles::lang_from_file_name(&video_stem, &file_name);
+                    apply_subtitles(tx, clip_id, &bytes, format, lang.as_deref())?;
+                }
+            }
+            record(tx, path, clip_id, sidecar, None)
+        });
+        match applied {
+            Ok(()) => Ok(None),
+            // The sidecar's own fault: the transaction rolled back; keep the reason.
+            Err(error) if error.is_user_error() => {
+                let message = error.to_string();
+                self.write(|tx| record(tx, path, clip_id, sidecar, Some(&message)))?;
+                Ok(Some(message))
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+fn record(conn: &Connection, path: &str, clip_id: i64, sidecar: &Found, error: Option<&str>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sidecar (path, clip_id, size, mtime_ms, error) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (path) DO UPDATE SET clip_id = excluded.clip_id, size = excluded.size,
+             mtime_ms = excluded.mtime_ms, error = excluded.error",
+        params![path, clip_id, sidecar.size as i64, sidecar.mtime_ms, error],
+    )?;
+    Ok(())
+}
+
+/// Fills the clip from the download page's facts. The title follows the
+/// sidecar until the fan edits it; other fields only fill blanks.
+fn apply_info(conn: &Connection, clip_id: i64, info: &InfoJson) -> Result<()> {
+    let clean = |field: &str, text: &Option<String>| crate::names::clean_optional(field, text.as_deref());
+    if let Some(title) = clean("title", &info.title)? {
+        conn.execute(
+            "UPDATE clip SET title = ?2, title_key = ?3 WHERE id = ?1 AND title_by_user = 0",
+            params![clip_id, title, crate::names::name_key(&title)],
+        )?;
+    }
+    conn.execute(
+        "UPDATE clip SET description = coalesce(description, ?2), uploader = coalesce(uploader, ?3),
+             source_url = coalesce(source_url, ?4), published = coalesce(published, ?5),
+             source_id = coalesce(source_id, ?6),
+             duration_ms = coalesce(duration_ms, ?7)
+         WHERE id = ?1",
+        params![
+            clip_id,
+            clean("description", &info.description)?,
+            clean("uploader", &info.uploader_name())?,
+            clean("url", &info.url())?,
+            info.published(),
+            clean("id", &info.id)?,
+            info.duration.map(|d| (d * 1000.0).round() as i64)
+        ],
+    )?;
+    for tag in info.tags.iter().flatten().filter(|t| !t.trim().is_empty()).take(MAX_SITE_TAGS) {
+        // A tag that cannot be a tag name (control characters) is skipped, not fatal.
+        if let Ok(tag_id) = ensure_tag(conn, &format!("yt:{}", tag.trim())) {
+            conn.execute(
+                "INSERT OR IGNORE INTO clip_tag (clip_id, tag_id) VALUES (?1, ?2)",
+                [clip_id, tag_id],
+            )?;
+        }
+    }
+    for (start_ms, end_ms, title) in info.chapter_markers() {
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM marker WHERE clip_id = ?1 AND start_ms = ?2 AND title IS ?3)",
+            params![clip_id, start_ms, title],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            let input = MarkerInput {
+                start_ms,
+                end_ms,
+                title: Some(title),
+                tags: vec!["chapter".into()],
+                ..MarkerInput::default()
+            };
+            // A chapter past the clip's end (a wrong duration somewhere) is dropped.
+            match insert_marker(conn, clip_id, &input, None) {
+                Err(crate::Error::Invalid { .. }) => {}
+                other => {
+                    other?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the clip's cues in each language the file holds.
+fn apply_subtitles(
+    conn: &Connection,
+    clip_id: i64,
+    bytes: &[u8],
+    format: SubtitleFormat,
+    lang: Option<&str>,
+) -> Result<()> {
+    let tracks = subtitles::read_subtitles(bytes, format)
+        .map_err(|e| crate::Error::invalid("subtitles", format!("not readable: {e}")))?;
+    for mut track in tracks {
+        for cue in &mut track.cues {
+            cue.text.retain(|c| !c.is_control() || c == '\n' || c == '\t');
+        }
+        let lang = track.lang.as_deref().or(lang).unwrap_or("");
+        let lang =
+            if lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') { lang } else { "" };
+        conn.execute("DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2", params![clip_id, lang])?;
+        insert_cues(conn, clip_id, lang, &track.cues)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,228 @@
+//! Recognising video files by their content and reading what their containers
+//! say (duration, size, codecs, frame rate, rotation, creation time) — in
+//! process for MP4/MOV/3GP and Matroska/WebM, with ffprobe as the fallback.
+
+mod bytes;
+pub mod ffprobe;
+mod matroska;
+mod mp4;
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use ffprobe::{parse_ffprobe_json, probe_ffprobe};
+
+/// The container formats Outtake recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    Mp4,
+    Mov,
+    ThreeGp,
+    Matroska,
+    WebM,
+    MpegTs,
+    Avi,
+    Flv,
+    MpegPs,
+    Asf,
+    Ogg,
+}
+
+impl Container {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Container::Mp4 => "mp4",
+            Container::Mov => "mov",
+            Container::ThreeGp => "3gp",
+            Container::Matroska => "matroska",
+            Container::WebM => "webm",
+            Container::MpegTs => "mpegts",
+            Container::Avi => "avi",
+            Container::Flv => "flv",
+            Container::MpegPs => "mpeg",
+            Container::Asf => "asf",
+            Container::Ogg => "ogg",
+        }
+    }
+}
+
+/// Who read the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeSource {
+    Fast,
+    Ffprobe,
+}
+
+/// What a container says about its content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub container: Container,
+    pub duration_ms: Option<i64>,
+    /// Display size, after rotation.
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    /// Short names as ffprobe gives them: h264, hevc, vp9, aac, opus…
+    pub video_codec: Option<String>,
+    pub audio_codec: Option<String>,
+    pub fps: Option<f64>,
+    /// Clockwise degrees to turn the picture for display: 0, 90, 180 or 270.
+    pub rotation: i64,
+    /// The container's creation time, RFC 3339 UTC.
+    pub created: Option<String>,
+    /// The container describes more data than the file holds (an interrupted download).
+    pub truncated: bool,
+    pub source: ProbeSource,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: not a video container Outtake knows")]
+    NotVideo { path: PathBuf },
+    #[error("{path}: the {container} headers are damaged: {why}")]
+    Malformed { path: PathBuf, container: &'static str, why: String },
+    #[error(
+        "{path}: the built-in reader cannot read this {container} file and ffprobe (from ffmpeg) is not installed"
+    )]
+    Unreadable { path: PathBuf, container: &'static str },
+    #[error("ffprobe is not installed")]
+    FfprobeMissing,
+    #[error("{path}: ffprobe could not read it: {why}")]
+    FfprobeFailed { path: PathBuf, why: String },
+    #[error("{path}: ffprobe took longer than {seconds} s")]
+    Timeout { path: PathBuf, seconds: u64 },
+}
+
+/// The container a file's first bytes (up to 4 KiB) announce, if it is one.
+pub fn sniff(header: &[u8]) -> Option<Container> {
+    let at = |i: usize| header.get(i).copied();
+    let tag = |i: usize| header.get(i..i + 4);
+    if let Some(kind) = tag(4) {
+        const BOXES: [&[u8]; 8] = [b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid"];
+        let size = u32::from_be_bytes(header[..4].try_into().ok()?);
+        if BOXES.contains(&kind) && (size == 0 || size == 1 || size >= 8) {
+            if kind != b"ftyp" {
+                return Some(Container::Mov);
+            }
+            return Some(match tag(8) {
+                Some(b"qt  ") => Container::Mov,
+                Some(brand) if brand.starts_with(b"3g") => Container::ThreeGp,
+                _ => Container::Mp4,
+            });
+        }
+    }
+    match header {
+        [0x1A, 0x45, 0xDF, 0xA3, ..] => {
+            let head = &header[..header.len().min(64)];
+            let webm = head.windows(4).any(|w| w == b"webm");
+            return Some(if webm { Container::WebM } else { Container::Matroska });
+        }
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'A', b'V', b'I', b' ', ..] => return Some(Container::Avi),
+        [b'F', b'L', b'V', 1, ..] => return Some(Container::Flv),
+        [0, 0, 1, 0xBA, ..] => return Some(Container::MpegPs),
+        [0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, ..] => return Some(Container::Asf),
+        [b'O', b'g', b'g', b'S', ..] => return Some(Container::Ogg),
+        _ => {}
+    }
+    let ts = |offset: usize, stride: usize| (0..3).all(|k| at(offset + k * stride) == Some(0x47));
+    if ts(0, 188) || ts(4, 192) {
+        return Some(Container::MpegTs);
+    }
+    None
+}
+
+/// Reads the container in process. `Ok(None)`: this reader cannot fully read
+/// it (another container, or fields missing) and ffprobe should.
+pub fn probe_fast(path: &Path) -> Result<Option<Probe>, ProbeError> {
+    let io = |source| ProbeError::Io { path: path.to_path_buf(), source };
+    let file = File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let mut reader = BufReader::with_capacity(16 * 1024, file);
+    let mut header = Vec::with_capacity(4096);
+    (&mut reader).take(4096).read_to_end(&mut header).map_err(io)?;
+    let Some(container) = sniff(&header) else {
+        return Err(ProbeError::NotVideo { path: path.to_path_buf() });
+    };
+    let malformed =
+        |why: String| ProbeError::Malformed { path: path.to_path_buf(), container: container.as_str(), why };
+    let probe = match container {
+        Container::Mp4 | Container::Mov | Container::ThreeGp => {
+            mp4::probe(&mut reader, len).map_err(malformed)?
+        }
+        Container::Matroska | Container::WebM => matroska::probe(&mut reader, len).map_err(malformed)?,
+        _ => None,
+    };
+    Ok(probe.map(|probe| Probe { container, ..probe }))
+}
+
+/// How long ffprobe may take on one file.
+pub const FFPROBE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The fast reader first, ffprobe for what it cannot read.
+pub fn probe(path: &Path) -> Result<Probe, ProbeError> {
+    if let Some(probe) = probe_fast(path)? {
+        return Ok(probe);
+    }
+    match probe_ffprobe(path, FFPROBE_TIMEOUT) {
+        Err(ProbeError::FfprobeMissing) => {
+            let mut header = Vec::new();
+            let _ = File::open(path).and_then(|f| f.take(4096).read_to_end(&mut header));
+            let container = sniff(&header).map_or("video", Container::as_str);
+            Err(ProbeError::Unreadable { path: path.to_path_buf(), container })
+        }
+        other => other,
+    }
+}
+
+/// An empty probe of a container, filled in by the readers.
+pub(crate) fn blank(container: Container) -> Probe {
+    Probe {
+        container,
+        duration_ms: None,
+        width: None,
+        height: None,
+        video_codec: None,
+        audio_codec: None,
+        fps: None,
+        rotation: 0,
+        created: None,
+        truncated: false,
+        source: ProbeSource::Fast,
+    }
+}
+
+/// Frames per second rounded to what players show (29.97, 23.976, 25).
+pub(crate) fn round_fps(fps: f64) -> Option<f64> {
+    (fps.is_finite() && fps > 0.0 && fps < 1000.0).then(|| (fps * 1000.0).round() / 1000.0)
+}
+
+/// Seconds since the Unix epoch as RFC 3339 UTC; None before 1971 (unset clocks).
+pub(crate) fn rfc3339(unix_seconds: i64) -> Option<String> {
+    if !(31_536_000..=32_503_680_000).contains(&unix_seconds) {
+        return None;
+    }
+    let days = unix_seconds.div_euclid(86_400);
+    let secs = unix_seconds.rem_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    ))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,175 @@
+//! `cargo xtask bench`: speed figures measured as ratios against a baseline in
+//! the same run (the machine is shared, so absolute times drift).
+//!
+//! Import: files per second of `outtake scan` over 1,000 generated clips vs
+//! running ffprobe on each of the same files (what Stash and Jellyfin pay).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+const CLIPS: usize = 1000;
+
+pub fn bench(root: &Path, cargo: impl Fn() -> Command) -> Result<()> {
+    let status = cargo().args(["build", "--release", "--package", "outtake-cli", "--locked"]).status()?;
+    if !status.success() {
+        bail!("building outtake (release) failed");
+    }
+    let outtake = root.join("target/release/outtake");
+    let corpus = root.join("target/bench/import-corpus");
+    make_corpus(&corpus)?;
+    let files = list(&corpus)?;
+    eprintln!("== import benchmark: {} files", files.len());
+
+    let baseline = time(|| {
+        for file in &files {
+            let output = Command::new("ffprobe")
+                .args(["-v", "error", "-print_format", "json", "-show_format", "-show_streams"])
+                .arg(file)
+                .output()?;
+            if !output.status.success() {
+                bail!("ffprobe failed on {}", file.display());
+            }
+        }
+        Ok(())
+    })?;
+
+    let library = root.join("target/bench/import-library.db");
+    let _ = std::fs::remove_file(&library);
+    let _ = std::fs::remove_file(library.with_extension("db-wal"));
+    let _ = std::fs::remove_file(library.with_extension("db-shm"));
+    let mut summary = String::new();
+    let scan = time(|| {
+        let output = Command::new(&outtake)
+            .arg("--library")
+            .arg(&library)
+            .args(["scan", "--json", "--no-thumbnails"])
+            .arg(&corpus)
+            .stderr(Stdio::inherit())
+            .output()?;
+        if !output.status.success() {
+            bail!("outtake scan failed");
+        }
+        summary = String::from_utf8_lossy(&output.stdout).to_string();
+        Ok(())
+    })?;
+    if !summary.contains(&format!("\"added\": {}", files.len())) {
+        bail!("outtake scan did not add every file:\n{summary}");
+    }
+    let rescan = time(|| {
+        let status = Command::new(&outtake)
+            .arg("--library")
+            .arg(&library)
+            .args(["scan", "--no-thumbnails"])
+            .arg(&corpus)
+            .stdout(Stdio::null())
+            .status()?;
+        if !status.success() {
+            bail!("outtake re-scan failed");
+        }
+        Ok(())
+    })?;
+    let rate = |d: Duration| files.len() as f64 / d.as_secs_f64();
+    println!("| measure | time | files/s | vs ffprobe |");
+    println!("|---|---:|---:|---:|");
+    println!(
+        "| ffprobe per file (baseline) | {:.2} s | {:.0} | 1× |",
+        baseline.as_secs_f64(),
+        rate(baseline)
+    );
+    println!(
+        "| `outtake scan` (new library) | {:.2} s | {:.0} | {:.1}× |",
+        scan.as_secs_f64(),
+        rate(scan),
+        baseline.as_secs_f64() / scan.as_secs_f64()
+    );
+    println!(
+        "| `outtake scan` again (nothing changed) | {:.2} s | {:.0} | {:.1}× |",
+        rescan.as_secs_f64(),
+        rate(rescan),
+        baseline.as_secs_f64() / rescan.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn time(work: impl FnOnce() -> Result<()>) -> Result<Duration> {
+    let started = Instant::now();
+    work()?;
+    Ok(started.elapsed())
+}
+
+fn list(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    Ok(files)
+}
+
+/// 1,000 distinct real clips (kept between runs): a few encoded with ffmpeg in
+/// different containers and codecs, then remuxed with a distinct title each, so
+/// every file has its own fingerprint.
+fn make_corpus(dir: &Path) -> Result<()> {
+    if dir.is_dir() && list(dir)?.len() == CLIPS {
+        return Ok(());
+    }
+    let seeds_dir = dir.with_file_name("import-seeds");
+    std::fs::create_dir_all(&seeds_dir)?;
+    std::fs::create_dir_all(dir)?;
+    let seeds: &[(&str, &[&str])] = &[
+        ("a.mp4", &["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-movflags", "+faststart"]),
+        ("b.mp4", &["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"]),
+        ("c.webm", &["-c:v", "libvpx-vp9", "-b:v", "100k", "-c:a", "libopus"]),
+        ("d.mkv", &["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"]),
+        ("e.mov", &["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"]),
+    ];
+    for (name, codec) in seeds {
+        let seed = seeds_dir.join(name);
+        if !seed.exists() {
+            run(Command::new("ffmpeg")
+                .args([
+                    "-nostdin",
+                    "-v",
+                    "error",
+                    "-y",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    "testsrc2=size=320x240:rate=25:duration=3",
+                ])
+                .args(["-f", "lavfi", "-i", "sine=frequency=440:duration=3"])
+                .args(*codec)
+                .arg(&seed))
+            .context("making a seed clip with ffmpeg")?;
+        }
+    }
+    eprintln!("== making {CLIPS} clips for the import benchmark (once; kept in target/bench)");
+    for i in 0..CLIPS {
+        let (name, _) = seeds[i % seeds.len()];
+        let ext = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("mp4");
+        let out = dir.join(format!("Making of episode {} [bench{i:05}].{ext}", i % 16 + 1));
+        if out.exists() {
+            continue;
+        }
+        run(Command::new("ffmpeg")
+            .args(["-nostdin", "-v", "error", "-y", "-i"])
+            .arg(seeds_dir.join(name))
+            .args(["-c", "copy", "-metadata"])
+            .arg(format!("title=bench clip {i}"))
+            .arg(&out))?;
+    }
+    // Old enough that the scan does not wait to see whether they still grow.
+    let old = std::time::SystemTime::now() - Duration::from_secs(60);
+    for file in list(dir)? {
+        std::fs::File::options().write(true).open(&file)?.set_modified(old)?;
+    }
+    Ok(())
+}
+
+fn run(command: &mut Command) -> Result<()> {
+    let status = command.status().with_context(|| format!("could not start {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed");
+    }
+    Ok(())
+}
