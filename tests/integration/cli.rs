@@ -11,7 +11,7 @@ use serde_json::Value;
 /// The `outtake` binary, brought up to date once per test process. The build
 /// is the one `cargo xtask test` already ran (same selection, so a no-op
 /// there), and keeps a plain `cargo test` from running a stale binary.
-fn binary() -> &'static Path {
+pub(crate) fn binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
         let status = std::process::Command::new(env!("CARGO"))

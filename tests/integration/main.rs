@@ -1,6 +1,7 @@
 //! The one integration test binary of Outtake: core API, CLI binary, workspace rules.
 
 mod cli;
+mod import_edges;
 mod scan;
 mod watch;
 mod workspace;

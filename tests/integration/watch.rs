@@ -36,13 +36,19 @@ fn clip_bytes(dir: &Path, name: &str, seconds: f32) -> Option<Vec<u8>> {
 }
 
 fn start() -> Watched {
+    start_with(FolderWatcher::new)
+}
+
+fn start_with(
+    make: impl FnOnce(mpsc::Sender<WatchMessage>) -> Result<FolderWatcher, outtake_core::watch::WatchError>,
+) -> Watched {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap().join("downloads");
     std::fs::create_dir(&root).unwrap();
     let (sender, receiver) = mpsc::channel();
-    let mut watcher = FolderWatcher::new(sender).unwrap();
+    let mut watcher = make(sender).unwrap();
     let mode = watcher.watch(&root).unwrap().clone();
-    assert_eq!(mode, WatchMode::Native, "inotify works on a temp dir");
+    assert!(matches!(mode, WatchMode::Native | WatchMode::Polling(_)), "{mode:?}");
     let library = Library::open(&dir.path().join("library.db")).unwrap();
     Watched { _dir: dir, root, library, receiver, _watcher: watcher }
 }
@@ -73,7 +79,7 @@ impl Watched {
 #[test]
 fn a_finished_download_arrives_and_moves_keep_tags() {
     let mut w = start();
-    let Some(bytes) = clip_bytes(&w.root, "make.mp4", 1.0) else { return };
+    let Some(bytes) = clip_bytes(w.root.parent().unwrap(), "make.mp4", 1.0) else { return };
     // yt-dlp writes NAME.mp4.part, then renames it.
     let part = w.root.join("Horse ride [abc123def45].mp4.part");
     std::fs::write(&part, &bytes).unwrap();
@@ -109,7 +115,7 @@ fn a_finished_download_arrives_and_moves_keep_tags() {
 #[test]
 fn a_slow_copy_is_imported_once_whole() {
     let mut w = start();
-    let Some(bytes) = clip_bytes(&w.root, "make.mp4", 2.0) else { return };
+    let Some(bytes) = clip_bytes(w.root.parent().unwrap(), "make.mp4", 2.0) else { return };
     let target = w.root.join("slow copy.mp4");
     let size = bytes.len() as i64;
     let writer = {
@@ -134,4 +140,14 @@ fn a_slow_copy_is_imported_once_whole() {
     assert_eq!(detail.files[0].size, size);
     assert!((1900..=2100).contains(&detail.duration_ms.unwrap()), "{:?}", detail.duration_ms);
     assert_eq!(w.library.clips().unwrap().len(), 1);
+}
+
+#[test]
+fn polling_finds_new_files_where_native_events_do_not_come() {
+    let mut w = start_with(FolderWatcher::polling);
+    assert!(matches!(w._watcher.modes()[0].1, WatchMode::Polling(_)));
+    let Some(bytes) = clip_bytes(w.root.parent().unwrap(), "make.mp4", 1.0) else { return };
+    let target = w.root.join("from the share.mp4");
+    std::fs::write(&target, &bytes).unwrap();
+    w.until("the polled file", |lib| lib.find_clip(target.to_str().unwrap()).is_ok());
 }

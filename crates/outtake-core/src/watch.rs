@@ -88,6 +88,12 @@ impl FolderWatcher {
         Ok(FolderWatcher { backend, modes: Vec::new(), sender })
     }
 
+    /// A watcher that polls from the start: for folders on network file
+    /// systems, where native events do not arrive.
+    pub fn polling(sender: Sender<WatchMessage>) -> Result<FolderWatcher, WatchError> {
+        Ok(FolderWatcher { backend: Backend::Polling(polling(sender.clone())?), modes: Vec::new(), sender })
+    }
+
     /// Watches a folder and everything below it, polling it if it cannot be watched natively.
     pub fn watch(&mut self, folder: &Path) -> Result<&WatchMode, WatchError> {
         let failed = |why: String| WatchError::Folder { path: folder.to_path_buf(), why };

@@ -6,6 +6,7 @@
 //! moment leaves a sound library and running it again finishes the job. The
 //! user's files are only ever read.
 
+mod embedded;
 pub mod fingerprint;
 pub mod info_json;
 pub mod naming;
@@ -154,7 +155,14 @@ impl Library {
         walked: &Walked,
         summary: &mut ScanSummary,
     ) -> Result<Outcome> {
-        let outcome = self.import_video(found)?;
+        let (outcome, embedded) = self.import_video(found)?;
+        if let Outcome::Added(id) | Outcome::Updated(id) = outcome
+            && !embedded.is_empty()
+        {
+            for error in self.import_embedded(id, &found.path, &embedded)? {
+                summary.failed.push(Failure { path: found.path.display().to_string(), error });
+            }
+        }
         let clip_id = match outcome {
             Outcome::Added(id) | Outcome::Updated(id) | Outcome::Moved(id) => Some(id),
             Outcome::Unchanged => self.clip_of_path(&found.path)?,
@@ -170,29 +178,30 @@ impl Library {
         Ok(outcome)
     }
 
-    /// Imports one video file (not its sidecars).
-    fn import_video(&mut self, found: &Found) -> Result<Outcome> {
+    /// Imports one video file (not its sidecars); also says which embedded
+    /// subtitle tracks it has, when it was (re)read.
+    fn import_video(&mut self, found: &Found) -> Result<(Outcome, Vec<media::SubtitleStream>)> {
         let Some(path) = found.path.to_str() else {
-            return Ok(Outcome::Failed("the file name is not valid UTF-8: rename it to import it".into()));
+            let error = "the file name is not valid UTF-8: rename it to import it";
+            return Ok((Outcome::Failed(error.into()), Vec::new()));
         };
         if self.unchanged(path, found)? {
-            return Ok(Outcome::Unchanged);
+            return Ok((Outcome::Unchanged, Vec::new()));
         }
         if let Some(error) = self.known_problem(path, found)? {
-            return Ok(Outcome::Failed(error));
+            return Ok((Outcome::Failed(error), Vec::new()));
         }
-        let examined = examine(&found.path);
-        let (probe, oshash) = match examined {
+        let named_like_video = walk::VIDEO_EXTENSIONS.contains(&walk::extension(&found.path).as_str());
+        let (probe, oshash) = match examine(&found.path) {
             Examined::Video(probe, oshash) => (probe, oshash),
-            Examined::NotVideo(why)
-                if walk::VIDEO_EXTENSIONS.contains(&walk::extension(&found.path).as_str()) =>
-            {
-                return self.record_problem(path, found, &format!("not a video: {why}"));
+            Examined::NotVideo(why) if named_like_video => {
+                return Ok((self.record_problem(path, found, &format!("not a video: {why}"))?, Vec::new()));
             }
-            Examined::NotVideo(_) => return Ok(Outcome::Ignored),
-            Examined::Failed(error) => return self.record_problem(path, found, &error),
+            Examined::NotVideo(_) => return Ok((Outcome::Ignored, Vec::new())),
+            Examined::Failed(error) => return Ok((self.record_problem(path, found, &error)?, Vec::new())),
         };
-        self.store_video(path, found, &probe, &oshash)
+        let outcome = self.store_video(path, found, &probe, &oshash)?;
+        Ok((outcome, probe.subtitles))
     }
 }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::{Container, Probe, ProbeError, ProbeSource, blank, round_fps};
+use super::{Container, Probe, ProbeError, ProbeSource, SubtitleStream, blank, round_fps};
 
 const MAX_RUNNING: usize = 2;
 static RUNNING: Mutex<usize> = Mutex::new(0);
@@ -166,6 +166,18 @@ pub fn parse_ffprobe_json(json: &[u8]) -> Result<Probe, String> {
             video.get("avg_frame_rate").and_then(rate).or_else(|| video.get("r_frame_rate").and_then(rate));
     }
     probe.audio_codec = audio.and_then(|a| a.get("codec_name")).and_then(Value::as_str).map(str::to_string);
+    let subtitles = streams.iter().filter(|s| kind(s, "subtitle"));
+    probe.subtitles = subtitles
+        .enumerate()
+        .filter(|(_, s)| {
+            let codec = s.get("codec_name").and_then(Value::as_str).unwrap_or("");
+            matches!(codec, "subrip" | "ass" | "ssa" | "webvtt" | "mov_text" | "text")
+        })
+        .map(|(index, s)| SubtitleStream {
+            index,
+            lang: s.pointer("/tags/language").and_then(Value::as_str).and_then(super::short_lang),
+        })
+        .collect();
     probe.created = format.pointer("/tags/creation_time").and_then(Value::as_str).and_then(normalise_time);
     Ok(probe)
 }

@@ -5,7 +5,7 @@
 use std::io::{Read, Seek, SeekFrom};
 
 use super::bytes::uint;
-use super::{Container, Probe, blank, rfc3339, round_fps};
+use super::{Container, Probe, SubtitleStream, blank, rfc3339, round_fps};
 
 const EBML: u32 = 0x1A45_DFA3;
 const DOC_TYPE: u32 = 0x4282;
@@ -18,6 +18,8 @@ const TRACKS: u32 = 0x1654_AE6B;
 const TRACK_ENTRY: u32 = 0xAE;
 const TRACK_TYPE: u32 = 0x83;
 const CODEC_ID: u32 = 0x86;
+const LANGUAGE: u32 = 0x22_B59C;
+const LANGUAGE_BCP47: u32 = 0x22_B59D;
 const DEFAULT_DURATION: u32 = 0x23_E383;
 const VIDEO: u32 = 0xE0;
 const PIXEL_WIDTH: u32 = 0xB0;
@@ -82,6 +84,7 @@ fn float(data: &[u8]) -> Option<f64> {
 #[derive(Default)]
 struct TrackEntry {
     kind: u64,
+    language: Option<String>,
     codec: String,
     frame_ns: Option<u64>,
     width: Option<u64>,
@@ -176,6 +179,13 @@ fn tracks(data: &[u8], found: &mut Found) {
                 TRACK_TYPE => track.kind = uint(value).unwrap_or(0),
                 CODEC_ID => track.codec = String::from_utf8_lossy(value).trim_end_matches('\0').to_string(),
                 DEFAULT_DURATION => track.frame_ns = uint(value),
+                LANGUAGE if track.language.is_none() => {
+                    track.language = super::short_lang(&String::from_utf8_lossy(value))
+                }
+                LANGUAGE_BCP47 => {
+                    track.language =
+                        super::short_lang(String::from_utf8_lossy(value).split('-').next().unwrap_or(""))
+                }
                 VIDEO => {
                     for (id, value) in children(value) {
                         match id {
@@ -240,6 +250,13 @@ fn describe(container: Container, found: &Found, truncated: bool) -> Option<Prob
         probe.height = video.height.and_then(|h| i64::try_from(h).ok());
     }
     probe.audio_codec = audio.and_then(|a| codec_name(&a.codec)).map(str::to_string);
+    // Only text subtitles (SRT, ASS, WebVTT) become cues; picture ones (PGS, VobSub) cannot.
+    let subtitles = found.tracks.iter().filter(|t| t.kind == 17);
+    probe.subtitles = subtitles
+        .enumerate()
+        .filter(|(_, t)| t.codec.starts_with("S_TEXT/"))
+        .map(|(index, t)| SubtitleStream { index, lang: t.language.clone().or_else(|| Some("en".into())) })
+        .collect();
     probe.created = found.created.and_then(rfc3339);
     Some(probe)
 }

@@ -73,7 +73,41 @@ pub struct Probe {
     pub created: Option<String>,
     /// The container describes more data than the file holds (an interrupted download).
     pub truncated: bool,
+    /// Text subtitle tracks inside the file (ffmpeg can extract them).
+    pub subtitles: Vec<SubtitleStream>,
     pub source: ProbeSource,
+}
+
+/// A text subtitle track inside a video file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubtitleStream {
+    /// Its position among the file's subtitle streams (ffmpeg's `0:s:N`).
+    pub index: usize,
+    /// Language, two letters where one is known (`ko`, `en`).
+    pub lang: Option<String>,
+}
+
+/// ISO 639-2 codes (what containers store) to the two-letter codes file names use.
+pub(crate) fn short_lang(code: &str) -> Option<String> {
+    let code = code.trim().to_ascii_lowercase();
+    let short = match code.as_str() {
+        "" | "und" | "zxx" | "mis" | "mul" => return None,
+        "kor" => "ko",
+        "eng" => "en",
+        "jpn" => "ja",
+        "zho" | "chi" => "zh",
+        "spa" => "es",
+        "fre" | "fra" => "fr",
+        "ger" | "deu" => "de",
+        "por" => "pt",
+        "ita" => "it",
+        "rus" => "ru",
+        "tha" => "th",
+        "vie" => "vi",
+        "ind" => "id",
+        other => other,
+    };
+    short.chars().all(|c| c.is_ascii_alphanumeric() || c == '-').then(|| short.to_string())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -190,6 +224,7 @@ pub(crate) fn blank(container: Container) -> Probe {
         rotation: 0,
         created: None,
         truncated: false,
+        subtitles: Vec::new(),
         source: ProbeSource::Fast,
     }
 }

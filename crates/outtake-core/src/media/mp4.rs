@@ -5,7 +5,7 @@
 use std::io::{Read, Seek, SeekFrom};
 
 use super::bytes::{i32_at, u16_at, u32_at, u64_at};
-use super::{Container, Probe, blank, rfc3339, round_fps};
+use super::{Container, Probe, SubtitleStream, blank, rfc3339, round_fps};
 
 /// The movie header of a long clip is a few MB; more than this is not a header.
 const MAX_MOOV: u64 = 64 << 20;
@@ -18,6 +18,7 @@ const MP4_EPOCH_OFFSET: i64 = 2_082_844_800;
 #[derive(Debug, Default)]
 struct Track {
     id: u32,
+    language: Option<String>,
     handler: [u8; 4],
     timescale: u32,
     duration: u64,
@@ -181,13 +182,16 @@ fn parse_trak(trak: &[u8]) -> Track {
     }
     let Some(mdia) = child(trak, b"mdia") else { return track };
     if let Some(mdhd) = child(mdia, b"mdhd") {
-        if mdhd.first() == Some(&1) {
+        let language_at = if mdhd.first() == Some(&1) {
             track.timescale = u32_at(mdhd, 20).unwrap_or(0);
             track.duration = u64_at(mdhd, 24).unwrap_or(0);
+            32
         } else {
             track.timescale = u32_at(mdhd, 12).unwrap_or(0);
             track.duration = u64::from(u32_at(mdhd, 16).unwrap_or(0));
-        }
+            20
+        };
+        track.language = u16_at(mdhd, language_at).and_then(packed_language);
     }
     if let Some(handler) = child(mdia, b"hdlr").and_then(|h| h.get(8..12)) {
         track.handler.copy_from_slice(handler);
@@ -385,6 +389,17 @@ fn trun_time(trun: &[u8], default: u32) -> (u64, u64) {
     (count, total)
 }
 
+/// The ISO 639-2 code packed as three 5-bit letters in `mdhd`.
+fn packed_language(packed: u16) -> Option<String> {
+    let letters: String =
+        [10, 5, 0].iter().map(|shift| char::from(b'a' - 1 + ((packed >> shift) & 0x1F) as u8)).collect();
+    letters
+        .chars()
+        .all(|c| c.is_ascii_lowercase())
+        .then_some(letters)
+        .and_then(|code| super::short_lang(&code))
+}
+
 /// Clockwise rotation from a track matrix (a, b, c, d in 16.16 fixed point).
 fn rotation(matrix: [i32; 4]) -> i64 {
     match matrix.map(i32::signum) {
@@ -432,6 +447,11 @@ fn describe(movie: &Movie, truncated: bool) -> Option<Probe> {
         (probe.width, probe.height) = ((w > 0).then_some(w), (h > 0).then_some(h));
     }
     probe.audio_codec = audio.and_then(|a| a.codec.clone());
+    let text_tracks = movie.tracks.iter().filter(|t| matches!(&t.handler, b"sbtl" | b"text" | b"subt"));
+    probe.subtitles = text_tracks
+        .enumerate()
+        .map(|(index, t)| SubtitleStream { index, lang: t.language.clone() })
+        .collect();
     probe.created = i64::try_from(movie.created).ok().and_then(|c| rfc3339(c - MP4_EPOCH_OFFSET));
     Some(probe)
 }

@@ -1,0 +1,115 @@
+//! Text subtitle tracks inside a video (MKV's SRT/ASS, MP4's mov_text),
+//! extracted with ffmpeg as SRT and read like a subtitle file beside it.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rusqlite::params;
+
+use crate::error::Result;
+use crate::library::Library;
+use crate::media::SubtitleStream;
+use crate::sources::insert_cues;
+use crate::subtitles::{self, SubtitleFormat};
+
+/// ffmpeg reads the whole file to collect subtitle packets; a long film takes a while.
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+impl Library {
+    /// Imports a video's embedded text subtitles; a track that cannot be read
+    /// is recorded (as `VIDEO#subtitles:N`) and skipped.
+    pub(super) fn import_embedded(
+        &mut self,
+        clip_id: i64,
+        video: &Path,
+        streams: &[SubtitleStream],
+    ) -> Result<Vec<String>> {
+        let mut errors = Vec::new();
+        for stream in streams {
+            let lang = stream.lang.clone().unwrap_or_default();
+            let label = format!("{}#subtitles:{}", video.display(), stream.index);
+            let outcome = extract(video, stream.index).and_then(|srt| {
+                subtitles::read_subtitles(&srt, SubtitleFormat::Srt).map_err(|e| e.to_string())
+            });
+            let error = match outcome {
+                Ok(tracks) => {
+                    self.write(|tx| {
+                        tx.execute(
+                            "DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2",
+                            params![clip_id, lang],
+                        )?;
+                        for mut track in tracks {
+                            for cue in &mut track.cues {
+                                cue.text.retain(|c| !c.is_control() || c == '\n' || c == '\t');
+                            }
+                            insert_cues(tx, clip_id, &lang, &track.cues)?;
+                        }
+                        Ok(())
+                    })?;
+                    None
+                }
+                // ffmpeg missing: embedded subtitles simply wait for a machine that has it.
+                Err(error) if error.contains("not installed") => continue,
+                Err(error) => Some(format!("embedded subtitles: {error}")),
+            };
+            self.conn.execute(
+                "INSERT INTO sidecar (path, clip_id, size, mtime_ms, error) VALUES (?1, ?2, 0, 0, ?3)
+                 ON CONFLICT (path) DO UPDATE SET clip_id = excluded.clip_id, error = excluded.error",
+                params![label, clip_id, error],
+            )?;
+            errors.extend(error.map(|e| format!("{label}: {e}")));
+        }
+        Ok(errors)
+    }
+}
+
+/// The `index`-th subtitle stream of `video` as SRT bytes.
+fn extract(video: &Path, index: usize) -> Result<Vec<u8>, String> {
+    let spawned = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-i"])
+        .arg(video)
+        .args(["-map", &format!("0:s:{index}"), "-f", "srt", "-"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err("ffmpeg is not installed".into());
+        }
+        Err(error) => return Err(error.to_string()),
+    };
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut stderr = child.stderr.take().expect("piped");
+    let out = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.read_to_end(&mut bytes);
+        bytes
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("ffmpeg took longer than {} s", TIMEOUT.as_secs()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(error) => return Err(error.to_string()),
+        }
+    };
+    let (bytes, message) = (out.join().unwrap_or_default(), err.join().unwrap_or_default());
+    if !status.success() {
+        return Err(message.lines().next().unwrap_or("ffmpeg failed").to_string());
+    }
+    Ok(bytes)
+}
