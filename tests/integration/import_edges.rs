@@ -89,7 +89,7 @@ fn embedded_subtitles_become_cues() {
     age(Path::new(&mkv));
     age(Path::new(&mp4));
     let mut library = Library::open_in_memory().unwrap();
-    let summary = library.scan(&[root.clone()], &mut |_| {}).unwrap();
+    let summary = library.scan(std::slice::from_ref(&root), &mut |_| {}).unwrap();
     assert_eq!((summary.added, summary.failed.len()), (2, 0), "{summary:#?}");
     for (file, lang) in [(&mkv, "ko"), (&mp4, "en")] {
         let clip = library.find_clip(file).unwrap();
@@ -127,7 +127,7 @@ fn names_and_extensions_do_not_decide() {
         path
     };
     let mut library = Library::open_in_memory().unwrap();
-    let summary = library.scan(&[root.clone()], &mut |_| {}).unwrap();
+    let summary = library.scan(std::slice::from_ref(&root), &mut |_| {}).unwrap();
     assert_eq!(summary.added, 1, "a WebM named .dat is a clip: {summary:#?}");
     assert_eq!(library.clips().unwrap()[0].title, "clip");
     #[cfg(unix)]
@@ -243,7 +243,7 @@ fn thumbnails_for_clips_and_markers() {
     }
     age(&clip);
     let mut library = Library::open(&dir.path().join("library.db")).unwrap();
-    library.scan(&[root.clone()], &mut |_| {}).unwrap();
+    library.scan(std::slice::from_ref(&root), &mut |_| {}).unwrap();
     let id = library.find_clip("poster").unwrap();
     library.add_marker(id, &outtake_core::MarkerInput { start_ms: 2500, ..Default::default() }).unwrap();
     let jobs = library.pending_thumbnails().unwrap();
@@ -327,7 +327,7 @@ fn an_import_killed_midway_is_finished_by_the_next() {
     let _ = child.kill();
     let _ = child.wait();
     let mut library = Library::open(&library).unwrap();
-    let summary = library.scan(&[root.clone()], &mut |_| {}).unwrap();
+    let summary = library.scan(std::slice::from_ref(&root), &mut |_| {}).unwrap();
     assert!(summary.failed.is_empty(), "{summary:#?}");
     assert_eq!(library.clips().unwrap().len(), 150, "the second scan finished the job");
     let files: i64 = library.summary().unwrap().clips;
