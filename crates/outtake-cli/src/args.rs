@@ -72,7 +72,8 @@ pub enum Command {
     /// Import new and changed clips from folders (yt-dlp downloads with their
     /// .info.json and subtitles, phone clips, rips); files are only read
     Scan {
-        #[arg(required = true, value_name = "DIR")]
+        /// Folders to scan [default: the library's watched folders]
+        #[arg(value_name = "DIR")]
         dirs: Vec<PathBuf>,
         /// Do not make thumbnails after the scan
         #[arg(long)]
@@ -82,7 +83,8 @@ pub enum Command {
     },
     /// Scan folders, then keep importing as files arrive, move or vanish (Ctrl-C stops)
     Watch {
-        #[arg(required = true, value_name = "DIR")]
+        /// Folders to watch [default: the library's watched folders]
+        #[arg(value_name = "DIR")]
         dirs: Vec<PathBuf>,
     },
     /// Files that could not be imported, and why

@@ -50,6 +50,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Marker(command) => marker(lib, &mut out, command),
         Command::Folder(command) => folder(lib, &mut out, command),
         Command::Scan { dirs, no_thumbnails, json } => {
+            let dirs = folders_or_watched(lib, dirs)?;
             let summary = crate::progress::scan(lib, &dirs)?;
             if json.json {
                 out.json(&summary)?
@@ -61,7 +62,10 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Watch { dirs } => crate::watching::watch(lib, &mut out, &dirs),
+        Command::Watch { dirs } => {
+            let dirs = folders_or_watched(lib, dirs)?;
+            crate::watching::watch(lib, &mut out, &dirs)
+        }
         Command::Problems { json } => {
             let problems = lib.import_problems()?;
             if json.json { out.json(&problems) } else { out.text(render::problems(&problems)) }
@@ -91,6 +95,20 @@ pub fn run(cli: Cli) -> Result<()> {
             if json.json { out.json(&summary) } else { out.text(render::summary(&summary, lib.path())) }
         }
     }
+}
+
+/// The folders given, else the library's watched folders.
+fn folders_or_watched(lib: &Library, dirs: Vec<PathBuf>) -> Result<Vec<PathBuf>> {
+    if !dirs.is_empty() {
+        return Ok(dirs);
+    }
+    let watched: Vec<PathBuf> = lib.folders()?.into_iter().map(|f| PathBuf::from(f.path)).collect();
+    if watched.is_empty() {
+        bail!(
+            "no folder given and the library watches none: name a folder, or add one with `outtake folder add DIR`"
+        );
+    }
+    Ok(watched)
 }
 
 fn show(lib: &mut Library, out: &mut Out, command: ShowCommand) -> Result<()> {

@@ -3,21 +3,25 @@
 use std::path::PathBuf;
 use std::sync::mpsc;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use outtake_core::Library;
 use outtake_core::watch::{FolderWatcher, WatchMessage, WatchMode};
 
 use crate::render::{self, Out};
 
 pub fn watch(library: &mut Library, out: &mut Out, dirs: &[PathBuf]) -> Result<()> {
-    let roots = dirs
-        .iter()
-        .map(|dir| dir.canonicalize().with_context(|| format!("cannot watch {}", dir.display())))
-        .collect::<Result<Vec<_>>>()?;
     let (sender, receiver) = mpsc::channel();
     let mut watcher = FolderWatcher::new(sender)?;
-    for root in &roots {
-        match watcher.watch(root)? {
+    let mut roots = Vec::new();
+    for dir in dirs {
+        // An unreachable folder is scanned (its clips go offline) but cannot be watched.
+        let Ok(root) = dir.canonicalize() else {
+            eprintln!("outtake: {} is not reachable: its clips are marked offline", dir.display());
+            roots.push(dir.clone());
+            continue;
+        };
+        roots.push(root.clone());
+        match watcher.watch(&root)? {
             WatchMode::Native => out.line(format!("watching {}", root.display()))?,
             WatchMode::Polling(why) => {
                 out.line(format!("watching {} by polling every few seconds ({why})", root.display()))?
