@@ -3,5 +3,6 @@
 mod cli;
 mod import_edges;
 mod scan;
+mod search;
 mod watch;
 mod workspace;

@@ -69,6 +69,25 @@ pub enum Command {
     /// Watched folders
     #[command(subcommand)]
     Folder(FolderCommand),
+    /// Find clips and moments: words, "phrases", -word, OR, and filters show:, ep:3-5, scene:,
+    /// cast:, as:, tag:, -tag:, lang:, in:subs|markers|titles|notes, dur:<60, added:>2026-01-01,
+    /// is:missing|offline|untagged, sort:relevance|added|duration|title
+    Search {
+        /// The query (several words need no quotes)
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true, value_name = "QUERY")]
+        query: Vec<String>,
+        /// Most clips to show
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Also keep this query as a saved search under NAME
+        #[arg(long, value_name = "NAME")]
+        save: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Saved searches (smart collections)
+    #[command(subcommand)]
+    Saved(SavedCommand),
     /// Import new and changed clips from folders (yt-dlp downloads with their
     /// .info.json and subtitles, phone clips, rips); files are only read
     Scan {
@@ -347,4 +366,23 @@ pub enum FolderCommand {
     },
     /// Stop watching a folder (its clips stay)
     Rm { folder: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SavedCommand {
+    /// List saved searches
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Run a saved search
+    Run {
+        name: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Forget a saved search
+    Rm { name: String },
 }

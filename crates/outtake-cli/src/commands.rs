@@ -49,6 +49,29 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tags(command) => tags(lib, &mut out, command),
         Command::Marker(command) => marker(lib, &mut out, command),
         Command::Folder(command) => folder(lib, &mut out, command),
+        Command::Search { query, limit, save, json } => {
+            let query = query.join(" ");
+            if let Some(name) = save {
+                let id = lib.save_search(&name, &query)?;
+                eprintln!("saved search #{id} {name}");
+            }
+            let hits = lib.search(&query, limit)?;
+            if json.json { out.json(&hits) } else { out.text(render::hits(&hits)) }
+        }
+        Command::Saved(SavedCommand::List { json }) => {
+            let saved = lib.saved_searches()?;
+            if json.json { out.json(&saved) } else { out.text(render::saved(&saved)) }
+        }
+        Command::Saved(SavedCommand::Run { name, limit, json }) => {
+            let saved = lib.saved_search(&name)?;
+            let hits = lib.search(&saved.query, limit)?;
+            if json.json { out.json(&hits) } else { out.text(render::hits(&hits)) }
+        }
+        Command::Saved(SavedCommand::Rm { name }) => {
+            let saved = lib.saved_search(&name)?;
+            lib.delete_saved_search(saved.id)?;
+            out.line(format!("forgot saved search {}", saved.name))
+        }
         Command::Scan { dirs, no_thumbnails, json } => {
             let dirs = folders_or_watched(lib, dirs)?;
             let summary = crate::progress::scan(lib, &dirs)?;

@@ -345,3 +345,33 @@ pub fn problems(problems: &[outtake_core::import::Failure]) -> String {
     }
     problems.iter().map(|p| format!("{}: {}\n", p.path, p.error)).collect()
 }
+
+pub fn hits(hits: &[outtake_core::search::SearchHit]) -> String {
+    if hits.is_empty() {
+        return "nothing found\n".into();
+    }
+    let mut text = String::new();
+    let mut clip = None;
+    for hit in hits {
+        if clip != Some(hit.clip_id) {
+            clip = Some(hit.clip_id);
+            let _ = writeln!(text, "#{} {}", hit.clip_id, hit.title);
+        }
+        let time = match (hit.start_ms, hit.end_ms) {
+            (Some(start), Some(end)) if end > start => {
+                format!(" {}–{}", format_time(start), format_time(end))
+            }
+            (Some(start), _) => format!(" {}", format_time(start)),
+            _ => String::new(),
+        };
+        let _ = writeln!(text, "  {}{time}  {}", hit.kind, hit.snippet);
+    }
+    text
+}
+
+pub fn saved(saved: &[outtake_core::search::SavedSearch]) -> String {
+    if saved.is_empty() {
+        return "no saved searches: save one with `outtake search --save NAME QUERY`\n".into();
+    }
+    saved.iter().map(|s| format!("#{:<4} {}  ({})\n", s.id, s.name, s.query)).collect()
+}

@@ -13,6 +13,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/0001_catalogue.sql")),
     M::up(include_str!("../../../migrations/0002_sources.sql")),
     M::up(include_str!("../../../migrations/0003_import.sql")),
+    M::up(include_str!("../../../migrations/0004_search.sql")),
 ];
 
 /// The migrations as `rusqlite_migration` runs them (tests call `validate()` on it).
@@ -27,6 +28,15 @@ pub fn schema_version() -> i64 {
 
 /// Sets the per-connection settings every library connection needs.
 pub(crate) fn configure(conn: &Connection) -> Result<()> {
+    // The search index's triggers call these.
+    crate::search::register(conn)?;
+    conn.create_scalar_function(
+        "outtake_name_key",
+        1,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8
+            | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|name| crate::names::name_key(&name))),
+    )?;
     // Cascades inside the library rely on this; SQLite leaves it off per connection.
     conn.pragma_update(None, "foreign_keys", true)?;
     // The app and the CLI may write the same library: wait for the other
@@ -48,5 +58,6 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         return Err(Error::TooNew { path: path.to_path_buf(), found, known: schema_version() });
     }
     migrations().to_latest(conn)?;
+    crate::search::backfill(conn)?;
     Ok(())
 }

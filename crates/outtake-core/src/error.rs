@@ -17,6 +17,7 @@ pub enum Kind {
     Tag,
     Cue,
     Folder,
+    SavedSearch,
 }
 
 impl Kind {
@@ -34,6 +35,7 @@ impl Kind {
             Kind::Tag => "tag",
             Kind::Cue => "subtitle cue",
             Kind::Folder => "watched folder",
+            Kind::SavedSearch => "saved search",
         }
     }
 }

@@ -258,6 +258,7 @@ impl Library {
             Error::Database(_) | Error::Io { .. } | Error::Migration(_) => error,
             other => bad(format!("{at}: {other}")),
         })?;
+        crate::search::refresh(&tx)?;
         tx.commit()?;
         Ok(report)
     }

@@ -16,6 +16,7 @@ mod markers;
 pub mod media;
 pub mod names;
 mod people;
+pub mod search;
 mod shows;
 mod sources;
 pub mod subtitles;

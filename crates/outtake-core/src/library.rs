@@ -84,6 +84,8 @@ impl Library {
     pub(crate) fn write<T>(&mut self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction()?;
         let value = work(&tx)?;
+        // The search index changes with the data, in the same transaction.
+        crate::search::refresh(&tx)?;
         tx.commit()?;
         Ok(value)
     }

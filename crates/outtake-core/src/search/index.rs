@@ -1,0 +1,167 @@
+//! Keeping the search index in step with the library. Triggers (migration
+//! 0004) mark clips dirty and index cues as they change; before each write
+//! commits, the documents of dirty clips are rebuilt here.
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::text::{index_text, name_text};
+use crate::error::Result;
+
+/// Registers `outtake_index_text(text)` on a connection (the triggers call it).
+pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "outtake_index_text",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(index_text(&ctx.get::<Option<String>>(0)?.unwrap_or_default())),
+    )
+}
+
+/// Indexes what a library held before it had an index (once, after migration 0004).
+pub(crate) fn backfill(conn: &Connection) -> Result<()> {
+    let pending: Option<String> = conn
+        .query_row("SELECT value FROM search_state WHERE key = 'backfill'", [], |r| r.get(0))
+        .optional()?;
+    if pending.is_none() {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    tx.execute("INSERT INTO fts_cue (rowid, body) SELECT id, outtake_index_text(text) FROM cue", [])?;
+    tx.execute("INSERT INTO search_dirty SELECT id FROM clip", [])?;
+    refresh(&tx)?;
+    tx.execute("DELETE FROM search_state WHERE key = 'backfill'", [])?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Rebuilds the documents of every dirty clip.
+pub(crate) fn refresh(conn: &Connection) -> Result<()> {
+    let dirty: Vec<i64> = conn
+        .prepare_cached("SELECT clip_id FROM search_dirty")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for clip_id in dirty {
+        let docs: Vec<i64> = conn
+            .prepare_cached("SELECT id FROM search_doc WHERE clip_id = ?1")?
+            .query_map([clip_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for doc in docs {
+            conn.execute("DELETE FROM fts_meta WHERE rowid = ?1", [doc])?;
+        }
+        conn.execute("DELETE FROM search_doc WHERE clip_id = ?1", [clip_id])?;
+        index_clip(conn, clip_id)?;
+    }
+    conn.execute("DELETE FROM search_dirty", [])?;
+    Ok(())
+}
+
+fn add_doc(
+    conn: &Connection,
+    clip_id: i64,
+    kind: &str,
+    ref_id: i64,
+    times: (Option<i64>, Option<i64>),
+    text: [&str; 3],
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO search_doc (clip_id, kind, ref_id, start_ms, end_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![clip_id, kind, ref_id, times.0, times.1],
+    )?;
+    let id = conn.last_insert_rowid();
+    conn.execute(
+        "INSERT INTO fts_meta (rowid, title, names, body) VALUES (?1, ?2, ?3, ?4)",
+        params![id, index_text(text[0]), text[1], index_text(text[2])],
+    )?;
+    Ok(())
+}
+
+fn strings(conn: &Connection, sql: &str, id: i64) -> Result<Vec<String>> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let rows = statement.query_map([id], |r| r.get::<_, Option<String>>(0))?;
+    Ok(rows.filter_map(|r| r.transpose()).collect::<rusqlite::Result<_>>()?)
+}
+
+/// The names a document shows, each with its joined spellings.
+fn names(parts: &[String]) -> String {
+    parts.iter().map(|n| name_text(n)).collect::<Vec<_>>().join(" ")
+}
+
+const CAST_NAMES: &str = "SELECT p.name FROM {t} c JOIN person p ON p.id = c.person_id WHERE c.{o} = ?1
+    UNION ALL SELECT p.native_name FROM {t} c JOIN person p ON p.id = c.person_id WHERE c.{o} = ?1
+    UNION ALL SELECT a.alias FROM {t} c JOIN person_alias a ON a.person_id = c.person_id WHERE c.{o} = ?1
+    UNION ALL SELECT coalesce(r.character, c.character) FROM {t} c LEFT JOIN role r ON r.id = c.role_id WHERE c.{o} = ?1
+    UNION ALL SELECT r.native_character FROM {t} c JOIN role r ON r.id = c.role_id WHERE c.{o} = ?1";
+
+const TAG_NAMES: &str = "SELECT coalesce(t.namespace || ' ', '') || t.name FROM {t} x JOIN tag t ON t.id = x.tag_id WHERE x.{o} = ?1
+    UNION ALL SELECT a.alias FROM {t} x JOIN tag_alias a ON a.tag_id = x.tag_id WHERE x.{o} = ?1";
+
+fn sql(template: &str, table: &str, owner: &str) -> String {
+    template.replace("{t}", table).replace("{o}", owner)
+}
+
+/// What a marker's document is made of.
+struct MarkerRow {
+    id: i64,
+    start_ms: i64,
+    end_ms: Option<i64>,
+    heading: String,
+    note: String,
+    scene: Option<String>,
+}
+
+/// The clip's own document and one per marker.
+fn index_clip(conn: &Connection, clip_id: i64) -> Result<()> {
+    let clip = conn
+        .query_row(
+            "SELECT title, concat_ws(char(10), description, note), uploader FROM clip WHERE id = ?1",
+            [clip_id],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)),
+        )
+        .optional()?;
+    let Some((title, body, uploader)) = clip else { return Ok(()) };
+    let mut clip_names = strings(conn, &sql(CAST_NAMES, "credit", "clip_id"), clip_id)?;
+    clip_names.extend(strings(conn, &sql(TAG_NAMES, "clip_tag", "clip_id"), clip_id)?);
+    clip_names.extend(strings(
+        conn,
+        "SELECT s.title FROM show s JOIN clip c ON c.show_id = s.id WHERE c.id = ?1
+         UNION ALL SELECT s.native_title FROM show s JOIN clip c ON c.show_id = s.id WHERE c.id = ?1
+         UNION ALL SELECT a.alias FROM show_alias a JOIN clip c ON c.show_id = a.show_id WHERE c.id = ?1
+         UNION ALL SELECT e.title FROM episode e JOIN clip c ON c.episode_id = e.id WHERE c.id = ?1
+         UNION ALL SELECT s.title FROM scene s JOIN clip_scene cs ON cs.scene_id = s.id WHERE cs.clip_id = ?1",
+        clip_id,
+    )?);
+    clip_names.extend(uploader);
+    add_doc(conn, clip_id, "clip", clip_id, (None, None), [&title, &names(&clip_names), &body])?;
+    let markers: Vec<MarkerRow> = conn
+        .prepare_cached(
+            "SELECT m.id, m.start_ms, m.end_ms, concat_ws(char(10), m.title, m.quote), coalesce(m.note, ''), s.title
+             FROM marker m LEFT JOIN scene s ON s.id = m.scene_id WHERE m.clip_id = ?1",
+        )?
+        .query_map([clip_id], |r| {
+            Ok(MarkerRow {
+                id: r.get(0)?,
+                start_ms: r.get(1)?,
+                end_ms: r.get(2)?,
+                heading: r.get(3)?,
+                note: r.get(4)?,
+                scene: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for marker in markers {
+        let mut marker_names = strings(conn, &sql(CAST_NAMES, "marker_person", "marker_id"), marker.id)?;
+        marker_names.extend(strings(conn, &sql(TAG_NAMES, "marker_tag", "marker_id"), marker.id)?);
+        marker_names.extend(marker.scene);
+        let times = (Some(marker.start_ms), marker.end_ms);
+        add_doc(
+            conn,
+            clip_id,
+            "marker",
+            marker.id,
+            times,
+            [&marker.heading, &names(&marker_names), &marker.note],
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! Search: one box that finds any moment — clip titles and notes, shows,
+//! cast and characters by any name, tags, markers and subtitle lines —
+//! offline, in milliseconds, Korean included. See `query.rs` for the language
+//! and `run.rs` for how it stays fast on common words.
+
+mod index;
+pub mod query;
+mod run;
+mod snippet;
+pub mod text;
+
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+pub(crate) use index::{backfill, refresh, register};
+pub use run::SearchHit;
+
+use crate::error::{Error, Kind, Result};
+use crate::library::Library;
+use crate::names::{clean_name, name_key};
+
+/// A named query kept in the library: a smart collection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SavedSearch {
+    pub id: i64,
+    pub name: String,
+    pub query: String,
+}
+
+impl Library {
+    /// Runs a query; hits come grouped by clip, best clips first, at most `limit` clips.
+    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let query = query::parse(text)?;
+        run::run(&self.conn, &query, limit.max(1))
+    }
+
+    /// Saves (or replaces) a named search; the query must parse.
+    pub fn save_search(&mut self, name: &str, text: &str) -> Result<i64> {
+        query::parse(text)?;
+        let name = clean_name("name", name)?;
+        let text = text.trim().to_string();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO saved_search (name, key, query) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET name = excluded.name, query = excluded.query",
+                rusqlite::params![name, name_key(&name), text],
+            )?;
+            Ok(tx.query_row("SELECT id FROM saved_search WHERE key = ?1", [name_key(&name)], |r| r.get(0))?)
+        })
+    }
+
+    pub fn saved_searches(&self) -> Result<Vec<SavedSearch>> {
+        let mut statement = self.conn.prepare("SELECT id, name, query FROM saved_search ORDER BY key")?;
+        let rows = statement
+            .query_map([], |r| Ok(SavedSearch { id: r.get(0)?, name: r.get(1)?, query: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A saved search by `#id` or name.
+    pub fn saved_search(&self, reference: &str) -> Result<SavedSearch> {
+        let id = reference.trim().trim_start_matches('#').parse::<i64>().ok();
+        self.conn
+            .query_row(
+                "SELECT id, name, query FROM saved_search WHERE id = ?1 OR key = ?2 ORDER BY id = ?1 DESC LIMIT 1",
+                rusqlite::params![id, name_key(reference)],
+                |r| Ok(SavedSearch { id: r.get(0)?, name: r.get(1)?, query: r.get(2)? }),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound { kind: Kind::SavedSearch, name: reference.trim().to_string() })
+    }
+
+    pub fn delete_saved_search(&mut self, id: i64) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM saved_search WHERE id = ?1", [id])?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,463 @@
+//! Running a parsed query: filters narrow the clips with plain SQL, words are
+//! matched in two FTS tables — clip and marker documents first, subtitle cues
+//! after — and hits are grouped by clip.
+//!
+//! Ranking every match is what makes plain FTS5 slow on common words (bm25
+//! scores each of them). Here each table is first asked for at most
+//! `CANDIDATES` matches without ranking; only when that finds them all is the
+//! ranked query run (its cost is then bounded too). A word too common to rank
+//! keeps the index's order, newest first.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{Connection, ToSql, params_from_iter};
+use serde::Serialize;
+
+use super::query::{Compare, Filter, Query, Sort, Within};
+use super::snippet::snippet;
+use crate::error::Result;
+use crate::names::name_key;
+use crate::tags::tag_key;
+
+const CANDIDATES: usize = 2000;
+/// Hits shown per clip; the clip's rank uses all of them.
+const HITS_PER_CLIP: usize = 5;
+
+/// One place a search matched, as `outtake search --json` prints it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub clip_id: i64,
+    pub title: String,
+    pub path: Option<String>,
+    /// `clip`, `marker` or `cue`.
+    pub kind: &'static str,
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<i64>,
+    /// The matched text with the query's words between `**`.
+    pub snippet: String,
+    pub score: f64,
+}
+
+/// A matched document before snippets: kind, id of the marker/cue/clip, times, score.
+#[derive(Debug, Clone)]
+struct Found {
+    clip_id: i64,
+    kind: &'static str,
+    ref_id: i64,
+    start_ms: Option<i64>,
+    end_ms: Option<i64>,
+    score: f64,
+}
+
+pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<SearchHit>> {
+    let allowed = clips_allowed(conn, &query.filters)?;
+    let found = match &query.fts {
+        Some(fts) => {
+            let mut found = matches(conn, query, fts, allowed.as_ref())?;
+            found.extend(spread_matches(conn, query, allowed.as_ref(), &found)?);
+            found
+        }
+        None => filtered_only(conn, query, allowed.as_ref())?,
+    };
+    let mut grouped: Vec<(i64, Vec<Found>)> = Vec::new();
+    let mut position: HashMap<i64, usize> = HashMap::new();
+    for hit in found {
+        match position.get(&hit.clip_id) {
+            Some(&at) => grouped[at].1.push(hit),
+            None => {
+                position.insert(hit.clip_id, grouped.len());
+                grouped.push((hit.clip_id, vec![hit]));
+            }
+        }
+    }
+    sort_clips(conn, query.sort, &mut grouped)?;
+    grouped.truncate(limit);
+    let mut hits = Vec::new();
+    for (clip_id, found) in grouped {
+        let (title, path) = clip_title(conn, clip_id)?;
+        for hit in found.into_iter().take(HITS_PER_CLIP) {
+            let text = hit_text(conn, &hit)?;
+            hits.push(SearchHit {
+                clip_id,
+                title: title.clone(),
+                path: path.clone(),
+                kind: hit.kind,
+                start_ms: hit.start_ms,
+                end_ms: hit.end_ms,
+                snippet: snippet(&text, &query.highlights),
+                score: (hit.score * 1000.0).round() / 1000.0,
+            });
+        }
+    }
+    Ok(hits)
+}
+
+/// Matches in clip/marker documents, then in cues, respecting `in:` and `lang:`.
+fn matches(
+    conn: &Connection,
+    query: &Query,
+    fts: &str,
+    allowed: Option<&HashSet<i64>>,
+) -> Result<Vec<Found>> {
+    let within: Vec<Within> = query
+        .filters
+        .iter()
+        .filter_map(|f| if let Filter::Within(w) = f { Some(*w) } else { None })
+        .collect();
+    let wants = |w: Within| within.is_empty() || within.contains(&w);
+    let langs: Vec<&str> = query
+        .filters
+        .iter()
+        .filter_map(|f| if let Filter::Lang(l) = f { Some(l.as_str()) } else { None })
+        .collect();
+    let mut found = Vec::new();
+    if wants(Within::Titles) || wants(Within::Notes) || wants(Within::Markers) {
+        let expression = match (wants(Within::Titles), wants(Within::Notes), within.is_empty()) {
+            (_, _, true) => fts.to_string(),
+            (true, false, _) => format!("{{title names}} : ({fts})"),
+            (false, true, _) => format!("{{body}} : ({fts})"),
+            _ => fts.to_string(),
+        };
+        let only_markers = !within.is_empty() && within.iter().all(|w| *w == Within::Markers);
+        for (rowid, score) in candidates(conn, "fts_meta", &expression)? {
+            let doc = conn.query_row(
+                "SELECT clip_id, kind, ref_id, start_ms, end_ms FROM search_doc WHERE id = ?1",
+                [rowid],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            );
+            let Ok((clip_id, kind, ref_id, start_ms, end_ms)) = doc else { continue };
+            let kind = if kind == "marker" { "marker" } else { "clip" };
+            if allowed.is_some_and(|a| !a.contains(&clip_id)) || (only_markers && kind != "marker") {
+                continue;
+            }
+            found.push(Found { clip_id, kind, ref_id, start_ms, end_ms, score: 100.0 + score });
+        }
+    }
+    if wants(Within::Subs)
+        && !within.iter().any(|w| {
+            matches!(w, Within::Titles | Within::Markers | Within::Notes) && !within.contains(&Within::Subs)
+        })
+    {
+        let mut statement =
+            conn.prepare_cached("SELECT clip_id, lang, start_ms, end_ms FROM cue WHERE id = ?1")?;
+        for (rowid, score) in candidates(conn, "fts_cue", fts)? {
+            let Ok((clip_id, lang, start_ms, end_ms)) = statement.query_row([rowid], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
+            }) else {
+                continue;
+            };
+            if allowed.is_some_and(|a| !a.contains(&clip_id))
+                || (!langs.is_empty() && !langs.contains(&lang.as_str()))
+            {
+                continue;
+            }
+            found.push(Found {
+                clip_id,
+                kind: "cue",
+                ref_id: rowid,
+                start_ms: Some(start_ms),
+                end_ms: Some(end_ms),
+                score,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// Clips where every word matches somewhere, though no single document has
+/// them all (`김유정 눈물`: her name in the cast, the word in a subtitle). Their
+/// hits are the documents matching any of the words; they rank after clips
+/// that matched in one place.
+fn spread_matches(
+    conn: &Connection,
+    query: &Query,
+    allowed: Option<&HashSet<i64>>,
+    found: &[Found],
+) -> Result<Vec<Found>> {
+    if query.terms.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let mut common: Option<HashSet<i64>> = None;
+    for term in &query.terms {
+        let clips = clips_matching(conn, term)?;
+        common = Some(match common {
+            None => clips,
+            Some(so_far) => so_far.intersection(&clips).copied().collect(),
+        });
+    }
+    let already: HashSet<i64> = found.iter().map(|f| f.clip_id).collect();
+    let mut spread: HashSet<i64> =
+        common.unwrap_or_default().into_iter().filter(|c| !already.contains(c)).collect();
+    if let Some(allowed) = allowed {
+        spread.retain(|c| allowed.contains(c));
+    }
+    if spread.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut any = format!("({})", query.terms.join(" OR "));
+    for term in &query.excluded {
+        any = format!("({any}) NOT {term}");
+    }
+    let mut hits = matches(conn, query, &any, Some(&spread))?;
+    for hit in &mut hits {
+        hit.score -= 50.0;
+    }
+    Ok(hits)
+}
+
+/// The clips with a document (clip, marker or cue) matching one term.
+fn clips_matching(conn: &Connection, term: &str) -> Result<HashSet<i64>> {
+    let mut clips = HashSet::new();
+    let mut meta = conn.prepare_cached("SELECT clip_id FROM search_doc WHERE id = ?1")?;
+    for (rowid, _) in candidates(conn, "fts_meta", term)? {
+        if let Ok(clip) = meta.query_row([rowid], |r| r.get::<_, i64>(0)) {
+            clips.insert(clip);
+        }
+    }
+    let mut cue = conn.prepare_cached("SELECT clip_id FROM cue WHERE id = ?1")?;
+    for (rowid, _) in candidates(conn, "fts_cue", term)? {
+        if let Ok(clip) = cue.query_row([rowid], |r| r.get::<_, i64>(0)) {
+            clips.insert(clip);
+        }
+    }
+    Ok(clips)
+}
+
+/// Up to CANDIDATES matching rowids with scores (higher is better), ranked when affordable.
+fn candidates(conn: &Connection, table: &str, expression: &str) -> Result<Vec<(i64, f64)>> {
+    let count_sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT {}", CANDIDATES + 1);
+    let unranked: Vec<i64> = conn
+        .prepare_cached(&count_sql)?
+        .query_map([expression], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if unranked.len() <= CANDIDATES {
+        let ranked_sql = format!(
+            "SELECT rowid, rank FROM {table} WHERE {table} MATCH ?1 ORDER BY rank LIMIT {CANDIDATES}"
+        );
+        let mut statement = conn.prepare_cached(&ranked_sql)?;
+        let ranked = statement.query_map([expression], |r| Ok((r.get(0)?, -r.get::<_, f64>(1)?)))?;
+        return Ok(ranked.collect::<rusqlite::Result<_>>()?);
+    }
+    let newest_sql =
+        format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid DESC LIMIT {CANDIDATES}");
+    let mut statement = conn.prepare_cached(&newest_sql)?;
+    let newest = statement.query_map([expression], |r| Ok((r.get(0)?, 0.0)))?;
+    Ok(newest.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A query of filters alone: each matching clip, plus the markers the
+/// cast/character/scene/tag filters point at.
+fn filtered_only(conn: &Connection, query: &Query, allowed: Option<&HashSet<i64>>) -> Result<Vec<Found>> {
+    let Some(allowed) = allowed else { return Ok(Vec::new()) };
+    let mut clips: Vec<i64> = allowed.iter().copied().collect();
+    clips.sort_unstable_by(|a, b| b.cmp(a));
+    let markers = markers_matching(conn, &query.filters)?;
+    let mut found = Vec::new();
+    for clip_id in clips {
+        found.push(Found {
+            clip_id,
+            kind: "clip",
+            ref_id: clip_id,
+            start_ms: None,
+            end_ms: None,
+            score: 0.0,
+        });
+        for (marker, start, end) in markers.get(&clip_id).into_iter().flatten() {
+            found.push(Found {
+                clip_id,
+                kind: "marker",
+                ref_id: *marker,
+                start_ms: Some(*start),
+                end_ms: *end,
+                score: 0.0,
+            });
+        }
+    }
+    Ok(found)
+}
+
+type MarkerSpan = (i64, i64, Option<i64>);
+
+fn markers_matching(conn: &Connection, filters: &[Filter]) -> Result<HashMap<i64, Vec<MarkerSpan>>> {
+    let mut conditions: Vec<String> = Vec::new();
+    let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+    for filter in filters {
+        let (condition, value) = match filter {
+            Filter::Cast(name) => (
+                format!("m.id IN (SELECT marker_id FROM marker_person WHERE person_id IN ({PEOPLE}))"),
+                name_key(name),
+            ),
+            Filter::Character(name) => {
+                (format!("m.id IN (SELECT marker_id FROM marker_person WHERE {CHARACTER})"), name_key(name))
+            }
+            Filter::Scene(name) => {
+                ("m.scene_id IN (SELECT id FROM scene WHERE title_key = ?1x)".to_string(), name_key(name))
+            }
+            Filter::Tag { name, negated: false } => (
+                format!("m.id IN (SELECT marker_id FROM marker_tag WHERE tag_id IN ({TAGS}))"),
+                tag_key(name),
+            ),
+            _ => continue,
+        };
+        conditions.push(condition.replace("?1x", &format!("?{}", values.len() + 1)));
+        values.push(Box::new(value));
+    }
+    let mut out: HashMap<i64, Vec<MarkerSpan>> = HashMap::new();
+    if conditions.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT m.clip_id, m.id, m.start_ms, m.end_ms FROM marker m WHERE {} ORDER BY m.start_ms",
+        conditions.join(" AND ")
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement
+        .query_map(params_from_iter(values.iter()), |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?;
+    for row in rows {
+        let (clip_id, span): (i64, MarkerSpan) = row?;
+        out.entry(clip_id).or_default().push(span);
+    }
+    Ok(out)
+}
+
+/// People whose name, native name or alias keys to `?`.
+const PEOPLE: &str = "SELECT id FROM person WHERE name_key = ?1x OR native_key = ?1x UNION SELECT person_id FROM person_alias WHERE key = ?1x";
+/// Credits as a character (role, or character text) keyed `?`.
+const CHARACTER: &str = "(role_id IN (SELECT id FROM role WHERE character_key = ?1x OR native_key = ?1x) OR outtake_name_key(character) = ?1x)";
+/// A tag (by name, alias, or bare name in any namespace) and every tag below it.
+const TAGS: &str = "WITH RECURSIVE below(id) AS (
+        SELECT id FROM tag WHERE key = ?1x OR (instr(?1x, ':') = 0 AND name_key = ?1x)
+        UNION SELECT tag_id FROM tag_alias WHERE key = ?1x
+        UNION SELECT p.tag_id FROM tag_parent p JOIN below ON p.parent_id = below.id)
+    SELECT id FROM below";
+
+/// The clips the filters allow (None: no filter narrows the clips).
+fn clips_allowed(conn: &Connection, filters: &[Filter]) -> Result<Option<HashSet<i64>>> {
+    let mut conditions: Vec<String> = Vec::new();
+    let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut add = |condition: &str, value: Option<Box<dyn ToSql>>| {
+        // Each `?1x` stands for this filter's one value, used as often as needed.
+        let n = values.len() + 1;
+        conditions.push(condition.replace("?1x", &format!("?{n}")));
+        values.extend(value);
+    };
+    for filter in filters {
+        match filter {
+            Filter::Show(name) => add(
+                "c.show_id IN (SELECT id FROM show WHERE title_key = ?1x OR native_key = ?1x UNION SELECT show_id FROM show_alias WHERE key = ?1x)",
+                Some(Box::new(name_key(name))),
+            ),
+            Filter::Episodes(from, to) => add(
+                &format!("c.episode_id IN (SELECT id FROM episode WHERE number BETWEEN {from} AND {to})"),
+                None,
+            ),
+            Filter::Scene(name) => add(
+                "(c.id IN (SELECT cs.clip_id FROM clip_scene cs JOIN scene s ON s.id = cs.scene_id WHERE s.title_key = ?1x)
+                  OR c.id IN (SELECT m.clip_id FROM marker m JOIN scene s ON s.id = m.scene_id WHERE s.title_key = ?1x))",
+                Some(Box::new(name_key(name))),
+            ),
+            Filter::Cast(name) => add(
+                &format!(
+                    "(c.id IN (SELECT clip_id FROM credit WHERE person_id IN ({PEOPLE}))
+                      OR c.id IN (SELECT m.clip_id FROM marker m JOIN marker_person mp ON mp.marker_id = m.id
+                                  WHERE mp.person_id IN ({PEOPLE})))"
+                ),
+                Some(Box::new(name_key(name))),
+            ),
+            Filter::Character(name) => add(
+                &format!(
+                    "(c.id IN (SELECT clip_id FROM credit WHERE {CHARACTER})
+                      OR c.id IN (SELECT m.clip_id FROM marker m JOIN marker_person mp ON mp.marker_id = m.id WHERE {}))",
+                    CHARACTER.replace("role_id", "mp.role_id").replace("key(character)", "key(mp.character)")
+                ),
+                Some(Box::new(name_key(name))),
+            ),
+            Filter::Tag { name, negated } => add(
+                &format!(
+                    "{} (c.id IN (SELECT clip_id FROM clip_tag WHERE tag_id IN ({TAGS}))
+                      OR c.id IN (SELECT m.clip_id FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id WHERE mt.tag_id IN ({TAGS})))",
+                    if *negated { "NOT" } else { "" }
+                ),
+                Some(Box::new(tag_key(name))),
+            ),
+            Filter::Lang(lang) => add("c.id IN (SELECT clip_id FROM cue WHERE lang = ?1x)", Some(Box::new(lang.clone()))),
+            Filter::Duration(compare, ms) => add(&format!("c.duration_ms {} {ms}", operator(*compare)), None),
+            Filter::Added(compare, date) => {
+                let column = "substr(c.added_at, 1, 10)";
+                add(&format!("{column} {} ?1x", operator(*compare)), Some(Box::new(date.clone())))
+            }
+            Filter::Missing => add("NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status <> 'missing')", None),
+            Filter::Offline => add("EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'offline')
+                                    AND NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'present')", None),
+            Filter::Untagged => add("NOT EXISTS (SELECT 1 FROM clip_tag WHERE clip_id = c.id)
+                                     AND NOT EXISTS (SELECT 1 FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id WHERE m.clip_id = c.id)", None),
+            Filter::Within(_) => {}
+        }
+    }
+    if conditions.is_empty() {
+        return Ok(None);
+    }
+    let sql = format!("SELECT c.id FROM clip c WHERE {}", conditions.join(" AND "));
+    let mut statement = conn.prepare(&sql)?;
+    let ids = statement
+        .query_map(params_from_iter(values.iter()), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(ids))
+}
+
+fn operator(compare: Compare) -> &'static str {
+    match compare {
+        Compare::Less => "<",
+        Compare::More => ">",
+        Compare::Equal => "=",
+    }
+}
+
+fn sort_clips(conn: &Connection, sort: Sort, grouped: &mut [(i64, Vec<Found>)]) -> Result<()> {
+    let column = match sort {
+        Sort::Relevance => return Ok(()),
+        Sort::Added => "added_at",
+        Sort::Duration => "coalesce(duration_ms, 0)",
+        Sort::Title => "title_key",
+    };
+    let mut statement = conn.prepare_cached(&format!("SELECT {column} FROM clip WHERE id = ?1"))?;
+    let mut keys: HashMap<i64, rusqlite::types::Value> = HashMap::new();
+    for (clip_id, _) in grouped.iter() {
+        keys.insert(*clip_id, statement.query_row([clip_id], |r| r.get(0))?);
+    }
+    let key = |id: &i64| keys.get(id).cloned().unwrap_or(rusqlite::types::Value::Null);
+    grouped.sort_by(|(a, _), (b, _)| {
+        let ordering = compare_values(&key(a), &key(b));
+        if sort == Sort::Title { ordering } else { ordering.reverse() }
+    });
+    Ok(())
+}
+
+fn compare_values(a: &rusqlite::types::Value, b: &rusqlite::types::Value) -> std::cmp::Ordering {
+    use rusqlite::types::Value::*;
+    match (a, b) {
+        (Integer(x), Integer(y)) => x.cmp(y),
+        (Text(x), Text(y)) => x.cmp(y),
+        (Real(x), Real(y)) => x.total_cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    }
+}
+
+fn clip_title(conn: &Connection, clip_id: i64) -> Result<(String, Option<String>)> {
+    Ok(conn.query_row(
+        "SELECT title, (SELECT path FROM file WHERE clip_id = clip.id ORDER BY status <> 'present', id LIMIT 1)
+         FROM clip WHERE id = ?1",
+        [clip_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// The text a hit shows: a cue's line, a marker's title/quote/note, a clip's title and notes.
+fn hit_text(conn: &Connection, hit: &Found) -> Result<String> {
+    let sql = match hit.kind {
+        "cue" => "SELECT text FROM cue WHERE id = ?1",
+        "marker" => "SELECT concat_ws(' — ', title, quote, note) FROM marker WHERE id = ?1",
+        _ => "SELECT concat_ws(' — ', title, description, note) FROM clip WHERE id = ?1",
+    };
+    Ok(conn.query_row(sql, [hit.ref_id], |r| r.get::<_, Option<String>>(0))?.unwrap_or_default())
+}

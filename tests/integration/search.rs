@@ -1,0 +1,356 @@
+//! Search: a table of queries over the worked example (every operator and
+//! filter, Korean and romanised names), the index staying fresh through edits,
+//! merges and deletes, and arbitrary input never reaching SQL unquoted.
+
+use outtake_core::{
+    CastInput, ClipInput, ClipPatch, CueInput, Error, FileInput, Library, MarkerInput, PersonInput,
+    RoleInput, SceneInput, ShowInput,
+};
+
+struct Example {
+    library: Library,
+    making: i64,
+    phone: i64,
+}
+
+fn example() -> Example {
+    let mut lib = Library::open_in_memory().unwrap();
+    let show = lib
+        .add_show(&ShowInput {
+            title: "Lovers of the Red Sky".into(),
+            native_title: Some("홍천기".into()),
+            aliases: vec!["Red Sky".into()],
+            network: Some("SBS".into()),
+            year: Some(2021),
+        })
+        .unwrap();
+    let other =
+        lib.add_show(&ShowInput { title: "Twenty-Five Twenty-One".into(), ..ShowInput::default() }).unwrap();
+    let person = |lib: &mut Library, name: &str, native: Option<&str>, aliases: &[&str]| {
+        lib.add_person(&PersonInput {
+            name: name.into(),
+            native_name: native.map(str::to_string),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        })
+        .unwrap()
+    };
+    let kim = person(&mut lib, "Kim Yoo Jung", Some("김유정"), &["Kim Yoo-jung"]);
+    let ahn = person(&mut lib, "Ahn Hyo Seop", Some("안효섭"), &[]);
+    let choi = person(&mut lib, "Choi Kwang Il", None, &[]);
+    lib.add_role(
+        kim,
+        show,
+        &RoleInput { character: "Hong Chun Gi".into(), native_character: Some("홍천기".into()) },
+    )
+    .unwrap();
+    lib.add_role(ahn, show, &RoleInput { character: "Ha Ram".into(), native_character: Some("하람".into()) })
+        .unwrap();
+    lib.add_role(choi, show, &RoleInput { character: "Hong Eun O".into(), native_character: None }).unwrap();
+    let sealing = lib
+        .add_scene(
+            show,
+            &SceneInput { episode: Some(3), title: "Sealing ceremony".into(), ..Default::default() },
+        )
+        .unwrap();
+    let clip = |lib: &mut Library,
+                title: &str,
+                path: &str,
+                duration: i64,
+                show: Option<i64>,
+                episode: Option<i64>| {
+        lib.add_clip(&ClipInput {
+            title: title.into(),
+            duration_ms: Some(duration),
+            show_id: show,
+            episode,
+            files: vec![FileInput { path: path.into(), size: 10, ..FileInput::default() }],
+            ..ClipInput::default()
+        })
+        .unwrap()
+    };
+    let making =
+        clip(&mut lib, "[Making] Lovers of the Red Sky EP.3", "/v/making.mp4", 600_000, Some(show), Some(3));
+    let phone = clip(&mut lib, "Phone recording at the café", "/v/phone.mov", 45_000, Some(other), Some(5));
+    clip(&mut lib, "Untitled rip", "/v/rip.ts", 30_000, None, None);
+    lib.update_clip(
+        making,
+        &ClipPatch { note: Some(Some("the best making-of, José filmed it".into())), ..Default::default() },
+    )
+    .unwrap();
+    lib.credit(making, kim, None).unwrap();
+    lib.tag_clip(making, &["type:making-of".into()]).unwrap();
+    lib.tag_clip(phone, &["mood:fun".into()]).unwrap();
+    // type:blooper sits under type:funny: searching the parent finds it.
+    let blooper = lib.add_tag("type:blooper").unwrap();
+    let funny = lib.add_tag("type:funny").unwrap();
+    lib.add_tag_parent(blooper, funny).unwrap();
+    let marker = |lib: &mut Library,
+                  start: i64,
+                  end: i64,
+                  title: &str,
+                  cast: &[i64],
+                  tags: &[&str],
+                  quote: Option<&str>,
+                  scene: Option<i64>| {
+        lib.add_marker(
+            making,
+            &MarkerInput {
+                start_ms: start,
+                end_ms: Some(end),
+                title: Some(title.into()),
+                scene_id: scene,
+                cast: cast.iter().map(|p| CastInput { person_id: *p, character: None }).collect(),
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+                quote: quote.map(str::to_string),
+                ..MarkerInput::default()
+            },
+        )
+        .unwrap()
+    };
+    marker(
+        &mut lib,
+        10_000,
+        30_000,
+        "Sealing ceremony action",
+        &[ahn],
+        &["type:action", "type:blooper"],
+        None,
+        Some(sealing),
+    );
+    marker(&mut lib, 60_000, 90_000, "Horse ride", &[kim], &[], None, None);
+    marker(&mut lib, 120_000, 150_000, "Pulse scene", &[kim, ahn], &[], None, None);
+    marker(
+        &mut lib,
+        400_000,
+        480_000,
+        "Tearful farewell",
+        &[kim, choi],
+        &["mood:emotional"],
+        Some("I'm okay."),
+        None,
+    );
+    let cue = |start: i64, text: &str| CueInput { start_ms: start, end_ms: start + 2000, text: text.into() };
+    lib.replace_cues(
+        making,
+        "ko",
+        &[
+            cue(61_000, "말을 타는 장면이에요"),
+            cue(401_000, "괜찮아요, 눈물이 나네요"),
+            cue(402_000, "아버지 눈물을 닦아 드릴게요"),
+        ],
+    )
+    .unwrap();
+    lib.replace_cues(
+        making,
+        "en",
+        &[cue(61_000, "This is the horse riding scene"), cue(401_000, "It's okay, tears are coming")],
+    )
+    .unwrap();
+    lib.replace_cues(phone, "en", &[cue(5_000, "We ordered coffee and laughed")]).unwrap();
+    Example { library: lib, making, phone }
+}
+
+/// A hit as the table names it: (clip, kind, start_ms).
+type Hit = (i64, String, Option<i64>);
+
+/// (kind, start_ms) of each hit, with the clip it belongs to.
+fn hits(lib: &Library, query: &str) -> Vec<Hit> {
+    lib.search(query, 50)
+        .unwrap_or_else(|e| panic!("{query}: {e}"))
+        .into_iter()
+        .map(|h| (h.clip_id, h.kind.to_string(), h.start_ms))
+        .collect()
+}
+
+#[test]
+fn queries() {
+    let ex = example();
+    let (m, p) = (ex.making, ex.phone);
+    let marker = |start: i64| (m, "marker".to_string(), Some(start));
+    let cue = |clip: i64, start: i64| (clip, "cue".to_string(), Some(start));
+    let clip = |id: i64| (id, "clip".to_string(), None);
+    // (query, hits that must be present, clips that must be absent)
+    let rows: Vec<(&str, Vec<Hit>, Vec<i64>)> = vec![
+        ("horse", vec![marker(60_000), cue(m, 61_000)], vec![p]),
+        ("hors", vec![marker(60_000)], vec![p]),
+        ("Horse ", vec![marker(60_000)], vec![p]),
+        ("김유정", vec![clip(m), marker(60_000), marker(400_000)], vec![p]),
+        ("Kim Yoo Jung", vec![clip(m), marker(60_000)], vec![p]),
+        ("kim yoojung", vec![clip(m), marker(60_000)], vec![p]),
+        ("kimyoojung", vec![clip(m)], vec![p]),
+        ("Kim Yoo-jung", vec![clip(m)], vec![p]),
+        ("ＫＩＭ ＹＯＯ ＪＵＮＧ", vec![clip(m)], vec![p]),
+        ("안효섭", vec![marker(10_000), marker(120_000)], vec![p]),
+        ("하람", vec![marker(10_000)], vec![p]),
+        ("\"I'm okay\"", vec![marker(400_000)], vec![p]),
+        ("눈물", vec![cue(m, 401_000), cue(m, 402_000)], vec![p]),
+        ("눈", vec![cue(m, 401_000)], vec![p]),
+        ("장면", vec![cue(m, 61_000)], vec![p]),
+        // Words spread over a clip: her name in the cast, the word in a subtitle.
+        ("김유정 눈물", vec![cue(m, 401_000), marker(400_000)], vec![p]),
+        ("Jose", vec![clip(m)], vec![p]),
+        ("cafe", vec![clip(p)], vec![m]),
+        ("coffee OR horse", vec![cue(p, 5_000), marker(60_000)], vec![]),
+        ("okay -tears", vec![marker(400_000)], vec![]),
+        ("show:홍천기", vec![clip(m)], vec![p]),
+        ("show:\"red sky\"", vec![clip(m)], vec![p]),
+        ("show:\"Twenty-Five Twenty-One\"", vec![clip(p)], vec![m]),
+        ("ep:3", vec![clip(m)], vec![p]),
+        ("ep:4-6", vec![clip(p)], vec![m]),
+        ("scene:\"Sealing ceremony\"", vec![clip(m), marker(10_000)], vec![p]),
+        ("cast:\"Ahn Hyo Seop\"", vec![clip(m), marker(10_000), marker(120_000)], vec![p]),
+        ("cast:김유정 horse", vec![marker(60_000)], vec![p]),
+        ("as:\"Ha Ram\"", vec![marker(10_000)], vec![p]),
+        ("as:홍천기", vec![clip(m)], vec![p]),
+        ("tag:blooper", vec![marker(10_000)], vec![p]),
+        ("tag:type:funny", vec![clip(m), marker(10_000)], vec![p]),
+        ("tag:fun", vec![clip(p)], vec![m]),
+        ("-tag:fun coffee OR horse", vec![marker(60_000)], vec![p]),
+        ("lang:ko horse", vec![marker(60_000)], vec![]),
+        ("lang:en okay", vec![cue(m, 401_000)], vec![p]),
+        ("in:subs horse", vec![cue(m, 61_000)], vec![p]),
+        ("in:markers horse", vec![marker(60_000)], vec![p]),
+        ("in:titles making", vec![clip(m)], vec![p]),
+        ("in:notes best", vec![clip(m)], vec![p]),
+        ("dur:<60", vec![clip(p)], vec![m]),
+        ("dur:>5m", vec![clip(m)], vec![p]),
+        ("added:>2000-01-01 horse", vec![marker(60_000)], vec![p]),
+        ("added:<2000-01-01", vec![], vec![m, p]),
+        ("is:untagged", vec![], vec![m, p]),
+        ("is:missing", vec![], vec![m, p]),
+        ("zebra", vec![], vec![m, p]),
+    ];
+    for (query, present, absent) in rows {
+        let found = hits(&ex.library, query);
+        for hit in &present {
+            assert!(found.contains(hit), "{query}: expected {hit:?} in {found:?}");
+        }
+        for clip in &absent {
+            assert!(!found.iter().any(|h| h.0 == *clip), "{query}: clip {clip} should not match: {found:?}");
+        }
+    }
+    // Titles and cast outrank subtitles: the marker comes before the cue.
+    let horse = hits(&ex.library, "horse");
+    let marker_at = horse.iter().position(|h| h.1 == "marker").unwrap();
+    let cue_at = horse.iter().position(|h| h.1 == "cue").unwrap();
+    assert!(marker_at < cue_at, "{horse:?}");
+    // Sorting by title puts "Phone…" before "Untitled…".
+    let sorted: Vec<i64> = hits(&ex.library, "dur:<100 sort:title").iter().map(|h| h.0).collect();
+    assert_eq!(sorted.first(), Some(&p));
+    let snippet = &ex.library.search("눈물", 5).unwrap()[0].snippet;
+    assert!(snippet.contains("**눈물**"), "{snippet}");
+}
+
+#[test]
+fn the_index_follows_every_edit() {
+    let mut ex = example();
+    let lib = &mut ex.library;
+    let kim = lib.find_person("김유정").unwrap();
+    lib.update_person(
+        kim,
+        &PersonInput { name: "Kim Yu-jeong".into(), native_name: Some("김유정".into()), aliases: vec![] },
+    )
+    .unwrap();
+    assert!(!hits(lib, "Yu-jeong").is_empty(), "a renamed person is found by the new name");
+    assert!(hits(lib, "Kim Yoo-jung").is_empty(), "and no longer by the dropped alias");
+    lib.add_person_aliases(kim, &["Yoojung".into()]).unwrap();
+    assert!(!hits(lib, "yoojung").is_empty());
+    // Merging people: the merged name finds the clips of both.
+    let dup = lib.add_person(&PersonInput { name: "YJ Kim".into(), ..Default::default() }).unwrap();
+    let phone = ex.phone;
+    lib.credit(phone, dup, None).unwrap();
+    lib.merge_people(dup, kim).unwrap();
+    assert!(hits(lib, "김유정").iter().any(|h| h.0 == phone), "credits moved in the merge are searchable");
+    // Tags: renames, merges and deletes.
+    let fun = lib.find_tag("mood:fun").unwrap();
+    lib.rename_tag(fun, "mood:joyful").unwrap();
+    assert!(hits(lib, "joyful").iter().any(|h| h.0 == phone));
+    assert!(hits(lib, "fun").iter().all(|h| h.0 != phone));
+    lib.delete_tag(fun).unwrap();
+    assert!(hits(lib, "joyful").is_empty());
+    // Markers and cues.
+    let horse = hits(lib, "in:markers horse");
+    let marker = lib
+        .markers(ex.making)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.title.as_deref() == Some("Horse ride"))
+        .unwrap();
+    lib.delete_marker(marker.id).unwrap();
+    assert!(hits(lib, "in:markers horse").len() < horse.len());
+    lib.replace_cues(ex.making, "ko", &[]).unwrap();
+    assert!(hits(lib, "눈물").is_empty(), "replaced cues leave no ghost hits");
+    // A renamed show, then a deleted clip.
+    let show = lib.find_show("홍천기").unwrap();
+    let mut input = ShowInput {
+        title: "Hong Chun-gi".into(),
+        native_title: Some("홍천기".into()),
+        ..ShowInput::default()
+    };
+    input.year = Some(2021);
+    lib.update_show(show, &input).unwrap();
+    assert!(hits(lib, "chun").iter().any(|h| h.0 == ex.making));
+    lib.delete_clip(ex.making).unwrap();
+    for query in ["chun", "okay", "show:홍천기", "cast:\"Ahn Hyo Seop\""] {
+        assert!(hits(lib, query).iter().all(|h| h.0 != ex.making), "{query}: ghost hit of a deleted clip");
+    }
+}
+
+#[test]
+fn saved_searches() {
+    let mut ex = example();
+    let lib = &mut ex.library;
+    lib.save_search("Tearful", "tag:emotional").unwrap();
+    lib.save_search("tearful", "tag:emotional 눈물").unwrap();
+    let saved = lib.saved_searches().unwrap();
+    assert_eq!(saved.len(), 1, "same name replaces");
+    assert_eq!(saved[0].query, "tag:emotional 눈물");
+    let error = lib.save_search("Broken", "ep:x").unwrap_err().to_string();
+    assert!(error.contains("ep:x"), "{error}");
+    assert_eq!(lib.saved_search("TEARFUL").unwrap().id, saved[0].id);
+}
+
+#[test]
+fn any_input_is_safe() {
+    let ex = example();
+    let mut state: u64 = 0x1234_5678_9ABC_DEF1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let alphabet: Vec<char> =
+        "ab 눈물\"'-:*()^{}[];,.OR AND NOT NEAR tag: ep: dur:< show:\\\0\u{7}🙂é\u{301}ＡＢ%_?"
+            .chars()
+            .collect();
+    let mut inputs: Vec<String> = vec![
+        "\"".into(),
+        "\"\"\"".into(),
+        "'; DROP TABLE clip; --".into(),
+        "a OR".into(),
+        "OR OR OR".into(),
+        "NOT".into(),
+        "(horse".into(),
+        "horse*".into(),
+        "^horse".into(),
+        "NEAR(horse ride, 2)".into(),
+        "{title}: horse".into(),
+        "\u{0}\u{1}\u{2}".into(),
+        "🙂".repeat(1000),
+        "tag:".into(),
+        "-".into(),
+        "--".into(),
+    ];
+    for _ in 0..2000 {
+        let len = (next() % 24) as usize;
+        inputs.push((0..len).map(|_| alphabet[(next() as usize) % alphabet.len()]).collect());
+    }
+    for input in inputs {
+        match ex.library.search(&input, 10) {
+            Ok(_) => {}
+            Err(Error::Invalid { field, .. }) => assert_eq!(field, "search", "{input:?}"),
+            Err(other) => panic!("{input:?} gave a non-user error: {other}"),
+        }
+    }
+}
