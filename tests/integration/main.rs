@@ -2,6 +2,7 @@
 
 mod cli;
 mod import_edges;
+mod library;
 mod scan;
 mod search;
 mod watch;

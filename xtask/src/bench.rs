@@ -3,6 +3,8 @@
 //!
 //! Import: files per second of `outtake scan` over 1,000 generated clips vs
 //! running ffprobe on each of the same files (what Stash and Jellyfin pay).
+//! Search: latency per query class on a generated library, against LIKE scans
+//! and one plain FTS5 table (`crates/outtake-bench`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -13,11 +15,36 @@ use anyhow::{Context, Result, bail};
 const CLIPS: usize = 1000;
 
 pub fn bench(root: &Path, cargo: impl Fn() -> Command) -> Result<()> {
-    let status = cargo().args(["build", "--release", "--package", "outtake-cli", "--locked"]).status()?;
+    let status = cargo()
+        .args(["build", "--release", "--package", "outtake-cli", "--package", "outtake-bench", "--locked"])
+        .status()?;
     if !status.success() {
         bail!("building outtake (release) failed");
     }
     let outtake = root.join("target/release/outtake");
+    import(root, &outtake)?;
+    println!();
+    search(root, &outtake)
+}
+
+/// Search latency on a generated library (100k clips, 1M cues, 300k markers),
+/// against LIKE scans and a plain FTS5 table in the same run.
+fn search(root: &Path, outtake: &Path) -> Result<()> {
+    eprintln!("== search benchmark (the generated library is kept in target/bench/search)");
+    let status = Command::new(root.join("target/release/outtake-bench"))
+        .arg("--dir")
+        .arg(root.join("target/bench/search"))
+        .arg("--cli")
+        .arg(outtake)
+        .status()?;
+    if !status.success() {
+        bail!("the search benchmark failed");
+    }
+    Ok(())
+}
+
+/// Import speed: `outtake scan` vs ffprobe on every file.
+fn import(root: &Path, outtake: &Path) -> Result<()> {
     let corpus = root.join("target/bench/import-corpus");
     make_corpus(&corpus)?;
     let files = list(&corpus)?;
@@ -42,7 +69,7 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command) -> Result<()> {
     let _ = std::fs::remove_file(library.with_extension("db-shm"));
     let mut summary = String::new();
     let scan = time(|| {
-        let output = Command::new(&outtake)
+        let output = Command::new(outtake)
             .arg("--library")
             .arg(&library)
             .args(["scan", "--json", "--no-thumbnails"])
@@ -59,7 +86,7 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command) -> Result<()> {
         bail!("outtake scan did not add every file:\n{summary}");
     }
     let rescan = time(|| {
-        let status = Command::new(&outtake)
+        let status = Command::new(outtake)
             .arg("--library")
             .arg(&library)
             .args(["scan", "--no-thumbnails"])

@@ -19,7 +19,10 @@ use crate::error::Result;
 use crate::names::name_key;
 use crate::tags::tag_key;
 
-const CANDIDATES: usize = 2000;
+/// Matches read per table for a query without filters: enough to fill a page of clips.
+const CANDIDATES: usize = 300;
+/// With filters many matches are thrown away, so more are read.
+const CANDIDATES_FILTERED: usize = 5000;
 /// Hits shown per clip; the clip's rank uses all of them.
 const HITS_PER_CLIP: usize = 5;
 
@@ -47,6 +50,8 @@ struct Found {
     start_ms: Option<i64>,
     end_ms: Option<i64>,
     score: f64,
+    /// A cue's language.
+    lang: Option<String>,
 }
 
 pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<SearchHit>> {
@@ -54,10 +59,10 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
     let found = match &query.fts {
         Some(fts) => {
             let mut found = matches(conn, query, fts, allowed.as_ref())?;
-            found.extend(spread_matches(conn, query, allowed.as_ref(), &found)?);
+            found.extend(spread_matches(conn, query, allowed.as_ref(), &found, limit)?);
             found
         }
-        None => filtered_only(conn, query, allowed.as_ref())?,
+        None => filtered_only(conn, query, allowed.as_ref(), limit)?,
     };
     let mut grouped: Vec<(i64, Vec<Found>)> = Vec::new();
     let mut position: HashMap<i64, usize> = HashMap::new();
@@ -104,12 +109,14 @@ fn matches(
         .iter()
         .filter_map(|f| if let Filter::Within(w) = f { Some(*w) } else { None })
         .collect();
-    let wants = |w: Within| within.is_empty() || within.contains(&w);
     let langs: Vec<&str> = query
         .filters
         .iter()
         .filter_map(|f| if let Filter::Lang(l) = f { Some(l.as_str()) } else { None })
         .collect();
+    let wants = |w: Within| within.is_empty() || within.contains(&w);
+    // With filters, more candidates are read, since many will be filtered out.
+    let k = if allowed.is_some() || !langs.is_empty() { CANDIDATES_FILTERED } else { CANDIDATES };
     let mut found = Vec::new();
     if wants(Within::Titles) || wants(Within::Notes) || wants(Within::Markers) {
         let expression = match (wants(Within::Titles), wants(Within::Notes), within.is_empty()) {
@@ -119,46 +126,25 @@ fn matches(
             _ => fts.to_string(),
         };
         let only_markers = !within.is_empty() && within.iter().all(|w| *w == Within::Markers);
-        for (rowid, score) in candidates(conn, "fts_meta", &expression)? {
-            let doc = conn.query_row(
-                "SELECT clip_id, kind, ref_id, start_ms, end_ms FROM search_doc WHERE id = ?1",
-                [rowid],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            );
-            let Ok((clip_id, kind, ref_id, start_ms, end_ms)) = doc else { continue };
-            let kind = if kind == "marker" { "marker" } else { "clip" };
-            if allowed.is_some_and(|a| !a.contains(&clip_id)) || (only_markers && kind != "marker") {
+        let docs = "SELECT d.clip_id, d.kind, d.ref_id, d.start_ms, d.end_ms, f.score FROM ({}) f
+                    JOIN search_doc d ON d.id = f.id";
+        for hit in candidates(conn, "fts_meta", &expression, k, docs)? {
+            if allowed.is_some_and(|a| !a.contains(&hit.clip_id)) || (only_markers && hit.kind != "marker") {
                 continue;
             }
-            found.push(Found { clip_id, kind, ref_id, start_ms, end_ms, score: 100.0 + score });
+            found.push(Found { score: 100.0 + hit.score, ..hit });
         }
     }
-    if wants(Within::Subs)
-        && !within.iter().any(|w| {
-            matches!(w, Within::Titles | Within::Markers | Within::Notes) && !within.contains(&Within::Subs)
-        })
-    {
-        let mut statement =
-            conn.prepare_cached("SELECT clip_id, lang, start_ms, end_ms FROM cue WHERE id = ?1")?;
-        for (rowid, score) in candidates(conn, "fts_cue", fts)? {
-            let Ok((clip_id, lang, start_ms, end_ms)) = statement.query_row([rowid], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
-            }) else {
-                continue;
-            };
-            if allowed.is_some_and(|a| !a.contains(&clip_id))
-                || (!langs.is_empty() && !langs.contains(&lang.as_str()))
+    if wants(Within::Subs) {
+        let cues = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
+        for hit in candidates(conn, "fts_cue", fts, k, cues)? {
+            let lang = hit.lang.as_deref().unwrap_or("");
+            if allowed.is_some_and(|a| !a.contains(&hit.clip_id))
+                || (!langs.is_empty() && !langs.contains(&lang))
             {
                 continue;
             }
-            found.push(Found {
-                clip_id,
-                kind: "cue",
-                ref_id: rowid,
-                start_ms: Some(start_ms),
-                end_ms: Some(end_ms),
-                score,
-            });
+            found.push(hit);
         }
     }
     Ok(found)
@@ -167,14 +153,16 @@ fn matches(
 /// Clips where every word matches somewhere, though no single document has
 /// them all (`김유정 눈물`: her name in the cast, the word in a subtitle). Their
 /// hits are the documents matching any of the words; they rank after clips
-/// that matched in one place.
+/// that matched in one place. Skipped when one place already filled the page.
 fn spread_matches(
     conn: &Connection,
     query: &Query,
     allowed: Option<&HashSet<i64>>,
     found: &[Found],
+    limit: usize,
 ) -> Result<Vec<Found>> {
-    if query.terms.len() < 2 {
+    let already: HashSet<i64> = found.iter().map(|f| f.clip_id).collect();
+    if query.terms.len() < 2 || already.len() >= limit {
         return Ok(Vec::new());
     }
     let mut common: Option<HashSet<i64>> = None;
@@ -185,7 +173,6 @@ fn spread_matches(
             Some(so_far) => so_far.intersection(&clips).copied().collect(),
         });
     }
-    let already: HashSet<i64> = found.iter().map(|f| f.clip_id).collect();
     let mut spread: HashSet<i64> =
         common.unwrap_or_default().into_iter().filter(|c| !already.contains(c)).collect();
     if let Some(allowed) = allowed {
@@ -207,51 +194,80 @@ fn spread_matches(
 
 /// The clips with a document (clip, marker or cue) matching one term.
 fn clips_matching(conn: &Connection, term: &str) -> Result<HashSet<i64>> {
-    let mut clips = HashSet::new();
-    let mut meta = conn.prepare_cached("SELECT clip_id FROM search_doc WHERE id = ?1")?;
-    for (rowid, _) in candidates(conn, "fts_meta", term)? {
-        if let Ok(clip) = meta.query_row([rowid], |r| r.get::<_, i64>(0)) {
-            clips.insert(clip);
-        }
-    }
-    let mut cue = conn.prepare_cached("SELECT clip_id FROM cue WHERE id = ?1")?;
-    for (rowid, _) in candidates(conn, "fts_cue", term)? {
-        if let Ok(clip) = cue.query_row([rowid], |r| r.get::<_, i64>(0)) {
-            clips.insert(clip);
-        }
-    }
+    let docs = "SELECT d.clip_id, d.kind, d.ref_id, d.start_ms, d.end_ms, f.score FROM ({}) f JOIN search_doc d ON d.id = f.id";
+    let cues =
+        "SELECT c.clip_id, 'cue', c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
+    let mut clips: HashSet<i64> = HashSet::new();
+    clips.extend(
+        candidates(conn, "fts_meta", term, CANDIDATES_FILTERED, docs)?.into_iter().map(|f| f.clip_id),
+    );
+    clips
+        .extend(candidates(conn, "fts_cue", term, CANDIDATES_FILTERED, cues)?.into_iter().map(|f| f.clip_id));
     Ok(clips)
 }
 
-/// Up to CANDIDATES matching rowids with scores (higher is better), ranked when affordable.
-fn candidates(conn: &Connection, table: &str, expression: &str) -> Result<Vec<(i64, f64)>> {
-    let count_sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT {}", CANDIDATES + 1);
-    let unranked: Vec<i64> = conn
-        .prepare_cached(&count_sql)?
-        .query_map([expression], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if unranked.len() <= CANDIDATES {
-        let ranked_sql = format!(
-            "SELECT rowid, rank FROM {table} WHERE {table} MATCH ?1 ORDER BY rank LIMIT {CANDIDATES}"
-        );
-        let mut statement = conn.prepare_cached(&ranked_sql)?;
-        let ranked = statement.query_map([expression], |r| Ok((r.get(0)?, -r.get::<_, f64>(1)?)))?;
-        return Ok(ranked.collect::<rusqlite::Result<_>>()?);
-    }
-    let newest_sql =
-        format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid DESC LIMIT {CANDIDATES}");
-    let mut statement = conn.prepare_cached(&newest_sql)?;
-    let newest = statement.query_map([expression], |r| Ok((r.get(0)?, 0.0)))?;
-    Ok(newest.collect::<rusqlite::Result<_>>()?)
+/// Up to `k` matches of `table`, ranked by bm25 when there are at most `k`
+/// (so ranking stays cheap), else the newest `k`. `select` wraps the rowids
+/// (as `f.id`, `f.score`) to read the documents in the same statement.
+fn candidates(
+    conn: &Connection,
+    table: &str,
+    expression: &str,
+    k: usize,
+    select: &str,
+) -> Result<Vec<Found>> {
+    let count_sql =
+        format!("SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?1 LIMIT {})", k + 1);
+    let count: i64 = conn.prepare_cached(&count_sql)?.query_row([expression], |r| r.get(0))?;
+    let count = count as usize;
+    let inner = if count <= k {
+        format!(
+            "SELECT rowid AS id, -rank AS score FROM {table} WHERE {table} MATCH ?1 ORDER BY rank LIMIT {k}"
+        )
+    } else {
+        format!(
+            "SELECT rowid AS id, 0.0 AS score FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid DESC LIMIT {k}"
+        )
+    };
+    let sql = format!("{} ORDER BY f.score DESC, f.id DESC", select.replace("{}", &inner));
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map([expression], |r| {
+        // Cue rows carry their language where documents carry their kind.
+        let kind: String = r.get(1)?;
+        let (kind, lang) = match kind.as_str() {
+            "marker" => ("marker", None),
+            "clip" => ("clip", None),
+            _ => ("cue", Some(kind)),
+        };
+        Ok(Found {
+            clip_id: r.get(0)?,
+            kind,
+            lang,
+            ref_id: r.get(2)?,
+            start_ms: r.get(3)?,
+            end_ms: r.get(4)?,
+            score: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A query of filters alone: each matching clip, plus the markers the
 /// cast/character/scene/tag filters point at.
-fn filtered_only(conn: &Connection, query: &Query, allowed: Option<&HashSet<i64>>) -> Result<Vec<Found>> {
+fn filtered_only(
+    conn: &Connection,
+    query: &Query,
+    allowed: Option<&HashSet<i64>>,
+    limit: usize,
+) -> Result<Vec<Found>> {
     let Some(allowed) = allowed else { return Ok(Vec::new()) };
     let mut clips: Vec<i64> = allowed.iter().copied().collect();
+    // Newest first; with another sort every allowed clip is a candidate.
     clips.sort_unstable_by(|a, b| b.cmp(a));
-    let markers = markers_matching(conn, &query.filters)?;
+    if query.sort == Sort::Relevance {
+        clips.truncate(limit);
+    }
+    let markers = markers_matching(conn, &query.filters, &clips)?;
     let mut found = Vec::new();
     for clip_id in clips {
         found.push(Found {
@@ -261,6 +277,7 @@ fn filtered_only(conn: &Connection, query: &Query, allowed: Option<&HashSet<i64>
             start_ms: None,
             end_ms: None,
             score: 0.0,
+            lang: None,
         });
         for (marker, start, end) in markers.get(&clip_id).into_iter().flatten() {
             found.push(Found {
@@ -270,6 +287,7 @@ fn filtered_only(conn: &Connection, query: &Query, allowed: Option<&HashSet<i64>
                 start_ms: Some(*start),
                 end_ms: *end,
                 score: 0.0,
+                lang: None,
             });
         }
     }
@@ -278,7 +296,12 @@ fn filtered_only(conn: &Connection, query: &Query, allowed: Option<&HashSet<i64>
 
 type MarkerSpan = (i64, i64, Option<i64>);
 
-fn markers_matching(conn: &Connection, filters: &[Filter]) -> Result<HashMap<i64, Vec<MarkerSpan>>> {
+/// The markers of `clips` that the marker-level filters point at.
+fn markers_matching(
+    conn: &Connection,
+    filters: &[Filter],
+    clips: &[i64],
+) -> Result<HashMap<i64, Vec<MarkerSpan>>> {
     let mut conditions: Vec<String> = Vec::new();
     let mut values: Vec<Box<dyn ToSql>> = Vec::new();
     for filter in filters {
@@ -306,8 +329,9 @@ fn markers_matching(conn: &Connection, filters: &[Filter]) -> Result<HashMap<i64
     if conditions.is_empty() {
         return Ok(out);
     }
+    let clip_list = clips.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let sql = format!(
-        "SELECT m.clip_id, m.id, m.start_ms, m.end_ms FROM marker m WHERE {} ORDER BY m.start_ms",
+        "SELECT m.clip_id, m.id, m.start_ms, m.end_ms FROM marker m WHERE m.clip_id IN ({clip_list}) AND {} ORDER BY m.start_ms",
         conditions.join(" AND ")
     );
     let mut statement = conn.prepare(&sql)?;
