@@ -2,7 +2,9 @@
 -- other text; one row per search_doc) and subtitle cues (fts_cue, rowid = cue.id).
 -- Text enters through outtake_index_text(), which every library connection
 -- registers (see search/text.rs). Both FTS tables are contentless: the text
--- lives in the catalogue tables, the index holds only terms.
+-- lives in the catalogue tables, the index holds only terms. Prefix indexes make
+-- the last word typed (matched as a prefix) cost one lookup, not a merge of every
+-- term that starts with it.
 
 CREATE TABLE search_doc (
     id        INTEGER PRIMARY KEY,
@@ -15,13 +17,14 @@ CREATE TABLE search_doc (
 CREATE INDEX search_doc_clip ON search_doc(clip_id);
 
 CREATE VIRTUAL TABLE fts_meta USING fts5(
-    title, names, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    title, names, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
 );
 -- Titles and quotes weigh most, then names (cast, characters, show, tags), then notes.
 INSERT INTO fts_meta(fts_meta, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0)');
 
 CREATE VIRTUAL TABLE fts_cue USING fts5(
-    body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
 );
 
 -- Clips whose documents must be rebuilt before the transaction that changed them
