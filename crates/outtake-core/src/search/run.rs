@@ -20,7 +20,7 @@ use crate::names::name_key;
 use crate::tags::tag_key;
 
 /// Matches read per table for a query without filters: enough to fill a page of clips.
-const CANDIDATES: usize = 300;
+const CANDIDATES: usize = 200;
 /// With filters many matches are thrown away, so more are read.
 const CANDIDATES_FILTERED: usize = 5000;
 /// Hits shown per clip; the clip's rank uses all of them.
@@ -55,14 +55,23 @@ struct Found {
 }
 
 pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<SearchHit>> {
-    let allowed = clips_allowed(conn, &query.filters)?;
+    let restriction = Restriction::new(&query.filters);
     let found = match &query.fts {
         Some(fts) => {
-            let mut found = matches(conn, query, fts, allowed.as_ref())?;
-            found.extend(spread_matches(conn, query, allowed.as_ref(), &found, limit)?);
+            let filtered =
+                restriction.is_some() || query.filters.iter().any(|f| matches!(f, Filter::Lang(_)));
+            // With filters many matches are thrown away, so more are read.
+            let k = if filtered { CANDIDATES_FILTERED } else { CANDIDATES };
+            let mut found = matches(conn, query, fts, None, k)?;
+            if let Some(restriction) = &restriction {
+                let allowed = restriction.among(conn, unique_clips(&found))?;
+                found.retain(|hit| allowed.contains(&hit.clip_id));
+            }
+            let spread = spread_matches(conn, query, restriction.as_ref(), &found, limit)?;
+            found.extend(spread);
             found
         }
-        None => filtered_only(conn, query, allowed.as_ref(), limit)?,
+        None => filtered_only(conn, query, restriction.as_ref(), limit)?,
     };
     let mut grouped: Vec<(i64, Vec<Found>)> = Vec::new();
     let mut position: HashMap<i64, usize> = HashMap::new();
@@ -97,12 +106,18 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
     Ok(hits)
 }
 
-/// Matches in clip/marker documents, then in cues, respecting `in:` and `lang:`.
+fn unique_clips(found: &[Found]) -> impl Iterator<Item = i64> {
+    found.iter().map(|f| f.clip_id).collect::<HashSet<_>>().into_iter()
+}
+
+/// Matches in clip/marker documents, then in cues, respecting `in:` and `lang:`;
+/// only in `allowed` clips when given.
 fn matches(
     conn: &Connection,
     query: &Query,
     fts: &str,
     allowed: Option<&HashSet<i64>>,
+    k: usize,
 ) -> Result<Vec<Found>> {
     let within: Vec<Within> = query
         .filters
@@ -115,8 +130,6 @@ fn matches(
         .filter_map(|f| if let Filter::Lang(l) = f { Some(l.as_str()) } else { None })
         .collect();
     let wants = |w: Within| within.is_empty() || within.contains(&w);
-    // With filters, more candidates are read, since many will be filtered out.
-    let k = if allowed.is_some() || !langs.is_empty() { CANDIDATES_FILTERED } else { CANDIDATES };
     let mut found = Vec::new();
     if wants(Within::Titles) || wants(Within::Notes) || wants(Within::Markers) {
         let expression = match (wants(Within::Titles), wants(Within::Notes), within.is_empty()) {
@@ -157,7 +170,7 @@ fn matches(
 fn spread_matches(
     conn: &Connection,
     query: &Query,
-    allowed: Option<&HashSet<i64>>,
+    restriction: Option<&Restriction>,
     found: &[Found],
     limit: usize,
 ) -> Result<Vec<Found>> {
@@ -175,8 +188,8 @@ fn spread_matches(
     }
     let mut spread: HashSet<i64> =
         common.unwrap_or_default().into_iter().filter(|c| !already.contains(c)).collect();
-    if let Some(allowed) = allowed {
-        spread.retain(|c| allowed.contains(c));
+    if let Some(restriction) = restriction {
+        spread = restriction.among(conn, spread.into_iter())?;
     }
     if spread.is_empty() {
         return Ok(Vec::new());
@@ -185,7 +198,7 @@ fn spread_matches(
     for term in &query.excluded {
         any = format!("({any}) NOT {term}");
     }
-    let mut hits = matches(conn, query, &any, Some(&spread))?;
+    let mut hits = matches(conn, query, &any, Some(&spread), CANDIDATES_FILTERED)?;
     for hit in &mut hits {
         hit.score -= 50.0;
     }
@@ -257,16 +270,13 @@ fn candidates(
 fn filtered_only(
     conn: &Connection,
     query: &Query,
-    allowed: Option<&HashSet<i64>>,
+    restriction: Option<&Restriction>,
     limit: usize,
 ) -> Result<Vec<Found>> {
-    let Some(allowed) = allowed else { return Ok(Vec::new()) };
-    let mut clips: Vec<i64> = allowed.iter().copied().collect();
+    let Some(restriction) = restriction else { return Ok(Vec::new()) };
     // Newest first; with another sort every allowed clip is a candidate.
-    clips.sort_unstable_by(|a, b| b.cmp(a));
-    if query.sort == Sort::Relevance {
-        clips.truncate(limit);
-    }
+    let page = (query.sort == Sort::Relevance).then_some(limit);
+    let clips = restriction.newest(conn, page)?;
     let markers = markers_matching(conn, &query.filters, &clips)?;
     let mut found = Vec::new();
     for clip_id in clips {
@@ -355,78 +365,118 @@ const TAGS: &str = "WITH RECURSIVE below(id) AS (
         UNION SELECT p.tag_id FROM tag_parent p JOIN below ON p.parent_id = below.id)
     SELECT id FROM below";
 
-/// The clips the filters allow (None: no filter narrows the clips).
-fn clips_allowed(conn: &Connection, filters: &[Filter]) -> Result<Option<HashSet<i64>>> {
-    let mut conditions: Vec<String> = Vec::new();
-    let mut values: Vec<Box<dyn ToSql>> = Vec::new();
-    let mut add = |condition: &str, value: Option<Box<dyn ToSql>>| {
-        // Each `?1x` stands for this filter's one value, used as often as needed.
-        let n = values.len() + 1;
-        conditions.push(condition.replace("?1x", &format!("?{n}")));
-        values.extend(value);
-    };
-    for filter in filters {
-        match filter {
-            Filter::Show(name) => add(
-                "c.show_id IN (SELECT id FROM show WHERE title_key = ?1x OR native_key = ?1x UNION SELECT show_id FROM show_alias WHERE key = ?1x)",
-                Some(Box::new(name_key(name))),
-            ),
-            Filter::Episodes(from, to) => add(
-                &format!("c.episode_id IN (SELECT id FROM episode WHERE number BETWEEN {from} AND {to})"),
-                None,
-            ),
-            Filter::Scene(name) => add(
-                "(c.id IN (SELECT cs.clip_id FROM clip_scene cs JOIN scene s ON s.id = cs.scene_id WHERE s.title_key = ?1x)
-                  OR c.id IN (SELECT m.clip_id FROM marker m JOIN scene s ON s.id = m.scene_id WHERE s.title_key = ?1x))",
-                Some(Box::new(name_key(name))),
-            ),
-            Filter::Cast(name) => add(
-                &format!(
-                    "(c.id IN (SELECT clip_id FROM credit WHERE person_id IN ({PEOPLE}))
-                      OR c.id IN (SELECT m.clip_id FROM marker m JOIN marker_person mp ON mp.marker_id = m.id
-                                  WHERE mp.person_id IN ({PEOPLE})))"
+/// What the filters ask of a clip, as SQL over `clip c`. Each condition is
+/// written so SQLite can drive from an index (`c.id IN (… UNION …)`), and it is
+/// applied either to a few candidate clips or, for a filters-only query, with
+/// the page limit in the statement — never by listing every allowed clip.
+struct Restriction {
+    conditions: Vec<String>,
+    values: Vec<Box<dyn ToSql>>,
+}
+
+impl Restriction {
+    fn new(filters: &[Filter]) -> Option<Restriction> {
+        let mut conditions: Vec<String> = Vec::new();
+        let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+        let mut add = |condition: &str, value: Option<Box<dyn ToSql>>| {
+            // Each `?1x` stands for this filter's one value, used as often as needed.
+            let n = values.len() + 1;
+            conditions.push(condition.replace("?1x", &format!("?{n}")));
+            values.extend(value);
+        };
+        for filter in filters {
+            match filter {
+                Filter::Show(name) => add(
+                    "c.show_id IN (SELECT id FROM show WHERE title_key = ?1x OR native_key = ?1x
+                                   UNION SELECT show_id FROM show_alias WHERE key = ?1x)",
+                    Some(Box::new(name_key(name))),
                 ),
-                Some(Box::new(name_key(name))),
-            ),
-            Filter::Character(name) => add(
-                &format!(
-                    "(c.id IN (SELECT clip_id FROM credit WHERE {CHARACTER})
-                      OR c.id IN (SELECT m.clip_id FROM marker m JOIN marker_person mp ON mp.marker_id = m.id WHERE {}))",
-                    CHARACTER.replace("role_id", "mp.role_id").replace("key(character)", "key(mp.character)")
+                Filter::Episodes(from, to) => {
+                    add(&format!("c.episode_id IN (SELECT id FROM episode WHERE number BETWEEN {from} AND {to})"), None)
+                }
+                Filter::Scene(name) => add(
+                    "c.id IN (SELECT cs.clip_id FROM clip_scene cs JOIN scene s ON s.id = cs.scene_id WHERE s.title_key = ?1x
+                              UNION SELECT m.clip_id FROM marker m JOIN scene s ON s.id = m.scene_id WHERE s.title_key = ?1x)",
+                    Some(Box::new(name_key(name))),
                 ),
-                Some(Box::new(name_key(name))),
-            ),
-            Filter::Tag { name, negated } => add(
-                &format!(
-                    "{} (c.id IN (SELECT clip_id FROM clip_tag WHERE tag_id IN ({TAGS}))
-                      OR c.id IN (SELECT m.clip_id FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id WHERE mt.tag_id IN ({TAGS})))",
-                    if *negated { "NOT" } else { "" }
+                Filter::Cast(name) => add(
+                    &format!(
+                        "c.id IN (SELECT clip_id FROM credit WHERE person_id IN ({PEOPLE})
+                                  UNION SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id
+                                        WHERE mp.person_id IN ({PEOPLE}))"
+                    ),
+                    Some(Box::new(name_key(name))),
                 ),
-                Some(Box::new(tag_key(name))),
-            ),
-            Filter::Lang(lang) => add("c.id IN (SELECT clip_id FROM cue WHERE lang = ?1x)", Some(Box::new(lang.clone()))),
-            Filter::Duration(compare, ms) => add(&format!("c.duration_ms {} {ms}", operator(*compare)), None),
-            Filter::Added(compare, date) => {
-                let column = "substr(c.added_at, 1, 10)";
-                add(&format!("{column} {} ?1x", operator(*compare)), Some(Box::new(date.clone())))
+                Filter::Character(name) => add(
+                    &format!(
+                        "c.id IN (SELECT clip_id FROM credit WHERE {CHARACTER}
+                                  UNION SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id WHERE {})",
+                        CHARACTER.replace("role_id", "mp.role_id").replace("key(character)", "key(mp.character)")
+                    ),
+                    Some(Box::new(name_key(name))),
+                ),
+                Filter::Tag { name, negated } => add(
+                    &format!(
+                        "c.id {} IN (SELECT clip_id FROM clip_tag WHERE tag_id IN ({TAGS})
+                                     UNION SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id
+                                           WHERE mt.tag_id IN ({TAGS}))",
+                        if *negated { "NOT" } else { "" }
+                    ),
+                    Some(Box::new(tag_key(name))),
+                ),
+                Filter::Lang(lang) => add("c.id IN (SELECT clip_id FROM cue WHERE lang = ?1x)", Some(Box::new(lang.clone()))),
+                Filter::Duration(compare, ms) => add(&format!("c.duration_ms {} {ms}", operator(*compare)), None),
+                Filter::Added(compare, date) => {
+                    add(&format!("substr(c.added_at, 1, 10) {} ?1x", operator(*compare)), Some(Box::new(date.clone())))
+                }
+                Filter::Missing => add("NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status <> 'missing')", None),
+                Filter::Offline => add(
+                    "EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'offline')
+                     AND NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'present')",
+                    None,
+                ),
+                Filter::Untagged => add(
+                    "NOT EXISTS (SELECT 1 FROM clip_tag WHERE clip_id = c.id)
+                     AND NOT EXISTS (SELECT 1 FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id WHERE m.clip_id = c.id)",
+                    None,
+                ),
+                Filter::Within(_) => {}
             }
-            Filter::Missing => add("NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status <> 'missing')", None),
-            Filter::Offline => add("EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'offline')
-                                    AND NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'present')", None),
-            Filter::Untagged => add("NOT EXISTS (SELECT 1 FROM clip_tag WHERE clip_id = c.id)
-                                     AND NOT EXISTS (SELECT 1 FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id WHERE m.clip_id = c.id)", None),
-            Filter::Within(_) => {}
         }
+        (!conditions.is_empty()).then_some(Restriction { conditions, values })
     }
-    if conditions.is_empty() {
-        return Ok(None);
+
+    /// Which of `clips` the filters allow.
+    fn among(&self, conn: &Connection, clips: impl Iterator<Item = i64>) -> Result<HashSet<i64>> {
+        let list: Vec<String> = clips.map(|c| c.to_string()).collect();
+        if list.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let sql = format!(
+            "SELECT c.id FROM clip c WHERE c.id IN ({}) AND {}",
+            list.join(","),
+            self.conditions.join(" AND ")
+        );
+        let mut statement = conn.prepare(&sql)?;
+        let ids = statement
+            .query_map(params_from_iter(self.values.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
     }
-    let sql = format!("SELECT c.id FROM clip c WHERE {}", conditions.join(" AND "));
-    let mut statement = conn.prepare(&sql)?;
-    let ids = statement
-        .query_map(params_from_iter(values.iter()), |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(Some(ids))
+
+    /// The newest allowed clips, `limit` of them when given.
+    fn newest(&self, conn: &Connection, limit: Option<usize>) -> Result<Vec<i64>> {
+        let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
+        let sql = format!(
+            "SELECT c.id FROM clip c WHERE {} ORDER BY c.id DESC{limit}",
+            self.conditions.join(" AND ")
+        );
+        let mut statement = conn.prepare(&sql)?;
+        let ids = statement
+            .query_map(params_from_iter(self.values.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
 }
 
 fn operator(compare: Compare) -> &'static str {
