@@ -16,6 +16,7 @@ mod markers;
 pub mod media;
 pub mod names;
 mod people;
+mod process;
 pub mod search;
 mod shows;
 mod sources;

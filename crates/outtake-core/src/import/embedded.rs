@@ -1,16 +1,16 @@
 //! Text subtitle tracks inside a video (MKV's SRT/ASS, MP4's mov_text),
 //! extracted with ffmpeg as SRT and read like a subtitle file beside it.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use rusqlite::params;
 
 use crate::error::Result;
 use crate::library::Library;
 use crate::media::SubtitleStream;
+use crate::process::{self, RunError};
 use crate::sources::insert_cues;
 use crate::subtitles::{self, SubtitleFormat};
 
@@ -67,49 +67,19 @@ impl Library {
 
 /// The `index`-th subtitle stream of `video` as SRT bytes.
 fn extract(video: &Path, index: usize) -> Result<Vec<u8>, String> {
-    let spawned = Command::new("ffmpeg")
-        .args(["-nostdin", "-v", "error", "-i"])
-        .arg(video)
-        .args(["-map", &format!("0:s:{index}"), "-f", "srt", "-"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            return Err("ffmpeg is not installed".into());
-        }
-        Err(error) => return Err(error.to_string()),
-    };
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let out = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stdout.read_to_end(&mut bytes);
-        bytes
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("ffmpeg took longer than {} s", TIMEOUT.as_secs()));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(error) => return Err(error.to_string()),
-        }
-    };
-    let (bytes, message) = (out.join().unwrap_or_default(), err.join().unwrap_or_default());
-    if !status.success() {
-        return Err(message.lines().next().unwrap_or("ffmpeg failed").to_string());
+    let mut command = Command::new("ffmpeg");
+    command.args(["-nostdin", "-v", "error", "-i"]).arg(video).args([
+        "-map",
+        &format!("0:s:{index}"),
+        "-f",
+        "srt",
+        "-",
+    ]);
+    match process::run(&mut command, TIMEOUT) {
+        Ok(finished) if finished.success => Ok(finished.stdout),
+        Ok(finished) => Err(finished.reason()),
+        Err(RunError::Missing) => Err("ffmpeg is not installed".into()),
+        Err(RunError::TimedOut) => Err(format!("ffmpeg took longer than {} s", TIMEOUT.as_secs())),
+        Err(RunError::Io(error)) => Err(error.to_string()),
     }
-    Ok(bytes)
 }

@@ -2,11 +2,12 @@
 //! cached on disk beside the library. Without ffmpeg there are simply none.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use crate::error::Result;
 use crate::library::Library;
+use crate::process::{self, RunError};
 
 /// One frame to make: from `video` at `at_ms`, into `output`.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,7 +121,8 @@ pub fn make_thumbnail(job: &ThumbJob) -> Result<(), ThumbError> {
 fn run_ffmpeg(video: &Path, at_ms: i64, output: &Path) -> Result<Option<String>, ThumbError> {
     // Written beside the target and renamed, so a half-written JPEG is never shown.
     let partial = output.with_extension("partial.jpg");
-    let spawned = Command::new("ffmpeg")
+    let mut command = Command::new("ffmpeg");
+    command
         .args(["-nostdin", "-v", "error", "-y", "-noaccurate_seek", "-ss"])
         .arg(format!("{:.3}", at_ms as f64 / 1000.0))
         .arg("-i")
@@ -138,38 +140,19 @@ fn run_ffmpeg(video: &Path, at_ms: i64, output: &Path) -> Result<Option<String>,
             "-f",
             "mjpeg",
         ])
-        .arg(&partial)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Err(ThumbError::FfmpegMissing),
-        Err(source) => return Err(ThumbError::Io { path: PathBuf::from("ffmpeg"), source }),
-    };
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                let _ = std::fs::remove_file(&partial);
-                return Err(ThumbError::Timeout { video: video.to_path_buf(), seconds: TIMEOUT.as_secs() });
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(source) => return Err(ThumbError::Io { path: video.to_path_buf(), source }),
+        .arg(&partial);
+    let finished = match process::run(&mut command, TIMEOUT) {
+        Ok(finished) => finished,
+        Err(RunError::Missing) => return Err(ThumbError::FfmpegMissing),
+        Err(RunError::TimedOut) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(ThumbError::Timeout { video: video.to_path_buf(), seconds: TIMEOUT.as_secs() });
         }
+        Err(RunError::Io(source)) => return Err(ThumbError::Io { path: video.to_path_buf(), source }),
     };
-    let mut stderr = String::new();
-    if let Some(mut pipe) = child.stderr.take() {
-        use std::io::Read;
-        let _ = pipe.read_to_string(&mut stderr);
-    }
-    if !status.success() {
+    if !finished.success {
         let _ = std::fs::remove_file(&partial);
-        return Ok(Some(stderr.lines().next().unwrap_or("ffmpeg failed").to_string()));
+        return Ok(Some(finished.reason()));
     }
     if partial.metadata().is_ok_and(|m| m.len() > 0) {
         std::fs::rename(&partial, output)

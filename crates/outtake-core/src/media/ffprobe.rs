@@ -2,15 +2,15 @@
 //! read (MPEG-TS, AVI, FLV…). Each run costs a process start (60–100 ms), so at
 //! most two run at once, each with a time limit.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::{Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use super::{Container, Probe, ProbeError, ProbeSource, SubtitleStream, blank, round_fps};
+use crate::process::{self, RunError};
 
 const MAX_RUNNING: usize = 2;
 static RUNNING: Mutex<usize> = Mutex::new(0);
@@ -41,51 +41,21 @@ impl Drop for Slot {
 /// Runs ffprobe on a file, killing it after `timeout`.
 pub fn probe_ffprobe(path: &Path, timeout: Duration) -> Result<Probe, ProbeError> {
     let _slot = Slot::take();
-    let spawned = Command::new("ffprobe")
-        .args(["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--"])
-        .arg(path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Err(ProbeError::FfprobeMissing),
-        Err(source) => return Err(ProbeError::Io { path: path.to_path_buf(), source }),
-    };
-    // Output is read on threads so a chatty ffprobe never blocks on a full pipe.
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let out = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stdout.read_to_end(&mut bytes);
-        bytes
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(ProbeError::Timeout { path: path.to_path_buf(), seconds: timeout.as_secs() });
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(source) => return Err(ProbeError::Io { path: path.to_path_buf(), source }),
+    let mut command = Command::new("ffprobe");
+    command.args(["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--"]).arg(path);
+    let finished = match process::run(&mut command, timeout) {
+        Ok(finished) => finished,
+        Err(RunError::Missing) => return Err(ProbeError::FfprobeMissing),
+        Err(RunError::TimedOut) => {
+            return Err(ProbeError::Timeout { path: path.to_path_buf(), seconds: timeout.as_secs() });
         }
+        Err(RunError::Io(source)) => return Err(ProbeError::Io { path: path.to_path_buf(), source }),
     };
-    let (json, message) = (out.join().unwrap_or_default(), err.join().unwrap_or_default());
-    if !status.success() {
-        let why = message.lines().next().unwrap_or("it exited with an error").trim();
-        let why = why.rsplit_once(": ").map_or(why, |(_, reason)| reason);
-        return Err(ProbeError::FfprobeFailed { path: path.to_path_buf(), why: why.to_string() });
+    if !finished.success {
+        return Err(ProbeError::FfprobeFailed { path: path.to_path_buf(), why: finished.reason() });
     }
-    parse_ffprobe_json(&json).map_err(|why| ProbeError::FfprobeFailed { path: path.to_path_buf(), why })
+    parse_ffprobe_json(&finished.stdout)
+        .map_err(|why| ProbeError::FfprobeFailed { path: path.to_path_buf(), why })
 }
 
 fn container(format_name: &str) -> Container {
