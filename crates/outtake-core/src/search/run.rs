@@ -86,11 +86,17 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
     }
     sort_clips(conn, query.sort, &mut grouped)?;
     grouped.truncate(limit);
+    for (_, found) in &mut grouped {
+        found.truncate(HITS_PER_CLIP);
+    }
+    // Titles, paths and hit texts for the whole page, a query per kind.
+    let titles = clip_titles(conn, grouped.iter().map(|(id, _)| *id))?;
+    let texts = hit_texts(conn, grouped.iter().flat_map(|(_, found)| found.iter()))?;
     let mut hits = Vec::new();
     for (clip_id, found) in grouped {
-        let (title, path) = clip_title(conn, clip_id)?;
-        for hit in found.into_iter().take(HITS_PER_CLIP) {
-            let text = hit_text(conn, &hit)?;
+        let (title, path) = titles.get(&clip_id).cloned().unwrap_or_default();
+        for hit in found {
+            let text = texts.get(&(hit.kind, hit.ref_id)).map_or("", String::as_str);
             hits.push(SearchHit {
                 clip_id,
                 title: title.clone(),
@@ -98,7 +104,7 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
                 kind: hit.kind,
                 start_ms: hit.start_ms,
                 end_ms: hit.end_ms,
-                snippet: snippet(&text, &query.highlights),
+                snippet: snippet(text, &query.highlights),
                 score: (hit.score * 1000.0).round() / 1000.0,
             });
         }
@@ -517,21 +523,44 @@ fn compare_values(a: &rusqlite::types::Value, b: &rusqlite::types::Value) -> std
     }
 }
 
-fn clip_title(conn: &Connection, clip_id: i64) -> Result<(String, Option<String>)> {
-    Ok(conn.query_row(
-        "SELECT title, (SELECT path FROM file WHERE clip_id = clip.id ORDER BY status <> 'present', id LIMIT 1)
-         FROM clip WHERE id = ?1",
-        [clip_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+/// Title and best path of each clip.
+fn clip_titles(
+    conn: &Connection,
+    clips: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, (String, Option<String>)>> {
+    let list = clips.map(|c| c.to_string()).collect::<Vec<_>>().join(",");
+    let sql = format!(
+        "SELECT id, title, (SELECT path FROM file WHERE clip_id = clip.id ORDER BY status <> 'present', id LIMIT 1)
+         FROM clip WHERE id IN ({list})"
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The text a hit shows: a cue's line, a marker's title/quote/note, a clip's title and notes.
-fn hit_text(conn: &Connection, hit: &Found) -> Result<String> {
-    let sql = match hit.kind {
-        "cue" => "SELECT text FROM cue WHERE id = ?1",
-        "marker" => "SELECT concat_ws(' — ', title, quote, note) FROM marker WHERE id = ?1",
-        _ => "SELECT concat_ws(' — ', title, description, note) FROM clip WHERE id = ?1",
-    };
-    Ok(conn.query_row(sql, [hit.ref_id], |r| r.get::<_, Option<String>>(0))?.unwrap_or_default())
+/// The text each hit shows: a cue's line, a marker's title/quote/note, a clip's title and notes.
+fn hit_texts<'a>(
+    conn: &Connection,
+    hits: impl Iterator<Item = &'a Found>,
+) -> Result<HashMap<(&'static str, i64), String>> {
+    let mut ids: HashMap<&'static str, Vec<String>> = HashMap::new();
+    for hit in hits {
+        ids.entry(hit.kind).or_default().push(hit.ref_id.to_string());
+    }
+    let mut texts = HashMap::new();
+    for (kind, list) in ids {
+        let sql = match kind {
+            "cue" => "SELECT id, text FROM cue WHERE id IN ({})",
+            "marker" => "SELECT id, concat_ws(' — ', title, quote, note) FROM marker WHERE id IN ({})",
+            _ => "SELECT id, concat_ws(' — ', title, description, note) FROM clip WHERE id IN ({})",
+        }
+        .replace("{}", &list.join(","));
+        let mut statement = conn.prepare(&sql)?;
+        let rows = statement.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?;
+        for row in rows {
+            let (id, text) = row?;
+            texts.insert((kind, id), text.unwrap_or_default());
+        }
+    }
+    Ok(texts)
 }
