@@ -1,6 +1,95 @@
-//! Subtitle reading: every real fixture, each syntax edge, and arbitrary bytes.
+//! Subtitle reading as a whole: the public API, every real fixture, and
+//! arbitrary bytes that must never make it panic.
+
+use unicode_normalization::UnicodeNormalization;
 
 use super::*;
+
+fn cue(start_ms: i64, end_ms: i64, text: &str) -> CueInput {
+    CueInput { start_ms, end_ms, text: text.into() }
+}
+
+#[test]
+fn formats_from_extensions() {
+    let rows = [
+        ("srt", Some(SubtitleFormat::Srt)),
+        ("SRT", Some(SubtitleFormat::Srt)),
+        (".vtt", Some(SubtitleFormat::Vtt)),
+        ("Vtt", Some(SubtitleFormat::Vtt)),
+        ("smi", Some(SubtitleFormat::Sami)),
+        ("SAMI", Some(SubtitleFormat::Sami)),
+        ("ass", None),
+        ("json", None),
+        ("", None),
+        ("srt ", None),
+    ];
+    for (ext, format) in rows {
+        assert_eq!(SubtitleFormat::from_extension(ext), format, "{ext:?}");
+    }
+}
+
+#[test]
+fn languages_from_file_names() {
+    let stem = "[Making] Lovers of the Red Sky ep.1 [abc123def45]";
+    let rows = [
+        (".ko.vtt", Some("ko")),
+        (".en-US.srt", Some("en-US")),
+        (".zh-Hans.vtt", Some("zh-Hans")),
+        (".en-orig.vtt", Some("en-orig")),
+        (".pt_BR.srt", Some("pt-BR")),
+        (".kor.SMI", Some("kor")),
+        (".srt", None),
+        (".live_chat.json", None),
+        (".info.json", None),
+        (".ko.json", None),
+        (".forced.srt", None),
+        (".ko.forced.srt", None),
+        (".한국어.smi", None),
+        (".k.vtt", None),
+        (".en-toolongsubtag.vtt", None),
+        (" (1).ko.vtt", None),
+        ("ko.vtt", None),
+    ];
+    for (tail, lang) in rows {
+        let name = format!("{stem}{tail}");
+        assert_eq!(lang_from_file_name(stem, &name).as_deref(), lang, "{name}");
+    }
+    assert_eq!(lang_from_file_name(stem, "Other clip [zzz].ko.vtt"), None);
+    assert_eq!(lang_from_file_name("", ".ko.vtt"), Some("ko".into()));
+}
+
+#[test]
+fn reading_dispatches_by_format() {
+    let srt = "1\n00:00:01,000 --> 00:00:02,000\n괜찮아요\n";
+    let tracks = read_subtitles(srt.as_bytes(), SubtitleFormat::Srt).unwrap();
+    assert_eq!(tracks, [SubtitleTrack { lang: None, cues: vec![cue(1000, 2000, "괜찮아요")] }]);
+    // The same bytes are not WebVTT, and not SAMI.
+    let error = read_subtitles(srt.as_bytes(), SubtitleFormat::Vtt).unwrap_err();
+    assert_eq!(error, SubtitleError::NotVtt { line: 1, found: "1".into() });
+    let error = read_subtitles(srt.as_bytes(), SubtitleFormat::Sami).unwrap_err();
+    assert!(matches!(error, SubtitleError::NoTimings { line: 1, .. }), "{error}");
+    // CP949 bytes read as Hangul through every format.
+    let (smi, _, _) =
+        encoding_rs::EUC_KR.encode("<SAMI><BODY><SYNC Start=1000><P Class=KRCC>홍천기, 눈물이 나요");
+    let tracks = read_subtitles(&smi, SubtitleFormat::Sami).unwrap();
+    assert_eq!(
+        tracks,
+        [SubtitleTrack {
+            lang: Some("ko".into()), cues: vec![cue(1000, 6000, "홍천기, 눈물이 나요")]
+        }]
+    );
+}
+
+#[test]
+fn the_error_names_the_line() {
+    let text = "1\n00:00:01,000 --> 00:00:02,000\n\n\n\n\n\n\n\n\n12\n00:01:xx,000 --> 00:01:03,000\nhello\n";
+    let error = read_subtitles(text.as_bytes(), SubtitleFormat::Srt).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.starts_with("line 12: \"00:01:xx,000 --> 00:01:03,000\" is not a timing line"),
+        "{message}"
+    );
+}
 
 fn fixtures() -> Option<std::path::PathBuf> {
     let dir =
@@ -8,252 +97,345 @@ fn fixtures() -> Option<std::path::PathBuf> {
     if dir.is_dir() {
         Some(dir.to_path_buf())
     } else {
-        eprintln!("shared/fixtures/real/subs is absent: real subtitle fixtures skipped");
+        eprintln!("note: {} is absent, real subtitle fixtures skipped", dir.display());
         None
     }
 }
 
-fn cue(start_ms: i64, end_ms: i64, text: &str) -> CueInput {
-    CueInput { start_ms, end_ms, text: text.into() }
+/// A real file: how it decodes, how many cues, a few cues read off the file by hand.
+struct Fixture {
+    name: &'static str,
+    format: SubtitleFormat,
+    encoding: &'static str,
+    lang: Option<&'static str>,
+    count: usize,
+    samples: Vec<(usize, CueInput)>,
+}
+
+fn fixture_table() -> Vec<Fixture> {
+    use SubtitleFormat::{Sami, Srt, Vtt};
+    let f = |name, format, encoding, lang, count, samples| Fixture {
+        name,
+        format,
+        encoding,
+        lang,
+        count,
+        samples,
+    };
+    vec![
+        f(
+            "smi2srt__cp949_01.smi",
+            Sami,
+            "EUC-KR",
+            Some("ko"),
+            299,
+            vec![
+                (0, cue(48_300, 51_100, "First kissから始まる\n첫키스로 시작하는")),
+                (4, cue(62_700, 67_500, "제로의 사역마\nCaption by Feelsogood")),
+                (5, cue(68_600, 74_700, "月が二つ消えない空\n두 개의 달이 사라지지 않는 하늘")),
+                (298, cue(1_417_000, 1_420_000, "다음 화!\n평민의 사역마")),
+            ],
+        ),
+        f(
+            "smi2srt__utf16le_bom_01.smi",
+            Sami,
+            "UTF-16LE",
+            Some("ko"),
+            532,
+            vec![
+                (0, cue(23_482, 25_008, "그렇구만")),
+                (1, cue(25_008, 27_377, "모든 게 신선했다")),
+                (3, cue(31_777, 36_820, "수많은 보석을 담아넣은\n보물상자 같은 추억이 되었다!")),
+                (4, cue(42_131, 49_001, "신이 된 날\nsub by 별명따위")),
+                (531, cue(1_450_907, 1_452_322, "sub by 별명따위")),
+            ],
+        ),
+        f(
+            "smi2srt__utf8_bom_01.smi",
+            Sami,
+            "UTF-8",
+            Some("ko"),
+            417,
+            vec![
+                (0, cue(1_500, 5_300, "어떤 마술의 금서목록-외전-")),
+                (1, cue(18_558, 20_686, "저거 괜찮나?")),
+                (10, cue(44_777, 50_530, "사용하는 기술에 2~30년\n차이가 있다고 합니다")),
+                (
+                    416,
+                    cue(
+                        1_508_640,
+                        1_510_943,
+                        "02화: 땡볕 아래에서 작업할 땐\n수분 보급이 필수랍니다\n다음 주도 뜨겁다는데",
+                    ),
+                ),
+            ],
+        ),
+        f(
+            "smi2srt__railgun01_utf8.srt",
+            Srt,
+            "UTF-8",
+            None,
+            417,
+            vec![
+                (0, cue(1_500, 5_300, "어떤 마술의 금서목록-외전-")),
+                (1, cue(18_558, 20_686, "저거 괜찮나?")),
+                (
+                    416,
+                    cue(
+                        1_508_640,
+                        1_510_943,
+                        "02화: 땡볕 아래에서 작업할 땐수분 보급이\n필수랍니다 다음 주도 뜨겁다는데",
+                    ),
+                ),
+            ],
+        ),
+        f(
+            "pinchflat__subtitle.srt",
+            Srt,
+            "UTF-8",
+            None,
+            9,
+            vec![
+                (0, cue(0, 2_500, "Welcome to the Example Subtitle File!")),
+                (
+                    3,
+                    cue(
+                        12_000,
+                        15_000,
+                        "Each subtitle entry consists of a number, a timecode,\nand the subtitle text.",
+                    ),
+                ),
+                (8, cue(36_000, 40_000, "Enjoy adding subtitles to your videos!")),
+            ],
+        ),
+        f(
+            "gpac__elephants-dream-subtitles-de.vtt",
+            Vtt,
+            "UTF-8",
+            None,
+            77,
+            vec![
+                (0, cue(15_042, 18_042, "Auf der linken Seite sehen wir...")),
+                (2, cue(20_417, 21_917, "...die Enthaupter.")),
+                (76, cue(537_333, 540_000, "...es ist da.")),
+            ],
+        ),
+        f(
+            "vtttest__index_numbers.vtt",
+            Vtt,
+            "UTF-8",
+            None,
+            92,
+            vec![
+                (0, cue(10_520, 15_625, "Hi, welcome to the specialization and\ninformation visualization.")),
+                (91, cue(412_900, 416_250, "into the specialization in\ninformation visualization.")),
+            ],
+        ),
+        f(
+            "vtttest__youtube-dl.en.vtt",
+            Vtt,
+            "UTF-8",
+            None,
+            13,
+            vec![
+                (0, cue(160, 3_540, "Hi I’m John Green and this is Crash Course\nEuropean History.")),
+                (6, cue(28_880, 37_719, "[Intro]\nSo, population was rising in 18th century")),
+            ],
+        ),
+    ]
 }
 
 #[test]
 fn real_fixtures() {
     let Some(dir) = fixtures() else { return };
-    // (file, format, encoding, cue count at least, (index, expected cue), lang)
-    type Row<'a> = (&'a str, SubtitleFormat, &'a str, usize, (usize, CueInput), Option<&'a str>);
-    let rows: &[Row] = &[
-        (
-            "smi2srt__cp949_01.smi",
-            SubtitleFormat::Sami,
-            "EUC-KR",
-            250,
-            (0, cue(48_300, 51_100, "First kissから始まる\n첫키스로 시작하는")),
-            Some("ko"),
-        ),
-        (
-            "smi2srt__utf16le_bom_01.smi",
-            SubtitleFormat::Sami,
-            "UTF-16LE",
-            10,
-            (0, cue(23_482, 25_008, "그렇구만")),
-            Some("ko"),
-        ),
-        (
-            "smi2srt__utf8_bom_01.smi",
-            SubtitleFormat::Sami,
-            "UTF-8",
-            10,
-            (0, cue(1_500, 5_300, "어떤 마술의 금서목록-외전-")),
-            Some("ko"),
-        ),
-        (
-            "smi2srt__railgun01_utf8.srt",
-            SubtitleFormat::Srt,
-            "UTF-8",
-            10,
-            (1, cue(18_558, 20_686, "저거 괜찮나?")),
-            None,
-        ),
-        (
-            "pinchflat__subtitle.srt",
-            SubtitleFormat::Srt,
-            "UTF-8",
-            3,
-            (0, cue(0, 2_500, "Welcome to the Example Subtitle File!")),
-            None,
-        ),
-        (
-            "gpac__elephants-dream-subtitles-de.vtt",
-            SubtitleFormat::Vtt,
-            "UTF-8",
-            4,
-            (2, cue(20_417, 21_917, "...die Enthaupter.")),
-            None,
-        ),
-        (
-            "vtttest__index_numbers.vtt",
-            SubtitleFormat::Vtt,
-            "UTF-8",
-            4,
-            (0, cue(10_520, 15_625, "Hi, welcome to the specialization and\ninformation visualization.")),
-            None,
-        ),
-        (
-            "vtttest__youtube-dl.en.vtt",
-            SubtitleFormat::Vtt,
-            "UTF-8",
-            5,
-            (0, cue(160, 3_540, "Hi I’m John Green and this is Crash Course\nEuropean History.")),
-            None,
-        ),
-    ];
-    for (name, format, encoding, at_least, (index, expected), lang) in rows {
-        let bytes = std::fs::read(dir.join(name)).unwrap();
-        assert_eq!(decode(&bytes).encoding, *encoding, "{name}");
-        let tracks = read_subtitles(&bytes, *format).unwrap_or_else(|e| panic!("{name}: {e}"));
+    for fixture in fixture_table() {
+        let name = fixture.name;
+        let bytes = std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(decode(&bytes).encoding, fixture.encoding, "{name}");
+        let tracks = read_subtitles(&bytes, fixture.format).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(tracks.len(), 1, "{name}");
         let track = &tracks[0];
-        assert_eq!(track.lang.as_deref(), *lang, "{name}");
-        assert!(track.cues.len() >= *at_least, "{name}: {} cues", track.cues.len());
-        assert_eq!(track.cues[*index], *expected, "{name}");
-        for pair in track.cues.windows(2) {
-            assert!(pair[0].start_ms <= pair[1].start_ms, "{name}: cues out of order");
-            if name.contains("youtube") {
-                assert_ne!(pair[0].text, pair[1].text, "{name}: a line repeated in consecutive cues");
-            }
+        assert_eq!(track.lang.as_deref(), fixture.lang, "{name}");
+        assert_eq!(track.cues.len(), fixture.count, "{name}");
+        for (index, expected) in &fixture.samples {
+            assert_eq!(&track.cues[*index], expected, "{name} cue {index}");
         }
+        assert_well_formed(track, name);
+        assert!(!track.cues.iter().any(|c| c.text.contains('\u{FFFD}')), "{name}: undecodable bytes");
+        if name.starts_with("smi2srt") {
+            let hangul = track.cues.iter().flat_map(|c| c.text.chars()).filter(|c| is_hangul(*c)).count();
+            assert!(hangul > 1000, "{name}: only {hangul} Hangul syllables");
+        }
+    }
+}
+
+#[test]
+fn youtube_download_has_no_repeated_lines() {
+    let Some(dir) = fixtures() else { return };
+    let bytes = std::fs::read(dir.join("vtttest__youtube-dl.en.vtt")).unwrap();
+    let cues = &read_subtitles(&bytes, SubtitleFormat::Vtt).unwrap()[0].cues;
+    let lines: Vec<&str> = cues.iter().flat_map(|c| c.text.lines()).collect();
+    assert_eq!(lines.len(), 24);
+    for pair in lines.windows(2) {
+        assert_ne!(pair[0], pair[1], "a line repeated");
+    }
+}
+
+fn is_hangul(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+/// What every track promises, whatever the input.
+fn assert_well_formed(track: &SubtitleTrack, name: &str) {
+    assert!(!track.cues.is_empty(), "{name}: an empty track");
+    for pair in track.cues.windows(2) {
+        assert!(pair[0].start_ms <= pair[1].start_ms, "{name}: cues out of order");
+    }
+    for cue in &track.cues {
+        assert!(0 <= cue.start_ms && cue.start_ms <= cue.end_ms, "{name}: {cue:?}");
+        assert!(!cue.text.is_empty() && cue.text == cue.text.trim(), "{name}: {cue:?}");
+        assert!(!cue.text.contains("\n\n"), "{name}: blank line in {cue:?}");
         assert!(
-            track.cues.iter().all(|c| c.end_ms >= c.start_ms && !c.text.is_empty() && !c.text.contains('<')),
-            "{name}"
+            !cue.text.chars().any(|c| c.is_control() && c != '\n'),
+            "{name}: control character in {cue:?}"
         );
+        assert!(cue.text.nfc().eq(cue.text.chars()), "{name}: not NFC: {cue:?}");
     }
 }
 
-#[test]
-fn srt_edges() {
-    let rows: &[(&str, Vec<CueInput>)] = &[
-        ("1\r\n00:00:01,000 --> 00:00:02,500\r\nHello\r\n\r\n", vec![cue(1000, 2500, "Hello")]),
-        ("00:01.5 --> 00:02.0\nno index, short times\n", vec![cue(1500, 2000, "no index, short times")]),
-        (
-            "1\n00:00:01.000 --> 00:00:02.000\n<i>in</i> {\\an8}<font color=\"red\">red</font>\n2\n00:00:03,000 --> 00:00:04,000\nnext\n",
-            vec![cue(1000, 2000, "in red"), cue(3000, 4000, "next")],
-        ),
-        (
-            "\n\n\n1\n00:00:05,000 --> 00:00:04,000\nbackwards\n\n2\n00:00:06,000 --> 00:00:07,000\n\n",
-            vec![cue(5000, 5000, "backwards")],
-        ),
-        (
-            "1\n00:00:01,000 --> 00:00:02,000\nTom &amp; Jerry &lt;3 &#54620;&#xAE00;\n",
-            vec![cue(1000, 2000, "Tom & Jerry <3 한글")],
-        ),
-        (
-            "1\n00:00:01,000 --> 00:99:02,000\nbad end\n\n2\n00:00:03,000 --> 00:00:04,000\n  two\n  lines  \n",
-            vec![cue(3000, 4000, "two\nlines")],
-        ),
-    ];
-    for (text, expected) in rows {
-        let tracks = read_subtitles(text.as_bytes(), SubtitleFormat::Srt).unwrap();
-        assert_eq!(&tracks[0].cues, expected, "{text:?}");
+/// xorshift64: deterministic, so a failure can be replayed, and no extra crate.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
     }
-    let error = read_subtitles(b"just some text", SubtitleFormat::Srt).unwrap_err();
-    assert!(error.to_string().contains("00:01:02,500 --> 00:01:04,000"), "{error}");
-}
 
-#[test]
-fn vtt_edges() {
-    let text = "\u{feff}WEBVTT - with a title\n\nNOTE a comment\nspanning lines\n\nSTYLE\n::cue { color: red }\n\n\
-                intro\n00:01.000 --> 00:02.000 align:start position:10%\n<v Kim Yoo Jung>괜찮아요</v> <00:00:01.500><c.yellow>정말</c>\n\n\
-                00:00:03.000 --> 00:00:04.000\nA &lrm;B&nbsp;C\n";
-    let cues = &read_subtitles(text.as_bytes(), SubtitleFormat::Vtt).unwrap()[0].cues;
-    assert_eq!(cues, &[cue(1000, 2000, "괜찮아요 정말"), cue(3000, 4000, "A B C")]);
-    let error =
-        read_subtitles(b"1\n00:00:01,000 --> 00:00:02,000\nsrt really\n", SubtitleFormat::Vtt).unwrap_err();
-    assert_eq!(error, SubtitleError::NotVtt { line: 1 });
-}
-
-#[test]
-fn youtube_rolling_captions_collapse() {
-    let text = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nwe went to\n\n\
-                00:00:02.000 --> 00:00:02.010\nwe went to\n\n\
-                00:00:02.010 --> 00:00:04.000\nwe went to\nthe horse farm\n\n\
-                00:00:04.000 --> 00:00:04.010\nthe horse farm\n\n\
-                00:00:04.010 --> 00:00:06.000\nthe horse farm\nand she laughed\n";
-    let cues = &read_subtitles(text.as_bytes(), SubtitleFormat::Vtt).unwrap()[0].cues;
-    let texts: Vec<&str> = cues.iter().map(|c| c.text.as_str()).collect();
-    assert_eq!(texts, ["we went to", "the horse farm", "and she laughed"]);
-}
-
-#[test]
-fn sami_edges() {
-    let text = "<SAMI><HEAD><STYLE TYPE=\"text/css\"><!--\n.KRCC { Name:한국어; lang:ko-KR; }\n.ENCC { Name:English; lang: en-US; }\n--></STYLE></HEAD><BODY>\n\
-                <SYNC Start=1000><P Class=KRCC>첫 줄<br>둘째 줄\n<P Class=ENCC>first<BR/>second\n\
-                <sync start=\"2500\"><p class=krcc>&nbsp;\n\
-                <SYNC Start=3000><P Class=KRCC><font color=#fcc5ca>눈물이</font> 나요\n\
-                <SYNC Start=oops><P Class=KRCC>broken start\n</BODY></SAMI>";
-    let tracks = read_subtitles(text.as_bytes(), SubtitleFormat::Sami).unwrap();
-    let by_lang: Vec<(Option<&str>, &Vec<CueInput>)> =
-        tracks.iter().map(|t| (t.lang.as_deref(), &t.cues)).collect();
-    assert_eq!(
-        by_lang,
-        [
-            (Some("en"), &vec![cue(1000, 6000, "first\nsecond")]),
-            (Some("ko"), &vec![cue(1000, 2500, "첫 줄\n둘째 줄"), cue(3000, 8000, "눈물이 나요")]),
-        ]
-    );
-}
-
-#[test]
-fn decoding() {
-    let text = "눈물이 나요";
-    let mut utf16be = vec![0xFE, 0xFF];
-    for unit in text.encode_utf16() {
-        utf16be.extend(unit.to_be_bytes());
-    }
-    assert_eq!(decode(&utf16be), Decoded { text: text.into(), encoding: "UTF-16BE" });
-    let (cp949, _, _) =
-        encoding_rs::EUC_KR.encode("자막 개조는 싱크수정 및 개인소장에 한해서 인정하겠습니다. 눈물이 나요");
-    let decoded = decode(&cp949);
-    assert_eq!(decoded.encoding, "EUC-KR");
-    assert!(decoded.text.ends_with("눈물이 나요"));
-    assert_eq!(decode(b"\xEF\xBB\xBFplain").text, "plain");
-    // NFD Hangul (as some tools write it) comes out NFC.
-    let nfd = "\u{1100}\u{1161}\u{11AB}";
-    assert_eq!(clean_cue_text(nfd), "간");
-}
-
-#[test]
-fn languages_from_file_names() {
-    let stem = "[Making] Red Sky [abc123def45]";
-    let rows = [
-        ("[Making] Red Sky [abc123def45].ko.vtt", Some("ko")),
-        ("[Making] Red Sky [abc123def45].en-US.srt", Some("en-US")),
-        ("[Making] Red Sky [abc123def45].srt", None),
-        ("[Making] Red Sky [abc123def45].info.json", Some("info")),
-        ("Other [zzz].ko.vtt", None),
-        ("[Making] Red Sky [abc123def45].한국어.smi", None),
-    ];
-    for (name, lang) in rows {
-        assert_eq!(lang_from_file_name(stem, name).as_deref(), lang, "{name}");
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
     }
 }
 
-#[test]
-fn arbitrary_bytes_never_panic() {
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let seeds: [&[u8]; 3] = [
-        b"1\n00:00:01,000 --> 00:00:02,000\nHello\n\n",
-        b"WEBVTT\n\n00:01.000 --> 00:02.000\n<v A>x</v>\n",
-        b"<SAMI><STYLE>.KRCC{lang:ko}</STYLE><SYNC Start=1><P Class=KRCC>a<br>b",
-    ];
-    for round in 0..5000 {
-        let seed = seeds[round % 3];
-        let mut bytes = seed.to_vec();
-        for _ in 0..(next() % 8) {
-            let at = (next() as usize) % (bytes.len() + 1);
-            match next() % 4 {
-                0 if !bytes.is_empty() => {
-                    let last = bytes.len() - 1;
-                    bytes[at.min(last)] = next() as u8;
-                }
-                1 => bytes.insert(at, next() as u8),
-                2 => bytes.truncate(at),
-                _ => bytes.extend_from_slice(&seed[..(next() as usize) % seed.len()]),
+/// Pieces that steer mutations toward the parsers' edges.
+const TOKENS: &[&str] = &[
+    "-->",
+    " --> ",
+    "00:00:01,000",
+    "00:01.000",
+    "99999:59:59,999",
+    "\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    "WEBVTT\n",
+    "NOTE ",
+    "<SYNC Start=",
+    "<P Class=KRCC>",
+    "<br>",
+    "&nbsp;",
+    "&#x110000;",
+    "&#",
+    "&",
+    "<",
+    ">",
+    "{\\",
+    "<!--",
+    "-->",
+    "\u{feff}",
+    "99999999999999999999",
+    "<STYLE>.A{lang:ko}</STYLE>",
+    "홍천기",
+    "\u{0}",
+];
+
+const SEEDS: &[&str] = &[
+    "1\n00:00:01,000 --> 00:00:02,000\n<i>Hello</i>\n\n2\n00:00:03,000 --> 00:00:04,000\n{\\an8}안녕\n",
+    "WEBVTT\n\nNOTE x\n\nid\n00:01.000 --> 00:02.000 align:start\n<v A>x</v> <00:00:01.500><c>y</c>\n",
+    "<SAMI><STYLE>.KRCC{lang:ko}</STYLE><BODY><SYNC Start=1><P Class=KRCC>a<br>b<SYNC Start=9>&nbsp;",
+];
+
+fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
+    let mut bytes = seed.to_vec();
+    for _ in 0..=rng.below(8) {
+        let at = rng.below(bytes.len() + 1);
+        match rng.below(6) {
+            0 if !bytes.is_empty() => {
+                let last = bytes.len() - 1;
+                bytes[at.min(last)] = rng.next() as u8;
+            }
+            1 => bytes.insert(at, rng.next() as u8),
+            2 => bytes.splice(at..at, TOKENS[rng.below(TOKENS.len())].bytes()).for_each(drop),
+            3 => bytes.truncate(at),
+            4 => {
+                let end = (at + rng.below(64)).min(bytes.len());
+                bytes.drain(at..end);
+            }
+            _ => {
+                let from = rng.below(bytes.len());
+                let chunk = bytes[from..(from + rng.below(200)).min(bytes.len())].to_vec();
+                bytes.splice(at..at, chunk).for_each(drop);
             }
         }
-        if round % 10 == 0 {
-            bytes = (0..(next() % 300)).map(|_| next() as u8).collect();
+    }
+    bytes
+}
+
+fn garbage(rng: &mut Rng) -> Vec<u8> {
+    let alphabet = b"0123456789:,.-> <>/SYNCPstart=&;#\n\r\tWEBVTT";
+    let len = rng.below(400);
+    match rng.below(3) {
+        0 => (0..len).map(|_| rng.next() as u8).collect(),
+        1 => (0..len).map(|_| alphabet[rng.below(alphabet.len())]).collect(),
+        _ => (0..rng.below(40)).flat_map(|_| TOKENS[rng.below(TOKENS.len())].bytes()).collect(),
+    }
+}
+
+fn utf16le(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect()
+}
+
+#[test]
+fn arbitrary_input_never_panics() {
+    let real: Vec<Vec<u8>> = fixtures()
+        .and_then(|dir| std::fs::read_dir(dir).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| std::fs::read(entry.ok()?.path()).ok())
+        .collect();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut read = 0;
+    for round in 0..5000 {
+        let mut bytes = match round % 10 {
+            0..=2 => garbage(&mut rng),
+            3 if !real.is_empty() => {
+                let seed = &real[rng.below(real.len())];
+                mutate(&mut rng, seed)
+            }
+            _ => {
+                let seed = SEEDS[rng.below(SEEDS.len())].as_bytes();
+                mutate(&mut rng, seed)
+            }
+        };
+        if rng.below(20) == 0 {
+            bytes = utf16le(&bytes);
         }
         for format in [SubtitleFormat::Srt, SubtitleFormat::Vtt, SubtitleFormat::Sami] {
-            if let Ok(tracks) = read_subtitles(&bytes, format) {
-                assert!(tracks.iter().all(|t| t.cues.iter().all(|c| c.end_ms >= c.start_ms)));
+            match read_subtitles(&bytes, format) {
+                Ok(tracks) => {
+                    read += 1;
+                    tracks.iter().for_each(|t| assert_well_formed(t, &format!("round {round}")));
+                }
+                Err(error) => assert!(error.to_string().starts_with("line "), "round {round}: {error}"),
             }
         }
+        let text = String::from_utf8_lossy(&bytes);
+        let stem = text.get(..text.len() / 2).unwrap_or("");
+        let _ = lang_from_file_name(stem, &text);
     }
+    // Mutated seeds mostly stay readable: the test exercises the parsers, not just their errors.
+    assert!(read > 1500, "only {read} inputs read");
 }
