@@ -1,8 +1,14 @@
 //! The one integration test binary of Outtake: core API, CLI binary, workspace rules.
 
+mod cascade;
 mod cli;
+mod entities;
 mod import_edges;
 mod library;
+mod lookup;
+mod merge;
+mod migrations;
+mod roundtrip;
 mod scan;
 mod search;
 mod watch;

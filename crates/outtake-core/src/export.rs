@@ -626,8 +626,10 @@ fn import_file(conn: &Connection, file: &LibraryFile) -> Located<ImportReport> {
             }
         }
     }
+    let mut clips = Vec::new();
     for (i, clip) in file.clips.iter().enumerate() {
-        import_clip(conn, clip, &map, &mut report).map_err(at(|| format!("clips[{i}]")))?;
+        let id = import_clip(conn, clip, &map, &clips, &mut report).map_err(at(|| format!("clips[{i}]")))?;
+        clips.push(id);
     }
     for (i, folder) in file.watched_folders.iter().enumerate() {
         conn.execute(
@@ -678,14 +680,22 @@ fn import_show(
     }
     for scene in &record.scenes {
         let title = crate::names::clean_name("scene title", &scene.title)?;
-        let existing: Option<i64> = conn
-            .query_row(
-                "SELECT id FROM scene WHERE show_id = ?1 AND title_key = ?2 ORDER BY id LIMIT 1",
-                params![id, name_key(&title)],
-                |r| r.get(0),
-            )
-            .optional()?;
         let episode_id = scene.episode.map(|n| ensure_episode(conn, id, n)).transpose()?;
+        // The library's scene of that title, in the same episode if it has one
+        // there; a scene another record of this file already took is not a
+        // match (two episodes may each have a "Rooftop talk").
+        let candidates: Vec<(i64, Option<i64>)> = conn
+            .prepare_cached(
+                "SELECT id, episode_id FROM scene WHERE show_id = ?1 AND title_key = ?2 ORDER BY id",
+            )?
+            .query_map(params![id, name_key(&title)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let existing = candidates
+            .into_iter()
+            .filter(|(scene_id, _)| !map.scene.values().any(|taken| taken == scene_id))
+            .filter(|(_, episode)| episode.is_none() || episode_id.is_none() || *episode == episode_id)
+            .min_by_key(|(scene_id, episode)| (*episode != episode_id, *scene_id))
+            .map(|(scene_id, _)| scene_id);
         let scene_id = match existing {
             Some(scene_id) => {
                 conn.execute(
@@ -809,8 +819,10 @@ fn import_tag(
     Ok(())
 }
 
-/// The library's clip for this record: one sharing a fingerprint, else a path.
-fn matching_clip(conn: &Connection, record: &ClipRecord) -> Result<Option<i64>> {
+/// The library's clip for this record: one sharing a fingerprint, else a path;
+/// for a record without copies, a copyless clip of that title added at that
+/// time and not already `taken` by an earlier record of the same file.
+fn matching_clip(conn: &Connection, record: &ClipRecord, taken: &[i64]) -> Result<Option<i64>> {
     for file in &record.files {
         if let Some(hash) = &file.oshash {
             let found = conn
@@ -833,6 +845,19 @@ fn matching_clip(conn: &Connection, record: &ClipRecord) -> Result<Option<i64>> 
             return Ok(found);
         }
     }
+    if record.files.is_empty() {
+        let mut statement = conn.prepare_cached(
+            "SELECT id FROM clip WHERE title_key = ?1 AND added_at = ?2
+             AND NOT EXISTS (SELECT 1 FROM file WHERE file.clip_id = clip.id) ORDER BY id",
+        )?;
+        let ids = statement.query_map(params![name_key(&record.title), record.added_at], |r| r.get(0))?;
+        for id in ids {
+            let id: i64 = id?;
+            if !taken.contains(&id) {
+                return Ok(Some(id));
+            }
+        }
+    }
     Ok(None)
 }
 
@@ -840,8 +865,9 @@ fn import_clip(
     conn: &Connection,
     record: &ClipRecord,
     map: &Mapping,
+    taken: &[i64],
     report: &mut ImportReport,
-) -> Result<()> {
+) -> Result<i64> {
     let show_id = record.show.map(|s| map.show[&s]);
     let input = ClipInput {
         title: record.title.clone(),
@@ -864,7 +890,7 @@ fn import_clip(
     if record.added_at.is_empty() {
         return Err(Error::invalid("added_at", "is missing"));
     }
-    let id = match matching_clip(conn, record)? {
+    let id = match matching_clip(conn, record, taken)? {
         Some(id) => {
             merge_clip_fields(conn, id, &input)?;
             report.clips_merged += 1;
@@ -916,7 +942,8 @@ fn import_clip(
         import_marker(conn, id, marker, map, report)
             .map_err(|e| Error::invalid(format!("markers[{j}]"), e.to_string()))?;
     }
-    import_cues(conn, id, &record.cues, report)
+    import_cues(conn, id, &record.cues, report)?;
+    Ok(id)
 }
 
 fn merge_clip_fields(conn: &Connection, id: i64, input: &ClipInput) -> Result<()> {
@@ -969,18 +996,15 @@ fn import_marker(
     if duplicate {
         return Ok(());
     }
-    let tags = marker
-        .tags
-        .iter()
-        .map(|t| load_tag(conn, map.tag[t]).map(|tag| tag.full_name))
-        .collect::<Result<Vec<_>>>()?;
     let input = MarkerInput {
         start_ms: marker.start_ms,
         end_ms: marker.end_ms,
         title: marker.title.clone(),
         scene_id: marker.scene.map(|s| map.scene[&s]),
         cast: Vec::new(),
-        tags,
+        // Tags go in by id below: a bare name such as "emotional" may also
+        // name `mood:emotional` and would be ambiguous.
+        tags: Vec::new(),
         note: marker.note.clone(),
         quote: marker.quote.clone(),
     };
@@ -988,6 +1012,12 @@ fn import_marker(
         return Err(Error::invalid("created_at", "is missing"));
     }
     let id = insert_marker(conn, clip_id, &input, Some(&marker.created_at))?;
+    for tag in &marker.tags {
+        conn.execute(
+            "INSERT OR IGNORE INTO marker_tag (marker_id, tag_id) VALUES (?1, ?2)",
+            [id, map.tag[tag]],
+        )?;
+    }
     // Cast goes in as exported (role or character text), not re-derived.
     for member in &marker.cast {
         conn.execute(

@@ -177,10 +177,20 @@ impl Library {
     }
 
     /// Deletes a show with its episodes, scenes and roles. Clips stay in the
-    /// library, no longer linked to it; no file is touched.
+    /// library, no longer linked to it; credits keep the characters' names as
+    /// text (as [`Library::delete_role`] does); no file is touched.
     pub fn delete_show(&mut self, id: i64) -> Result<()> {
         self.write(|tx| {
             require(tx, Kind::Show, "show", id)?;
+            for table in ["credit", "marker_person"] {
+                tx.execute(
+                    &format!(
+                        "UPDATE {table} SET character = (SELECT character FROM role WHERE role.id = {table}.role_id)
+                         WHERE role_id IN (SELECT id FROM role WHERE show_id = ?1)"
+                    ),
+                    [id],
+                )?;
+            }
             tx.execute("DELETE FROM show WHERE id = ?1", [id])?;
             Ok(())
         })

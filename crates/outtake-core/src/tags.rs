@@ -251,19 +251,19 @@ impl Library {
                     [from, into],
                 )?;
             }
-            tx.execute(
-                "INSERT OR IGNORE INTO tag_parent (tag_id, parent_id)
-                 SELECT tag_id, ?2 FROM tag_parent WHERE parent_id = ?1 AND tag_id <> ?2",
-                [from, into],
-            )?;
-            let parents: Vec<i64> = tx
-                .prepare("SELECT parent_id FROM tag_parent WHERE tag_id = ?1 AND parent_id <> ?2")?
-                .query_map([from, into], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let linked = |sql: &str| -> Result<Vec<i64>> {
+                let mut statement = tx.prepare(sql)?;
+                let rows = statement.query_map([from, into], |r| r.get(0))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            };
+            let children = linked("SELECT tag_id FROM tag_parent WHERE parent_id = ?1 AND tag_id <> ?2")?;
+            let parents = linked("SELECT parent_id FROM tag_parent WHERE tag_id = ?1 AND parent_id <> ?2")?;
             tx.execute("DELETE FROM tag WHERE id = ?1", [from])?;
-            for parent in parents {
-                // Skips a parent that would now make a loop.
-                match add_parent(tx, into, parent) {
+            // Both go through the loop check: a child of `from` may already sit
+            // above `into` (and a parent below it); such a link is skipped.
+            let links = children.into_iter().map(|child| (child, into));
+            for (tag, parent) in links.chain(parents.into_iter().map(|parent| (into, parent))) {
+                match add_parent(tx, tag, parent) {
                     Err(Error::Invalid { .. }) => {}
                     other => other?,
                 }
