@@ -21,17 +21,18 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command) -> Result<()> {
     if !status.success() {
         bail!("building outtake (release) failed");
     }
-    let outtake = root.join("target/release/outtake");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let outtake = target.join("release/outtake");
     import(root, &outtake)?;
     println!();
-    search(root, &outtake)
+    search(root, &target, &outtake)
 }
 
 /// Search latency on a generated library (100k clips, 1M cues, 300k markers),
 /// against LIKE scans and a plain FTS5 table in the same run.
-fn search(root: &Path, outtake: &Path) -> Result<()> {
+fn search(root: &Path, target: &Path, outtake: &Path) -> Result<()> {
     eprintln!("== search benchmark (the generated library is kept in target/bench/search)");
-    let status = Command::new(root.join("target/release/outtake-bench"))
+    let status = Command::new(target.join("release/outtake-bench"))
         .arg("--dir")
         .arg(root.join("target/bench/search"))
         .arg("--cli")

@@ -30,6 +30,11 @@ fn main() -> Result<()> {
     if !db.exists() {
         build(&db, &size, seed)?;
     }
+    if args.iter().any(|a| a == "--optimize") {
+        let started = Instant::now();
+        Library::open(&db)?.optimize_search_index()?;
+        eprintln!("optimized the search index in {:.1?}", started.elapsed());
+    }
     run(&db, cli.as_deref())
 }
 
@@ -43,6 +48,7 @@ fn build(db: &Path, size: &Size, seed: u64) -> Result<()> {
     let mut library = Library::open(&partial)?;
     let started = Instant::now();
     library.import_json(json.as_bytes(), Path::new("generated"))?;
+    library.optimize_search_index()?;
     eprintln!("imported and indexed in {:.1?}", started.elapsed());
     drop(library);
     let conn = Connection::open(&partial)?;

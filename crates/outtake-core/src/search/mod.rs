@@ -69,6 +69,15 @@ impl Library {
             .ok_or_else(|| Error::NotFound { kind: Kind::SavedSearch, name: reference.trim().to_string() })
     }
 
+    /// Merges the search index's segments into one. Bulk writes (a big import)
+    /// leave many small segments that every query must visit; afterwards
+    /// queries touch one. Takes seconds on a large library.
+    pub fn optimize_search_index(&mut self) -> Result<()> {
+        self.conn.execute("INSERT INTO fts_meta (fts_meta) VALUES ('optimize')", [])?;
+        self.conn.execute("INSERT INTO fts_cue (fts_cue) VALUES ('optimize')", [])?;
+        Ok(())
+    }
+
     pub fn delete_saved_search(&mut self, id: i64) -> Result<()> {
         self.write(|tx| {
             tx.execute("DELETE FROM saved_search WHERE id = ?1", [id])?;

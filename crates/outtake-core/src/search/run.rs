@@ -55,14 +55,17 @@ struct Found {
 }
 
 pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<SearchHit>> {
-    let restriction = Restriction::new(&query.filters);
+    let restriction = Restriction::new(conn, &query.filters)?;
     let found = match &query.fts {
         Some(fts) => {
             let filtered =
                 restriction.is_some() || query.filters.iter().any(|f| matches!(f, Filter::Lang(_)));
             // With filters many matches are thrown away, so more are read.
             let k = if filtered { CANDIDATES_FILTERED } else { CANDIDATES };
-            let mut found = matches(conn, query, fts, None, k)?;
+            // A narrow filter's clips bound the word search itself.
+            let driving: Option<HashSet<i64>> =
+                restriction.as_ref().and_then(|r| r.driving.as_ref()).map(|d| d.iter().copied().collect());
+            let mut found = matches(conn, query, fts, driving.as_ref(), k)?;
             if let Some(restriction) = &restriction {
                 let allowed = restriction.among(conn, unique_clips(&found))?;
                 found.retain(|hit| allowed.contains(&hit.clip_id));
@@ -87,6 +90,10 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
     sort_clips(conn, query.sort, &mut grouped)?;
     grouped.truncate(limit);
     for (_, found) in &mut grouped {
+        // Best first; equally good hits in the order they happen in the clip.
+        found.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then(a.start_ms.unwrap_or(-1).cmp(&b.start_ms.unwrap_or(-1)))
+        });
         found.truncate(HITS_PER_CLIP);
     }
     // Titles, paths and hit texts for the whole page, a query per kind.
@@ -136,6 +143,10 @@ fn matches(
         .filter_map(|f| if let Filter::Lang(l) = f { Some(l.as_str()) } else { None })
         .collect();
     let wants = |w: Within| within.is_empty() || within.contains(&w);
+    let clip_list = allowed.map(|clips| {
+        let list = clips.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        if list.is_empty() { "-1".to_string() } else { list }
+    });
     let mut found = Vec::new();
     if wants(Within::Titles) || wants(Within::Notes) || wants(Within::Markers) {
         let expression = match (wants(Within::Titles), wants(Within::Notes), within.is_empty()) {
@@ -147,7 +158,9 @@ fn matches(
         let only_markers = !within.is_empty() && within.iter().all(|w| *w == Within::Markers);
         let docs = "SELECT d.clip_id, d.kind, d.ref_id, d.start_ms, d.end_ms, f.score FROM ({}) f
                     JOIN search_doc d ON d.id = f.id";
-        for hit in candidates(conn, "fts_meta", &expression, k, docs)? {
+        let scope =
+            clip_list.as_ref().map(|list| format!("SELECT id FROM search_doc WHERE clip_id IN ({list})"));
+        for hit in candidates(conn, "fts_meta", &expression, k, docs, scope.as_deref())? {
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id)) || (only_markers && hit.kind != "marker") {
                 continue;
             }
@@ -156,7 +169,8 @@ fn matches(
     }
     if wants(Within::Subs) {
         let cues = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
-        for hit in candidates(conn, "fts_cue", fts, k, cues)? {
+        let scope = clip_list.as_ref().map(|list| format!("SELECT id FROM cue WHERE clip_id IN ({list})"));
+        for hit in candidates(conn, "fts_cue", fts, k, cues, scope.as_deref())? {
             let lang = hit.lang.as_deref().unwrap_or("");
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id))
                 || (!langs.is_empty() && !langs.contains(&lang))
@@ -218,11 +232,48 @@ fn clips_matching(conn: &Connection, term: &str) -> Result<HashSet<i64>> {
         "SELECT c.clip_id, 'cue', c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
     let mut clips: HashSet<i64> = HashSet::new();
     clips.extend(
-        candidates(conn, "fts_meta", term, CANDIDATES_FILTERED, docs)?.into_iter().map(|f| f.clip_id),
+        candidates(conn, "fts_meta", term, CANDIDATES_FILTERED, docs, None)?.into_iter().map(|f| f.clip_id),
     );
-    clips
-        .extend(candidates(conn, "fts_cue", term, CANDIDATES_FILTERED, cues)?.into_iter().map(|f| f.clip_id));
+    clips.extend(
+        candidates(conn, "fts_cue", term, CANDIDATES_FILTERED, cues, None)?.into_iter().map(|f| f.clip_id),
+    );
     Ok(clips)
+}
+
+/// Matches within a few clips: `rowids` lists the rowids of their documents.
+/// FTS5 narrows badly by rowid (an `IN` list or ranges make it redo the query
+/// per value), so the query's matches are streamed unranked and kept when
+/// they belong to those clips. Returns them as a VALUES table (or None).
+fn scoped(
+    conn: &Connection,
+    table: &str,
+    expression: &str,
+    k: usize,
+    rowids: &str,
+) -> Result<Option<String>> {
+    let wanted: HashSet<i64> =
+        conn.prepare(rowids)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if wanted.is_empty() {
+        return Ok(None);
+    }
+    let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1");
+    let mut statement = conn.prepare_cached(&sql)?;
+    let mut rows = statement.query([expression])?;
+    let mut kept: Vec<i64> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let rowid: i64 = row.get(0)?;
+        if wanted.contains(&rowid) {
+            kept.push(rowid);
+            if kept.len() >= k {
+                break;
+            }
+        }
+    }
+    if kept.is_empty() {
+        return Ok(None);
+    }
+    let values = kept.iter().map(|id| format!("({id}, 0.0)")).collect::<Vec<_>>().join(",");
+    Ok(Some(format!("SELECT column1 AS id, column2 AS score FROM (VALUES {values})")))
 }
 
 /// Up to `k` matches of `table`, ranked by bm25 when there are at most `k`
@@ -234,23 +285,35 @@ fn candidates(
     expression: &str,
     k: usize,
     select: &str,
+    scope: Option<&str>,
 ) -> Result<Vec<Found>> {
-    let count_sql =
-        format!("SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?1 LIMIT {})", k + 1);
-    let count: i64 = conn.prepare_cached(&count_sql)?.query_row([expression], |r| r.get(0))?;
-    let count = count as usize;
-    let inner = if count <= k {
-        format!(
-            "SELECT rowid AS id, -rank AS score FROM {table} WHERE {table} MATCH ?1 ORDER BY rank LIMIT {k}"
-        )
-    } else {
-        format!(
-            "SELECT rowid AS id, 0.0 AS score FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid DESC LIMIT {k}"
-        )
+    let inner = match scope {
+        Some(rowids) => match scoped(conn, table, expression, k, rowids)? {
+            Some(values) => values,
+            None => return Ok(Vec::new()),
+        },
+        None => {
+            let count_sql = format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?1 LIMIT {})",
+                k + 1
+            );
+            let count: i64 = conn.prepare_cached(&count_sql)?.query_row([expression], |r| r.get(0))?;
+            if count as usize <= k {
+                format!(
+                    "SELECT rowid AS id, -rank AS score FROM {table} WHERE {table} MATCH ?1 ORDER BY rank LIMIT {k}"
+                )
+            } else {
+                format!(
+                    "SELECT rowid AS id, 0.0 AS score FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid DESC LIMIT {k}"
+                )
+            }
+        }
     };
     let sql = format!("{} ORDER BY f.score DESC, f.id DESC", select.replace("{}", &inner));
     let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map([expression], |r| {
+    // Scoped matches come as literal values: the expression is no parameter then.
+    let params: &[&dyn ToSql] = if statement.parameter_count() == 1 { &[&expression] } else { &[] };
+    let rows = statement.query_map(params, |r| {
         // Cue rows carry their language where documents carry their kind.
         let kind: String = r.get(1)?;
         let (kind, lang) = match kind.as_str() {
@@ -360,6 +423,8 @@ fn markers_matching(
     Ok(out)
 }
 
+/// Shows whose title, native title or alias keys to `?`.
+const SHOWS: &str = "SELECT id FROM show WHERE title_key = ?1x OR native_key = ?1x UNION SELECT show_id FROM show_alias WHERE key = ?1x";
 /// People whose name, native name or alias keys to `?`.
 const PEOPLE: &str = "SELECT id FROM person WHERE name_key = ?1x OR native_key = ?1x UNION SELECT person_id FROM person_alias WHERE key = ?1x";
 /// Credits as a character (role, or character text) keyed `?`.
@@ -371,85 +436,161 @@ const TAGS: &str = "WITH RECURSIVE below(id) AS (
         UNION SELECT p.tag_id FROM tag_parent p JOIN below ON p.parent_id = below.id)
     SELECT id FROM below";
 
-/// What the filters ask of a clip, as SQL over `clip c`. Each condition is
-/// written so SQLite can drive from an index (`c.id IN (… UNION …)`), and it is
-/// applied either to a few candidate clips or, for a filters-only query, with
-/// the page limit in the statement — never by listing every allowed clip.
+/// What the filters ask of a clip, as SQL over `clip c`. Names are resolved
+/// to ids first (a few small queries); each condition then checks one clip
+/// through indexes (`EXISTS … WHERE clip_id = c.id …`), so applying it to the
+/// candidates of a word query costs little. A filters-only query walks clips
+/// newest first and stops at the page limit; when one filter is narrow, its
+/// clips are listed up front and drive the walk instead.
 struct Restriction {
     conditions: Vec<String>,
     values: Vec<Box<dyn ToSql>>,
+    /// The clips of the narrowest filter, when few enough to drive a query.
+    driving: Option<Vec<i64>>,
+}
+
+/// A narrow filter lists at most this many clips.
+const DRIVING: usize = 2000;
+
+fn ids(conn: &Connection, sql: &str, key: &str) -> Result<String> {
+    let sql = sql.replace("?1x", "?1");
+    let mut statement = conn.prepare_cached(&sql)?;
+    let ids: Vec<String> = statement
+        .query_map([key], |r| r.get::<_, i64>(0))?
+        .map(|id| id.map(|i| i.to_string()))
+        .collect::<rusqlite::Result<_>>()?;
+    // No such name: an id no row has, so the filter matches nothing.
+    Ok(if ids.is_empty() { "-1".into() } else { ids.join(",") })
 }
 
 impl Restriction {
-    fn new(filters: &[Filter]) -> Option<Restriction> {
+    fn new(conn: &Connection, filters: &[Filter]) -> Result<Option<Restriction>> {
         let mut conditions: Vec<String> = Vec::new();
         let mut values: Vec<Box<dyn ToSql>> = Vec::new();
-        let mut add = |condition: &str, value: Option<Box<dyn ToSql>>| {
-            // Each `?1x` stands for this filter's one value, used as often as needed.
-            let n = values.len() + 1;
-            conditions.push(condition.replace("?1x", &format!("?{n}")));
-            values.extend(value);
-        };
+        // For each narrowing filter: the query listing its clips (ids inlined).
+        let mut narrow: Vec<String> = Vec::new();
         for filter in filters {
             match filter {
-                Filter::Show(name) => add(
-                    "c.show_id IN (SELECT id FROM show WHERE title_key = ?1x OR native_key = ?1x
-                                   UNION SELECT show_id FROM show_alias WHERE key = ?1x)",
-                    Some(Box::new(name_key(name))),
-                ),
+                Filter::Show(name) => {
+                    let shows = ids(conn, SHOWS, &name_key(name))?;
+                    conditions.push(format!("c.show_id IN ({shows})"));
+                    narrow.push(format!("SELECT id FROM clip WHERE show_id IN ({shows})"));
+                }
                 Filter::Episodes(from, to) => {
-                    add(&format!("c.episode_id IN (SELECT id FROM episode WHERE number BETWEEN {from} AND {to})"), None)
+                    conditions.push(format!("c.episode_id IN (SELECT id FROM episode WHERE number BETWEEN {from} AND {to})"))
                 }
-                Filter::Scene(name) => add(
-                    "c.id IN (SELECT cs.clip_id FROM clip_scene cs JOIN scene s ON s.id = cs.scene_id WHERE s.title_key = ?1x
-                              UNION SELECT m.clip_id FROM marker m JOIN scene s ON s.id = m.scene_id WHERE s.title_key = ?1x)",
-                    Some(Box::new(name_key(name))),
-                ),
-                Filter::Cast(name) => add(
-                    &format!(
-                        "c.id IN (SELECT clip_id FROM credit WHERE person_id IN ({PEOPLE})
-                                  UNION SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id
-                                        WHERE mp.person_id IN ({PEOPLE}))"
-                    ),
-                    Some(Box::new(name_key(name))),
-                ),
-                Filter::Character(name) => add(
-                    &format!(
-                        "c.id IN (SELECT clip_id FROM credit WHERE {CHARACTER}
-                                  UNION SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id WHERE {})",
-                        CHARACTER.replace("role_id", "mp.role_id").replace("key(character)", "key(mp.character)")
-                    ),
-                    Some(Box::new(name_key(name))),
-                ),
-                Filter::Tag { name, negated } => add(
-                    &format!(
-                        "c.id {} IN (SELECT clip_id FROM clip_tag WHERE tag_id IN ({TAGS})
-                                     UNION SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id
-                                           WHERE mt.tag_id IN ({TAGS}))",
-                        if *negated { "NOT" } else { "" }
-                    ),
-                    Some(Box::new(tag_key(name))),
-                ),
-                Filter::Lang(lang) => add("c.id IN (SELECT clip_id FROM cue WHERE lang = ?1x)", Some(Box::new(lang.clone()))),
-                Filter::Duration(compare, ms) => add(&format!("c.duration_ms {} {ms}", operator(*compare)), None),
+                Filter::Scene(name) => {
+                    let scenes = ids(conn, "SELECT id FROM scene WHERE title_key = ?1x", &name_key(name))?;
+                    conditions.push(format!(
+                        "(EXISTS (SELECT 1 FROM clip_scene WHERE clip_id = c.id AND scene_id IN ({scenes}))
+                          OR EXISTS (SELECT 1 FROM marker WHERE clip_id = c.id AND scene_id IN ({scenes})))"
+                    ));
+                    narrow.push(format!(
+                        "SELECT clip_id FROM clip_scene WHERE scene_id IN ({scenes}) UNION ALL SELECT clip_id FROM marker WHERE scene_id IN ({scenes})"
+                    ));
+                }
+                Filter::Cast(name) => {
+                    let people = ids(conn, PEOPLE, &name_key(name))?;
+                    conditions.push(format!(
+                        "(EXISTS (SELECT 1 FROM credit WHERE clip_id = c.id AND person_id IN ({people}))
+                          OR EXISTS (SELECT 1 FROM marker m JOIN marker_person mp ON mp.marker_id = m.id
+                                     WHERE m.clip_id = c.id AND mp.person_id IN ({people})))"
+                    ));
+                    narrow.push(format!(
+                        "SELECT clip_id FROM credit WHERE person_id IN ({people})
+                         UNION ALL SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id WHERE mp.person_id IN ({people})"
+                    ));
+                }
+                Filter::Character(name) => {
+                    let key = name_key(name);
+                    let roles = ids(conn, "SELECT id FROM role WHERE character_key = ?1x OR native_key = ?1x", &key)?;
+                    let n = values.len() + 1;
+                    values.push(Box::new(key));
+                    let credited = |table: &str| format!("({table}.role_id IN ({roles}) OR outtake_name_key({table}.character) = ?{n})");
+                    conditions.push(format!(
+                        "(EXISTS (SELECT 1 FROM credit cr WHERE cr.clip_id = c.id AND {})
+                          OR EXISTS (SELECT 1 FROM marker m JOIN marker_person mp ON mp.marker_id = m.id WHERE m.clip_id = c.id AND {}))",
+                        credited("cr"),
+                        credited("mp")
+                    ));
+                }
+                Filter::Tag { name, negated } => {
+                    let tags = ids(conn, TAGS, &tag_key(name))?;
+                    let tagged = format!(
+                        "(EXISTS (SELECT 1 FROM clip_tag WHERE clip_id = c.id AND tag_id IN ({tags}))
+                          OR EXISTS (SELECT 1 FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id
+                                     WHERE m.clip_id = c.id AND mt.tag_id IN ({tags})))"
+                    );
+                    if *negated {
+                        conditions.push(format!("NOT {tagged}"));
+                    } else {
+                        conditions.push(tagged);
+                        narrow.push(format!(
+                            "SELECT clip_id FROM clip_tag WHERE tag_id IN ({tags})
+                             UNION ALL SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id WHERE mt.tag_id IN ({tags})"
+                        ));
+                    }
+                }
+                Filter::Lang(lang) => {
+                    let n = values.len() + 1;
+                    values.push(Box::new(lang.clone()));
+                    conditions.push(format!("EXISTS (SELECT 1 FROM cue WHERE clip_id = c.id AND lang = ?{n})"));
+                }
+                Filter::Duration(compare, ms) => conditions.push(format!("c.duration_ms {} {ms}", operator(*compare))),
                 Filter::Added(compare, date) => {
-                    add(&format!("substr(c.added_at, 1, 10) {} ?1x", operator(*compare)), Some(Box::new(date.clone())))
+                    let n = values.len() + 1;
+                    values.push(Box::new(date.clone()));
+                    conditions.push(format!("substr(c.added_at, 1, 10) {} ?{n}", operator(*compare)));
                 }
-                Filter::Missing => add("NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status <> 'missing')", None),
-                Filter::Offline => add(
+                Filter::Missing => {
+                    conditions.push("NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status <> 'missing')".into())
+                }
+                Filter::Offline => conditions.push(
                     "EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'offline')
-                     AND NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'present')",
-                    None,
+                     AND NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'present')"
+                        .into(),
                 ),
-                Filter::Untagged => add(
+                Filter::Untagged => conditions.push(
                     "NOT EXISTS (SELECT 1 FROM clip_tag WHERE clip_id = c.id)
-                     AND NOT EXISTS (SELECT 1 FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id WHERE m.clip_id = c.id)",
-                    None,
+                     AND NOT EXISTS (SELECT 1 FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id WHERE m.clip_id = c.id)"
+                        .into(),
                 ),
                 Filter::Within(_) => {}
             }
         }
-        (!conditions.is_empty()).then_some(Restriction { conditions, values })
+        if conditions.is_empty() {
+            return Ok(None);
+        }
+        let mut driving: Option<Vec<i64>> = None;
+        for sql in narrow {
+            // UNION ALL streams, so a wide filter stops after DRIVING + 1 rows.
+            let mut clips: Vec<i64> = conn
+                .prepare(&format!("SELECT * FROM ({sql}) LIMIT {}", DRIVING + 1))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if clips.len() <= DRIVING {
+                clips.sort_unstable();
+                clips.dedup();
+                if driving.as_ref().is_none_or(|d| clips.len() < d.len()) {
+                    driving = Some(clips);
+                }
+            }
+        }
+        Ok(Some(Restriction { conditions, values, driving }))
+    }
+
+    fn select(&self, extra: Option<String>) -> String {
+        let mut conditions: Vec<String> = extra.into_iter().collect();
+        if let Some(driving) = &self.driving {
+            let list = if driving.is_empty() {
+                "-1".into()
+            } else {
+                driving.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+            };
+            conditions.push(format!("c.id IN ({list})"));
+        }
+        conditions.extend(self.conditions.iter().cloned());
+        format!("SELECT c.id FROM clip c WHERE {}", conditions.join(" AND "))
     }
 
     /// Which of `clips` the filters allow.
@@ -458,11 +599,7 @@ impl Restriction {
         if list.is_empty() {
             return Ok(HashSet::new());
         }
-        let sql = format!(
-            "SELECT c.id FROM clip c WHERE c.id IN ({}) AND {}",
-            list.join(","),
-            self.conditions.join(" AND ")
-        );
+        let sql = self.select(Some(format!("c.id IN ({})", list.join(","))));
         let mut statement = conn.prepare(&sql)?;
         let ids = statement
             .query_map(params_from_iter(self.values.iter()), |r| r.get(0))?
@@ -473,10 +610,7 @@ impl Restriction {
     /// The newest allowed clips, `limit` of them when given.
     fn newest(&self, conn: &Connection, limit: Option<usize>) -> Result<Vec<i64>> {
         let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
-        let sql = format!(
-            "SELECT c.id FROM clip c WHERE {} ORDER BY c.id DESC{limit}",
-            self.conditions.join(" AND ")
-        );
+        let sql = format!("{} ORDER BY c.id DESC{limit}", self.select(None));
         let mut statement = conn.prepare(&sql)?;
         let ids = statement
             .query_map(params_from_iter(self.values.iter()), |r| r.get(0))?
