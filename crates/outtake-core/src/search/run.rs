@@ -383,26 +383,39 @@ fn markers_matching(
 ) -> Result<HashMap<i64, Vec<MarkerSpan>>> {
     let mut conditions: Vec<String> = Vec::new();
     let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+    // Names resolved to ids first; each marker is then checked through its keys.
     for filter in filters {
-        let (condition, value) = match filter {
-            Filter::Cast(name) => (
-                format!("m.id IN (SELECT marker_id FROM marker_person WHERE person_id IN ({PEOPLE}))"),
-                name_key(name),
-            ),
+        let condition = match filter {
+            Filter::Cast(name) => {
+                let people = ids(conn, PEOPLE, &name_key(name))?;
+                format!(
+                    "EXISTS (SELECT 1 FROM marker_person WHERE marker_id = m.id AND person_id IN ({people}))"
+                )
+            }
             Filter::Character(name) => {
-                (format!("m.id IN (SELECT marker_id FROM marker_person WHERE {CHARACTER})"), name_key(name))
+                let key = name_key(name);
+                let roles =
+                    ids(conn, "SELECT id FROM role WHERE character_key = ?1x OR native_key = ?1x", &key)?;
+                values.push(Box::new(key));
+                format!(
+                    "EXISTS (SELECT 1 FROM marker_person mp WHERE mp.marker_id = m.id
+                             AND (mp.role_id IN ({roles}) OR outtake_name_key(mp.character) = ?{}))",
+                    values.len()
+                )
             }
             Filter::Scene(name) => {
-                ("m.scene_id IN (SELECT id FROM scene WHERE title_key = ?1x)".to_string(), name_key(name))
+                format!(
+                    "m.scene_id IN ({})",
+                    ids(conn, "SELECT id FROM scene WHERE title_key = ?1x", &name_key(name))?
+                )
             }
-            Filter::Tag { name, negated: false } => (
-                format!("m.id IN (SELECT marker_id FROM marker_tag WHERE tag_id IN ({TAGS}))"),
-                tag_key(name),
-            ),
+            Filter::Tag { name, negated: false } => {
+                let tags = ids(conn, TAGS, &tag_key(name))?;
+                format!("EXISTS (SELECT 1 FROM marker_tag WHERE marker_id = m.id AND tag_id IN ({tags}))")
+            }
             _ => continue,
         };
-        conditions.push(condition.replace("?1x", &format!("?{}", values.len() + 1)));
-        values.push(Box::new(value));
+        conditions.push(condition);
     }
     let mut out: HashMap<i64, Vec<MarkerSpan>> = HashMap::new();
     if conditions.is_empty() {
@@ -427,8 +440,6 @@ fn markers_matching(
 const SHOWS: &str = "SELECT id FROM show WHERE title_key = ?1x OR native_key = ?1x UNION SELECT show_id FROM show_alias WHERE key = ?1x";
 /// People whose name, native name or alias keys to `?`.
 const PEOPLE: &str = "SELECT id FROM person WHERE name_key = ?1x OR native_key = ?1x UNION SELECT person_id FROM person_alias WHERE key = ?1x";
-/// Credits as a character (role, or character text) keyed `?`.
-const CHARACTER: &str = "(role_id IN (SELECT id FROM role WHERE character_key = ?1x OR native_key = ?1x) OR outtake_name_key(character) = ?1x)";
 /// A tag (by name, alias, or bare name in any namespace) and every tag below it.
 const TAGS: &str = "WITH RECURSIVE below(id) AS (
         SELECT id FROM tag WHERE key = ?1x OR (instr(?1x, ':') = 0 AND name_key = ?1x)
