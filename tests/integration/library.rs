@@ -113,6 +113,8 @@ fn rich(dir: &Path) -> Library {
     let cue = |start, text: &str| CueInput { start_ms: start, end_ms: start + 1000, text: text.into() };
     library.replace_cues(clip, "ko", &[cue(0, "괜찮아요"), cue(2000, "눈물이 나요")]).unwrap();
     library.add_folder(dir).unwrap();
+    library.save_search("Tearful", "tag:mood:emotional 눈물").unwrap();
+    library.save_search("Horse", "horse in:markers").unwrap();
     library
 }
 
@@ -131,6 +133,12 @@ fn export_import_export_is_byte_identical_and_merging_duplicates_nothing() {
     );
     assert_eq!(empty.summary().unwrap(), before);
     assert_eq!(empty.search("눈물", 5).unwrap().len(), 1, "imported cues are searchable");
+    let saved: Vec<String> = empty.saved_searches().unwrap().into_iter().map(|s| s.query).collect();
+    assert_eq!(
+        saved,
+        ["horse in:markers", "tag:mood:emotional 눈물"],
+        "saved searches travel with the library"
+    );
 }
 
 #[test]
@@ -165,6 +173,11 @@ fn a_bad_export_is_rejected_whole_with_the_place_at_fault() {
         ("bad version", edited(&|v| v["version"] = 7.into()), "version: 7"),
         ("late bad record", edited(&|v| v["clips"][0]["markers"][0]["start_ms"] = (-5).into()), "clips[0]"),
         ("empty title", edited(&|v| v["shows"][0]["title"] = "".into()), "shows[0]: title: may not be empty"),
+        (
+            "bad saved search",
+            edited(&|v| v["saved_searches"][0]["query"] = "ep:x".into()),
+            "saved_searches[0]: search: ep:x",
+        ),
     ];
     for (what, text, expected) in rows {
         let mut library = Library::open_in_memory().unwrap();

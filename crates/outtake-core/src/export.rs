@@ -36,6 +36,7 @@ struct LibraryFile {
     tags: Vec<TagRecord>,
     clips: Vec<ClipRecord>,
     watched_folders: Vec<FolderRecord>,
+    saved_searches: Vec<SavedSearchRecord>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -177,6 +178,13 @@ struct CueRecord {
 struct FolderRecord {
     path: String,
     added_at: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct SavedSearchRecord {
+    name: String,
+    query: String,
 }
 
 /// What an import did: how many records became new rows and how many were
@@ -327,7 +335,20 @@ fn export_file(conn: &Connection) -> Result<LibraryFile> {
     let watched_folders = statement
         .query_map([], |r| Ok(FolderRecord { path: r.get(0)?, added_at: r.get(1)? }))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(LibraryFile { format: FORMAT.into(), version: VERSION, shows, people, tags, clips, watched_folders })
+    let mut statement = conn.prepare("SELECT name, query FROM saved_search ORDER BY id")?;
+    let saved_searches = statement
+        .query_map([], |r| Ok(SavedSearchRecord { name: r.get(0)?, query: r.get(1)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(LibraryFile {
+        format: FORMAT.into(),
+        version: VERSION,
+        shows,
+        people,
+        tags,
+        clips,
+        watched_folders,
+        saved_searches,
+    })
 }
 
 struct Numberings {
@@ -638,7 +659,21 @@ fn import_file(conn: &Connection, file: &LibraryFile) -> Located<ImportReport> {
         )
         .map_err(|e| (format!("watched_folders[{i}]"), e.into()))?;
     }
+    for (i, saved) in file.saved_searches.iter().enumerate() {
+        import_saved_search(conn, saved).map_err(at(|| format!("saved_searches[{i}]")))?;
+    }
     Ok(report)
+}
+
+/// A saved search the library does not have by that name yet (the library's own wins).
+fn import_saved_search(conn: &Connection, saved: &SavedSearchRecord) -> Result<()> {
+    let name = crate::names::clean_name("name", &saved.name)?;
+    crate::search::query::parse(&saved.query)?;
+    conn.execute(
+        "INSERT OR IGNORE INTO saved_search (name, key, query) VALUES (?1, ?2, ?3)",
+        params![name, name_key(&name), saved.query.trim()],
+    )?;
+    Ok(())
 }
 
 fn import_show(
