@@ -174,6 +174,11 @@ fn a_bad_export_is_rejected_whole_with_the_place_at_fault() {
         ("late bad record", edited(&|v| v["clips"][0]["markers"][0]["start_ms"] = (-5).into()), "clips[0]"),
         ("empty title", edited(&|v| v["shows"][0]["title"] = "".into()), "shows[0]: title: may not be empty"),
         (
+            "control character",
+            edited(&|v| v["shows"][0]["episodes"][0]["title"] = "bad\u{7}title".into()),
+            "shows[0]: episode title: contains the control character U+0007",
+        ),
+        (
             "bad saved search",
             edited(&|v| v["saved_searches"][0]["query"] = "ep:x".into()),
             "saved_searches[0]: search: ep:x",
@@ -188,4 +193,12 @@ fn a_bad_export_is_rejected_whole_with_the_place_at_fault() {
         assert!(error.contains("bad.json"), "{what}: the error names the file: {error}");
         assert_eq!(library.export_json().unwrap(), before, "{what}: the library changed");
     }
+}
+
+#[test]
+fn a_full_width_colon_separates_a_tag_namespace() {
+    let mut library = Library::open_in_memory().unwrap();
+    let id = library.add_tag("mood:emotional").unwrap();
+    assert_eq!(library.find_tag("ｍｏｏｄ：ｅｍｏｔｉｏｎａｌ").unwrap(), id);
+    assert!(library.add_tag("mood：").is_err(), "a namespace needs a name after it");
 }

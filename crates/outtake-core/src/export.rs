@@ -17,7 +17,7 @@ use crate::clips::{ClipInput, FileInput, FileStatus, insert_clip, insert_file, l
 use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::markers::{MarkerInput, insert_marker};
-use crate::names::name_key;
+use crate::names::{clean_optional, name_key};
 use crate::people::{PersonInput, RoleInput, insert_person, insert_role, load_person, people_named};
 use crate::shows::{ShowInput, check_date, ensure_episode, insert_show, load_show, same_show};
 use crate::sources::{CueInput, insert_cues};
@@ -710,7 +710,11 @@ fn import_show(
         let episode_id = ensure_episode(conn, id, episode.number)?;
         conn.execute(
             "UPDATE episode SET title = coalesce(title, ?2), air_date = coalesce(air_date, ?3) WHERE id = ?1",
-            params![episode_id, episode.title, check_date("air_date", episode.air_date.as_deref())?],
+            params![
+                episode_id,
+                clean_optional("episode title", episode.title.as_deref())?,
+                check_date("air_date", episode.air_date.as_deref())?
+            ],
         )?;
     }
     for scene in &record.scenes {
@@ -736,14 +740,20 @@ fn import_show(
                 conn.execute(
                     "UPDATE scene SET episode_id = coalesce(episode_id, ?2), description = coalesce(description, ?3)
                      WHERE id = ?1",
-                    params![scene_id, episode_id, scene.description],
+                    params![scene_id, episode_id, clean_optional("description", scene.description.as_deref())?],
                 )?;
                 scene_id
             }
             None => {
                 conn.execute(
                     "INSERT INTO scene (show_id, episode_id, title, title_key, description) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, episode_id, title, name_key(&title), scene.description],
+                    params![
+                        id,
+                        episode_id,
+                        title,
+                        name_key(&title),
+                        clean_optional("description", scene.description.as_deref())?
+                    ],
                 )?;
                 conn.last_insert_rowid()
             }
@@ -970,7 +980,12 @@ fn import_clip(
     for credit in &record.credits {
         conn.execute(
             "INSERT OR IGNORE INTO credit (clip_id, person_id, role_id, character) VALUES (?1, ?2, ?3, ?4)",
-            params![id, map.person[&credit.person], credit.role.map(|r| map.role[&r]), credit.character],
+            params![
+                id,
+                map.person[&credit.person],
+                credit.role.map(|r| map.role[&r]),
+                clean_optional("character", credit.character.as_deref())?
+            ],
         )?;
     }
     for (j, marker) in record.markers.iter().enumerate() {
@@ -1057,7 +1072,12 @@ fn import_marker(
     for member in &marker.cast {
         conn.execute(
             "INSERT OR IGNORE INTO marker_person (marker_id, person_id, role_id, character) VALUES (?1, ?2, ?3, ?4)",
-            params![id, map.person[&member.person], member.role.map(|r| map.role[&r]), member.character],
+            params![
+                id,
+                map.person[&member.person],
+                member.role.map(|r| map.role[&r]),
+                clean_optional("character", member.character.as_deref())?
+            ],
         )?;
     }
     report.markers_added += 1;

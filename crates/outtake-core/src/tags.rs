@@ -20,8 +20,9 @@ pub struct Tag {
 }
 
 /// Splits `mood:emotional` into its namespace and name; `emotional` has none.
+/// A full-width colon (`ｍｏｏｄ：ｅｍｏｔｉｏｎａｌ`, as CJK keyboards type it) separates too.
 pub fn split_tag(text: &str) -> (Option<&str>, &str) {
-    match text.split_once(':') {
+    match text.split_once([':', '\u{FF1A}']) {
         Some((ns, name)) if !ns.trim().is_empty() && !name.trim().is_empty() => {
             (Some(ns.trim()), name.trim())
         }
@@ -88,7 +89,7 @@ pub(crate) fn ensure_tag(conn: &Connection, text: &str) -> Result<i64> {
 
 fn clean_tag(text: &str) -> Result<(Option<String>, String)> {
     let trimmed = text.trim();
-    if trimmed.ends_with(':') || trimmed.starts_with(':') {
+    if trimmed.ends_with([':', '\u{FF1A}']) || trimmed.starts_with([':', '\u{FF1A}']) {
         return Err(Error::invalid("tag", format!("\"{trimmed}\" needs a name after the namespace")));
     }
     let (namespace, name) = split_tag(text);
