@@ -1,5 +1,6 @@
 //! The one integration test binary of Outtake: core API, CLI binary, workspace rules.
 
+mod browse;
 mod cascade;
 mod cli;
 mod entities;

@@ -13,6 +13,7 @@ use crate::tags::ensure_tag;
 
 /// Whether a copy of a clip can be played right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum FileStatus {
     /// The file is where the library last saw it.
@@ -44,6 +45,7 @@ impl FileStatus {
 
 /// One copy of a clip on disk. The library describes the file; it never writes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClipFile {
     pub id: i64,
     pub path: String,
@@ -111,6 +113,7 @@ pub struct ClipSummary {
 
 /// Someone in a clip or a marker, as a character when known.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CastMember {
     pub person_id: i64,
     pub person: String,
@@ -119,6 +122,7 @@ pub struct CastMember {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Source {
     pub url: Option<String>,
     pub uploader: Option<String>,
@@ -127,6 +131,7 @@ pub struct Source {
 
 /// Everything about one clip.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClipDetail {
     pub id: i64,
     pub title: String,

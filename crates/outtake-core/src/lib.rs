@@ -6,6 +6,7 @@
 //! It never writes, moves or deletes a user's video file.
 
 mod aliases;
+mod browse;
 mod clips;
 mod db;
 mod error;
@@ -21,10 +22,15 @@ pub mod search;
 mod shows;
 mod sources;
 pub mod subtitles;
+mod suggest;
 mod tags;
 pub mod time;
 pub mod watch;
 
+pub use browse::{
+    ClipCard, ClipPage, ClipSort, EpisodeFacet, Facets, FolderState, FolderView, Hit, MAX_PAGE, PersonFacet,
+    SceneFacet, SearchClip, SearchResults, ShowFacet, TagFacet,
+};
 pub use clips::{
     CastMember, ClipDetail, ClipFile, ClipInput, ClipPatch, ClipSummary, FileInput, FileStatus, Source,
 };
@@ -34,6 +40,8 @@ pub use export::ImportReport;
 pub use library::{Library, LibrarySummary, default_library_path};
 pub use markers::{CastInput, Marker, MarkerInput};
 pub use people::{Person, PersonInput, Role, RoleInput};
+pub use search::SavedSearch;
 pub use shows::{Episode, Scene, SceneInput, Show, ShowInput};
 pub use sources::{Cue, CueInput, Folder};
+pub use suggest::{MAX_SUGGESTIONS, Suggestion, SuggestionKind};
 pub use tags::{Tag, split_tag, tag_key};

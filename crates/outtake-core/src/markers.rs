@@ -11,6 +11,7 @@ use crate::tags::ensure_tag;
 use crate::time::format_time;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Marker {
     pub id: i64,
     pub clip_id: i64,

@@ -11,6 +11,7 @@ use crate::names::clean_text;
 
 /// One subtitle line with its times.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cue {
     pub id: i64,
     pub clip_id: i64,

@@ -21,6 +21,7 @@ use crate::names::{clean_name, name_key};
 
 /// A named query kept in the library: a smart collection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SavedSearch {
     pub id: i64,
     pub name: String,

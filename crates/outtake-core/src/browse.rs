@@ -1,0 +1,424 @@
+//! What the app's library views show: pages of clip cards in a chosen order,
+//! search results grouped into cards, and the sidebar's facets with counts.
+//!
+//! These are read-only views over the same tables the rest of the core
+//! writes; they exist so a window can show 100k clips a page at a time.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use crate::clips::FileStatus;
+use crate::error::{Error, Kind, Result};
+use crate::library::Library;
+use crate::search::SavedSearch;
+
+/// The most clips one page may hold: a screenful many times over.
+pub const MAX_PAGE: usize = 500;
+
+/// A clip as a card in a grid: enough to draw it without another call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClipCard {
+    pub id: i64,
+    pub title: String,
+    pub duration_ms: Option<i64>,
+    pub status: FileStatus,
+    pub show: Option<String>,
+    pub episode: Option<i64>,
+    /// Names of the people credited on the clip, first credited first (at most a few).
+    pub cast: Vec<String>,
+    /// When the clip entered the library (RFC 3339, UTC).
+    pub added_at: String,
+}
+
+/// The orders the library grid offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum ClipSort {
+    /// Newest first.
+    Added,
+    Title,
+    /// Longest first.
+    Duration,
+}
+
+/// A slice of the whole library in one order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClipPage {
+    pub total: i64,
+    pub offset: i64,
+    pub clips: Vec<ClipCard>,
+}
+
+/// Where in a clip a search matched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Hit {
+    /// `clip`, `marker`, `cue` or `scene`.
+    pub kind: String,
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<i64>,
+    /// The matched text with the query's words between `**`; plain text, never markup.
+    pub snippet: String,
+    pub score: f64,
+}
+
+/// One clip of a search's results and the places it matched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SearchClip {
+    pub clip: ClipCard,
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SearchResults {
+    pub clips: Vec<SearchClip>,
+    /// How long the search took inside the core.
+    pub elapsed_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EpisodeFacet {
+    pub number: i64,
+    pub title: Option<String>,
+    pub clips: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SceneFacet {
+    pub id: i64,
+    pub title: String,
+    pub clips: i64,
+}
+
+/// A show in the sidebar, with its episodes and scenes; counts are clips.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ShowFacet {
+    pub id: i64,
+    pub title: String,
+    pub native_title: Option<String>,
+    pub clips: i64,
+    pub episodes: Vec<EpisodeFacet>,
+    pub scenes: Vec<SceneFacet>,
+}
+
+/// A person in the sidebar: clips they are credited in, on the clip or a marker.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PersonFacet {
+    pub id: i64,
+    pub name: String,
+    pub native_name: Option<String>,
+    pub clips: i64,
+}
+
+/// A tag in the sidebar by its full name (`mood:emotional`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TagFacet {
+    pub id: i64,
+    pub name: String,
+    pub clips: i64,
+}
+
+/// What is happening to a watched folder. The core knows only whether it is
+/// reachable; the app's importer says whether it is watched natively, polled
+/// or being scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum FolderState {
+    Watching,
+    Polling,
+    Offline,
+    Scanning,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FolderView {
+    pub id: i64,
+    pub path: String,
+    pub state: FolderState,
+    /// Clips with a copy under this folder.
+    pub clips: i64,
+    /// Files under this folder that could not be imported.
+    pub problems: i64,
+}
+
+/// The sidebar: every way into the library, with counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Facets {
+    pub total: i64,
+    pub untagged: i64,
+    pub missing: i64,
+    pub shows: Vec<ShowFacet>,
+    pub people: Vec<PersonFacet>,
+    pub tags: Vec<TagFacet>,
+    pub saved: Vec<SavedSearch>,
+    pub folders: Vec<FolderView>,
+}
+
+/// How many credited names a card carries.
+const CARD_CAST: usize = 4;
+
+impl Library {
+    /// A page of the whole library in `sort` order; `limit` is capped at [`MAX_PAGE`].
+    pub fn clip_page(&self, sort: ClipSort, offset: usize, limit: usize) -> Result<ClipPage> {
+        let order = match sort {
+            ClipSort::Added => "added_at DESC, id DESC",
+            ClipSort::Title => "title_key, id",
+            ClipSort::Duration => "duration_ms DESC NULLS LAST, id",
+        };
+        let total: i64 = self.conn.query_row("SELECT count(*) FROM clip", [], |r| r.get(0))?;
+        let mut statement =
+            self.conn.prepare_cached(&format!("SELECT id FROM clip ORDER BY {order} LIMIT ?1 OFFSET ?2"))?;
+        let ids = statement
+            .query_map(params![limit.min(MAX_PAGE) as i64, offset as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ClipPage { total, offset: offset as i64, clips: cards(&self.conn, &ids)? })
+    }
+
+    /// The cards of the given clips, in the given order.
+    pub fn clip_cards(&self, ids: &[i64]) -> Result<Vec<ClipCard>> {
+        cards(&self.conn, ids)
+    }
+
+    /// Runs a search and groups its hits into cards, best clips first.
+    pub fn search_results(&self, text: &str, limit: usize) -> Result<SearchResults> {
+        let started = std::time::Instant::now();
+        let hits = self.search(text, limit)?;
+        let mut clips: Vec<SearchClip> = Vec::new();
+        for hit in hits {
+            let same = clips.last().is_some_and(|last| last.clip.id == hit.clip_id);
+            if !same {
+                let card = card(&self.conn, hit.clip_id)?;
+                clips.push(SearchClip { clip: card, hits: Vec::new() });
+            }
+            let group = clips.last_mut().expect("a group was just pushed");
+            group.hits.push(Hit {
+                kind: hit.kind.to_string(),
+                start_ms: hit.start_ms,
+                end_ms: hit.end_ms,
+                snippet: hit.snippet,
+                score: hit.score,
+            });
+        }
+        Ok(SearchResults { clips, elapsed_ms: started.elapsed().as_secs_f64() * 1000.0 })
+    }
+
+    /// The languages of a clip's subtitle cues, most cues first.
+    pub fn cue_languages(&self, clip_id: i64) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT lang FROM cue WHERE clip_id = ?1 GROUP BY lang ORDER BY count(*) DESC, lang",
+        )?;
+        let langs = statement.query_map([clip_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(langs)
+    }
+
+    /// The path of a copy of the clip that can be played now: the first present one.
+    pub fn playable_path(&self, clip_id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT path FROM file WHERE clip_id = ?1 AND status = 'present' ORDER BY id LIMIT 1",
+                [clip_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The path of one copy of a clip, by the copy's id.
+    pub fn file_path(&self, file_id: i64) -> Result<String> {
+        self.conn
+            .query_row("SELECT path FROM file WHERE id = ?1", [file_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::NotFound { kind: Kind::Clip, name: format!("file #{file_id}") })
+    }
+
+    /// The cached poster of a clip, when one has been made.
+    pub fn clip_poster(&self, clip_id: i64) -> Result<Option<PathBuf>> {
+        let Some(oshash) = self.fingerprint_of(clip_id)? else { return Ok(None) };
+        Ok(self.clip_thumbnail(&oshash).filter(|path| path.is_file()))
+    }
+
+    /// The cached frame at a marker's start, when one has been made.
+    pub fn marker_frame(&self, marker_id: i64) -> Result<Option<PathBuf>> {
+        let found: Option<(i64, i64)> = self
+            .conn
+            .query_row("SELECT clip_id, start_ms FROM marker WHERE id = ?1", [marker_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((clip_id, start_ms)) = found else { return Ok(None) };
+        let Some(oshash) = self.fingerprint_of(clip_id)? else { return Ok(None) };
+        Ok(self.marker_thumbnail(&oshash, start_ms).filter(|path| path.is_file()))
+    }
+
+    /// The fingerprint thumbnails are named by: that of the first present copy, else of any copy.
+    fn fingerprint_of(&self, clip_id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT oshash FROM file WHERE clip_id = ?1 AND oshash IS NOT NULL
+                 ORDER BY status = 'present' DESC, id LIMIT 1",
+                [clip_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The sidebar's facets. Folders are `watching` when reachable, else `offline`.
+    pub fn facets(&self) -> Result<Facets> {
+        let conn = &self.conn;
+        let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+        Ok(Facets {
+            total: count("SELECT count(*) FROM clip")?,
+            untagged: count(
+                "SELECT count(*) FROM clip c WHERE NOT EXISTS (SELECT 1 FROM clip_tag WHERE clip_id = c.id)
+                 AND NOT EXISTS (SELECT 1 FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id
+                                 WHERE m.clip_id = c.id)",
+            )?,
+            missing: count(
+                "SELECT count(*) FROM clip c
+                 WHERE NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status <> 'missing')",
+            )?,
+            shows: show_facets(conn)?,
+            people: person_facets(conn)?,
+            tags: tag_facets(conn)?,
+            saved: self.saved_searches()?,
+            folders: folder_views(conn)?,
+        })
+    }
+}
+
+fn cards(conn: &Connection, ids: &[i64]) -> Result<Vec<ClipCard>> {
+    ids.iter().map(|&id| card(conn, id)).collect()
+}
+
+fn card(conn: &Connection, id: i64) -> Result<ClipCard> {
+    let mut statement = conn.prepare_cached(
+        "SELECT c.title, c.duration_ms, s.title, e.number, c.added_at,
+            CASE WHEN EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'present') THEN 'present'
+                 WHEN EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'offline') THEN 'offline'
+                 ELSE 'missing' END
+         FROM clip c LEFT JOIN show s ON s.id = c.show_id LEFT JOIN episode e ON e.id = c.episode_id
+         WHERE c.id = ?1",
+    )?;
+    let row = statement
+        .query_row([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, String>(5)?))
+        })
+        .optional()?;
+    let Some((title, duration_ms, show, episode, added_at, status)) = row else {
+        return Err(Error::NotFound { kind: Kind::Clip, name: format!("#{id}") });
+    };
+    let mut statement = conn.prepare_cached(
+        "SELECT p.name FROM credit c JOIN person p ON p.id = c.person_id WHERE c.clip_id = ?1
+         ORDER BY c.rowid LIMIT ?2",
+    )?;
+    let cast =
+        statement.query_map(params![id, CARD_CAST as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ClipCard {
+        id,
+        title,
+        duration_ms,
+        status: FileStatus::parse(&status)?,
+        show,
+        episode,
+        cast,
+        added_at,
+    })
+}
+
+fn show_facets(conn: &Connection) -> Result<Vec<ShowFacet>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT s.id, s.title, s.native_title, (SELECT count(*) FROM clip WHERE show_id = s.id)
+         FROM show s ORDER BY s.title_key, s.id",
+    )?;
+    let shows = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<(i64, String, Option<String>, i64)>>>()?;
+    let mut episodes = conn.prepare_cached(
+        "SELECT e.number, e.title, (SELECT count(*) FROM clip WHERE episode_id = e.id)
+         FROM episode e WHERE e.show_id = ?1 ORDER BY e.number",
+    )?;
+    // A scene counts the clips placed in it and the clips with a marker in it.
+    let mut scenes = conn.prepare_cached(
+        "SELECT sc.id, sc.title,
+            (SELECT count(*) FROM (SELECT clip_id FROM clip_scene WHERE scene_id = sc.id
+                                   UNION SELECT clip_id FROM marker WHERE scene_id = sc.id))
+         FROM scene sc WHERE sc.show_id = ?1 ORDER BY sc.episode_id NULLS LAST, sc.title_key",
+    )?;
+    let mut facets = Vec::with_capacity(shows.len());
+    for (id, title, native_title, clips) in shows {
+        let episodes = episodes
+            .query_map([id], |r| Ok(EpisodeFacet { number: r.get(0)?, title: r.get(1)?, clips: r.get(2)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+        let scenes = scenes
+            .query_map([id], |r| Ok(SceneFacet { id: r.get(0)?, title: r.get(1)?, clips: r.get(2)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+        facets.push(ShowFacet { id, title, native_title, clips, episodes, scenes });
+    }
+    Ok(facets)
+}
+
+fn person_facets(conn: &Connection) -> Result<Vec<PersonFacet>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT p.id, p.name, p.native_name,
+            (SELECT count(*) FROM (SELECT clip_id FROM credit WHERE person_id = p.id
+                                   UNION SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id
+                                         WHERE mp.person_id = p.id))
+         FROM person p ORDER BY p.name_key, p.id",
+    )?;
+    let people = statement
+        .query_map([], |r| {
+            Ok(PersonFacet { id: r.get(0)?, name: r.get(1)?, native_name: r.get(2)?, clips: r.get(3)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(people)
+}
+
+fn tag_facets(conn: &Connection) -> Result<Vec<TagFacet>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT t.id, coalesce(t.namespace || ':', '') || t.name,
+            (SELECT count(*) FROM (SELECT clip_id FROM clip_tag WHERE tag_id = t.id
+                                   UNION SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id
+                                         WHERE mt.tag_id = t.id))
+         FROM tag t ORDER BY t.key",
+    )?;
+    let tags = statement
+        .query_map([], |r| Ok(TagFacet { id: r.get(0)?, name: r.get(1)?, clips: r.get(2)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(tags)
+}
+
+fn folder_views(conn: &Connection) -> Result<Vec<FolderView>> {
+    // A folder's files are those whose path starts with the folder and a separator;
+    // the range keeps `/clips` from counting `/clips2`.
+    let mut statement = conn.prepare_cached(
+        "SELECT w.id, w.path,
+            (SELECT count(DISTINCT clip_id) FROM file
+             WHERE path > w.path || '/' AND path < w.path || '0'),
+            (SELECT count(*) FROM import_problem WHERE path > w.path || '/' AND path < w.path || '0')
+         FROM watched_folder w ORDER BY w.path",
+    )?;
+    let folders = statement
+        .query_map([], |r| {
+            let path: String = r.get(1)?;
+            let state = if Path::new(&path).is_dir() { FolderState::Watching } else { FolderState::Offline };
+            Ok(FolderView { id: r.get(0)?, path, state, clips: r.get(2)?, problems: r.get(3)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(folders)
+}

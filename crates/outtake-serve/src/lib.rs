@@ -1,0 +1,171 @@
+//! The loopback media server: how the app's web view plays clips.
+//!
+//! WebKitGTK cannot play video from a custom URL scheme (WebKit bug 146351),
+//! so clips and their thumbnails are served over HTTP on 127.0.0.1, on a
+//! random port, with a per-launch secret as the first path segment. The page
+//! asks for things by library id — `/clip/{id}/video`, `/clip/{id}/thumb`,
+//! `/marker/{id}/thumb` — and the server looks the file up in the library
+//! itself: it never takes a path from the page. File serving (Range, HEAD,
+//! conditional requests, content types) is tower-http's `ServeFile`.
+//!
+//! **Architecture Invariant:** the server only reads. It opens files the
+//! library lists as present, and nothing else.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use outtake_core::Library;
+use tokio::sync::oneshot;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+/// A running server. Dropping it stops the server.
+pub struct MediaServer {
+    base: String,
+    address: SocketAddr,
+    _stop: oneshot::Sender<()>,
+}
+
+/// What the server needs to answer a request.
+struct Shared {
+    secret: String,
+    /// `127.0.0.1:PORT`: any other Host header is refused, so a web page
+    /// elsewhere cannot reach the server through DNS rebinding.
+    host: String,
+    library: Mutex<Library>,
+}
+
+/// The things a page may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asset {
+    Video(i64),
+    Poster(i64),
+    MarkerFrame(i64),
+}
+
+impl MediaServer {
+    /// Opens its own connection to the library at `library` and starts
+    /// serving on a random loopback port, on the current tokio runtime.
+    pub async fn start(library: &Path) -> std::io::Result<MediaServer> {
+        let library = Library::open(library).map_err(std::io::Error::other)?;
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let address = listener.local_addr()?;
+        let secret = new_secret()?;
+        let shared = Arc::new(Shared {
+            secret: secret.clone(),
+            host: address.to_string(),
+            library: Mutex::new(library),
+        });
+        let app = Router::new()
+            .route("/{secret}/clip/{id}/video", get(video))
+            .route("/{secret}/clip/{id}/thumb", get(poster))
+            .route("/{secret}/marker/{id}/thumb", get(marker_frame))
+            .with_state(shared);
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(error) = served.await {
+                tracing::error!("the media server stopped: {error}");
+            }
+        });
+        tracing::info!("media server on http://{address}/");
+        Ok(MediaServer { base: format!("http://{address}/{secret}"), address, _stop: stop })
+    }
+
+    /// `http://127.0.0.1:PORT/SECRET`: the prefix of every URL the page uses.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+}
+
+/// 128 random bits as hex: a URL nobody else on the machine can guess.
+fn new_secret() -> std::io::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|error| std::io::Error::other(error.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+async fn video(state: State<Arc<Shared>>, url: UrlPath<(String, i64)>, request: Request) -> Response {
+    answer(state, url, request, Asset::Video).await
+}
+
+async fn poster(state: State<Arc<Shared>>, url: UrlPath<(String, i64)>, request: Request) -> Response {
+    answer(state, url, request, Asset::Poster).await
+}
+
+async fn marker_frame(state: State<Arc<Shared>>, url: UrlPath<(String, i64)>, request: Request) -> Response {
+    answer(state, url, request, Asset::MarkerFrame).await
+}
+
+async fn answer(
+    State(shared): State<Arc<Shared>>,
+    UrlPath((secret, id)): UrlPath<(String, i64)>,
+    request: Request,
+    asset: fn(i64) -> Asset,
+) -> Response {
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    if host != Some(shared.host.as_str()) {
+        return (StatusCode::FORBIDDEN, "wrong host").into_response();
+    }
+    if !same_secret(&secret, &shared.secret) {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let asset = asset(id);
+    let lookup = Arc::clone(&shared);
+    let found = tokio::task::spawn_blocking(move || locate(&lookup, asset)).await;
+    let path = match found {
+        Ok(Ok(Some(path))) => path,
+        Ok(Ok(None)) => {
+            return (StatusCode::NOT_FOUND, format!("{asset:?} is not in the library")).into_response();
+        }
+        Ok(Err(error)) => {
+            tracing::warn!("media server: {asset:?}: {error}");
+            return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response();
+        }
+        Err(error) => return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+    };
+    let served = ServeFile::new(&path).oneshot(request).await;
+    let mut response = match served {
+        Ok(response) => response.map(Body::new),
+        Err(error) => return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+    };
+    // Thumbnails are re-made when a clip's file changes; the page revalidates
+    // with Last-Modified rather than trusting a cached copy.
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// Compares in time independent of where the first difference is.
+fn same_secret(given: &str, secret: &str) -> bool {
+    given.len() == secret.len()
+        && given.bytes().zip(secret.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// The file behind an asset, when the library has one that can be read now.
+fn locate(shared: &Shared, asset: Asset) -> outtake_core::Result<Option<PathBuf>> {
+    let library = shared.library.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    match asset {
+        Asset::Video(id) => Ok(library.playable_path(id)?.map(PathBuf::from).filter(|p| p.is_file())),
+        Asset::Poster(id) => library.clip_poster(id),
+        Asset::MarkerFrame(id) => library.marker_frame(id),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,188 @@
+//! The app's library views through the core: pages in each order, search
+//! results grouped into cards, and the sidebar's counts.
+
+use outtake_core::{
+    CastInput, ClipInput, ClipSort, CueInput, FileInput, FileStatus, FolderState, Library, MarkerInput,
+    PersonInput, SceneInput, ShowInput,
+};
+
+struct World {
+    library: Library,
+    _dir: tempfile::TempDir,
+    folder: std::path::PathBuf,
+    clips: [i64; 3],
+}
+
+/// Three clips: two in a show (episodes 1 and 2), one loose; files under one
+/// watched folder, one of them missing.
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("clips");
+    std::fs::create_dir(&folder).unwrap();
+    let mut library = Library::open(&dir.path().join("library.db")).unwrap();
+    library.add_folder(&folder).unwrap();
+    let show = library
+        .add_show(&ShowInput {
+            title: "Lovers of the Red Sky".into(),
+            native_title: Some("홍천기".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let file = |name: &str, status| FileInput {
+        path: folder.join(name).display().to_string(),
+        size: 1,
+        status: Some(status),
+        ..Default::default()
+    };
+    let mut add = |title: &str, duration: i64, episode: Option<i64>, status| {
+        library
+            .add_clip(&ClipInput {
+                title: title.into(),
+                duration_ms: Some(duration),
+                show_id: episode.map(|_| show),
+                episode,
+                files: vec![file(&format!("{title}.mp4"), status)],
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let horse = add("Horse ride", 90_000, Some(1), FileStatus::Present);
+    let farewell = add("Farewell", 30_000, Some(2), FileStatus::Present);
+    let bloopers = add("bloopers", 300_000, None, FileStatus::Missing);
+    let kim = library
+        .add_person(&PersonInput {
+            name: "Kim Yoo Jung".into(),
+            native_name: Some("김유정".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let ahn = library.add_person(&PersonInput { name: "Ahn Hyo Seop".into(), ..Default::default() }).unwrap();
+    library.credit(horse, kim, None).unwrap();
+    library.credit(horse, ahn, None).unwrap();
+    let scene = library
+        .add_scene(
+            show,
+            &SceneInput { episode: Some(2), title: "Tearful farewell".into(), ..Default::default() },
+        )
+        .unwrap();
+    library
+        .add_marker(
+            farewell,
+            &MarkerInput {
+                start_ms: 5_000,
+                end_ms: Some(9_000),
+                title: Some("I'm okay".into()),
+                scene_id: Some(scene),
+                cast: vec![CastInput { person_id: kim, character: None }],
+                tags: vec!["mood:emotional".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    library.tag_clip(bloopers, &["type:blooper".into()]).unwrap();
+    library
+        .replace_cues(
+            farewell,
+            "ko",
+            &[CueInput { start_ms: 1_000, end_ms: 2_000, text: "눈물이 나요".into() }],
+        )
+        .unwrap();
+    World { library, _dir: dir, folder, clips: [horse, farewell, bloopers] }
+}
+
+fn titles(page: &outtake_core::ClipPage) -> Vec<&str> {
+    page.clips.iter().map(|c| c.title.as_str()).collect()
+}
+
+#[test]
+fn pages_come_in_each_order() {
+    let world = world();
+    let library = &world.library;
+    let added = library.clip_page(ClipSort::Added, 0, 50).unwrap();
+    assert_eq!((added.total, titles(&added)), (3, vec!["bloopers", "Farewell", "Horse ride"]));
+    let by_title = library.clip_page(ClipSort::Title, 0, 50).unwrap();
+    assert_eq!(titles(&by_title), vec!["bloopers", "Farewell", "Horse ride"]);
+    let by_duration = library.clip_page(ClipSort::Duration, 0, 50).unwrap();
+    assert_eq!(titles(&by_duration), vec!["bloopers", "Horse ride", "Farewell"]);
+    let second = library.clip_page(ClipSort::Duration, 1, 1).unwrap();
+    assert_eq!((second.offset, titles(&second)), (1, vec!["Horse ride"]));
+    assert!(library.clip_page(ClipSort::Added, 10, 50).unwrap().clips.is_empty());
+
+    let horse = &by_duration.clips[1];
+    assert_eq!(horse.cast, vec!["Kim Yoo Jung", "Ahn Hyo Seop"]);
+    assert_eq!((horse.show.as_deref(), horse.episode), (Some("Lovers of the Red Sky"), Some(1)));
+    assert_eq!(by_duration.clips[0].status, FileStatus::Missing);
+}
+
+#[test]
+fn search_results_group_hits_under_cards() {
+    let world = world();
+    let results = world.library.search_results("눈물", 10).unwrap();
+    assert_eq!(results.clips.len(), 1);
+    let found = &results.clips[0];
+    assert_eq!((found.clip.id, found.clip.title.as_str()), (world.clips[1], "Farewell"));
+    assert_eq!(found.hits[0].kind, "cue");
+    assert_eq!((found.hits[0].start_ms, found.hits[0].end_ms), (Some(1_000), Some(2_000)));
+    assert!(found.hits[0].snippet.contains("**"), "{}", found.hits[0].snippet);
+
+    let cast = world.library.search_results("cast:김유정", 10).unwrap();
+    let mut ids: Vec<i64> = cast.clips.iter().map(|c| c.clip.id).collect();
+    ids.sort();
+    assert_eq!(ids, vec![world.clips[0], world.clips[1]]);
+}
+
+#[test]
+fn facets_count_clips_everywhere() {
+    let world = world();
+    let facets = world.library.facets().unwrap();
+    assert_eq!((facets.total, facets.untagged, facets.missing), (3, 1, 1));
+    let show = &facets.shows[0];
+    assert_eq!(
+        (show.title.as_str(), show.native_title.as_deref(), show.clips),
+        ("Lovers of the Red Sky", Some("홍천기"), 2)
+    );
+    let episodes: Vec<(i64, i64)> = show.episodes.iter().map(|e| (e.number, e.clips)).collect();
+    assert_eq!(episodes, vec![(1, 1), (2, 1)]);
+    assert_eq!((show.scenes[0].title.as_str(), show.scenes[0].clips), ("Tearful farewell", 1));
+    let people: Vec<(&str, i64)> = facets.people.iter().map(|p| (p.name.as_str(), p.clips)).collect();
+    assert_eq!(people, vec![("Ahn Hyo Seop", 1), ("Kim Yoo Jung", 2)]);
+    let tags: Vec<(&str, i64)> = facets.tags.iter().map(|t| (t.name.as_str(), t.clips)).collect();
+    assert_eq!(tags, vec![("mood:emotional", 1), ("type:blooper", 1)]);
+    let folder = &facets.folders[0];
+    assert_eq!((folder.clips, folder.problems, folder.state), (3, 0, FolderState::Watching));
+    assert_eq!(folder.path, world.folder.canonicalize().unwrap().display().to_string());
+}
+
+#[test]
+fn a_folder_counts_only_its_own_files() {
+    let mut world = world();
+    let sibling = world.folder.with_file_name("clips2");
+    std::fs::create_dir(&sibling).unwrap();
+    world
+        .library
+        .add_clip(&ClipInput {
+            title: "Elsewhere".into(),
+            files: vec![FileInput {
+                path: sibling.join("x.mp4").display().to_string(),
+                size: 1,
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+        .unwrap();
+    let facets = world.library.facets().unwrap();
+    assert_eq!(facets.folders.len(), 1);
+    assert_eq!(facets.folders[0].clips, 3);
+    std::fs::remove_dir_all(&world.folder).unwrap();
+    assert_eq!(world.library.facets().unwrap().folders[0].state, FolderState::Offline);
+}
+
+#[test]
+fn the_player_finds_a_present_copy_only() {
+    let world = world();
+    let [horse, _, bloopers] = world.clips;
+    assert!(world.library.playable_path(horse).unwrap().unwrap().ends_with("Horse ride.mp4"));
+    assert_eq!(world.library.playable_path(bloopers).unwrap(), None);
+    assert_eq!(world.library.clip_poster(horse).unwrap(), None);
+    assert_eq!(world.library.cue_languages(world.clips[1]).unwrap(), vec!["ko"]);
+}
