@@ -1,77 +1,48 @@
-//! The Tauri shell of Outtake: opens the library and hosts the Svelte UI.
+//! The Tauri shell of Outtake: opens the library, starts the loopback media
+//! server and the importer, and hosts the Svelte UI.
 //!
-//! Commands here stay thin: take state, call `outtake_core`, map the error.
-//! Until the browse issue lands the window shows a static start page; the
-//! library is still opened (and migrated) at start-up so a broken library is
-//! reported before the window appears, and the importer keeps the library's
-//! watched folders imported in the background.
+//! Commands stay thin (see `commands.rs`): take state, call `outtake_core`,
+//! map the error. Nothing here knows SQL or video containers.
 
-use std::sync::Mutex;
+mod commands;
+mod external;
+mod importer;
+mod ipc;
 
-use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
 
 use outtake_core::Library;
-use outtake_core::import::thumbs::{ThumbError, make_thumbnail};
-use outtake_core::watch::{FolderWatcher, WatchMessage};
+use outtake_serve::MediaServer;
 
-/// The library the window works on, opened once at start-up.
-struct AppState {
-    #[allow(dead_code)] // read by the commands of the browse issue
+use crate::importer::Importer;
+
+/// What every command can reach.
+pub struct App {
+    /// The window's connection: reads, and the fan's own small writes. The
+    /// importer writes through a connection of its own.
     library: Mutex<Library>,
+    media_base: String,
+    importer: Importer,
+    /// Kept so the server lives as long as the app.
+    _media: MediaServer,
 }
 
-/// Keeps the library in step with its watched folders on a thread of its own,
-/// with its own connection: the one writer, while the window only reads.
-fn start_importer(path: PathBuf) {
-    let spawned = std::thread::Builder::new().name("importer".into()).spawn(move || {
-        if let Err(error) = import_forever(&path) {
-            tracing::error!("the importer stopped: {error}");
-        }
-    });
-    if let Err(error) = spawned {
-        tracing::error!("cannot start the importer: {error}");
+impl App {
+    fn library(&self) -> MutexGuard<'_, Library> {
+        // A command that panicked mid-read leaves nothing half-written
+        // (writes are transactions), so a poisoned lock is still usable.
+        self.library.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
-fn import_forever(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
-    let mut library = Library::open(path)?;
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let mut watcher = FolderWatcher::new(sender)?;
-    let mut roots = Vec::new();
-    for folder in library.folders()? {
-        let root = PathBuf::from(&folder.path);
-        if root.is_dir() {
-            watcher.watch(&root)?;
-        }
-        roots.push(root);
-    }
-    library.scan(&roots, &mut |_| {})?;
-    make_thumbnails(&library);
-    for message in receiver {
-        match message {
-            WatchMessage::Changed(paths) => {
-                library.import_changes(&roots, &paths, &mut |_| {})?;
-                make_thumbnails(&library);
-            }
-            WatchMessage::Problem(problem) => tracing::warn!("watcher: {problem}"),
-        }
-    }
-    Ok(())
-}
-
-fn make_thumbnails(library: &Library) {
-    let Ok(jobs) = library.pending_thumbnails() else { return };
-    for job in jobs {
-        match make_thumbnail(&job) {
-            Ok(()) => {}
-            Err(ThumbError::FfmpegMissing) => return,
-            Err(error) => tracing::warn!("thumbnail: {error}"),
-        }
-    }
+/// The TypeScript the UI imports (`ui/src/lib/api/bindings.ts`).
+pub fn typescript_bindings() -> String {
+    ipc::typescript(commands::signatures, commands::events)
 }
 
 /// Opens the library (from `$OUTTAKE_LIBRARY` or the default place) and runs the window.
 pub fn run() {
+    tracing_subscriber_init();
     let path = outtake_core::default_library_path();
     let library = match Library::open(&path) {
         Ok(library) => library,
@@ -80,9 +51,52 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    start_importer(path.clone());
+    let media = match tauri::async_runtime::block_on(MediaServer::start(&path)) {
+        Ok(media) => media,
+        Err(error) => {
+            eprintln!("outtake: cannot start the media server: {error}");
+            std::process::exit(1);
+        }
+    };
     tauri::Builder::default()
-        .manage(AppState { library: Mutex::new(library) })
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .setup(move |app| {
+            use tauri::Manager;
+            let importer = Importer::start(path.clone(), app.handle().clone());
+            let media_base = media.base().to_string();
+            app.manage(App { library: Mutex::new(library), media_base, importer, _media: media });
+            Ok(())
+        })
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .expect("error while running the Outtake window");
+}
+
+/// Logs to stderr, at `info` unless `RUST_LOG` says otherwise.
+fn tracing_subscriber_init() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    /// `ui/src/lib/api/bindings.ts` is what the commands declare. With
+    /// `OUTTAKE_WRITE_BINDINGS=1` (what `cargo xtask bindings` sets) it is rewritten instead.
+    #[test]
+    fn typescript_bindings_are_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/api/bindings.ts");
+        let generated = super::typescript_bindings();
+        if std::env::var_os("OUTTAKE_WRITE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+            return;
+        }
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            current == generated,
+            "{} is stale: run `cargo xtask bindings` and commit the result",
+            path.display()
+        );
+    }
 }

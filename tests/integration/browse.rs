@@ -121,7 +121,7 @@ fn search_results_group_hits_under_cards() {
     assert_eq!(results.clips.len(), 1);
     let found = &results.clips[0];
     assert_eq!((found.clip.id, found.clip.title.as_str()), (world.clips[1], "Farewell"));
-    assert_eq!(found.hits[0].kind, "cue");
+    assert_eq!(found.hits[0].kind, outtake_core::HitKind::Cue);
     assert_eq!((found.hits[0].start_ms, found.hits[0].end_ms), (Some(1_000), Some(2_000)));
     assert!(found.hits[0].snippet.contains("**"), "{}", found.hits[0].snippet);
 

@@ -28,15 +28,17 @@ const BUILD_PACKAGES: &[&str] = &[
 /// Tools the tests use: ffmpeg makes real clips (and ffprobe checks the probe).
 const TEST_PACKAGES: &[&str] = &["ffmpeg"];
 
-/// Fonts so Korean titles and names render in the window.
-const RUN_PACKAGES: &[&str] = &["fonts-noto-cjk"];
+/// Fonts so Korean titles and names render in the window; GStreamer's libav
+/// plugin so the window can play H.264 clips.
+const RUN_PACKAGES: &[&str] = &["fonts-noto-cjk", "gstreamer1.0-libav"];
 
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   run [ARGS]   install what is missing, build the UI, start the desktop app
   test         install what is missing, then run every check and test
-  bench        speed figures against baselines in the same run (see BENCHMARKS.md)";
+  bench        speed figures against baselines in the same run (see BENCHMARKS.md)
+  bindings     regenerate ui/src/lib/api/bindings.ts from the app's Rust commands";
 
 fn main() {
     if let Err(error) = dispatch() {
@@ -55,6 +57,19 @@ fn dispatch() -> Result<()> {
             ensure_debian_packages(&packages)?;
             bench::bench(&root(), cargo)
         }
+        Some("bindings") => step(
+            "regenerate ui/src/lib/api/bindings.ts",
+            cargo()
+                .args([
+                    "test",
+                    "--package",
+                    "outtake-desktop",
+                    "--lib",
+                    "--locked",
+                    "typescript_bindings_are_current",
+                ])
+                .env("OUTTAKE_WRITE_BINDINGS", "1"),
+        ),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             Ok(())

@@ -54,12 +54,33 @@ pub struct ClipPage {
     pub clips: Vec<ClipCard>,
 }
 
+/// What a search hit is: the clip itself, a marker, a subtitle cue or a scene.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum HitKind {
+    Clip,
+    Marker,
+    Cue,
+    Scene,
+}
+
+impl HitKind {
+    fn parse(kind: &str) -> HitKind {
+        match kind {
+            "marker" => HitKind::Marker,
+            "cue" => HitKind::Cue,
+            "scene" => HitKind::Scene,
+            _ => HitKind::Clip,
+        }
+    }
+}
+
 /// Where in a clip a search matched.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Hit {
-    /// `clip`, `marker`, `cue` or `scene`.
-    pub kind: String,
+    pub kind: HitKind,
     pub start_ms: Option<i64>,
     pub end_ms: Option<i64>,
     /// The matched text with the query's words between `**`; plain text, never markup.
@@ -207,7 +228,7 @@ impl Library {
             }
             let group = clips.last_mut().expect("a group was just pushed");
             group.hits.push(Hit {
-                kind: hit.kind.to_string(),
+                kind: HitKind::parse(hit.kind),
                 start_ms: hit.start_ms,
                 end_ms: hit.end_ms,
                 snippet: hit.snippet,

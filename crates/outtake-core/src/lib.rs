@@ -28,8 +28,8 @@ pub mod time;
 pub mod watch;
 
 pub use browse::{
-    ClipCard, ClipPage, ClipSort, EpisodeFacet, Facets, FolderState, FolderView, Hit, MAX_PAGE, PersonFacet,
-    SceneFacet, SearchClip, SearchResults, ShowFacet, TagFacet,
+    ClipCard, ClipPage, ClipSort, EpisodeFacet, Facets, FolderState, FolderView, Hit, HitKind, MAX_PAGE,
+    PersonFacet, SceneFacet, SearchClip, SearchResults, ShowFacet, TagFacet,
 };
 pub use clips::{
     CastMember, ClipDetail, ClipFile, ClipInput, ClipPatch, ClipSummary, FileInput, FileStatus, Source,

@@ -40,6 +40,7 @@ pub struct ScanSummary {
 
 /// A file (video or sidecar) that could not be taken in, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ImportProblem"))]
 pub struct Failure {
     pub path: String,
     pub error: String,

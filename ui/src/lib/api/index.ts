@@ -1,2 +1,3 @@
-// The typed IPC API of the app: import everything from here.
-export * from './contract';
+// The typed IPC API of the app: import everything from here. bindings.ts is
+// generated from the Rust commands (`cargo xtask bindings`).
+export * from './bindings';

@@ -1,0 +1,217 @@
+//! Every command the window can call. Each is a few lines: take the state,
+//! call the core, map the error. The TypeScript the UI uses is generated
+//! from these declarations (see `ipc.rs`).
+
+use std::path::PathBuf;
+
+use outtake_core::import::Failure;
+use outtake_core::{
+    ClipDetail, ClipPage, ClipSort, Cue, Facets, FolderView, SavedSearch, SearchResults, Suggestion,
+};
+use serde::Serialize;
+use tauri::Manager;
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+use ts_rs::TS;
+
+use crate::App;
+use crate::ipc::{Event, IpcError, commands};
+
+/// What the window needs to know once: where the library is and how to reach its media.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LibraryInfo {
+    pub path: String,
+    /// `http://127.0.0.1:PORT/SECRET`; routes: `/clip/{id}/video`, `/clip/{id}/thumb`, `/marker/{id}/thumb`.
+    pub media_base: String,
+    pub version: String,
+}
+
+/// A clip page's data: the clip and the languages of its subtitle cues.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ClipView {
+    pub detail: ClipDetail,
+    pub languages: Vec<String>,
+}
+
+/// The importer's phase, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportPhase {
+    Scanning,
+    Thumbnails,
+    Idle,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportProgress {
+    pub phase: ImportPhase,
+    pub done: i64,
+    pub total: Option<i64>,
+    /// The file being looked at.
+    pub current: Option<String>,
+}
+
+/// Something in the library changed; views refresh. Empty `clip_ids` means
+/// anything may have changed (folders, facets, many clips).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LibraryChanged {
+    pub clip_ids: Vec<i64>,
+}
+
+pub const LIBRARY_CHANGED: &str = "library-changed";
+pub const IMPORT_PROGRESS: &str = "import-progress";
+
+/// The events, for `bindings.ts`.
+pub fn events(config: &ts_rs::Config) -> Vec<Event> {
+    vec![
+        Event {
+            key: "libraryChanged",
+            name: LIBRARY_CHANGED,
+            payload: LibraryChanged::name(config),
+            visit: |d| d.declare::<LibraryChanged>(),
+        },
+        Event {
+            key: "importProgress",
+            name: IMPORT_PROGRESS,
+            payload: ImportProgress::name(config),
+            visit: |d| d.declare::<ImportProgress>(),
+        },
+    ]
+}
+
+/// The most clips a search returns to the window.
+const MAX_RESULTS: usize = 1000;
+
+fn state(app: &tauri::AppHandle) -> tauri::State<'_, App> {
+    app.state::<App>()
+}
+
+commands! {
+    /// Where the library is and how to reach its media.
+    fn library_info(app) -> LibraryInfo {
+        let state = state(&app);
+        let path = state.library().path().display().to_string();
+        Ok(LibraryInfo { path, media_base: state.media_base.clone(), version: env!("CARGO_PKG_VERSION").into() })
+    }
+
+    /// The sidebar: shows, cast, tags, saved searches and watched folders with counts.
+    fn facets(app) -> Facets {
+        let state = state(&app);
+        let mut facets = state.library().facets()?;
+        for folder in &mut facets.folders {
+            folder.state = state.importer.folder_state(&folder.path, folder.state);
+        }
+        Ok(facets)
+    }
+
+    /// A page of the whole library in one order.
+    fn clip_page(app, sort: ClipSort, offset: u32, limit: u32) -> ClipPage {
+        Ok(state(&app).library().clip_page(sort, offset as usize, limit as usize)?)
+    }
+
+    /// Runs a query of the search language; hits come grouped by clip, best first.
+    fn search(app, query: String, limit: u32) -> SearchResults {
+        Ok(state(&app).library().search_results(&query, (limit as usize).min(MAX_RESULTS))?)
+    }
+
+    /// Completions for the token under the caret (`cast:kim`, `tag:mo`, `김`).
+    fn suggest(app, text: String) -> Vec<Suggestion> {
+        Ok(state(&app).library().suggest(&text)?)
+    }
+
+    /// Everything about one clip, for its page.
+    fn clip(app, id: i64) -> ClipView {
+        let state = state(&app);
+        let library = state.library();
+        Ok(ClipView { detail: library.clip(id)?, languages: library.cue_languages(id)? })
+    }
+
+    /// A clip's subtitle cues in one language (all languages when `lang` is null).
+    fn cues(app, clip_id: i64, lang: Option<String>) -> Vec<Cue> {
+        Ok(state(&app).library().cues(clip_id, lang.as_deref())?)
+    }
+
+    /// Asks for a folder with the system's folder picker; null when cancelled.
+    fn pick_folder(app) -> Option<String> {
+        let picked = app.dialog().file().set_title("Add a folder to watch").blocking_pick_folder();
+        Ok(picked.and_then(|path| path.into_path().ok()).map(|path| path.display().to_string()))
+    }
+
+    /// Starts watching a folder and imports what is in it.
+    fn add_folder(app, path: String) -> FolderView {
+        let state = state(&app);
+        let trimmed = path.trim();
+        if trimmed.is_empty() {
+            return Err(IpcError { kind: "invalid".into(), message: "type the path of a folder".into() });
+        }
+        let folder = PathBuf::from(trimmed);
+        if !folder.is_dir() {
+            let message = format!("{trimmed} is not a folder that exists here: check the path");
+            return Err(IpcError { kind: "not_found".into(), message });
+        }
+        let id = state.library().add_folder(&folder)?;
+        state.importer.folders_changed();
+        let facets = state.library().facets()?;
+        let view = facets.folders.into_iter().find(|f| f.id == id);
+        view.ok_or_else(|| IpcError::app(format!("folder #{id} vanished")))
+    }
+
+    /// Stops watching a folder. Its clips stay in the library.
+    fn remove_folder(app, id: i64) -> () {
+        let state = state(&app);
+        state.library().remove_folder(id)?;
+        state.importer.folders_changed();
+        Ok(())
+    }
+
+    /// Looks at every watched folder again.
+    fn rescan(app) -> () {
+        state(&app).importer.rescan();
+        Ok(())
+    }
+
+    /// Files that could not be imported, and why.
+    fn problems(app) -> Vec<Failure> {
+        Ok(state(&app).library().import_problems()?)
+    }
+
+    /// Saves (or replaces) a named search.
+    fn save_search(app, name: String, query: String) -> SavedSearch {
+        let state = state(&app);
+        let mut library = state.library();
+        let id = library.save_search(&name, &query)?;
+        Ok(library.saved_search(&format!("#{id}"))?)
+    }
+
+    fn delete_saved_search(app, id: i64) -> () {
+        Ok(state(&app).library().delete_saved_search(id)?)
+    }
+
+    /// Opens the page the clip was downloaded from in the system browser.
+    fn open_source(app, clip_id: i64) -> () {
+        let url = state(&app).library().clip(clip_id)?.source.url;
+        let url = url.ok_or_else(|| IpcError { kind: "not_found".into(), message: "this clip has no source link".into() })?;
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(IpcError { kind: "invalid".into(), message: format!("{url} is not a web link") });
+        }
+        app.opener().open_url(url, None::<&str>).map_err(|e| IpcError::app(format!("cannot open the browser: {e}")))
+    }
+
+    /// Shows a copy of a clip in the system's file manager.
+    fn reveal_file(app, file_id: i64) -> () {
+        let path = state(&app).library().file_path(file_id)?;
+        app.opener()
+            .reveal_item_in_dir(&path)
+            .map_err(|e| IpcError::app(format!("cannot show {path} in the file manager: {e}")))
+    }
+
+    /// Plays the clip in an external player (mpv or VLC, else the system's default) from `at_ms`.
+    fn open_external(app, clip_id: i64, at_ms: i64) -> () {
+        let path = state(&app).library().playable_path(clip_id)?;
+        let path = path.ok_or_else(|| IpcError {
+            kind: "not_found".into(),
+            message: "no copy of this clip is present: reconnect its drive or rescan".into(),
+        })?;
+        crate::external::play(&app, &path, at_ms)
+    }
+}

@@ -1,0 +1,260 @@
+// Generated from src-tauri/src/commands.rs by `cargo xtask bindings`. Do not edit:
+// `cargo xtask test` fails when this file is not what the Rust side declares.
+import { invoke } from '@tauri-apps/api/core';
+
+/**
+ * How a command fails, as the UI receives it: switch on `kind`, show `message`.
+ */
+export type IpcError = { 
+/**
+ * `not_found`, `ambiguous`, `already_exists`, `invalid`, `bad_import`, `io`,
+ * `too_new`, `database`, `migration`, or `app` for the shell's own failures.
+ */
+kind: string, message: string, };
+
+/**
+ * What the window needs to know once: where the library is and how to reach its media.
+ */
+export type LibraryInfo = { path: string, 
+/**
+ * `http://127.0.0.1:PORT/SECRET`; routes: `/clip/{id}/video`, `/clip/{id}/thumb`, `/marker/{id}/thumb`.
+ */
+media_base: string, version: string, };
+
+/**
+ * The sidebar: every way into the library, with counts.
+ */
+export type Facets = { total: number, untagged: number, missing: number, shows: Array<ShowFacet>, people: Array<PersonFacet>, tags: Array<TagFacet>, saved: Array<SavedSearch>, folders: Array<FolderView>, };
+
+/**
+ * A tag in the sidebar by its full name (`mood:emotional`).
+ */
+export type TagFacet = { id: number, name: string, clips: number, };
+
+export type EpisodeFacet = { number: number, title: string | null, clips: number, };
+
+export type SceneFacet = { id: number, title: string, clips: number, };
+
+/**
+ * A show in the sidebar, with its episodes and scenes; counts are clips.
+ */
+export type ShowFacet = { id: number, title: string, native_title: string | null, clips: number, episodes: Array<EpisodeFacet>, scenes: Array<SceneFacet>, };
+
+/**
+ * A named query kept in the library: a smart collection.
+ */
+export type SavedSearch = { id: number, name: string, query: string, };
+
+/**
+ * A person in the sidebar: clips they are credited in, on the clip or a marker.
+ */
+export type PersonFacet = { id: number, name: string, native_name: string | null, clips: number, };
+
+export type FolderView = { id: number, path: string, state: FolderState, 
+/**
+ * Clips with a copy under this folder.
+ */
+clips: number, 
+/**
+ * Files under this folder that could not be imported.
+ */
+problems: number, };
+
+/**
+ * What is happening to a watched folder. The core knows only whether it is
+ * reachable; the app's importer says whether it is watched natively, polled
+ * or being scanned.
+ */
+export type FolderState = "watching" | "polling" | "offline" | "scanning";
+
+/**
+ * The orders the library grid offers.
+ */
+export type ClipSort = "added" | "title" | "duration";
+
+/**
+ * A slice of the whole library in one order.
+ */
+export type ClipPage = { total: number, offset: number, clips: Array<ClipCard>, };
+
+/**
+ * A clip as a card in a grid: enough to draw it without another call.
+ */
+export type ClipCard = { id: number, title: string, duration_ms: number | null, status: FileStatus, show: string | null, episode: number | null, 
+/**
+ * Names of the people credited on the clip, first credited first (at most a few).
+ */
+cast: Array<string>, 
+/**
+ * When the clip entered the library (RFC 3339, UTC).
+ */
+added_at: string, };
+
+/**
+ * Whether a copy of a clip can be played right now.
+ */
+export type FileStatus = "present" | "missing" | "offline";
+
+export type SearchResults = { clips: Array<SearchClip>, 
+/**
+ * How long the search took inside the core.
+ */
+elapsed_ms: number, };
+
+/**
+ * One clip of a search's results and the places it matched.
+ */
+export type SearchClip = { clip: ClipCard, hits: Array<Hit>, };
+
+/**
+ * What a search hit is: the clip itself, a marker, a subtitle cue or a scene.
+ */
+export type HitKind = "clip" | "marker" | "cue" | "scene";
+
+/**
+ * Where in a clip a search matched.
+ */
+export type Hit = { kind: HitKind, start_ms: number | null, end_ms: number | null, 
+/**
+ * The matched text with the query's words between `**`; plain text, never markup.
+ */
+snippet: string, score: number, };
+
+/**
+ * What a suggestion stands for; it decides the filter it inserts.
+ */
+export type SuggestionKind = "show" | "cast" | "as" | "tag" | "saved";
+
+export type Suggestion = { kind: SuggestionKind, 
+/**
+ * The name to show: the canonical name of what matched.
+ */
+label: string, 
+/**
+ * The native name or alias that matched, or the actor of a character.
+ */
+detail: string | null, 
+/**
+ * The whole token to put in place of the one being typed, e.g. `cast:"Kim Yoo Jung"`.
+ */
+insert: string, };
+
+/**
+ * A clip page's data: the clip and the languages of its subtitle cues.
+ */
+export type ClipView = { detail: ClipDetail, languages: Array<string>, };
+
+/**
+ * Everything about one clip.
+ */
+export type ClipDetail = { id: number, title: string, description: string | null, note: string | null, path: string | null, duration_ms: number | null, width: number | null, height: number | null, video_codec: string | null, audio_codec: string | null, fps: number | null, rotation: number | null, oshash: string | null, status: FileStatus, added_at: string, show_id: number | null, show: string | null, episode: number | null, 
+/**
+ * Show and episode were guessed from the file name, not set by the fan.
+ */
+show_guessed: boolean, 
+/**
+ * The container's creation time (RFC 3339), e.g. when a phone recorded it.
+ */
+created: string | null, 
+/**
+ * The download site's id of the video.
+ */
+source_id: string | null, scenes: Array<string>, tags: Array<string>, cast: Array<CastMember>, markers: Array<Marker>, source: Source, files: Array<ClipFile>, };
+
+/**
+ * Someone in a clip or a marker, as a character when known.
+ */
+export type CastMember = { person_id: number, person: string, role_id: number | null, character: string | null, };
+
+export type Marker = { id: number, clip_id: number, start_ms: number, 
+/**
+ * `None` for a point in time rather than a range.
+ */
+end_ms: number | null, title: string | null, scene_id: number | null, scene: string | null, cast: Array<CastMember>, tags: Array<string>, note: string | null, quote: string | null, created_at: string, };
+
+/**
+ * One copy of a clip on disk. The library describes the file; it never writes it.
+ */
+export type ClipFile = { id: number, path: string, size: number, mtime_ms: number | null, oshash: string | null, status: FileStatus, };
+
+export type Source = { url: string | null, uploader: string | null, published: string | null, };
+
+/**
+ * One subtitle line with its times.
+ */
+export type Cue = { id: number, clip_id: number, 
+/**
+ * Language from the subtitle file's name (`ko`, `en`); empty when unknown.
+ */
+lang: string, start_ms: number, end_ms: number, text: string, };
+
+/**
+ * A file (video or sidecar) that could not be taken in, and why.
+ */
+export type ImportProblem = { path: string, error: string, };
+
+/**
+ * Something in the library changed; views refresh. Empty `clip_ids` means
+ * anything may have changed (folders, facets, many clips).
+ */
+export type LibraryChanged = { clip_ids: Array<number>, };
+
+export type ImportProgress = { phase: ImportPhase, done: number, total: number | null, 
+/**
+ * The file being looked at.
+ */
+current: string | null, };
+
+/**
+ * The importer's phase, for the progress bar.
+ */
+export type ImportPhase = "scanning" | "thumbnails" | "idle";
+
+/** Every command of the app. A rejected call gives an `IpcError`. */
+export const commands = {
+  /** Where the library is and how to reach its media. */
+  libraryInfo: () => invoke<LibraryInfo>('library_info'),
+  /** The sidebar: shows, cast, tags, saved searches and watched folders with counts. */
+  facets: () => invoke<Facets>('facets'),
+  /** A page of the whole library in one order. */
+  clipPage: (args: { sort: ClipSort; offset: number; limit: number }) => invoke<ClipPage>('clip_page', args),
+  /** Runs a query of the search language; hits come grouped by clip, best first. */
+  search: (args: { query: string; limit: number }) => invoke<SearchResults>('search', args),
+  /** Completions for the token under the caret (`cast:kim`, `tag:mo`, `김`). */
+  suggest: (args: { text: string }) => invoke<Array<Suggestion>>('suggest', args),
+  /** Everything about one clip, for its page. */
+  clip: (args: { id: number }) => invoke<ClipView>('clip', args),
+  /** A clip's subtitle cues in one language (all languages when `lang` is null). */
+  cues: (args: { clip_id: number; lang: string | null }) => invoke<Array<Cue>>('cues', args),
+  /** Asks for a folder with the system's folder picker; null when cancelled. */
+  pickFolder: () => invoke<string | null>('pick_folder'),
+  /** Starts watching a folder and imports what is in it. */
+  addFolder: (args: { path: string }) => invoke<FolderView>('add_folder', args),
+  /** Stops watching a folder. Its clips stay in the library. */
+  removeFolder: (args: { id: number }) => invoke<null>('remove_folder', args),
+  /** Looks at every watched folder again. */
+  rescan: () => invoke<null>('rescan'),
+  /** Files that could not be imported, and why. */
+  problems: () => invoke<Array<ImportProblem>>('problems'),
+  /** Saves (or replaces) a named search. */
+  saveSearch: (args: { name: string; query: string }) => invoke<SavedSearch>('save_search', args),
+  deleteSavedSearch: (args: { id: number }) => invoke<null>('delete_saved_search', args),
+  /** Opens the page the clip was downloaded from in the system browser. */
+  openSource: (args: { clip_id: number }) => invoke<null>('open_source', args),
+  /** Shows a copy of a clip in the system's file manager. */
+  revealFile: (args: { file_id: number }) => invoke<null>('reveal_file', args),
+  /** Plays the clip in an external player (mpv or VLC, else the system's default) from `at_ms`. */
+  openExternal: (args: { clip_id: number; at_ms: number }) => invoke<null>('open_external', args),
+};
+
+/** The events the app emits, by name. */
+export const events = {
+  libraryChanged: 'library-changed',
+  importProgress: 'import-progress',
+} as const;
+
+/** The payload of each event. */
+export type EventPayloads = {
+  'library-changed': LibraryChanged;
+  'import-progress': ImportProgress;
+};
