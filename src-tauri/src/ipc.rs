@@ -90,7 +90,9 @@ pub(crate) use commands;
 pub struct Declarations {
     config: Config,
     seen: HashSet<TypeId>,
-    pub text: Vec<String>,
+    /// (name, declaration): sorted by name before writing, because the order
+    /// ts-rs visits dependencies in is not stable.
+    pub text: Vec<(String, String)>,
 }
 
 impl Declarations {
@@ -107,7 +109,7 @@ impl TypeVisitor for Declarations {
         }
         if T::output_path().is_some() {
             let docs = T::docs().unwrap_or_default();
-            self.text.push(format!("{docs}export {}", T::decl(&self.config)));
+            self.text.push((T::ident(&self.config), format!("{docs}export {}", T::decl(&self.config))));
         }
         T::visit_dependencies(self);
         T::visit_generics(self);
@@ -173,7 +175,8 @@ pub fn typescript(signatures: fn(&Config) -> Vec<Signature>, events: fn(&Config)
          // `cargo xtask test` fails when this file is not what the Rust side declares.\n\
          import { invoke } from '@tauri-apps/api/core';\n\n",
     );
-    for declaration in &declarations.text {
+    declarations.text.sort();
+    for (_, declaration) in &declarations.text {
         out.push_str(declaration);
         out.push_str("\n\n");
     }

@@ -3,79 +3,9 @@
 import { invoke } from '@tauri-apps/api/core';
 
 /**
- * How a command fails, as the UI receives it: switch on `kind`, show `message`.
+ * Someone in a clip or a marker, as a character when known.
  */
-export type IpcError = { 
-/**
- * `not_found`, `ambiguous`, `already_exists`, `invalid`, `bad_import`, `io`,
- * `too_new`, `database`, `migration`, or `app` for the shell's own failures.
- */
-kind: string, message: string, };
-
-/**
- * What the window needs to know once: where the library is and how to reach its media.
- */
-export type LibraryInfo = { path: string, 
-/**
- * `http://127.0.0.1:PORT/SECRET`; routes: `/clip/{id}/video`, `/clip/{id}/thumb`, `/marker/{id}/thumb`.
- */
-media_base: string, version: string, };
-
-/**
- * The sidebar: every way into the library, with counts.
- */
-export type Facets = { total: number, untagged: number, missing: number, shows: Array<ShowFacet>, people: Array<PersonFacet>, tags: Array<TagFacet>, saved: Array<SavedSearch>, folders: Array<FolderView>, };
-
-/**
- * A tag in the sidebar by its full name (`mood:emotional`).
- */
-export type TagFacet = { id: number, name: string, clips: number, };
-
-export type EpisodeFacet = { number: number, title: string | null, clips: number, };
-
-export type SceneFacet = { id: number, title: string, clips: number, };
-
-/**
- * A show in the sidebar, with its episodes and scenes; counts are clips.
- */
-export type ShowFacet = { id: number, title: string, native_title: string | null, clips: number, episodes: Array<EpisodeFacet>, scenes: Array<SceneFacet>, };
-
-/**
- * A named query kept in the library: a smart collection.
- */
-export type SavedSearch = { id: number, name: string, query: string, };
-
-/**
- * A person in the sidebar: clips they are credited in, on the clip or a marker.
- */
-export type PersonFacet = { id: number, name: string, native_name: string | null, clips: number, };
-
-export type FolderView = { id: number, path: string, state: FolderState, 
-/**
- * Clips with a copy under this folder.
- */
-clips: number, 
-/**
- * Files under this folder that could not be imported.
- */
-problems: number, };
-
-/**
- * What is happening to a watched folder. The core knows only whether it is
- * reachable; the app's importer says whether it is watched natively, polled
- * or being scanned.
- */
-export type FolderState = "watching" | "polling" | "offline" | "scanning";
-
-/**
- * The orders the library grid offers.
- */
-export type ClipSort = "added" | "title" | "duration";
-
-/**
- * A slice of the whole library in one order.
- */
-export type ClipPage = { total: number, offset: number, clips: Array<ClipCard>, };
+export type CastMember = { person_id: number, person: string, role_id: number | null, character: string | null, };
 
 /**
  * A clip as a card in a grid: enough to draw it without another call.
@@ -89,60 +19,6 @@ cast: Array<string>,
  * When the clip entered the library (RFC 3339, UTC).
  */
 added_at: string, };
-
-/**
- * Whether a copy of a clip can be played right now.
- */
-export type FileStatus = "present" | "missing" | "offline";
-
-export type SearchResults = { clips: Array<SearchClip>, 
-/**
- * How long the search took inside the core.
- */
-elapsed_ms: number, };
-
-/**
- * One clip of a search's results and the places it matched.
- */
-export type SearchClip = { clip: ClipCard, hits: Array<Hit>, };
-
-/**
- * What a search hit is: the clip itself, a marker, a subtitle cue or a scene.
- */
-export type HitKind = "clip" | "marker" | "cue" | "scene";
-
-/**
- * Where in a clip a search matched.
- */
-export type Hit = { kind: HitKind, start_ms: number | null, end_ms: number | null, 
-/**
- * The matched text with the query's words between `**`; plain text, never markup.
- */
-snippet: string, score: number, };
-
-/**
- * What a suggestion stands for; it decides the filter it inserts.
- */
-export type SuggestionKind = "show" | "cast" | "as" | "tag" | "saved";
-
-export type Suggestion = { kind: SuggestionKind, 
-/**
- * The name to show: the canonical name of what matched.
- */
-label: string, 
-/**
- * The native name or alias that matched, or the actor of a character.
- */
-detail: string | null, 
-/**
- * The whole token to put in place of the one being typed, e.g. `cast:"Kim Yoo Jung"`.
- */
-insert: string, };
-
-/**
- * A clip page's data: the clip and the languages of its subtitle cues.
- */
-export type ClipView = { detail: ClipDetail, languages: Array<string>, };
 
 /**
  * Everything about one clip.
@@ -162,22 +38,24 @@ created: string | null,
 source_id: string | null, scenes: Array<string>, tags: Array<string>, cast: Array<CastMember>, markers: Array<Marker>, source: Source, files: Array<ClipFile>, };
 
 /**
- * Someone in a clip or a marker, as a character when known.
- */
-export type CastMember = { person_id: number, person: string, role_id: number | null, character: string | null, };
-
-export type Marker = { id: number, clip_id: number, start_ms: number, 
-/**
- * `None` for a point in time rather than a range.
- */
-end_ms: number | null, title: string | null, scene_id: number | null, scene: string | null, cast: Array<CastMember>, tags: Array<string>, note: string | null, quote: string | null, created_at: string, };
-
-/**
  * One copy of a clip on disk. The library describes the file; it never writes it.
  */
 export type ClipFile = { id: number, path: string, size: number, mtime_ms: number | null, oshash: string | null, status: FileStatus, };
 
-export type Source = { url: string | null, uploader: string | null, published: string | null, };
+/**
+ * A slice of the whole library in one order.
+ */
+export type ClipPage = { total: number, offset: number, clips: Array<ClipCard>, };
+
+/**
+ * The orders the library grid offers.
+ */
+export type ClipSort = "added" | "title" | "duration";
+
+/**
+ * A clip page's data: the clip and the languages of its subtitle cues.
+ */
+export type ClipView = { detail: ClipDetail, languages: Array<string>, };
 
 /**
  * One subtitle line with its times.
@@ -188,16 +66,58 @@ export type Cue = { id: number, clip_id: number,
  */
 lang: string, start_ms: number, end_ms: number, text: string, };
 
+export type EpisodeFacet = { number: number, title: string | null, clips: number, };
+
+/**
+ * The sidebar: every way into the library, with counts.
+ */
+export type Facets = { total: number, untagged: number, missing: number, shows: Array<ShowFacet>, people: Array<PersonFacet>, tags: Array<TagFacet>, saved: Array<SavedSearch>, folders: Array<FolderView>, };
+
+/**
+ * Whether a copy of a clip can be played right now.
+ */
+export type FileStatus = "present" | "missing" | "offline";
+
+/**
+ * What is happening to a watched folder. The core knows only whether it is
+ * reachable; the app's importer says whether it is watched natively, polled
+ * or being scanned.
+ */
+export type FolderState = "watching" | "polling" | "offline" | "scanning";
+
+export type FolderView = { id: number, path: string, state: FolderState, 
+/**
+ * Clips with a copy under this folder.
+ */
+clips: number, 
+/**
+ * Files under this folder that could not be imported.
+ */
+problems: number, };
+
+/**
+ * Where in a clip a search matched.
+ */
+export type Hit = { kind: HitKind, start_ms: number | null, end_ms: number | null, 
+/**
+ * The matched text with the query's words between `**`; plain text, never markup.
+ */
+snippet: string, score: number, };
+
+/**
+ * What a search hit is: the clip itself, a marker, a subtitle cue or a scene.
+ */
+export type HitKind = "clip" | "marker" | "cue" | "scene";
+
+/**
+ * The importer's phase, for the progress bar.
+ */
+export type ImportPhase = "scanning" | "thumbnails" | "idle";
+
 /**
  * A file (video or sidecar) that could not be taken in, and why.
  */
 export type ImportProblem = { path: string, error: string, };
-
-/**
- * Something in the library changed; views refresh. Empty `clip_ids` means
- * anything may have changed (folders, facets, many clips).
- */
-export type LibraryChanged = { clip_ids: Array<number>, };
 
 export type ImportProgress = { phase: ImportPhase, done: number, total: number | null, 
 /**
@@ -206,9 +126,89 @@ export type ImportProgress = { phase: ImportPhase, done: number, total: number |
 current: string | null, };
 
 /**
- * The importer's phase, for the progress bar.
+ * How a command fails, as the UI receives it: switch on `kind`, show `message`.
  */
-export type ImportPhase = "scanning" | "thumbnails" | "idle";
+export type IpcError = { 
+/**
+ * `not_found`, `ambiguous`, `already_exists`, `invalid`, `bad_import`, `io`,
+ * `too_new`, `database`, `migration`, or `app` for the shell's own failures.
+ */
+kind: string, message: string, };
+
+/**
+ * Something in the library changed; views refresh. Empty `clip_ids` means
+ * anything may have changed (folders, facets, many clips).
+ */
+export type LibraryChanged = { clip_ids: Array<number>, };
+
+/**
+ * What the window needs to know once: where the library is and how to reach its media.
+ */
+export type LibraryInfo = { path: string, 
+/**
+ * `http://127.0.0.1:PORT/SECRET`; routes: `/clip/{id}/video`, `/clip/{id}/thumb`, `/marker/{id}/thumb`.
+ */
+media_base: string, version: string, };
+
+export type Marker = { id: number, clip_id: number, start_ms: number, 
+/**
+ * `None` for a point in time rather than a range.
+ */
+end_ms: number | null, title: string | null, scene_id: number | null, scene: string | null, cast: Array<CastMember>, tags: Array<string>, note: string | null, quote: string | null, created_at: string, };
+
+/**
+ * A person in the sidebar: clips they are credited in, on the clip or a marker.
+ */
+export type PersonFacet = { id: number, name: string, native_name: string | null, clips: number, };
+
+/**
+ * A named query kept in the library: a smart collection.
+ */
+export type SavedSearch = { id: number, name: string, query: string, };
+
+export type SceneFacet = { id: number, title: string, clips: number, };
+
+/**
+ * One clip of a search's results and the places it matched.
+ */
+export type SearchClip = { clip: ClipCard, hits: Array<Hit>, };
+
+export type SearchResults = { clips: Array<SearchClip>, 
+/**
+ * How long the search took inside the core.
+ */
+elapsed_ms: number, };
+
+/**
+ * A show in the sidebar, with its episodes and scenes; counts are clips.
+ */
+export type ShowFacet = { id: number, title: string, native_title: string | null, clips: number, episodes: Array<EpisodeFacet>, scenes: Array<SceneFacet>, };
+
+export type Source = { url: string | null, uploader: string | null, published: string | null, };
+
+export type Suggestion = { kind: SuggestionKind, 
+/**
+ * The name to show: the canonical name of what matched.
+ */
+label: string, 
+/**
+ * The native name or alias that matched, or the actor of a character.
+ */
+detail: string | null, 
+/**
+ * The whole token to put in place of the one being typed, e.g. `cast:"Kim Yoo Jung"`.
+ */
+insert: string, };
+
+/**
+ * What a suggestion stands for; it decides the filter it inserts.
+ */
+export type SuggestionKind = "show" | "cast" | "as" | "tag" | "saved";
+
+/**
+ * A tag in the sidebar by its full name (`mood:emotional`).
+ */
+export type TagFacet = { id: number, name: string, clips: number, };
 
 /** Every command of the app. A rejected call gives an `IpcError`. */
 export const commands = {
