@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use outtake_core::import::thumbs::{ThumbError, make_thumbnail};
+use outtake_core::import::thumbs::{ThumbError, ThumbJob, make_thumbnail};
 use outtake_core::import::{Outcome, ScanEvent};
 use outtake_core::watch::{FolderWatcher, WatchMessage, WatchMode};
 use outtake_core::{FolderState, Library};
@@ -22,6 +22,14 @@ enum Work {
     Watched(WatchMessage),
     Rescan,
     FoldersChanged,
+}
+
+/// Which thumbnails an import looks for: every clip's after a full scan, only
+/// those of the clips it touched after a watcher batch.
+#[derive(Clone, Copy)]
+enum Thumbnails {
+    All,
+    Touched,
 }
 
 /// The handle commands hold.
@@ -109,7 +117,7 @@ impl Worker {
                         paths.extend(more);
                     }
                     let roots = self.roots.clone();
-                    self.import(&mut library, |library, progress| {
+                    self.import(&mut library, Thumbnails::Touched, |library, progress| {
                         library.import_changes(&roots, &paths, progress)
                     })?;
                 }
@@ -182,7 +190,7 @@ impl Worker {
             self.set_state(root, Some(FolderState::Scanning));
         }
         self.changed(Vec::new());
-        let result = self.import(library, |library, progress| library.scan(roots, progress));
+        let result = self.import(library, Thumbnails::All, |library, progress| library.scan(roots, progress));
         for root in roots {
             let state = if root.is_dir() { before.get(root).copied() } else { Some(FolderState::Offline) };
             self.set_state(root, Some(state.unwrap_or(FolderState::Watching)));
@@ -195,6 +203,7 @@ impl Worker {
     fn import(
         &self,
         library: &mut Library,
+        thumbnails: Thumbnails,
         step: impl FnOnce(
             &mut Library,
             &mut dyn FnMut(ScanEvent<'_>),
@@ -218,19 +227,22 @@ impl Worker {
         if !summary.failed.is_empty() {
             tracing::warn!("{} files could not be imported", summary.failed.len());
         }
+        let jobs = match thumbnails {
+            Thumbnails::All => library.pending_thumbnails(),
+            Thumbnails::Touched => library.pending_thumbnails_of(&touched),
+        };
         if !touched.is_empty() || summary.missing > 0 || summary.offline > 0 || !summary.failed.is_empty() {
             self.changed(touched);
         }
-        self.make_thumbnails(library);
+        match jobs {
+            Ok(jobs) => self.make_thumbnails(&jobs),
+            Err(error) => tracing::warn!("thumbnails: {error}"),
+        }
         self.progress(ImportPhase::Idle, 0, None, None);
         Ok(())
     }
 
-    fn make_thumbnails(&self, library: &Library) {
-        let jobs = match library.pending_thumbnails() {
-            Ok(jobs) => jobs,
-            Err(error) => return tracing::warn!("thumbnails: {error}"),
-        };
+    fn make_thumbnails(&self, jobs: &[ThumbJob]) {
         let total = jobs.len();
         for (done, job) in jobs.iter().enumerate() {
             self.progress(ImportPhase::Thumbnails, done, Some(total), Some(&job.video));

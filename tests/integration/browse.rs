@@ -186,3 +186,34 @@ fn the_player_finds_a_present_copy_only() {
     assert_eq!(world.library.clip_poster(horse).unwrap(), None);
     assert_eq!(world.library.cue_languages(world.clips[1]).unwrap(), vec!["ko"]);
 }
+
+#[test]
+fn thumbnails_pending_for_touched_clips_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut library = Library::open(&dir.path().join("library.db")).unwrap();
+    let mut add = |name: &str, oshash: &str| {
+        library
+            .add_clip(&ClipInput {
+                title: name.into(),
+                video_codec: Some("h264".into()),
+                duration_ms: Some(10_000),
+                files: vec![FileInput {
+                    path: dir.path().join(name).display().to_string(),
+                    size: 1,
+                    oshash: Some(oshash.into()),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let first = add("a.mp4", "00000000000000aa");
+    let second = add("b.mp4", "00000000000000bb");
+    let videos = |jobs: Vec<outtake_core::import::thumbs::ThumbJob>| -> Vec<String> {
+        jobs.iter().map(|j| j.video.file_name().unwrap().to_string_lossy().into_owned()).collect()
+    };
+    assert_eq!(videos(library.pending_thumbnails().unwrap()), vec!["a.mp4", "b.mp4"]);
+    assert_eq!(videos(library.pending_thumbnails_of(&[second]).unwrap()), vec!["b.mp4"]);
+    assert_eq!(videos(library.pending_thumbnails_of(&[first, second]).unwrap()), vec!["a.mp4", "b.mp4"]);
+    assert!(library.pending_thumbnails_of(&[]).unwrap().is_empty());
+}

@@ -55,15 +55,30 @@ impl Library {
 
     /// Frames not made yet: a poster for each clip with a present copy, and one per marker.
     pub fn pending_thumbnails(&self) -> Result<Vec<ThumbJob>> {
-        if self.thumbnail_dir().is_none() {
+        self.pending_thumbnails_in(None)
+    }
+
+    /// The frames not made yet of these clips only: what an import just touched,
+    /// without looking at every poster of a big library.
+    pub fn pending_thumbnails_of(&self, clip_ids: &[i64]) -> Result<Vec<ThumbJob>> {
+        self.pending_thumbnails_in(Some(clip_ids))
+    }
+
+    fn pending_thumbnails_in(&self, only: Option<&[i64]>) -> Result<Vec<ThumbJob>> {
+        if self.thumbnail_dir().is_none() || only.is_some_and(|ids| ids.is_empty()) {
             return Ok(Vec::new());
         }
         let mut jobs = Vec::new();
-        let mut clips = self.conn.prepare(
+        // The clip ids are numbers, written into the SQL as such.
+        let within = only.map_or(String::new(), |ids| {
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            format!("AND c.id IN ({})", list.join(","))
+        });
+        let mut clips = self.conn.prepare(&format!(
             "SELECT c.id, f.path, f.oshash, c.duration_ms FROM clip c JOIN file f ON f.id =
                 (SELECT id FROM file WHERE clip_id = c.id AND status = 'present' AND oshash IS NOT NULL ORDER BY id LIMIT 1)
-             WHERE c.video_codec IS NOT NULL ORDER BY c.id",
-        )?;
+             WHERE c.video_codec IS NOT NULL {within} ORDER BY c.id"
+        ))?;
         let rows: Vec<(i64, String, String, Option<i64>)> = clips
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
