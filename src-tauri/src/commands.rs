@@ -9,7 +9,7 @@ use outtake_core::{
     ClipDetail, ClipPage, ClipSort, Cue, Facets, FolderView, SavedSearch, SearchResults, Suggestion,
 };
 use serde::Serialize;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
@@ -84,6 +84,13 @@ const MAX_RESULTS: usize = 1000;
 
 fn state(app: &tauri::AppHandle) -> tauri::State<'_, App> {
     app.state::<App>()
+}
+
+/// Tells every view that something other than clips changed (facets, saved searches).
+fn changed(app: &tauri::AppHandle) {
+    if let Err(error) = app.emit(LIBRARY_CHANGED, LibraryChanged { clip_ids: Vec::new() }) {
+        tracing::warn!("cannot send library-changed: {error}");
+    }
 }
 
 commands! {
@@ -180,11 +187,16 @@ commands! {
         let state = state(&app);
         let mut library = state.library();
         let id = library.save_search(&name, &query)?;
-        Ok(library.saved_search(&format!("#{id}"))?)
+        let saved = library.saved_search(&format!("#{id}"))?;
+        changed(&app);
+        Ok(saved)
     }
 
+    /// Forgets a saved search.
     fn delete_saved_search(app, id: i64) -> () {
-        Ok(state(&app).library().delete_saved_search(id)?)
+        state(&app).library().delete_saved_search(id)?;
+        changed(&app);
+        Ok(())
     }
 
     /// Opens the page the clip was downloaded from in the system browser.

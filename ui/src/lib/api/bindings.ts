@@ -238,6 +238,7 @@ export const commands = {
   problems: () => invoke<Array<ImportProblem>>('problems'),
   /** Saves (or replaces) a named search. */
   saveSearch: (args: { name: string; query: string }) => invoke<SavedSearch>('save_search', args),
+  /** Forgets a saved search. */
   deleteSavedSearch: (args: { id: number }) => invoke<null>('delete_saved_search', args),
   /** Opens the page the clip was downloaded from in the system browser. */
   openSource: (args: { clip_id: number }) => invoke<null>('open_source', args),
