@@ -63,9 +63,13 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
             // With filters many matches are thrown away, so more are read.
             let k = if filtered { CANDIDATES_FILTERED } else { CANDIDATES };
             // A narrow filter's clips bound the word search itself.
-            let driving: Option<HashSet<i64>> =
-                restriction.as_ref().and_then(|r| r.driving.as_ref()).map(|d| d.iter().copied().collect());
-            let mut found = matches(conn, query, fts, driving.as_ref(), k)?;
+            // Every filter is applied to it first, so a page's worth of clips
+            // found in it is a whole page.
+            let driving: Option<HashSet<i64>> = match &restriction {
+                Some(r) if r.driving.is_some() => Some(r.newest(conn, None)?.into_iter().collect()),
+                _ => None,
+            };
+            let mut found = matches(conn, query, fts, driving.as_ref(), k, limit)?;
             if let Some(restriction) = &restriction {
                 let allowed = restriction.among(conn, unique_clips(&found))?;
                 found.retain(|hit| allowed.contains(&hit.clip_id));
@@ -124,13 +128,15 @@ fn unique_clips(found: &[Found]) -> impl Iterator<Item = i64> {
 }
 
 /// Matches in clip/marker documents, then in cues, respecting `in:` and `lang:`;
-/// only in `allowed` clips when given.
+/// only in `allowed` clips when given (then reading matches stops once
+/// `clip_limit` clips have some).
 fn matches(
     conn: &Connection,
     query: &Query,
     fts: &str,
     allowed: Option<&HashSet<i64>>,
     k: usize,
+    clip_limit: usize,
 ) -> Result<Vec<Found>> {
     let within: Vec<Within> = query
         .filters
@@ -158,9 +164,11 @@ fn matches(
         let only_markers = !within.is_empty() && within.iter().all(|w| *w == Within::Markers);
         let docs = "SELECT d.clip_id, d.kind, d.ref_id, d.start_ms, d.end_ms, f.score FROM ({}) f
                     JOIN search_doc d ON d.id = f.id";
-        let scope =
-            clip_list.as_ref().map(|list| format!("SELECT id FROM search_doc WHERE clip_id IN ({list})"));
-        for hit in candidates(conn, "fts_meta", &expression, k, docs, scope.as_deref())? {
+        let scope = clip_list
+            .as_ref()
+            .map(|list| format!("SELECT id, clip_id FROM search_doc WHERE clip_id IN ({list})"));
+        let scope = scope.as_deref().map(|rowids| Scope { rowids, clip_limit });
+        for hit in candidates(conn, "fts_meta", &expression, k, docs, scope)? {
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id)) || (only_markers && hit.kind != "marker") {
                 continue;
             }
@@ -169,8 +177,10 @@ fn matches(
     }
     if wants(Within::Subs) {
         let cues = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
-        let scope = clip_list.as_ref().map(|list| format!("SELECT id FROM cue WHERE clip_id IN ({list})"));
-        for hit in candidates(conn, "fts_cue", fts, k, cues, scope.as_deref())? {
+        let scope =
+            clip_list.as_ref().map(|list| format!("SELECT id, clip_id FROM cue WHERE clip_id IN ({list})"));
+        let scope = scope.as_deref().map(|rowids| Scope { rowids, clip_limit });
+        for hit in candidates(conn, "fts_cue", fts, k, cues, scope)? {
             let lang = hit.lang.as_deref().unwrap_or("");
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id))
                 || (!langs.is_empty() && !langs.contains(&lang))
@@ -218,7 +228,7 @@ fn spread_matches(
     for term in &query.excluded {
         any = format!("({any}) NOT {term}");
     }
-    let mut hits = matches(conn, query, &any, Some(&spread), CANDIDATES_FILTERED)?;
+    let mut hits = matches(conn, query, &any, Some(&spread), CANDIDATES_FILTERED, limit)?;
     for hit in &mut hits {
         hit.score -= 50.0;
     }
@@ -240,29 +250,44 @@ fn clips_matching(conn: &Connection, term: &str) -> Result<HashSet<i64>> {
     Ok(clips)
 }
 
-/// Matches within a few clips: `rowids` lists the rowids of their documents.
-/// FTS5 narrows badly by rowid (an `IN` list or ranges make it redo the query
-/// per value), so the query's matches are streamed unranked and kept when
-/// they belong to those clips. Returns them as a VALUES table (or None).
+/// The documents of a few clips: `rowids` lists (rowid, clip id) of each.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    rowids: &'a str,
+    /// Reading stops once this many clips have matches.
+    clip_limit: usize,
+}
+
+/// Matches within a few clips. FTS5 narrows badly by rowid (an `IN` list or
+/// ranges make it redo the query per value), so the query's matches are
+/// streamed unranked, newest first, and kept when they belong to those
+/// clips, until enough clips have some. Returns them as a VALUES table (or None).
 fn scoped(
     conn: &Connection,
     table: &str,
     expression: &str,
     k: usize,
-    rowids: &str,
+    scope: Scope<'_>,
 ) -> Result<Option<String>> {
-    let wanted: HashSet<i64> =
-        conn.prepare(rowids)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let wanted: HashMap<i64, i64> = conn
+        .prepare(scope.rowids)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     if wanted.is_empty() {
         return Ok(None);
     }
-    let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1");
+    let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid DESC");
     let mut statement = conn.prepare_cached(&sql)?;
     let mut rows = statement.query([expression])?;
     let mut kept: Vec<i64> = Vec::new();
+    let mut clips: HashSet<i64> = HashSet::new();
     while let Some(row) = rows.next()? {
         let rowid: i64 = row.get(0)?;
-        if wanted.contains(&rowid) {
+        if let Some(clip) = wanted.get(&rowid) {
+            // Enough clips: stop at the first match of one more.
+            if clips.insert(*clip) && clips.len() > scope.clip_limit {
+                break;
+            }
             kept.push(rowid);
             if kept.len() >= k {
                 break;
@@ -285,10 +310,10 @@ fn candidates(
     expression: &str,
     k: usize,
     select: &str,
-    scope: Option<&str>,
+    scope: Option<Scope<'_>>,
 ) -> Result<Vec<Found>> {
     let inner = match scope {
-        Some(rowids) => match scoped(conn, table, expression, k, rowids)? {
+        Some(scope) => match scoped(conn, table, expression, k, scope)? {
             Some(values) => values,
             None => return Ok(Vec::new()),
         },
