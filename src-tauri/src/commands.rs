@@ -151,7 +151,11 @@ commands! {
         if trimmed.is_empty() {
             return Err(IpcError { kind: "invalid".into(), message: "type the path of a folder".into() });
         }
-        let folder = PathBuf::from(trimmed);
+        // `~/Videos` as people type it.
+        let folder = match (trimmed.strip_prefix("~/"), std::env::var_os("HOME")) {
+            (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+            _ => PathBuf::from(trimmed),
+        };
         if !folder.is_dir() {
             let message = format!("{trimmed} is not a folder that exists here: check the path");
             return Err(IpcError { kind: "not_found".into(), message });

@@ -1,0 +1,33 @@
+// The keyboard map: what each shortcut does, shown by `?`, and when keys
+// belong to a text field instead.
+
+export const SHORTCUTS: { keys: string; action: string }[] = [
+  { keys: '/', action: 'Search' },
+  { keys: '↑ ↓ ← →  or  j k', action: 'Move between clips' },
+  { keys: 'Enter', action: 'Open the clip or hit' },
+  { keys: 'Esc', action: 'Back / close' },
+  { keys: 'Space', action: 'Play / pause' },
+  { keys: '← →', action: 'Seek 5 s (Shift: 1 s) on the clip page' },
+  { keys: '< >', action: 'Slower / faster' },
+  { keys: 'f', action: 'Fullscreen' },
+  { keys: 'm', action: 'Mute' },
+  { keys: 't', action: 'Switch theme' },
+  { keys: '?', action: 'This list' },
+];
+
+/** True when the key press is meant for a text field. */
+export function typingIn(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/** The text of an IPC rejection (`{kind, message}`) or any other error. */
+export function errorText(error: unknown): string {
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  return String(error);
+}
+
+/** The kind of an IPC rejection, when it is one. */
+export function errorKind(error: unknown): string | null {
+  return error && typeof error === 'object' && 'kind' in error ? String((error as { kind: unknown }).kind) : null;
+}

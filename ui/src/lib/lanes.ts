@@ -1,0 +1,26 @@
+// Markers on the timeline: overlapping ranges go on separate lanes so each
+// stays readable; a point marker takes a sliver so it still shows.
+
+export type Span = { id: number; start_ms: number; end_ms: number | null };
+export type Placed = { id: number; lane: number; left: number; width: number };
+
+/** Lays spans out in lanes (first lane that is free), as fractions of `duration`. */
+export function layLanes(spans: Span[], duration: number, minWidth = 0.006): { placed: Placed[]; lanes: number } {
+  if (!(duration > 0)) return { placed: [], lanes: 0 };
+  const sorted = [...spans].sort((a, b) => a.start_ms - b.start_ms || a.id - b.id);
+  const laneEnds: number[] = [];
+  const placed: Placed[] = [];
+  for (const span of sorted) {
+    const left = Math.min(Math.max(span.start_ms / duration, 0), 1);
+    const right = Math.min(Math.max((span.end_ms ?? span.start_ms) / duration, left), 1);
+    const width = Math.max(right - left, minWidth);
+    let lane = laneEnds.findIndex((end) => end <= left);
+    if (lane === -1) {
+      lane = laneEnds.length;
+      laneEnds.push(0);
+    }
+    laneEnds[lane] = left + width;
+    placed.push({ id: span.id, lane, left, width });
+  }
+  return { placed, lanes: laneEnds.length };
+}

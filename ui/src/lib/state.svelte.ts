@@ -1,0 +1,113 @@
+// The app's shared state: what the library holds (facets), what is searched,
+// which view is open, import progress and transient messages. Components
+// read it and call its methods; nothing else talks to the backend directly
+// except the views that fetch their own data (grid pages, clip page).
+
+import { listen } from '@tauri-apps/api/event';
+import {
+  commands,
+  events,
+  type ClipSort,
+  type EventPayloads,
+  type Facets,
+  type ImportProgress,
+  type LibraryInfo,
+  type SearchResults,
+} from './api';
+import { errorText } from './keys';
+import { latestOnly } from './latest';
+
+export type View = { kind: 'library' } | { kind: 'clip'; id: number; at: number | null };
+export type Toast = { id: number; text: string };
+
+/** Clips a search returns at most. */
+export const RESULT_LIMIT = 200;
+
+class AppState {
+  info = $state<LibraryInfo | null>(null);
+  facets = $state<Facets | null>(null);
+  loadError = $state<string | null>(null);
+  query = $state('');
+  results = $state<SearchResults | null>(null);
+  searchError = $state<string | null>(null);
+  searching = $state(false);
+  sort = $state<ClipSort>('added');
+  view = $state<View>({ kind: 'library' });
+  progress = $state<ImportProgress | null>(null);
+  toasts = $state<Toast[]>([]);
+  /** Bumps whenever the library changed: views that cache data reload. */
+  revision = $state(0);
+  /** Clips that changed in the last `library-changed`, empty for "anything". */
+  changedClips = $state<number[]>([]);
+  shortcutsOpen = $state(false);
+
+  private runSearch = latestOnly((query: string) => commands.search({ query, limit: RESULT_LIMIT }));
+  private toastId = 0;
+
+  async start() {
+    try {
+      this.info = await commands.libraryInfo();
+      await this.refreshFacets();
+    } catch (error) {
+      this.loadError = errorText(error);
+    }
+    await listen<EventPayloads['library-changed']>(events.libraryChanged, (event) => {
+      this.changedClips = event.payload.clip_ids;
+      this.revision++;
+      void this.refreshFacets();
+      if (this.query.trim()) void this.search(this.query);
+    });
+    await listen<EventPayloads['import-progress']>(events.importProgress, (event) => {
+      this.progress = event.payload.phase === 'idle' ? null : event.payload;
+    });
+  }
+
+  async refreshFacets() {
+    try {
+      this.facets = await commands.facets();
+    } catch (error) {
+      this.toast(`Could not read the library: ${errorText(error)}`);
+    }
+  }
+
+  /** Runs `query`; an empty query shows the whole library again. */
+  async search(query: string) {
+    this.query = query;
+    if (!query.trim()) {
+      this.results = null;
+      this.searchError = null;
+      return;
+    }
+    this.searching = true;
+    try {
+      const answer = await this.runSearch(query);
+      if (answer.stale) return;
+      this.results = answer.value;
+      this.searchError = null;
+    } catch (error) {
+      if (query === this.query) this.searchError = errorText(error);
+    } finally {
+      if (query === this.query) this.searching = false;
+    }
+  }
+
+  openClip(id: number, at: number | null = null) {
+    this.view = { kind: 'clip', id, at };
+  }
+
+  back() {
+    this.view = { kind: 'library' };
+  }
+
+  toast(text: string) {
+    const id = ++this.toastId;
+    this.toasts = [...this.toasts, { id, text }];
+    setTimeout(() => this.dismiss(id), 6000);
+  }
+
+  dismiss(id: number) {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+}
+
+export const app = new AppState();
