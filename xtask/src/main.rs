@@ -11,6 +11,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod e2e;
 
 /// Debian packages the desktop app needs to build and run.
 const BUILD_PACKAGES: &[&str] = &[
@@ -38,6 +39,8 @@ commands:
   run [ARGS]   install what is missing, build the UI, start the desktop app
   test         install what is missing, then run every check and test
   bench        speed figures against baselines in the same run (see BENCHMARKS.md)
+  e2e [--screenshots]
+               the real app under Xvfb through tauri-driver (--screenshots: update docs/screenshots)
   bindings     regenerate ui/src/lib/api/bindings.ts from the app's Rust commands";
 
 fn main() {
@@ -56,6 +59,12 @@ fn dispatch() -> Result<()> {
             let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(TEST_PACKAGES).copied().collect();
             ensure_debian_packages(&packages)?;
             bench::bench(&root(), cargo)
+        }
+        Some("e2e") => {
+            let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(e2e::PACKAGES).copied().collect();
+            ensure_debian_packages(&packages)?;
+            build_ui()?;
+            e2e::run(args.any(|a| a == "--screenshots"))
         }
         Some("bindings") => step(
             "regenerate ui/src/lib/api/bindings.ts",
@@ -108,7 +117,8 @@ fn run(args: Vec<String>) -> Result<()> {
 }
 
 fn test() -> Result<()> {
-    let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(TEST_PACKAGES).copied().collect();
+    let packages: Vec<&str> =
+        BUILD_PACKAGES.iter().chain(TEST_PACKAGES).chain(e2e::PACKAGES).copied().collect();
     ensure_debian_packages(&packages)?;
     build_ui()?;
     let ui = root().join("ui");
@@ -127,10 +137,12 @@ fn test() -> Result<()> {
             cargo().args(["nextest", "run", "--workspace", "--locked", "--no-fail-fast"]),
         )?;
         // nextest does not run doctests; only the core has documentation examples to check.
-        step("Rust doctests", cargo().args(["test", "--package", "outtake-core", "--doc", "--locked"]))
+        step("Rust doctests", cargo().args(["test", "--package", "outtake-core", "--doc", "--locked"]))?;
     } else {
-        step("Rust tests", cargo().args(["test", "--workspace", "--locked", "--no-fail-fast"]))
+        step("Rust tests", cargo().args(["test", "--workspace", "--locked", "--no-fail-fast"]))?;
     }
+    // The real window last: the app binary is already built by the step above.
+    e2e::run(false)
 }
 
 fn has_nextest() -> bool {

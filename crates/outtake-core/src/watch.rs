@@ -57,7 +57,23 @@ fn handler(sender: Sender<WatchMessage>) -> impl FnMut(DebounceEventResult) + Se
     move |result: DebounceEventResult| {
         let message = match result {
             Ok(events) => {
-                let mut paths: Vec<PathBuf> = events.into_iter().flat_map(|e| e.event.paths).collect();
+                // Reads (an open, a close without writing) change nothing; the app's own
+                // thumbnailer and media server would otherwise set off re-scans.
+                let mut paths: Vec<PathBuf> = events
+                    .into_iter()
+                    .filter(|e| {
+                        !matches!(
+                            e.event.kind,
+                            notify::EventKind::Access(
+                                notify::event::AccessKind::Open(_)
+                                    | notify::event::AccessKind::Close(notify::event::AccessMode::Read)
+                                    | notify::event::AccessKind::Read
+                                    | notify::event::AccessKind::Any
+                            )
+                        )
+                    })
+                    .flat_map(|e| e.event.paths)
+                    .collect();
                 paths.sort();
                 paths.dedup();
                 if paths.is_empty() {

@@ -1,0 +1,182 @@
+// Drives the real Outtake window under Xvfb: tauri-driver (which starts the
+// app through WebKitWebDriver) plus a WebdriverIO client. `cargo xtask e2e`
+// runs these tests with OUTTAKE_APP (the debug binary) and OUTTAKE_E2E_OUT
+// (where screenshots go) set.
+//
+//   const app = await startApp();        // fresh library + HOME, app running
+//   await app.browser.$('[data-testid=…]') // WebdriverIO
+//   await app.stop();                    // always, in t.after()
+//
+// Waits are on conditions (waitUntil), never fixed sleeps.
+
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { remote } from 'webdriverio';
+
+const APP = process.env.OUTTAKE_APP;
+export const OUT = process.env.OUTTAKE_E2E_OUT ?? path.join(os.tmpdir(), 'outtake-e2e');
+
+/** A port nobody is listening on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => socket.end(() => resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Resolves once `check()` is truthy; fails after `timeout` ms with `what`. */
+export async function until(check, what, timeout = 20_000, every = 100) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}
+
+/**
+ * Starts the app on a new, empty library in a temp dir with its own HOME.
+ * Returns { browser, dir, library, stop }.
+ */
+export async function startApp({ env = {} } = {}) {
+  if (!APP) throw new Error('OUTTAKE_APP is not set: run these tests with `cargo xtask e2e`');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outtake-e2e-'));
+  const home = path.join(dir, 'home');
+  fs.mkdirSync(home);
+  const library = path.join(dir, 'library.db');
+  const port = await freePort();
+  const nativePort = await freePort();
+  // tauri-driver starts the app with its own environment: the app's goes here.
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_DATA_HOME: path.join(home, '.local/share'),
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      XDG_CACHE_HOME: path.join(home, '.cache'),
+      OUTTAKE_LIBRARY: library,
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((resolve) => driver.once('exit', resolve));
+  let browser;
+  const stop = async () => {
+    try {
+      await browser?.deleteSession();
+    } catch {
+      // The session may already be gone; the driver is stopped either way.
+    }
+    // SIGTERM lets tauri-driver stop WebKitWebDriver; SIGKILL would leave it holding its port.
+    driver.kill('SIGTERM');
+    const killed = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
+    if (!killed) driver.kill('SIGKILL');
+  };
+  try {
+    await until(() => listening(port), `tauri-driver on port ${port}`, 15_000);
+    browser = await remote({
+      hostname: '127.0.0.1',
+      port,
+      logLevel: 'warn',
+      capabilities: {
+        'tauri:options': { application: APP },
+        'wdio:enforceWebDriverClassic': true,
+        browserName: 'wry',
+      },
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { browser, dir, library, stop };
+}
+
+/** Runs `fn` in the page and returns its result through JSON (NaN-safe). */
+export async function evalJson(browser, fn, ...args) {
+  const text = await browser.execute(
+    `return JSON.stringify((${fn.toString()})(...arguments), (k, v) => (Number.isNaN(v) ? null : v));`,
+    ...args,
+  );
+  return JSON.parse(text);
+}
+
+/** Saves a PNG of the window as OUT/NAME.png and returns its path. */
+export async function screenshot(browser, name) {
+  fs.mkdirSync(OUT, { recursive: true });
+  const file = path.join(OUT, `${name}.png`);
+  await browser.saveScreenshot(file);
+  return file;
+}
+
+/** How many elements match `selector` now. */
+export async function count(browser, selector) {
+  return evalJson(browser, (s) => document.querySelectorAll(s).length, selector);
+}
+
+/**
+ * Writes NAME.mp4 (H.264 + AAC, test pattern) into `dir`, with NAME.info.json
+ * and NAME.ko.vtt beside it the way yt-dlp leaves them. Written under a
+ * temporary name first and renamed, as a download finishes.
+ */
+export function makeClip(dir, name, { seconds = 6, title = name, cues = DEFAULT_CUES, chapters = [] } = {}) {
+  const partial = path.join(dir, `${name}.mp4.part`);
+  execFileSync('ffmpeg', [
+    '-nostdin', '-v', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=25:duration=${seconds}`,
+    // A tone per name: identical files would be one clip with two copies.
+    '-f', 'lavfi', '-i', `sine=frequency=${tone(name)}:duration=${seconds}`,
+    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', '-f', 'mp4', partial,
+  ]);
+  const info = {
+    id: name.replace(/\W/g, ''),
+    title,
+    description: 'Behind the scenes of Lovers of the Red Sky',
+    uploader: 'SBS Drama',
+    upload_date: '20210915',
+    webpage_url: `https://www.youtube.com/watch?v=${name.replace(/\W/g, '')}`,
+    tags: ['홍천기', 'making'],
+    chapters,
+  };
+  fs.writeFileSync(path.join(dir, `${name}.info.json`), JSON.stringify(info));
+  const vtt = ['WEBVTT', ''];
+  for (const [start, end, text] of cues) vtt.push(`${stamp(start)} --> ${stamp(end)}`, text, '');
+  fs.writeFileSync(path.join(dir, `${name}.ko.vtt`), vtt.join('\n'));
+  fs.renameSync(partial, path.join(dir, `${name}.mp4`));
+}
+
+function tone(name) {
+  let hash = 0;
+  for (const c of name) hash = (hash * 31 + c.codePointAt(0)) % 2000;
+  return 200 + hash;
+}
+
+const DEFAULT_CUES = [
+  [0.5, 2.0, '오늘은 말 타는 장면을 찍어요'],
+  [2.5, 4.0, '눈물이 나요, I am okay'],
+  [4.2, 5.8, '다들 고생하셨습니다'],
+];
+
+function stamp(seconds) {
+  const ms = Math.round(seconds * 1000);
+  const h = String(Math.floor(ms / 3_600_000)).padStart(2, '0');
+  const m = String(Math.floor(ms / 60_000) % 60).padStart(2, '0');
+  const s = String(Math.floor(ms / 1000) % 60).padStart(2, '0');
+  return `${h}:${m}:${s}.${String(ms % 1000).padStart(3, '0')}`;
+}

@@ -1,0 +1,87 @@
+//! `cargo xtask e2e`: the real app in its real window, under Xvfb, driven
+//! through tauri-driver + WebKitWebDriver by the Node tests in `tests/e2e/`.
+//! With `--screenshots` the pictures the run took replace those in
+//! `docs/screenshots/` (the README shows them).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::{cargo, modified, npm, root, step};
+
+/// Debian packages the end-to-end run needs beyond the build's.
+pub const PACKAGES: &[&str] =
+    &["xvfb", "xauth", "webkit2gtk-driver", "ffmpeg", "gstreamer1.0-libav", "fonts-noto-cjk"];
+
+/// The whole run may not take longer than this: a hung WebDriver must not hang CI.
+const TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Screenshots the README shows, as the tests name them.
+const README_SHOTS: &[&str] = &["library", "search", "clip-markers", "clip-dark"];
+
+pub fn run(screenshots: bool) -> Result<()> {
+    let tauri_driver = ensure_tauri_driver()?;
+    step("build the app (debug)", cargo().args(["build", "--package", "outtake-desktop", "--locked"]))?;
+    let target = target_dir();
+    let app = target.join("debug/outtake-desktop");
+    let out = target.join("e2e");
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let tests = root().join("tests/e2e");
+    let lock = tests.join("package-lock.json");
+    if modified(&lock) > modified(&tests.join("node_modules/.package-lock.json")) {
+        step("end-to-end packages (npm ci)", npm(&tests).args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    let path = std::env::join_paths(
+        std::iter::once(tauri_driver.parent().unwrap_or(Path::new(".")).to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )?;
+    step(
+        "end-to-end tests (xvfb + tauri-driver)",
+        Command::new("timeout")
+            .args(["--signal=TERM", "--kill-after=30", &TIMEOUT.as_secs().to_string()])
+            .args(["xvfb-run", "--auto-servernum", "--server-args=-screen 0 1280x800x24"])
+            .args(["node", "--test", "--test-concurrency=1"])
+            .arg(&tests)
+            .current_dir(root())
+            .env("PATH", path)
+            .env("OUTTAKE_APP", &app)
+            .env("OUTTAKE_E2E_OUT", &out),
+    )?;
+    eprintln!("screenshots of the run: {}", out.display());
+    if screenshots {
+        let docs = root().join("docs/screenshots");
+        std::fs::create_dir_all(&docs)?;
+        for name in README_SHOTS {
+            let from = out.join(format!("{name}.png"));
+            std::fs::copy(&from, docs.join(format!("{name}.png")))
+                .with_context(|| format!("the run made no {}", from.display()))?;
+        }
+        eprintln!("updated {}", docs.display());
+    }
+    Ok(())
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+/// tauri-driver from PATH or ~/.cargo/bin, installed with cargo when missing.
+fn ensure_tauri_driver() -> Result<PathBuf> {
+    let home_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|c| c.join("bin/tauri-driver"));
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("tauri-driver")).find(|c| c.is_file()))
+        .unwrap_or_default();
+    if let Some(found) = on_path.or_else(|| home_bin.clone().filter(|p| p.is_file())) {
+        return Ok(found);
+    }
+    step("install tauri-driver", cargo().args(["install", "tauri-driver", "--locked"]))?;
+    match home_bin.filter(|p| p.is_file()) {
+        Some(installed) => Ok(installed),
+        None => bail!("tauri-driver was installed but is not in ~/.cargo/bin; put it on PATH"),
+    }
+}
