@@ -1,0 +1,49 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SearchResults } from '../lib/api';
+import { app } from '../lib/state.svelte';
+import Results from './Results.svelte';
+
+const results: SearchResults = {
+  elapsed_ms: 1.5,
+  clips: [
+    {
+      clip: { id: 7, title: '눈물의 작별', duration_ms: 6000, status: 'present', show: '홍천기', episode: 2, cast: ['Kim Yoo Jung'], added_at: '' },
+      hits: [
+        { kind: 'cue', start_ms: 3000, end_ms: 5500, snippet: '**괜찮아요** 정말 <b>', score: 1 },
+        { kind: 'marker', start_ms: 1000, end_ms: null, snippet: 'Tearful farewell', score: 2 },
+      ],
+    },
+  ],
+};
+
+describe('Results', () => {
+  let component: ReturnType<typeof mount> | null = null;
+  afterEach(() => {
+    if (component) unmount(component);
+    component = null;
+    document.body.innerHTML = '';
+    app.back();
+  });
+
+  it('shows each hit with its kind, time and a highlighted snippet, as text', () => {
+    component = mount(Results, { target: document.body, props: { results } });
+    const hits = [...document.querySelectorAll<HTMLElement>('[data-testid="hit"]')];
+    expect(hits.map((h) => [h.dataset.kind, h.dataset.startMs])).toEqual([
+      ['cue', '3000'],
+      ['marker', '1000'],
+    ]);
+    expect(hits[0].textContent).toContain('0:03');
+    expect(hits[0].querySelector('mark')?.textContent).toBe('괜찮아요');
+    // Snippet text is never markup.
+    expect(hits[0].querySelector('b')).toBeNull();
+    expect(hits[0].textContent).toContain('<b>');
+  });
+
+  it('opens the clip at the hit when it is clicked', () => {
+    component = mount(Results, { target: document.body, props: { results } });
+    document.querySelector<HTMLElement>('[data-testid="hit"][data-kind="cue"]')?.click();
+    flushSync();
+    expect(app.view).toEqual({ kind: 'clip', id: 7, at: 3000 });
+  });
+});
