@@ -43,6 +43,9 @@ fn main() -> Result<()> {
         Library::open(&db)?.optimize_search_index()?;
         eprintln!("optimized the search index in {:.1?}", started.elapsed());
     }
+    if args.iter().any(|a| a == "--views") {
+        return views(&Library::open(&db)?);
+    }
     run(&db, cli.as_deref())
 }
 
@@ -177,6 +180,49 @@ fn run(db: &Path, cli: Option<&Path>) -> Result<()> {
             );
         }
     }
+    views(&library)
+}
+
+/// What the app's window asks for while browsing: the sidebar, pages of the
+/// grid deep into the library in each order, suggestions, a results page.
+/// Baseline in the same run: reading every clip's card at once (what a
+/// window without paging would load).
+fn views(library: &Library) -> Result<()> {
+    use outtake_core::ClipSort;
+    println!("\n| app view | p50 ms | p95 ms |");
+    println!("|---|---:|---:|");
+    let total = library.summary()?.clips as usize;
+    let rows: Vec<(String, Box<dyn Fn() -> Result<usize> + '_>)> = vec![
+        (
+            "sidebar facets (every show, person, tag with counts)".into(),
+            Box::new(|| Ok(library.facets()?.people.len())),
+        ),
+        (
+            "grid page 1, newest first (120 cards)".into(),
+            Box::new(|| Ok(library.clip_page(ClipSort::Added, 0, 120)?.clips.len())),
+        ),
+        (
+            "grid page in the middle, by title".into(),
+            Box::new(move || Ok(library.clip_page(ClipSort::Title, total / 2, 120)?.clips.len())),
+        ),
+        (
+            "grid last page, longest first".into(),
+            Box::new(move || {
+                Ok(library.clip_page(ClipSort::Duration, total.saturating_sub(120), 120)?.clips.len())
+            }),
+        ),
+        ("suggestions for `kim`".into(), Box::new(|| Ok(library.suggest("kim")?.len()))),
+        (
+            "results page for `눈물` (200 clips, grouped)".into(),
+            Box::new(|| Ok(library.search_results("눈물", 200)?.clips.len())),
+        ),
+    ];
+    for (name, work) in &rows {
+        let (p50, p95, _) = measure(20, work)?;
+        println!("| {name} | {} | {} |", ms(p50), ms(p95));
+    }
+    let (p50, p95, _) = measure(3, || Ok(library.clips()?.len()))?;
+    println!("| baseline: every clip at once (`Library::clips`, {total}) | {} | {} |", ms(p50), ms(p95));
     Ok(())
 }
 
