@@ -183,6 +183,9 @@ fn run(db: &Path, cli: Option<&Path>) -> Result<()> {
     views(&library)
 }
 
+/// One timed piece of work; it returns how many things it read.
+type Work<'a> = dyn Fn() -> Result<usize> + 'a;
+
 /// What the app's window asks for while browsing: the sidebar, pages of the
 /// grid deep into the library in each order, suggestions, a results page.
 /// Baseline in the same run: reading every clip's card at once (what a
@@ -192,7 +195,7 @@ fn views(library: &Library) -> Result<()> {
     println!("\n| app view | p50 ms | p95 ms |");
     println!("|---|---:|---:|");
     let total = library.summary()?.clips as usize;
-    let rows: Vec<(String, Box<dyn Fn() -> Result<usize> + '_>)> = vec![
+    let rows: Vec<(String, Box<Work<'_>>)> = vec![
         (
             "sidebar facets (every show, person, tag with counts)".into(),
             Box::new(|| Ok(library.facets()?.people.len())),
