@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use outtake_core::import::Failure;
 use outtake_core::{
-    ClipDetail, ClipPage, ClipSort, Cue, Facets, FolderView, SavedSearch, SearchResults, Suggestion,
+    ClipDetail, ClipPage, ClipSort, ClipTag, Cue, Facets, FolderView, Marker, MarkerDraft, Person,
+    PersonInput, Role, RoleInput, SavedSearch, SearchResults, Show, ShowInput, Suggestion,
 };
 use serde::Serialize;
 use tauri::{Emitter, Manager};
@@ -88,7 +89,12 @@ fn state(app: &tauri::AppHandle) -> tauri::State<'_, App> {
 
 /// Tells every view that something other than clips changed (facets, saved searches).
 fn changed(app: &tauri::AppHandle) {
-    if let Err(error) = app.emit(LIBRARY_CHANGED, LibraryChanged { clip_ids: Vec::new() }) {
+    clips_changed(app, Vec::new());
+}
+
+/// Tells every view that these clips changed (empty: anything may have).
+fn clips_changed(app: &tauri::AppHandle, clip_ids: Vec<i64>) {
+    if let Err(error) = app.emit(LIBRARY_CHANGED, LibraryChanged { clip_ids }) {
         tracing::warn!("cannot send library-changed: {error}");
     }
 }
@@ -229,5 +235,123 @@ commands! {
             message: "no copy of this clip is present: reconnect its drive or rescan".into(),
         })?;
         crate::external::play(&app, &path, at_ms)
+    }
+
+    /// Adds a marker to a clip, written with names (people, scene, tags).
+    fn add_marker(app, clip_id: i64, marker: MarkerDraft) -> Marker {
+        let state = state(&app);
+        let mut library = state.library();
+        let id = library.add_marker_draft(clip_id, &marker)?;
+        let marker = library.marker(id)?;
+        drop(library);
+        state.importer.thumbnails_for(vec![clip_id]);
+        clips_changed(&app, vec![clip_id]);
+        Ok(marker)
+    }
+
+    /// Replaces what a marker says.
+    fn update_marker(app, id: i64, marker: MarkerDraft) -> Marker {
+        let state = state(&app);
+        let mut library = state.library();
+        library.update_marker_draft(id, &marker)?;
+        let marker = library.marker(id)?;
+        drop(library);
+        state.importer.thumbnails_for(vec![marker.clip_id]);
+        clips_changed(&app, vec![marker.clip_id]);
+        Ok(marker)
+    }
+
+    /// Deletes a marker; returns the draft that adds it back (undo).
+    fn delete_marker(app, id: i64) -> MarkerDraft {
+        let state = state(&app);
+        let mut library = state.library();
+        let clip_id = library.marker(id)?.clip_id;
+        let draft = library.marker_draft(id)?;
+        library.delete_marker(id)?;
+        drop(library);
+        clips_changed(&app, vec![clip_id]);
+        Ok(draft)
+    }
+
+    /// Tags many clips at once; returns the (clip, tag) pairs that are new, for undo.
+    fn tag_clips(app, clip_ids: Vec<i64>, tags: Vec<String>) -> Vec<ClipTag> {
+        let added = state(&app).library().tag_clips(&clip_ids, &tags)?;
+        clips_changed(&app, clip_ids);
+        Ok(added)
+    }
+
+    /// Takes off exactly the tags a bulk edit put on (undo).
+    fn untag_pairs(app, pairs: Vec<ClipTag>) -> () {
+        state(&app).library().untag_pairs(&pairs)?;
+        clips_changed(&app, pairs.iter().map(|p| p.clip_id).collect());
+        Ok(())
+    }
+
+    /// Credits a person (by any name) on many clips; returns the clips that are new, for undo.
+    fn credit_clips(app, clip_ids: Vec<i64>, person: String, character: Option<String>) -> Vec<i64> {
+        let added = state(&app).library().credit_clips(&clip_ids, &person, character.as_deref())?;
+        clips_changed(&app, clip_ids);
+        Ok(added)
+    }
+
+    /// Removes a person's credit from clips (undo of a bulk credit).
+    fn uncredit_clips(app, clip_ids: Vec<i64>, person: String) -> () {
+        let state = state(&app);
+        let mut library = state.library();
+        let person_id = library.find_person(&person)?;
+        for &clip_id in &clip_ids {
+            library.uncredit(clip_id, person_id)?;
+        }
+        drop(library);
+        clips_changed(&app, clip_ids);
+        Ok(())
+    }
+
+    /// Every show, for pickers.
+    fn shows(app) -> Vec<Show> {
+        Ok(state(&app).library().shows()?)
+    }
+
+    /// Adds a show.
+    fn add_show(app, show: ShowInput) -> Show {
+        let state = state(&app);
+        let mut library = state.library();
+        let id = library.add_show(&show)?;
+        let show = library.show(id)?;
+        drop(library);
+        changed(&app);
+        Ok(show)
+    }
+
+    /// Adds a person.
+    fn add_person(app, person: PersonInput) -> Person {
+        let state = state(&app);
+        let mut library = state.library();
+        let id = library.add_person(&person)?;
+        let person = library.person(id)?;
+        drop(library);
+        changed(&app);
+        Ok(person)
+    }
+
+    /// Says a person plays a character in a show (both by any name).
+    fn add_role(app, person: String, show: String, role: RoleInput) -> Role {
+        let state = state(&app);
+        let mut library = state.library();
+        let person_id = library.find_person(&person)?;
+        let show_id = library.find_show(&show)?;
+        let id = library.add_role(person_id, show_id, &role)?;
+        let role = library.role(id)?;
+        drop(library);
+        changed(&app);
+        Ok(role)
+    }
+
+    /// The cast of a show: who plays whom.
+    fn cast_of(app, show: String) -> Vec<Role> {
+        let state = state(&app);
+        let library = state.library();
+        let show_id = library.find_show(&show)?;
+        Ok(library.cast_of(show_id)?)
     }
 }

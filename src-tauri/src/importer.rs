@@ -22,6 +22,8 @@ enum Work {
     Watched(WatchMessage),
     Rescan,
     FoldersChanged,
+    /// Frames for these clips' new markers.
+    Thumbnails(Vec<i64>),
 }
 
 /// Which thumbnails an import looks for: every clip's after a full scan, only
@@ -68,6 +70,11 @@ impl Importer {
 
     pub fn folders_changed(&self) {
         self.send(Work::FoldersChanged);
+    }
+
+    /// Makes the missing thumbnails of these clips (a marker was added or moved).
+    pub fn thumbnails_for(&self, clip_ids: Vec<i64>) {
+        self.send(Work::Thumbnails(clip_ids));
     }
 
     fn send(&self, work: Work) {
@@ -126,6 +133,13 @@ impl Worker {
                     let roots = self.roots.clone();
                     self.scan(&mut library, &roots)?;
                 }
+                Work::Thumbnails(clip_ids) => match library.pending_thumbnails_of(&clip_ids) {
+                    Ok(jobs) => {
+                        self.make_thumbnails(&jobs);
+                        self.progress(ImportPhase::Idle, 0, None, None);
+                    }
+                    Err(error) => tracing::warn!("thumbnails: {error}"),
+                },
                 Work::FoldersChanged => {
                     let added = self.follow_folders(&library, &mut watcher)?;
                     self.changed(Vec::new());

@@ -8,6 +8,7 @@
 mod aliases;
 mod browse;
 mod clips;
+mod curate;
 mod db;
 mod error;
 mod export;
@@ -34,6 +35,7 @@ pub use browse::{
 pub use clips::{
     CastMember, ClipDetail, ClipFile, ClipInput, ClipPatch, ClipSummary, FileInput, FileStatus, Source,
 };
+pub use curate::{CastDraft, ClipTag, MarkerDraft};
 pub use db::{migrations, schema_version};
 pub use error::{Candidate, Error, Kind, Result};
 pub use export::ImportReport;

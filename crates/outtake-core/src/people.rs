@@ -1,7 +1,7 @@
 //! People (actors, crew, hosts) and the roles they play in shows.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::aliases::{self, AliasTable};
 use crate::error::{Error, Kind, Result};
@@ -11,6 +11,7 @@ use crate::names::{clean_name, clean_optional, name_key};
 /// One person, known by every name in `name`, `native_name` and `aliases`
 /// (김유정 / Kim Yoo Jung / Kim Yoo-jung).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Person {
     pub id: i64,
     pub name: String,
@@ -18,7 +19,8 @@ pub struct Person {
     pub aliases: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PersonInput {
     pub name: String,
     pub native_name: Option<String>,
@@ -27,6 +29,7 @@ pub struct PersonInput {
 
 /// A person plays a character in a show.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Role {
     pub id: i64,
     pub person_id: i64,
@@ -37,7 +40,8 @@ pub struct Role {
     pub native_character: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RoleInput {
     pub character: String,
     pub native_character: Option<String>,

@@ -1,7 +1,7 @@
 //! Shows, their episodes and their scenes.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::aliases::{self, AliasTable};
 use crate::error::{Error, Kind, Result};
@@ -10,6 +10,7 @@ use crate::names::{clean_name, clean_optional, name_key};
 
 /// A drama series or film, e.g. Lovers of the Red Sky (홍천기), SBS, 2021.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Show {
     pub id: i64,
     pub title: String,
@@ -20,7 +21,8 @@ pub struct Show {
 }
 
 /// What the fan says about a show, to add or to replace it.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ShowInput {
     pub title: String,
     pub native_title: Option<String>,

@@ -3,6 +3,12 @@
 import { invoke } from '@tauri-apps/api/core';
 
 /**
+ * Someone in a marker: a person by any name, alias or `#id`, as a character when given
+ * (else as their role in the clip's show, when they have one).
+ */
+export type CastDraft = { person: string, character: string | null, };
+
+/**
  * Someone in a clip or a marker, as a character when known.
  */
 export type CastMember = { person_id: number, person: string, role_id: number | null, character: string | null, };
@@ -51,6 +57,11 @@ export type ClipPage = { total: number, offset: number, clips: Array<ClipCard>, 
  * The orders the library grid offers.
  */
 export type ClipSort = "added" | "title" | "duration";
+
+/**
+ * A tag put on a clip by a bulk edit (what undoing it takes off).
+ */
+export type ClipTag = { clip_id: number, tag_id: number, };
 
 /**
  * A clip page's data: the clip and the languages of its subtitle cues.
@@ -157,9 +168,30 @@ export type Marker = { id: number, clip_id: number, start_ms: number,
 end_ms: number | null, title: string | null, scene_id: number | null, scene: string | null, cast: Array<CastMember>, tags: Array<string>, note: string | null, quote: string | null, created_at: string, };
 
 /**
+ * A marker as the fan writes it: names, not ids. A scene that does not exist
+ * yet is created in the clip's show.
+ */
+export type MarkerDraft = { start_ms: number, end_ms: number | null, title: string | null, scene: string | null, cast: Array<CastDraft>, tags: Array<string>, note: string | null, quote: string | null, };
+
+/**
+ * One person, known by every name in `name`, `native_name` and `aliases`
+ * (김유정 / Kim Yoo Jung / Kim Yoo-jung).
+ */
+export type Person = { id: number, name: string, native_name: string | null, aliases: Array<string>, };
+
+/**
  * A person in the sidebar: clips they are credited in, on the clip or a marker.
  */
 export type PersonFacet = { id: number, name: string, native_name: string | null, clips: number, };
+
+export type PersonInput = { name: string, native_name: string | null, aliases: Array<string>, };
+
+/**
+ * A person plays a character in a show.
+ */
+export type Role = { id: number, person_id: number, person: string, show_id: number, show: string, character: string, native_character: string | null, };
+
+export type RoleInput = { character: string, native_character: string | null, };
 
 /**
  * A named query kept in the library: a smart collection.
@@ -180,9 +212,19 @@ export type SearchResults = { clips: Array<SearchClip>,
 elapsed_ms: number, };
 
 /**
+ * A drama series or film, e.g. Lovers of the Red Sky (홍천기), SBS, 2021.
+ */
+export type Show = { id: number, title: string, native_title: string | null, aliases: Array<string>, network: string | null, year: number | null, };
+
+/**
  * A show in the sidebar, with its episodes and scenes; counts are clips.
  */
 export type ShowFacet = { id: number, title: string, native_title: string | null, clips: number, episodes: Array<EpisodeFacet>, scenes: Array<SceneFacet>, };
+
+/**
+ * What the fan says about a show, to add or to replace it.
+ */
+export type ShowInput = { title: string, native_title: string | null, aliases: Array<string>, network: string | null, year: number | null, };
 
 export type Source = { url: string | null, uploader: string | null, published: string | null, };
 
@@ -246,6 +288,30 @@ export const commands = {
   revealFile: (args: { file_id: number }) => invoke<null>('reveal_file', args),
   /** Plays the clip in an external player (mpv or VLC, else the system's default) from `at_ms`. */
   openExternal: (args: { clip_id: number; at_ms: number }) => invoke<null>('open_external', args),
+  /** Adds a marker to a clip, written with names (people, scene, tags). */
+  addMarker: (args: { clip_id: number; marker: MarkerDraft }) => invoke<Marker>('add_marker', args),
+  /** Replaces what a marker says. */
+  updateMarker: (args: { id: number; marker: MarkerDraft }) => invoke<Marker>('update_marker', args),
+  /** Deletes a marker; returns the draft that adds it back (undo). */
+  deleteMarker: (args: { id: number }) => invoke<MarkerDraft>('delete_marker', args),
+  /** Tags many clips at once; returns the (clip, tag) pairs that are new, for undo. */
+  tagClips: (args: { clip_ids: Array<number>; tags: Array<string> }) => invoke<Array<ClipTag>>('tag_clips', args),
+  /** Takes off exactly the tags a bulk edit put on (undo). */
+  untagPairs: (args: { pairs: Array<ClipTag> }) => invoke<null>('untag_pairs', args),
+  /** Credits a person (by any name) on many clips; returns the clips that are new, for undo. */
+  creditClips: (args: { clip_ids: Array<number>; person: string; character: string | null }) => invoke<Array<number>>('credit_clips', args),
+  /** Removes a person's credit from clips (undo of a bulk credit). */
+  uncreditClips: (args: { clip_ids: Array<number>; person: string }) => invoke<null>('uncredit_clips', args),
+  /** Every show, for pickers. */
+  shows: () => invoke<Array<Show>>('shows'),
+  /** Adds a show. */
+  addShow: (args: { show: ShowInput }) => invoke<Show>('add_show', args),
+  /** Adds a person. */
+  addPerson: (args: { person: PersonInput }) => invoke<Person>('add_person', args),
+  /** Says a person plays a character in a show (both by any name). */
+  addRole: (args: { person: string; show: string; role: RoleInput }) => invoke<Role>('add_role', args),
+  /** The cast of a show: who plays whom. */
+  castOf: (args: { show: string }) => invoke<Array<Role>>('cast_of', args),
 };
 
 /** The events the app emits, by name. */
