@@ -122,6 +122,11 @@ commands! {
         Ok(state(&app).library().clip_page(sort, offset as usize, limit as usize)?)
     }
 
+    /// Every clip's id in one order: "select all" in the library grid.
+    fn clip_ids(app, sort: ClipSort) -> Vec<i64> {
+        Ok(state(&app).library().clip_ids(sort)?)
+    }
+
     /// Runs a query of the search language; hits come grouped by clip, best first.
     fn search(app, query: String, limit: u32) -> SearchResults {
         Ok(state(&app).library().search_results(&query, (limit as usize).min(MAX_RESULTS))?)
@@ -259,6 +264,11 @@ commands! {
         state.importer.thumbnails_for(vec![marker.clip_id]);
         clips_changed(&app, vec![marker.clip_id]);
         Ok(marker)
+    }
+
+    /// A marker as a draft that recreates it exactly (undo of an edit).
+    fn marker_draft(app, id: i64) -> MarkerDraft {
+        Ok(state(&app).library().marker_draft(id)?)
     }
 
     /// Deletes a marker; returns the draft that adds it back (undo).

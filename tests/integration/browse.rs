@@ -104,6 +104,8 @@ fn pages_come_in_each_order() {
     assert_eq!(titles(&by_title), vec!["bloopers", "Farewell", "Horse ride"]);
     let by_duration = library.clip_page(ClipSort::Duration, 0, 50).unwrap();
     assert_eq!(titles(&by_duration), vec!["bloopers", "Horse ride", "Farewell"]);
+    let ids: Vec<i64> = by_duration.clips.iter().map(|c| c.id).collect();
+    assert_eq!(library.clip_ids(ClipSort::Duration).unwrap(), ids);
     let second = library.clip_page(ClipSort::Duration, 1, 1).unwrap();
     assert_eq!((second.offset, titles(&second)), (1, vec!["Horse ride"]));
     assert!(library.clip_page(ClipSort::Added, 10, 50).unwrap().clips.is_empty());

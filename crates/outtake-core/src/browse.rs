@@ -45,6 +45,17 @@ pub enum ClipSort {
     Duration,
 }
 
+impl ClipSort {
+    /// The SQL order of clips (each has an index: migration 0005).
+    fn order_by(self) -> &'static str {
+        match self {
+            ClipSort::Added => "added_at DESC, id DESC",
+            ClipSort::Title => "title_key, id",
+            ClipSort::Duration => "duration_ms DESC NULLS LAST, id",
+        }
+    }
+}
+
 /// A slice of the whole library in one order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -196,11 +207,7 @@ const CARD_CAST: usize = 4;
 impl Library {
     /// A page of the whole library in `sort` order; `limit` is capped at [`MAX_PAGE`].
     pub fn clip_page(&self, sort: ClipSort, offset: usize, limit: usize) -> Result<ClipPage> {
-        let order = match sort {
-            ClipSort::Added => "added_at DESC, id DESC",
-            ClipSort::Title => "title_key, id",
-            ClipSort::Duration => "duration_ms DESC NULLS LAST, id",
-        };
+        let order = sort.order_by();
         let total: i64 = self.conn.query_row("SELECT count(*) FROM clip", [], |r| r.get(0))?;
         let mut statement =
             self.conn.prepare_cached(&format!("SELECT id FROM clip ORDER BY {order} LIMIT ?1 OFFSET ?2"))?;
@@ -208,6 +215,14 @@ impl Library {
             .query_map(params![limit.min(MAX_PAGE) as i64, offset as i64], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<i64>>>()?;
         Ok(ClipPage { total, offset: offset as i64, clips: cards(&self.conn, &ids)? })
+    }
+
+    /// Every clip's id in `sort` order (what "select all" picks in the grid).
+    pub fn clip_ids(&self, sort: ClipSort) -> Result<Vec<i64>> {
+        let order = sort.order_by();
+        let mut statement = self.conn.prepare_cached(&format!("SELECT id FROM clip ORDER BY {order}"))?;
+        let ids = statement.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
     }
 
     /// The cards of the given clips, in the given order.

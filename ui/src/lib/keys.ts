@@ -10,7 +10,11 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: '← →', action: 'Seek 5 s (Shift: 1 s) on the clip page' },
   { keys: '< >', action: 'Slower / faster' },
   { keys: 'f', action: 'Fullscreen' },
-  { keys: 'm', action: 'Mute' },
+  { keys: 'u', action: 'Mute' },
+  { keys: 'I  O', action: 'Set the in / out point of a new marker' },
+  { keys: 'M', action: 'Add a marker (at the playhead, or from in to out)' },
+  { keys: 'Ctrl+Z', action: 'Undo the last edit' },
+  { keys: 'Ctrl+A', action: 'Select every clip shown (then tag or credit them)' },
   { keys: 't', action: 'Switch theme' },
   { keys: '?', action: 'This list' },
 ];

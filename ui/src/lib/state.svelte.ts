@@ -18,7 +18,7 @@ import { errorText } from './keys';
 import { latestOnly } from './latest';
 
 export type View = { kind: 'library' } | { kind: 'clip'; id: number; at: number | null };
-export type Toast = { id: number; text: string };
+export type Toast = { id: number; text: string; undo?: () => Promise<unknown> };
 
 /** Clips a search returns at most. */
 export const RESULT_LIMIT = 200;
@@ -40,6 +40,10 @@ class AppState {
   /** Clips that changed in the last `library-changed`, empty for "anything". */
   changedClips = $state<number[]>([]);
   shortcutsOpen = $state(false);
+  /** Edits that can be undone, latest last. */
+  undoStack = $state<{ text: string; undo: () => Promise<unknown> }[]>([]);
+  /** Clips picked for a bulk edit. */
+  selection = $state<number[]>([]);
 
   private runSearch = latestOnly((query: string) => commands.search({ query, limit: RESULT_LIMIT }));
   private toastId = 0;
@@ -103,6 +107,41 @@ class AppState {
     const id = ++this.toastId;
     this.toasts = [...this.toasts, { id, text }];
     setTimeout(() => this.dismiss(id), 6000);
+  }
+
+  /** Says what an edit did, with an Undo button; Ctrl+Z undoes the latest. */
+  done(text: string, undo: () => Promise<unknown>) {
+    const id = ++this.toastId;
+    this.undoStack = [...this.undoStack, { text, undo }];
+    this.toasts = [...this.toasts, { id, text, undo }];
+    setTimeout(() => this.dismiss(id), 10_000);
+  }
+
+  /** Undoes the latest edit that has not been undone yet. */
+  async undo() {
+    const last = this.undoStack.at(-1);
+    if (!last) return;
+    this.undoStack = this.undoStack.slice(0, -1);
+    this.toasts = this.toasts.filter((t) => t.undo !== last.undo);
+    try {
+      await last.undo();
+      this.toast(`Undone: ${last.text}`);
+    } catch (error) {
+      this.toast(`Could not undo "${last.text}": ${errorText(error)}`);
+    }
+  }
+
+  /** Undoes one particular edit (its toast's button). */
+  async undoOne(undo: () => Promise<unknown>) {
+    const entry = this.undoStack.find((e) => e.undo === undo);
+    if (!entry) return;
+    this.undoStack = this.undoStack.filter((e) => e !== entry);
+    this.toasts = this.toasts.filter((t) => t.undo !== undo);
+    try {
+      await undo();
+    } catch (error) {
+      this.toast(`Could not undo "${entry.text}": ${errorText(error)}`);
+    }
   }
 
   dismiss(id: number) {

@@ -260,6 +260,8 @@ export const commands = {
   facets: () => invoke<Facets>('facets'),
   /** A page of the whole library in one order. */
   clipPage: (args: { sort: ClipSort; offset: number; limit: number }) => invoke<ClipPage>('clip_page', args),
+  /** Every clip's id in one order: "select all" in the library grid. */
+  clipIds: (args: { sort: ClipSort }) => invoke<Array<number>>('clip_ids', args),
   /** Runs a query of the search language; hits come grouped by clip, best first. */
   search: (args: { query: string; limit: number }) => invoke<SearchResults>('search', args),
   /** Completions for the token under the caret (`cast:kim`, `tag:mo`, `김`). */
@@ -292,6 +294,8 @@ export const commands = {
   addMarker: (args: { clip_id: number; marker: MarkerDraft }) => invoke<Marker>('add_marker', args),
   /** Replaces what a marker says. */
   updateMarker: (args: { id: number; marker: MarkerDraft }) => invoke<Marker>('update_marker', args),
+  /** A marker as a draft that recreates it exactly (undo of an edit). */
+  markerDraft: (args: { id: number }) => invoke<MarkerDraft>('marker_draft', args),
   /** Deletes a marker; returns the draft that adds it back (undo). */
   deleteMarker: (args: { id: number }) => invoke<MarkerDraft>('delete_marker', args),
   /** Tags many clips at once; returns the (clip, tag) pairs that are new, for undo. */
