@@ -109,6 +109,7 @@ test('the worked example: marking moments, finding them, bulk tags with undo', a
   assert.match(markers[3], /Tearful farewell/);
   assert.match(markers[3], /Kim Yoo Jung as Hong Chun Gi/);
   assert.match(markers[3], /I'm okay/);
+  assert.match(markers[3], /0:08–0:11/, 'the marker runs from the in point to the out point');
   await screenshot(browser, 'curated-clip');
 
   // Each search opens the right moment.

@@ -268,6 +268,30 @@ fn worked_example_end_to_end() {
     assert_eq!(f.json(&["clip", "show", "1", "--json"])["tags"], serde_json::json!(["type:making-of"]));
 }
 
+/// The moments of the worked example, found the way the fan searches for them.
+#[test]
+fn worked_example_searches_open_each_moment() {
+    let f = Fixture::new();
+    red_sky(&f);
+    let marker_starts = |query: &str| -> Vec<i64> {
+        // Options may follow the query, as people type them.
+        let hits = f.json(&["search", query, "--json", "--limit", "10"]);
+        hits.as_array()
+            .unwrap_or_else(|| panic!("search {query} gave {hits}"))
+            .iter()
+            .filter(|h| h["kind"] == "marker" && h["clip_id"] == 1)
+            .map(|h| h["start_ms"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(marker_starts("horse"), vec![150_000]);
+    assert!(marker_starts("김유정").contains(&420_000), "{:?}", marker_starts("김유정"));
+    let mut ahn = marker_starts("cast:\"Ahn Hyo Seop\"");
+    ahn.sort();
+    assert_eq!(ahn, vec![83_500, 250_250]);
+    assert_eq!(marker_starts("\"I'm okay\""), vec![420_000]);
+    assert_eq!(marker_starts("cast:\"Ahn Hyo Seop\" tag:blooper"), vec![83_500]);
+}
+
 #[test]
 fn clip_list_json_has_the_promised_fields() {
     let f = Fixture::new();

@@ -50,13 +50,17 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Marker(command) => marker(lib, &mut out, command),
         Command::Folder(command) => folder(lib, &mut out, command),
         Command::Search { query, limit, save, json } => {
+            let (query, options) = trailing_options(query)?;
+            let limit = options.limit.unwrap_or(limit);
+            let save = options.save.or(save);
+            let json = options.json || json.json;
             let query = query.join(" ");
             if let Some(name) = save {
                 let id = lib.save_search(&name, &query)?;
                 eprintln!("saved search #{id} {name}");
             }
             let hits = lib.search(&query, limit)?;
-            if json.json { out.json(&hits) } else { out.text(render::hits(&hits)) }
+            if json { out.json(&hits) } else { out.text(render::hits(&hits)) }
         }
         Command::Saved(SavedCommand::List { json }) => {
             let saved = lib.saved_searches()?;
@@ -339,6 +343,34 @@ fn tags(lib: &mut Library, out: &mut Out, command: TagsCommand) -> Result<()> {
             out.line(format!("removed tag {name}"))
         }
     }
+}
+
+/// Options written after the query (`outtake search horse --json`): the query
+/// takes words that start with `-` (`-blooper`), so these reach it as words.
+#[derive(Default)]
+struct SearchOptions {
+    json: bool,
+    limit: Option<usize>,
+    save: Option<String>,
+}
+
+fn trailing_options(words: Vec<String>) -> Result<(Vec<String>, SearchOptions)> {
+    let mut options = SearchOptions::default();
+    let mut query = Vec::new();
+    let mut words = words.into_iter();
+    while let Some(word) = words.next() {
+        match word.as_str() {
+            "--json" => options.json = true,
+            "--limit" => {
+                let value = words.next().context("--limit needs a number")?;
+                options.limit =
+                    Some(value.parse().with_context(|| format!("--limit: \"{value}\" is not a number"))?);
+            }
+            "--save" => options.save = Some(words.next().context("--save needs a name")?),
+            _ => query.push(word),
+        }
+    }
+    Ok((query, options))
 }
 
 /// `Kim Yoo Jung` or `Kim Yoo Jung as Hong Chun Gi`: a person, maybe as a character.
