@@ -110,6 +110,23 @@ test('the worked example: marking moments, finding them, bulk tags with undo', a
   assert.match(markers[3], /Kim Yoo Jung as Hong Chun Gi/);
   assert.match(markers[3], /I'm okay/);
   assert.match(markers[3], /0:08–0:11/, 'the marker runs from the in point to the out point');
+  await browser.execute(() => {
+    for (const dismiss of document.querySelectorAll('[aria-label="Dismiss"]')) dismiss.click();
+    document.querySelector('[data-testid="clip-page"] .main').scrollTop = 0;
+  });
+  await until(async () => (await count(browser, '[aria-label="Dismiss"]')) === 0, 'the toasts gone');
+  const top = await evalJson(browser, () => document.querySelector('[data-testid="player"]').getBoundingClientRect().top);
+  assert.ok(top > 60, `the player is in view (top ${top})`);
+  // Play a moment so the video has a frame on screen again.
+  await browser.execute(() => {
+    const v = document.querySelector('[data-testid="player"]');
+    v.currentTime = 8.5;
+    void v.play();
+  });
+  await until(async () => {
+    const v = await video(browser);
+    return v && !v.paused && v.time > 9;
+  }, 'the farewell playing');
   await screenshot(browser, 'curated-clip');
 
   // Each search opens the right moment.

@@ -64,6 +64,11 @@ export async function startApp({ env = {} } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   // tauri-driver starts the app with its own environment: the app's goes here.
+  // Its own process group, so stopping it stops WebKitWebDriver and the app too;
+  // its output goes to a log, so a leftover process can never hold the test
+  // runner's pipes open.
+  fs.mkdirSync(OUT, { recursive: true });
+  const log = fs.openSync(path.join(OUT, `app-${path.basename(dir)}.log`), 'w');
   const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
     env: {
       ...process.env,
@@ -74,7 +79,8 @@ export async function startApp({ env = {} } = {}) {
       OUTTAKE_LIBRARY: library,
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', log, log],
+    detached: true,
   });
   const exited = new Promise((resolve) => driver.once('exit', resolve));
   let browser;
@@ -84,10 +90,20 @@ export async function startApp({ env = {} } = {}) {
     } catch {
       // The session may already be gone; the driver is stopped either way.
     }
-    // SIGTERM lets tauri-driver stop WebKitWebDriver; SIGKILL would leave it holding its port.
-    driver.kill('SIGTERM');
-    const killed = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
-    if (!killed) driver.kill('SIGKILL');
+    // SIGTERM lets tauri-driver stop WebKitWebDriver (SIGKILL would leave it
+    // holding its port); the whole group gets it, the app included.
+    const signal = (name) => {
+      try {
+        process.kill(-driver.pid, name);
+      } catch {
+        // The group is gone already.
+      }
+    };
+    signal('SIGTERM');
+    const ended = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
+    await new Promise((r) => setTimeout(r, ended ? 200 : 0));
+    signal('SIGKILL');
+    fs.closeSync(log);
   };
   try {
     await until(() => listening(port), `tauri-driver on port ${port}`, 15_000);

@@ -113,7 +113,8 @@ class AppState {
   done(text: string, undo: () => Promise<unknown>) {
     const id = ++this.toastId;
     this.undoStack = [...this.undoStack, { text, undo }];
-    this.toasts = [...this.toasts, { id, text, undo }];
+    // The newest few: older edits stay undoable with Ctrl+Z.
+    this.toasts = [...this.toasts, { id, text, undo }].slice(-3);
     setTimeout(() => this.dismiss(id), 10_000);
   }
 
