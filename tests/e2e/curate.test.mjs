@@ -10,7 +10,7 @@ import { count, evalJson, makeClip, screenshot, startApp, until } from './harnes
 
 const $testid = (id) => `[data-testid="${id}"]`;
 
-/** Calls an app command the way the UI does (for the setup the UI has no form for yet). */
+/** Calls an app command the way the UI does (to check what the window stored). */
 async function invoke(browser, command, args) {
   const text = await browser.executeAsync((command, args, done) => {
     window.__TAURI_INTERNALS__
@@ -53,16 +53,32 @@ test('the worked example: marking moments, finding them, bulk tags with undo', a
   const { browser } = app;
   await browser.$($testid('empty-state')).waitForExist({ timeout: 20_000 });
 
-  // The show and its cast (no show editor in the window yet: the same commands it will call).
-  await invoke(browser, 'add_show', {
-    show: { title: 'Lovers of the Red Sky', native_title: '홍천기', aliases: [], network: 'SBS', year: 2021 },
-  });
-  for (const [name, native] of [['Kim Yoo Jung', '김유정'], ['Ahn Hyo Seop', '안효섭'], ['Choi Kwang Il', '최광일']]) {
-    await invoke(browser, 'add_person', { person: { name, native_name: native, aliases: [] } });
+  // The show and its cast, in the window's "Shows and cast" editor.
+  await browser.$($testid('manage-shows')).click();
+  await browser.$($testid('cast-manager')).waitForExist({ timeout: 5000 });
+  await browser.$($testid('show-title')).setValue('Lovers of the Red Sky');
+  await browser.$($testid('show-native')).setValue('홍천기');
+  await browser.$($testid('show-save')).click();
+  await browser.$($testid('cast-show')).waitForExist({ timeout: 5000 });
+  const cast = [
+    ['Kim Yoo Jung', '김유정', 'Hong Chun Gi'],
+    ['Ahn Hyo Seop', '안효섭', 'Ha Ram'],
+    ['Choi Kwang Il', '최광일', 'Hong Eun O'],
+  ];
+  for (const [i, [name, native, character]] of cast.entries()) {
+    await browser.$($testid('cast-person')).setValue(name);
+    await browser.$($testid('cast-native')).setValue(native);
+    await browser.$($testid('cast-character')).setValue(character);
+    await browser.$($testid('cast-add')).click();
+    await until(async () => (await count(browser, $testid('cast-row'))) === i + 1, `${name} as ${character} in the cast`);
   }
-  for (const [person, character] of [['김유정', 'Hong Chun Gi'], ['안효섭', 'Ha Ram'], ['Choi Kwang Il', 'Hong Eun O']]) {
-    await invoke(browser, 'add_role', { person, show: '홍천기', role: { character, native_character: null } });
-  }
+  const rows = await evalJson(browser, () => [...document.querySelectorAll('[data-testid="cast-row"]')].map((r) => r.textContent));
+  assert.ok(rows.some((r) => /Kim Yoo Jung\s*as\s*Hong Chun Gi/.test(r)), `cast: ${rows}`);
+  await screenshot(browser, 'cast-editor');
+  await browser.$('[data-testid="cast-manager"] [aria-label="Close"]').click();
+  // The people are known by their native names too.
+  const people = await invoke(browser, 'suggest', { text: 'cast:김유' });
+  assert.equal(people[0]?.label, 'Kim Yoo Jung');
 
   const folder = path.join(app.dir, 'downloads');
   fs.mkdirSync(folder);
