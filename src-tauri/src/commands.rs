@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use outtake_core::import::Failure;
 use outtake_core::{
-    ClipDetail, ClipPage, ClipSort, ClipTag, Cue, Facets, FolderView, Marker, MarkerDraft, Person,
-    PersonInput, Role, RoleInput, SavedSearch, SearchResults, Show, ShowInput, Suggestion,
+    ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Facets, FolderView, Marker, MarkerDraft, Person,
+    PersonInput, Role, RoleInput, SavedSearch, SearchResults, Show, ShowInput, Suggestion, Tag,
 };
 use serde::Serialize;
 use tauri::{Emitter, Manager};
@@ -363,5 +363,68 @@ commands! {
         let library = state.library();
         let show_id = library.find_show(&show)?;
         Ok(library.cast_of(show_id)?)
+    }
+
+    /// Puts many clips in a show (by any name; null: in none) and episode; returns where they were, for undo.
+    fn place_clips(app, clip_ids: Vec<i64>, show: Option<String>, episode: Option<i64>) -> Vec<ClipPlace> {
+        let before = state(&app).library().place_clips(&clip_ids, show.as_deref(), episode)?;
+        clips_changed(&app, clip_ids);
+        Ok(before)
+    }
+
+    /// Puts clips back where a bulk "set show" found them (undo).
+    fn restore_places(app, places: Vec<ClipPlace>) -> () {
+        state(&app).library().restore_places(&places)?;
+        clips_changed(&app, places.iter().map(|p| p.clip_id).collect());
+        Ok(())
+    }
+
+    /// Every tag with its aliases and parents, for the tag manager.
+    fn tags(app) -> Vec<Tag> {
+        Ok(state(&app).library().tags()?)
+    }
+
+    /// Renames a tag (by any name or alias); every clip and marker keeps it.
+    fn rename_tag(app, tag: String, name: String) -> () {
+        let state = state(&app);
+        let mut library = state.library();
+        let id = library.find_tag(&tag)?;
+        library.rename_tag(id, &name)?;
+        drop(library);
+        changed(&app);
+        Ok(())
+    }
+
+    /// Folds one tag into another: its clips, markers and aliases move over.
+    fn merge_tags(app, from: String, into: String) -> () {
+        let state = state(&app);
+        let mut library = state.library();
+        let (from, into) = (library.find_tag(&from)?, library.find_tag(&into)?);
+        library.merge_tags(from, into)?;
+        drop(library);
+        changed(&app);
+        Ok(())
+    }
+
+    /// Another name a tag is found by.
+    fn add_tag_alias(app, tag: String, alias: String) -> () {
+        let state = state(&app);
+        let mut library = state.library();
+        let id = library.find_tag(&tag)?;
+        library.add_tag_alias(id, &alias)?;
+        drop(library);
+        changed(&app);
+        Ok(())
+    }
+
+    /// Says a tag is a kind of another (`type:blooper` under `type:funny`): searching the parent finds it.
+    fn add_tag_parent(app, tag: String, parent: String) -> () {
+        let state = state(&app);
+        let mut library = state.library();
+        let (id, parent) = (library.find_tag(&tag)?, library.find_tag(&parent)?);
+        library.add_tag_parent(id, parent)?;
+        drop(library);
+        changed(&app);
+        Ok(())
     }
 }

@@ -5,6 +5,7 @@
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
+use crate::clips::ClipPatch;
 use crate::error::{Error, Kind, Result};
 use crate::library::{Library, require};
 use crate::markers::{CastInput, MarkerInput};
@@ -41,6 +42,15 @@ pub struct MarkerDraft {
 pub struct ClipTag {
     pub clip_id: i64,
     pub tag_id: i64,
+}
+
+/// Where a clip sits: its show and episode number (what a bulk "set show" changed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClipPlace {
+    pub clip_id: i64,
+    pub show_id: Option<i64>,
+    pub episode: Option<i64>,
 }
 
 fn blank_to_none(text: &Option<String>) -> Option<String> {
@@ -163,6 +173,42 @@ impl Library {
         })
     }
 
+    /// Puts many clips in a show (by any title or alias; `None` takes them out of
+    /// any) and episode; returns where each was before, for undo.
+    pub fn place_clips(
+        &mut self,
+        clip_ids: &[i64],
+        show: Option<&str>,
+        episode: Option<i64>,
+    ) -> Result<Vec<ClipPlace>> {
+        let show_id = show.map(str::trim).filter(|s| !s.is_empty()).map(|s| self.find_show(s)).transpose()?;
+        if show_id.is_none() && episode.is_some() {
+            return Err(Error::invalid("episode", "an episode needs a show"));
+        }
+        let mut before = Vec::new();
+        for &clip_id in clip_ids {
+            let clip = self.clip(clip_id)?;
+            before.push(ClipPlace { clip_id, show_id: clip.show_id, episode: clip.episode });
+        }
+        self.restore_places(
+            &clip_ids.iter().map(|&clip_id| ClipPlace { clip_id, show_id, episode }).collect::<Vec<_>>(),
+        )?;
+        Ok(before)
+    }
+
+    /// Puts clips back where [`Library::place_clips`] found them.
+    pub fn restore_places(&mut self, places: &[ClipPlace]) -> Result<()> {
+        for place in places {
+            let patch = ClipPatch {
+                show_id: Some(place.show_id),
+                episode: Some(place.episode),
+                ..Default::default()
+            };
+            self.update_clip(place.clip_id, &patch)?;
+        }
+        Ok(())
+    }
+
     /// Credits a person on many clips; returns the clips where they were not credited before.
     pub fn credit_clips(
         &mut self,
@@ -275,6 +321,24 @@ mod tests {
             vec!["type:blooper"],
             "a failed bulk edit changes nothing"
         );
+    }
+
+    #[test]
+    fn clips_placed_in_a_show_go_back_where_they_were() {
+        let (mut library, clip, _) = library();
+        let loose =
+            library.add_clip(&ClipInput { title: "phone clip".into(), ..Default::default() }).unwrap();
+        let before = library.place_clips(&[clip, loose], Some("lovers of the red sky"), Some(3)).unwrap();
+        for id in [clip, loose] {
+            let placed = library.clip(id).unwrap();
+            assert_eq!((placed.show.as_deref(), placed.episode), (Some("Lovers of the Red Sky"), Some(3)));
+        }
+        library.restore_places(&before).unwrap();
+        assert_eq!(library.clip(clip).unwrap().episode, None);
+        assert!(library.clip(clip).unwrap().show.is_some());
+        assert_eq!(library.clip(loose).unwrap().show, None);
+        assert!(library.place_clips(&[clip], None, Some(2)).is_err());
+        assert!(library.place_clips(&[clip], Some("No such show"), None).is_err());
     }
 
     #[test]

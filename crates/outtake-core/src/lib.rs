@@ -35,7 +35,7 @@ pub use browse::{
 pub use clips::{
     CastMember, ClipDetail, ClipFile, ClipInput, ClipPatch, ClipSummary, FileInput, FileStatus, Source,
 };
-pub use curate::{CastDraft, ClipTag, MarkerDraft};
+pub use curate::{CastDraft, ClipPlace, ClipTag, MarkerDraft};
 pub use db::{migrations, schema_version};
 pub use error::{Candidate, Error, Kind, Result};
 pub use export::ImportReport;

@@ -8,6 +8,7 @@ use crate::library::{Library, Lookup, require, resolve};
 use crate::names::{clean_name, name_key};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Tag {
     pub id: i64,
     pub namespace: Option<String>,

@@ -54,6 +54,11 @@ export type ClipFile = { id: number, path: string, size: number, mtime_ms: numbe
 export type ClipPage = { total: number, offset: number, clips: Array<ClipCard>, };
 
 /**
+ * Where a clip sits: its show and episode number (what a bulk "set show" changed).
+ */
+export type ClipPlace = { clip_id: number, show_id: number | null, episode: number | null, };
+
+/**
  * The orders the library grid offers.
  */
 export type ClipSort = "added" | "title" | "duration";
@@ -247,6 +252,16 @@ insert: string, };
  */
 export type SuggestionKind = "show" | "cast" | "as" | "tag" | "saved";
 
+export type Tag = { id: number, namespace: string | null, name: string, 
+/**
+ * `namespace:name`, or just the name.
+ */
+full_name: string, aliases: Array<string>, 
+/**
+ * Full names of the tags this one is a kind of (`type:blooper` under `type:funny`).
+ */
+parents: Array<string>, };
+
 /**
  * A tag in the sidebar by its full name (`mood:emotional`).
  */
@@ -316,6 +331,20 @@ export const commands = {
   addRole: (args: { person: string; show: string; role: RoleInput }) => invoke<Role>('add_role', args),
   /** The cast of a show: who plays whom. */
   castOf: (args: { show: string }) => invoke<Array<Role>>('cast_of', args),
+  /** Puts many clips in a show (by any name; null: in none) and episode; returns where they were, for undo. */
+  placeClips: (args: { clip_ids: Array<number>; show: string | null; episode: number | null }) => invoke<Array<ClipPlace>>('place_clips', args),
+  /** Puts clips back where a bulk "set show" found them (undo). */
+  restorePlaces: (args: { places: Array<ClipPlace> }) => invoke<null>('restore_places', args),
+  /** Every tag with its aliases and parents, for the tag manager. */
+  tags: () => invoke<Array<Tag>>('tags'),
+  /** Renames a tag (by any name or alias); every clip and marker keeps it. */
+  renameTag: (args: { tag: string; name: string }) => invoke<null>('rename_tag', args),
+  /** Folds one tag into another: its clips, markers and aliases move over. */
+  mergeTags: (args: { from: string; into: string }) => invoke<null>('merge_tags', args),
+  /** Another name a tag is found by. */
+  addTagAlias: (args: { tag: string; alias: string }) => invoke<null>('add_tag_alias', args),
+  /** Says a tag is a kind of another (`type:blooper` under `type:funny`): searching the parent finds it. */
+  addTagParent: (args: { tag: string; parent: string }) => invoke<null>('add_tag_parent', args),
 };
 
 /** The events the app emits, by name. */
