@@ -427,4 +427,28 @@ commands! {
         changed(&app);
         Ok(())
     }
+
+    /// Every person with their names, for the people manager.
+    fn people(app) -> Vec<Person> {
+        Ok(state(&app).library().people()?)
+    }
+
+    /// The characters a person plays, show by show.
+    fn roles_of(app, person: String) -> Vec<Role> {
+        let state = state(&app);
+        let library = state.library();
+        let id = library.find_person(&person)?;
+        Ok(library.roles_of(id)?)
+    }
+
+    /// Folds a duplicate person into another: names, roles and credits move over.
+    fn merge_people(app, from: String, into: String) -> () {
+        let state = state(&app);
+        let mut library = state.library();
+        let (from, into) = (library.find_person(&from)?, library.find_person(&into)?);
+        library.merge_people(from, into)?;
+        drop(library);
+        changed(&app);
+        Ok(())
+    }
 }

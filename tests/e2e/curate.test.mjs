@@ -196,4 +196,42 @@ test('the worked example: marking moments, finding them, bulk tags with undo', a
       .click(),
   );
   await until(async () => (await tagged()) === 0, 'the bulk tag undone');
+
+  // Bulk: put every clip in the show's episode 3, then undo.
+  const inShow = () => invoke(browser, 'facets', {}).then((f) => f.shows[0].clips);
+  assert.equal(await inShow(), 1);
+  await browser.$($testid('bulk-show')).click();
+  await browser.$('[aria-label="Episode"]').setValue('3');
+  await pick(browser, 'bulk-show-input', '홍천');
+  await until(async () => (await inShow()) === 3, 'three clips in the show');
+  await browser.execute(() =>
+    [...document.querySelectorAll('[role="alert"]')]
+      .find((toast) => toast.textContent.includes('Put 3 clips'))
+      .querySelector('[data-testid="undo"]')
+      .click(),
+  );
+  await until(async () => (await inShow()) === 1, 'the clips back where they were');
+
+  // The tag manager: a renamed tag is found by its new name.
+  await browser.keys('Escape');
+  await browser.$($testid('manage-tags')).click();
+  await browser.$($testid('tag-manager')).waitForExist({ timeout: 5000 });
+  await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="tag-row"]')]
+      .find((row) => row.textContent.includes('mood:romantic'))
+      .querySelector('button')
+      .click(),
+  );
+  await browser.$('[aria-label="New name"]').setValue('mood:sweet');
+  await browser.keys('Enter');
+  await until(
+    () => evalJson(browser, () => document.querySelector('[data-testid="tag-manager"]').textContent.includes('mood:sweet')),
+    'the renamed tag',
+  );
+  await browser.$('[data-testid="tag-manager"] [aria-label="Close"]').click();
+  await browser.$($testid('search-input')).setValue('tag:mood:sweet');
+  await until(
+    () => evalJson(browser, () => [...document.querySelectorAll('[data-testid="hit"]')].some((h) => h.textContent.includes('Pulse scene'))),
+    'the pulse scene under its tag’s new name',
+  );
 });

@@ -137,6 +137,15 @@ export async function evalJson(browser, fn, ...args) {
 export async function screenshot(browser, name) {
   fs.mkdirSync(OUT, { recursive: true });
   const file = path.join(OUT, `${name}.png`);
+  // Let the page paint what the test just did: WebKit's snapshot is of the
+  // last frame drawn, which lags behind the DOM when nothing animates.
+  await browser.executeAsync((done) => {
+    const fallback = setTimeout(done, 1000);
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      clearTimeout(fallback);
+      done();
+    }));
+  });
   await browser.saveScreenshot(file);
   return file;
 }

@@ -19,7 +19,8 @@ pub const PACKAGES: &[&str] =
 const TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Screenshots the README shows, as the tests name them.
-const README_SHOTS: &[&str] = &["library", "search", "curated-clip", "marker-editor", "clip-dark"];
+const README_SHOTS: &[&str] =
+    &["library", "search", "curated-clip", "marker-editor", "cast-editor", "clip-dark"];
 
 pub fn run(screenshots: bool) -> Result<()> {
     let tauri_driver = ensure_tauri_driver()?;

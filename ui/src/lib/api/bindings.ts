@@ -345,6 +345,12 @@ export const commands = {
   addTagAlias: (args: { tag: string; alias: string }) => invoke<null>('add_tag_alias', args),
   /** Says a tag is a kind of another (`type:blooper` under `type:funny`): searching the parent finds it. */
   addTagParent: (args: { tag: string; parent: string }) => invoke<null>('add_tag_parent', args),
+  /** Every person with their names, for the people manager. */
+  people: () => invoke<Array<Person>>('people'),
+  /** The characters a person plays, show by show. */
+  rolesOf: (args: { person: string }) => invoke<Array<Role>>('roles_of', args),
+  /** Folds a duplicate person into another: names, roles and credits move over. */
+  mergePeople: (args: { from: string; into: string }) => invoke<null>('merge_people', args),
 };
 
 /** The events the app emits, by name. */
