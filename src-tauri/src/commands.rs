@@ -110,7 +110,7 @@ commands! {
     /// The sidebar: shows, cast, tags, saved searches and watched folders with counts.
     fn facets(app) -> Facets {
         let state = state(&app);
-        let mut facets = state.library().facets()?;
+        let mut facets = state.counts().facets()?;
         for folder in &mut facets.folders {
             folder.state = state.importer.folder_state(&folder.path, folder.state);
         }

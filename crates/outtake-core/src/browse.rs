@@ -320,14 +320,14 @@ impl Library {
         let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
         Ok(Facets {
             total: count("SELECT count(*) FROM clip")?,
+            // `NOT IN` builds the set once; a correlated `NOT EXISTS` probes per clip.
             untagged: count(
-                "SELECT count(*) FROM clip c WHERE NOT EXISTS (SELECT 1 FROM clip_tag WHERE clip_id = c.id)
-                 AND NOT EXISTS (SELECT 1 FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id
-                                 WHERE m.clip_id = c.id)",
+                "SELECT count(*) FROM clip WHERE id NOT IN (
+                    SELECT clip_id FROM clip_tag
+                    UNION ALL SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id)",
             )?,
             missing: count(
-                "SELECT count(*) FROM clip c
-                 WHERE NOT EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status <> 'missing')",
+                "SELECT count(*) FROM clip WHERE id NOT IN (SELECT clip_id FROM file WHERE status <> 'missing')",
             )?,
             shows: show_facets(conn)?,
             people: person_facets(conn)?,
@@ -410,12 +410,15 @@ fn show_facets(conn: &Connection) -> Result<Vec<ShowFacet>> {
 }
 
 fn person_facets(conn: &Connection) -> Result<Vec<PersonFacet>> {
+    // One pass over every credit (clip or marker), not one query per person.
     let mut statement = conn.prepare_cached(
-        "SELECT p.id, p.name, p.native_name,
-            (SELECT count(*) FROM (SELECT clip_id FROM credit WHERE person_id = p.id
-                                   UNION SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id
-                                         WHERE mp.person_id = p.id))
-         FROM person p ORDER BY p.name_key, p.id",
+        "WITH counted AS (
+            SELECT person_id, count(*) AS clips FROM (
+                SELECT person_id, clip_id FROM credit
+                UNION SELECT mp.person_id, m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id)
+            GROUP BY person_id)
+         SELECT p.id, p.name, p.native_name, coalesce(counted.clips, 0)
+         FROM person p LEFT JOIN counted ON counted.person_id = p.id ORDER BY p.name_key, p.id",
     )?;
     let people = statement
         .query_map([], |r| {
@@ -427,11 +430,13 @@ fn person_facets(conn: &Connection) -> Result<Vec<PersonFacet>> {
 
 fn tag_facets(conn: &Connection) -> Result<Vec<TagFacet>> {
     let mut statement = conn.prepare_cached(
-        "SELECT t.id, coalesce(t.namespace || ':', '') || t.name,
-            (SELECT count(*) FROM (SELECT clip_id FROM clip_tag WHERE tag_id = t.id
-                                   UNION SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id
-                                         WHERE mt.tag_id = t.id))
-         FROM tag t ORDER BY t.key",
+        "WITH counted AS (
+            SELECT tag_id, count(*) AS clips FROM (
+                SELECT tag_id, clip_id FROM clip_tag
+                UNION SELECT mt.tag_id, m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id)
+            GROUP BY tag_id)
+         SELECT t.id, coalesce(t.namespace || ':', '') || t.name, coalesce(counted.clips, 0)
+         FROM tag t LEFT JOIN counted ON counted.tag_id = t.id ORDER BY t.key",
     )?;
     let tags = statement
         .query_map([], |r| Ok(TagFacet { id: r.get(0)?, name: r.get(1)?, clips: r.get(2)? }))?

@@ -47,6 +47,8 @@ class AppState {
 
   private runSearch = latestOnly((query: string) => commands.search({ query, limit: RESULT_LIMIT }));
   private toastId = 0;
+  private facetsLoading: Promise<void> | null = null;
+  private facetsAgain = false;
 
   async start() {
     try {
@@ -66,12 +68,28 @@ class AppState {
     });
   }
 
+  /**
+   * Reloads the sidebar. On a big library its counts take a while, so while
+   * one reload runs, further requests fold into a single one after it.
+   */
   async refreshFacets() {
-    try {
-      this.facets = await commands.facets();
-    } catch (error) {
-      this.toast(`Could not read the library: ${errorText(error)}`);
+    if (this.facetsLoading) {
+      this.facetsAgain = true;
+      return this.facetsLoading;
     }
+    this.facetsLoading = (async () => {
+      try {
+        do {
+          this.facetsAgain = false;
+          this.facets = await commands.facets();
+        } while (this.facetsAgain);
+      } catch (error) {
+        this.toast(`Could not read the library: ${errorText(error)}`);
+      } finally {
+        this.facetsLoading = null;
+      }
+    })();
+    return this.facetsLoading;
   }
 
   /** Runs `query`; an empty query shows the whole library again. */
