@@ -451,4 +451,11 @@ commands! {
         changed(&app);
         Ok(())
     }
+
+    /// Takes one tag (by any name or alias) off a clip.
+    fn untag_clip(app, clip_id: i64, tag: String) -> () {
+        state(&app).library().untag_clip(clip_id, std::slice::from_ref(&tag))?;
+        clips_changed(&app, vec![clip_id]);
+        Ok(())
+    }
 }

@@ -145,6 +145,17 @@ test('the worked example: marking moments, finding them, bulk tags with undo', a
   }, 'the farewell playing');
   await screenshot(browser, 'curated-clip');
 
+  // The clip's own tags: add one from its page, take it off again.
+  const clipTags = () =>
+    evalJson(browser, () => [...document.querySelectorAll('[data-testid="clip-tags"] .chip')].map((c) => c.textContent.trim()));
+  await browser.$($testid('clip-tag-input')).setValue('type:bts');
+  await browser.keys('Enter');
+  await until(async () => (await clipTags()).some((t) => t.startsWith('type:bts')), 'the new tag on the clip');
+  await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="clip-tags"] .chip')].find((c) => c.textContent.startsWith('type:bts')).click(),
+  );
+  await until(async () => !(await clipTags()).some((t) => t.startsWith('type:bts')), 'the tag taken off');
+
   // Each search opens the right moment.
   const searches = [
     ['horse', 3000],

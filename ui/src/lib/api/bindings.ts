@@ -351,6 +351,8 @@ export const commands = {
   rolesOf: (args: { person: string }) => invoke<Array<Role>>('roles_of', args),
   /** Folds a duplicate person into another: names, roles and credits move over. */
   mergePeople: (args: { from: string; into: string }) => invoke<null>('merge_people', args),
+  /** Takes one tag (by any name or alias) off a clip. */
+  untagClip: (args: { clip_id: number; tag: string }) => invoke<null>('untag_clip', args),
 };
 
 /** The events the app emits, by name. */
