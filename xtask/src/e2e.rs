@@ -28,7 +28,7 @@ pub fn run(screenshots: bool) -> Result<()> {
     let target = target_dir();
     let app = target.join("debug/outtake-desktop");
     let out = target.join("e2e");
-    clear_output(&out)?;
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let tests = root().join("tests/e2e");
     let lock = tests.join("package-lock.json");
     if modified(&lock) > modified(&tests.join("node_modules/.package-lock.json")) {
@@ -38,31 +38,18 @@ pub fn run(screenshots: bool) -> Result<()> {
         std::iter::once(tauri_driver.parent().unwrap_or(Path::new(".")).to_path_buf())
             .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
     )?;
-    eprintln!("\n== end-to-end tests (xvfb + tauri-driver)");
-    let status = Command::new("timeout")
-        .args(["--signal=TERM", "--kill-after=30", &TIMEOUT.as_secs().to_string()])
-        .args(["xvfb-run", "--auto-servernum", "--server-args=-screen 0 1280x800x24"])
-        .args(["node", "--test", "--test-concurrency=1"])
-        .arg(&tests)
-        .current_dir(root())
-        .env("PATH", path)
-        .env("OUTTAKE_APP", &app)
-        .env("OUTTAKE_E2E_OUT", &out)
-        .status()
-        .context("could not start `timeout xvfb-run node` (coreutils, xvfb, Node.js)")?;
-    match status.code() {
-        Some(0) => {}
-        // timeout(1): 124 when it stopped the run, 137 when it had to SIGKILL it.
-        Some(124 | 137) => bail!(
-            "end-to-end tests timed out after {} s (a hung WebDriver or app?); the app logs are in {}",
-            TIMEOUT.as_secs(),
-            out.display()
-        ),
-        _ => bail!(
-            "end-to-end tests failed ({status}); see the failures above, the app logs and screenshots in {}",
-            out.display()
-        ),
-    }
+    step(
+        "end-to-end tests (xvfb + tauri-driver)",
+        Command::new("timeout")
+            .args(["--signal=TERM", "--kill-after=30", &TIMEOUT.as_secs().to_string()])
+            .args(["xvfb-run", "--auto-servernum", "--server-args=-screen 0 1280x800x24"])
+            .args(["node", "--test", "--test-concurrency=1"])
+            .arg(&tests)
+            .current_dir(root())
+            .env("PATH", path)
+            .env("OUTTAKE_APP", &app)
+            .env("OUTTAKE_E2E_OUT", &out),
+    )?;
     eprintln!("screenshots of the run: {}", out.display());
     if screenshots {
         let docs = root().join("docs/screenshots");
@@ -77,22 +64,8 @@ pub fn run(screenshots: bool) -> Result<()> {
     Ok(())
 }
 
-/// Cargo's target dir; a relative CARGO_TARGET_DIR is relative to the root, where cargo runs.
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(|dir| root().join(dir)).unwrap_or_else(|| root().join("target"))
-}
-
-/// Makes `out` and empties it of an earlier run's screenshots and logs, so `--screenshots`
-/// can only copy pictures this run took.
-fn clear_output(out: &Path) -> Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    for entry in std::fs::read_dir(out)? {
-        let file = entry?.path();
-        if file.extension().is_some_and(|ext| ext == "png" || ext == "log") {
-            std::fs::remove_file(&file).with_context(|| format!("cannot remove {}", file.display()))?;
-        }
-    }
-    Ok(())
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
 /// tauri-driver from PATH or ~/.cargo/bin, installed with cargo when missing.
