@@ -51,20 +51,8 @@ pub fn typescript_bindings() -> String {
 pub fn run() {
     tracing_subscriber_init();
     let path = outtake_core::default_library_path();
-    let library = match Library::open(&path) {
-        Ok(library) => library,
-        Err(error) => {
-            eprintln!("outtake: cannot open the library {}: {error}", path.display());
-            std::process::exit(1);
-        }
-    };
-    let counts = match Library::open(&path) {
-        Ok(counts) => counts,
-        Err(error) => {
-            eprintln!("outtake: cannot open the library {}: {error}", path.display());
-            std::process::exit(1);
-        }
-    };
+    let library = open_or_exit(&path);
+    let counts = open_or_exit(&path);
     let media = match tauri::async_runtime::block_on(MediaServer::start(&path)) {
         Ok(media) => media,
         Err(error) => {
@@ -91,6 +79,15 @@ pub fn run() {
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .expect("error while running the Outtake window");
+}
+
+/// A connection to the library, or a one-line error and exit: a broken
+/// library is reported before any window appears.
+fn open_or_exit(path: &std::path::Path) -> Library {
+    Library::open(path).unwrap_or_else(|error| {
+        eprintln!("outtake: cannot open the library {}: {error}", path.display());
+        std::process::exit(1);
+    })
 }
 
 /// Logs to stderr, at `info` unless `RUST_LOG` says otherwise.
