@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { count, evalJson, makeClip, screenshot, startApp, until } from './harness.mjs';
+import { count, evalJson, makeClip, screenshot, search, startApp, until } from './harness.mjs';
 
 const $testid = (id) => `[data-testid="${id}"]`;
 
@@ -55,8 +55,7 @@ test('a fan adds a folder, searches a subtitle line and watches that moment', as
   await screenshot(browser, 'library');
 
   // Search a subtitle line: the hit is a cue with its time.
-  await browser.$($testid('search-input')).setValue('괜찮아요');
-  await until(async () => (await count(browser, `${$testid('hit')}[data-kind="cue"]`)) > 0, 'a subtitle hit');
+  await search(browser, '괜찮아요');
   const hit = await evalJson(browser, () => {
     const el = document.querySelector('[data-testid="hit"][data-kind="cue"]');
     return { start: Number(el.dataset.startMs), text: el.textContent };
@@ -89,8 +88,7 @@ test('a fan adds a folder, searches a subtitle line and watches that moment', as
 
   // Markers (the download's chapters) are drawn on the timeline of the first clip.
   await browser.$($testid('back')).click();
-  await browser.$($testid('search-input')).setValue('Horse ride');
-  await until(async () => (await count(browser, `${$testid('hit')}[data-kind="marker"]`)) > 0, 'a marker hit');
+  await search(browser, 'Horse ride');
   await browser.$(`${$testid('hit')}[data-kind="marker"]`).click();
   await until(async () => (await count(browser, $testid('marker-range'))) === 2, 'two markers on the timeline');
   await until(

@@ -133,6 +133,24 @@ export async function evalJson(browser, fn, ...args) {
   return JSON.parse(text);
 }
 
+/**
+ * Types QUERY into the search box and waits for the results of the whole
+ * query: results come as you type, so those of a prefix may show first.
+ */
+export async function search(browser, query) {
+  await browser.$('[data-testid="search-input"]').setValue(query);
+  await until(
+    () =>
+      evalJson(
+        browser,
+        (query) =>
+          document.querySelector('[data-testid="results"]')?.dataset.query === query && !document.querySelector('.field.busy'),
+        query,
+      ),
+    `the results of ${query}`,
+  );
+}
+
 /** Saves a PNG of the window as OUT/NAME.png and returns its path. */
 export async function screenshot(browser, name) {
   fs.mkdirSync(OUT, { recursive: true });

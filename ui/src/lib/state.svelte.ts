@@ -29,6 +29,8 @@ class AppState {
   loadError = $state<string | null>(null);
   query = $state('');
   results = $state<SearchResults | null>(null);
+  /** The query `results` answer (the box may already hold a newer one). */
+  resultsFor = $state('');
   searchError = $state<string | null>(null);
   searching = $state(false);
   sort = $state<ClipSort>('added');
@@ -105,6 +107,7 @@ class AppState {
       const answer = await this.runSearch(query);
       if (answer.stale) return;
       this.results = answer.value;
+      this.resultsFor = query;
       this.searchError = null;
     } catch (error) {
       if (query === this.query) this.searchError = errorText(error);
