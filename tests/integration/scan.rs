@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use outtake_core::import::ScanSummary;
-use outtake_core::{ClipPatch, Library, ShowInput};
+use outtake_core::{ClipPatch, Library, MarkerInput, ShowInput};
 
 /// Makes a small real clip with ffmpeg; false when ffmpeg is not installed.
 fn make_clip(path: &Path, seconds: f32, extra: &[&str]) -> bool {
@@ -204,6 +204,40 @@ fn rescans_touch_nothing_unchanged() {
     // Files that failed before are reported again from the library, not re-read.
     assert_eq!(again.failed.len(), first.failed.len());
     assert_eq!(folder.library.clips().unwrap().len(), 3);
+}
+
+#[test]
+fn chapters_the_fan_renamed_or_deleted_stay_so_after_a_new_info_json() {
+    let Some(mut folder) = downloads() else { return };
+    scan(&mut folder);
+    let clips = folder.library.clips().unwrap();
+    let clip = clips.iter().find(|c| c.title.contains("horse ride")).expect("the yt-dlp clip").id;
+    let markers = folder.library.markers(clip).unwrap();
+    assert_eq!(markers.len(), 2);
+    folder.library.delete_marker(markers[0].id).unwrap();
+    let kept = MarkerInput {
+        start_ms: markers[1].start_ms,
+        end_ms: markers[1].end_ms,
+        title: Some("The farewell".into()),
+        tags: markers[1].tags.clone(),
+        ..MarkerInput::default()
+    };
+    folder.library.update_marker(markers[1].id, &kept).unwrap();
+
+    // A re-download writes the sidecar again, with one chapter more.
+    let info = folder.root.join("[Making] Lovers of the Red Sky EP.3 [abc123def45].info.json");
+    let newer = INFO_JSON.replace(
+        r#"{"start_time": 1, "end_time": 2, "title": "I'm okay"}"#,
+        r#"{"start_time": 1, "end_time": 2, "title": "I'm okay"}, {"start_time": 1.5, "title": "Bow"}"#,
+    );
+    assert_ne!(newer, INFO_JSON);
+    std::fs::write(&info, newer).unwrap();
+    age(&info);
+    scan(&mut folder);
+
+    let titles: Vec<_> =
+        folder.library.markers(clip).unwrap().into_iter().map(|m| (m.start_ms, m.title.unwrap())).collect();
+    assert_eq!(titles, [(1000, "The farewell".to_string()), (1500, "Bow".to_string())]);
 }
 
 #[test]

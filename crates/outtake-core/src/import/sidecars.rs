@@ -137,26 +137,28 @@ fn apply_info(conn: &Connection, clip_id: i64, info: &InfoJson) -> Result<()> {
             )?;
         }
     }
+    // Each chapter becomes a marker once: one the fan renamed or deleted
+    // stays so when the sidecar is read again.
     for (start_ms, end_ms, title) in info.chapter_markers() {
-        let exists: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM marker WHERE clip_id = ?1 AND start_ms = ?2 AND title IS ?3)",
+        let new = conn.execute(
+            "INSERT OR IGNORE INTO clip_chapter (clip_id, start_ms, title) VALUES (?1, ?2, ?3)",
             params![clip_id, start_ms, title],
-            |r| r.get(0),
-        )?;
-        if !exists {
-            let input = MarkerInput {
-                start_ms,
-                end_ms,
-                title: Some(title),
-                tags: vec!["chapter".into()],
-                ..MarkerInput::default()
-            };
-            // A chapter past the clip's end (a wrong duration somewhere) is dropped.
-            match insert_marker(conn, clip_id, &input, None) {
-                Err(crate::Error::Invalid { .. }) => {}
-                other => {
-                    other?;
-                }
+        )? == 1;
+        if !new {
+            continue;
+        }
+        let input = MarkerInput {
+            start_ms,
+            end_ms,
+            title: Some(title),
+            tags: vec!["chapter".into()],
+            ..MarkerInput::default()
+        };
+        // A chapter past the clip's end (a wrong duration somewhere) is dropped.
+        match insert_marker(conn, clip_id, &input, None) {
+            Err(crate::Error::Invalid { .. }) => {}
+            other => {
+                other?;
             }
         }
     }
