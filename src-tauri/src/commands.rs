@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use outtake_core::import::Failure;
 use outtake_core::{
-    ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Facets, FolderView, Marker, MarkerDraft, Person,
-    PersonInput, Role, RoleInput, SavedSearch, SearchResults, Show, ShowInput, Suggestion, Tag,
+    ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, Facets, FolderView, Marker,
+    MarkerDraft, Person, PersonInput, Role, RoleInput, SavedSearch, Scene, SceneInput, SearchResults, Show,
+    ShowInput, Suggestion, Tag,
 };
 use serde::Serialize;
 use tauri::{Emitter, Manager};
@@ -32,6 +33,15 @@ pub struct LibraryInfo {
 pub struct ClipView {
     pub detail: ClipDetail,
     pub languages: Vec<String>,
+}
+
+/// Everything the show editor shows about one show.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ShowView {
+    pub show: Show,
+    pub cast: Vec<Role>,
+    pub episodes: Vec<Episode>,
+    pub scenes: Vec<Scene>,
 }
 
 /// The importer's phase, for the progress bar.
@@ -333,6 +343,92 @@ commands! {
         Ok(show)
     }
 
+    /// A show with its cast, episodes and scenes, for the show editor.
+    fn show_view(app, show_id: i64) -> ShowView {
+        let state = state(&app);
+        let library = state.library();
+        Ok(ShowView {
+            show: library.show(show_id)?,
+            cast: library.cast_of(show_id)?,
+            episodes: library.episodes(show_id)?,
+            scenes: library.scenes(show_id)?,
+        })
+    }
+
+    /// Replaces what is known about a show: titles, aliases, network, year.
+    fn update_show(app, show_id: i64, show: ShowInput) -> Show {
+        let state = state(&app);
+        let mut library = state.library();
+        library.update_show(show_id, &show)?;
+        let show = library.show(show_id)?;
+        drop(library);
+        changed(&app);
+        Ok(show)
+    }
+
+    /// Deletes a show with its episodes, scenes and roles; its clips stay.
+    fn delete_show(app, show_id: i64) -> () {
+        state(&app).library().delete_show(show_id)?;
+        changed(&app);
+        Ok(())
+    }
+
+    /// Adds an episode to a show.
+    fn add_episode(app, show_id: i64, number: i64, title: Option<String>, air_date: Option<String>) -> () {
+        state(&app).library().add_episode(show_id, number, title.as_deref(), air_date.as_deref())?;
+        changed(&app);
+        Ok(())
+    }
+
+    /// Changes an episode's title and air date (YYYY-MM-DD).
+    fn update_episode(app, episode_id: i64, title: Option<String>, air_date: Option<String>) -> () {
+        state(&app).library().update_episode(episode_id, title.as_deref(), air_date.as_deref())?;
+        changed(&app);
+        Ok(())
+    }
+
+    /// Deletes an episode; its scenes and clips stay with the show.
+    fn delete_episode(app, episode_id: i64) -> () {
+        state(&app).library().delete_episode(episode_id)?;
+        changed(&app);
+        Ok(())
+    }
+
+    /// Adds a scene to a show (in an episode, created if need be).
+    fn add_scene(app, show_id: i64, scene: SceneInput) -> () {
+        state(&app).library().add_scene(show_id, &scene)?;
+        changed(&app);
+        Ok(())
+    }
+
+    /// Replaces a scene's episode, title and description.
+    fn update_scene(app, scene_id: i64, scene: SceneInput) -> () {
+        state(&app).library().update_scene(scene_id, &scene)?;
+        changed(&app);
+        Ok(())
+    }
+
+    /// Deletes a scene; markers and clips that named it stay.
+    fn delete_scene(app, scene_id: i64) -> () {
+        state(&app).library().delete_scene(scene_id)?;
+        changed(&app);
+        Ok(())
+    }
+
+    /// Renames a character (and its native name).
+    fn update_role(app, role_id: i64, role: RoleInput) -> () {
+        state(&app).library().update_role(role_id, &role)?;
+        changed(&app);
+        Ok(())
+    }
+
+    /// Takes a role out of a show's cast; credits keep the character's name.
+    fn delete_role(app, role_id: i64) -> () {
+        state(&app).library().delete_role(role_id)?;
+        changed(&app);
+        Ok(())
+    }
+
     /// Adds a person.
     fn add_person(app, person: PersonInput) -> Person {
         let state = state(&app);
@@ -439,6 +535,17 @@ commands! {
         let library = state.library();
         let id = library.find_person(&person)?;
         Ok(library.roles_of(id)?)
+    }
+
+    /// Replaces a person's name, native name and aliases; returns them as they were, for undo.
+    fn update_person(app, person_id: i64, person: PersonInput) -> PersonInput {
+        let state = state(&app);
+        let mut library = state.library();
+        let before = library.person(person_id)?;
+        library.update_person(person_id, &person)?;
+        drop(library);
+        changed(&app);
+        Ok(PersonInput { name: before.name, native_name: before.native_name, aliases: before.aliases })
     }
 
     /// Folds a duplicate person into another: names, roles and credits move over.

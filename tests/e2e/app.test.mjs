@@ -97,6 +97,27 @@ test('a fan adds a folder, searches a subtitle line and watches that moment', as
   );
   await screenshot(browser, 'clip-markers');
 
+  // The chapters are listed apart: keep one as a marker, delete the other.
+  const rows = (kind) =>
+    evalJson(browser, (kind) => [...document.querySelectorAll(`[data-testid="${kind}-row"]`)].map((r) => r.textContent), kind);
+  assert.equal((await rows('chapter')).length, 2);
+  assert.equal((await rows('marker')).length, 0);
+  const clickIn = (title, button) =>
+    browser.execute(
+      (title, button) =>
+        [...document.querySelectorAll('[data-testid="chapter-row"]')]
+          .find((row) => row.textContent.includes(title))
+          .querySelector(`[data-testid="${button}"]`)
+          .click(),
+      title,
+      button,
+    );
+  await clickIn('Horse ride', 'chapter-keep');
+  await until(async () => (await rows('marker')).some((r) => r.includes('Horse ride')), 'the kept chapter among the markers');
+  await clickIn('Pulse scene', 'chapter-delete');
+  await until(async () => (await rows('chapter')).length === 0, 'the deleted chapter gone');
+  assert.equal(await count(browser, $testid('marker-range')), 1);
+
   // Theme: the toggle cycles system → light → dark and the page follows.
   const background = () => evalJson(browser, () => getComputedStyle(document.documentElement).backgroundColor);
   await browser.$($testid('theme-toggle')).click();

@@ -75,6 +75,28 @@ test('the worked example: marking moments, finding them, bulk tags with undo', a
   const rows = await evalJson(browser, () => [...document.querySelectorAll('[data-testid="cast-row"]')].map((r) => r.textContent));
   assert.ok(rows.some((r) => /Kim Yoo Jung\s*as\s*Hong Chun Gi/.test(r)), `cast: ${rows}`);
   await screenshot(browser, 'cast-editor');
+  // The show itself: other names, network, year; an episode and a scene.
+  await browser.$($testid('show-aliases')).setValue('Hong Chun-gi, Red Sky');
+  await browser.$($testid('show-network')).setValue('SBS');
+  await browser.$($testid('show-year')).setValue('2021');
+  await browser.$($testid('show-save')).click();
+  await browser.$($testid('episode-number')).setValue('1');
+  await browser.$($testid('episode-title')).setValue('The Painter');
+  await browser.$($testid('episode-add')).click();
+  await until(async () => (await count(browser, $testid('episode-row'))) === 1, 'the episode');
+  await browser.$($testid('scene-title')).setValue('Pulse scene');
+  await browser.$($testid('scene-description')).setValue('Ha Ram takes her pulse');
+  await browser.$($testid('scene-add')).click();
+  await until(async () => (await count(browser, $testid('scene-row'))) === 1, 'the scene');
+  const showId = Number(await browser.$($testid('cast-show')).getValue());
+  const edited = await invoke(browser, 'show_view', { show_id: showId });
+  assert.deepEqual(edited.show.aliases, ['Hong Chun-gi', 'Red Sky']);
+  assert.equal(edited.show.network, 'SBS');
+  assert.equal(edited.show.year, 2021);
+  assert.deepEqual(edited.episodes.map((e) => [e.number, e.title]), [[1, 'The Painter']]);
+  assert.deepEqual(edited.scenes.map((e) => [e.title, e.description]), [['Pulse scene', 'Ha Ram takes her pulse']]);
+  // The show is found by its other name.
+  assert.match((await invoke(browser, 'suggest', { text: 'show:red sk' }))[0]?.label ?? '', /^Lovers of the Red Sky/);
   await browser.$('[data-testid="cast-manager"] [aria-label="Close"]').click();
   // The people are known by their native names too.
   const people = await invoke(browser, 'suggest', { text: 'cast:김유' });
@@ -133,6 +155,30 @@ test('the worked example: marking moments, finding them, bulk tags with undo', a
   await until(async () => (await count(browser, '[aria-label="Dismiss"]')) === 0, 'the toasts gone');
   const top = await evalJson(browser, () => document.querySelector('[data-testid="player"]').getBoundingClientRect().top);
   assert.ok(top > 60, `the player is in view (top ${top})`);
+
+  // Drag the end of the first marker from 0:03 back to 0:02, then undo it.
+  const firstMarker = async () => (await invoke(browser, 'clip', { id: Number(making) })).detail.markers[0];
+  const edge = await evalJson(browser, () => {
+    const range = [...document.querySelectorAll('[data-testid="marker-range"]')].find((r) => r.ariaLabel.includes('Sealing'));
+    const handle = range.querySelector('[data-testid="marker-end-edge"]').getBoundingClientRect();
+    const lane = range.parentElement.getBoundingClientRect();
+    return { x: handle.left + handle.width / 2, y: handle.top + handle.height / 2, left: lane.left, width: lane.width };
+  });
+  const target = edge.left + (edge.width * 2) / 12;
+  await browser
+    .action('pointer', { parameters: { pointerType: 'mouse' } })
+    .move({ x: Math.round(edge.x), y: Math.round(edge.y), origin: 'viewport' })
+    .down({ button: 0 })
+    .move({ x: Math.round((edge.x + target) / 2), y: Math.round(edge.y), origin: 'viewport', duration: 50 })
+    .move({ x: Math.round(target), y: Math.round(edge.y), origin: 'viewport', duration: 50 })
+    .up({ button: 0 })
+    .perform();
+  await until(async () => Math.abs((await firstMarker()).end_ms - 2000) < 150, 'the marker ending at 0:02');
+  assert.equal((await firstMarker()).start_ms, 1000, 'the start stays');
+  assert.equal(await count(browser, $testid('marker-editor')), 0, 'a drag does not open the editor');
+  await browser.execute(() => document.activeElement?.blur());
+  await browser.keys(['Control', 'z']);
+  await until(async () => (await firstMarker()).end_ms === 3000, 'the drag undone');
   // Play a moment so the video has a frame on screen again.
   await browser.execute(() => {
     const v = document.querySelector('[data-testid="player"]');

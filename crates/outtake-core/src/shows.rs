@@ -32,6 +32,7 @@ pub struct ShowInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Episode {
     pub id: i64,
     pub show_id: i64,
@@ -42,6 +43,7 @@ pub struct Episode {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Scene {
     pub id: i64,
     pub show_id: i64,
@@ -51,7 +53,9 @@ pub struct Scene {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What the fan says about a scene, to add or to replace it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SceneInput {
     pub episode: Option<i64>,
     pub title: String,

@@ -1,6 +1,7 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { flushSync, mount, tick, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
+import { app } from '../lib/state.svelte';
 import CastManager from './CastManager.svelte';
 
 async function settle() {
@@ -26,18 +27,30 @@ describe('CastManager', () => {
     document.body.innerHTML = '';
   });
 
-  it('adds a person it does not know before giving them a role', async () => {
-    const calls: [string, unknown][] = [];
+  const SHOW = { id: 1, title: 'Lovers of the Red Sky', native_title: '홍천기', aliases: [], network: null, year: null };
+
+  /** A fake library with one show; records every call. */
+  function library() {
+    const calls: [string, Record<string, any>][] = [];
     const people = new Set<string>();
     const roles: { person: string; character: string }[] = [];
+    let show = { ...SHOW };
     mockIPC((command, args) => {
-      calls.push([command, args]);
-      const a = args as Record<string, any>;
+      const a = (args ?? {}) as Record<string, any>;
+      calls.push([command, a]);
       switch (command) {
         case 'shows':
-          return [{ id: 1, title: 'Lovers of the Red Sky', native_title: '홍천기', aliases: [], network: null, year: null }];
-        case 'cast_of':
-          return roles.map((r, i) => ({ id: i, person_id: i, person: r.person, show_id: 1, show: 'x', character: r.character, native_character: null }));
+          return [show];
+        case 'show_view':
+          return {
+            show,
+            cast: roles.map((r, i) => ({ id: i, person_id: i, person: r.person, show_id: 1, show: 'x', character: r.character, native_character: null })),
+            episodes: [],
+            scenes: [],
+          };
+        case 'update_show':
+          show = { id: a.show_id, ...a.show };
+          return show;
         case 'add_role':
           if (!people.has(a.person)) throw { kind: 'not_found', message: `no person "${a.person}"` };
           roles.push({ person: a.person, character: a.role.character });
@@ -45,10 +58,17 @@ describe('CastManager', () => {
         case 'add_person':
           people.add(a.person.name);
           return { id: 1 };
-        default:
+        case 'suggest':
           return [];
+        default:
+          return null;
       }
     });
+    return calls;
+  }
+
+  it('adds a person it does not know before giving them a role', async () => {
+    const calls = library();
     component = mount(CastManager, { target: document.body, props: { onclose: () => {} } });
     await settle();
     fill('cast-person', 'Kim Yoo Jung');
@@ -64,5 +84,48 @@ describe('CastManager', () => {
     });
     expect(document.querySelector('[data-testid="cast-row"]')?.textContent).toMatch(/Kim Yoo Jung\s*as\s*Hong Chun Gi/);
     expect(document.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('edits a show, and the edit can be undone', async () => {
+    const calls = library();
+    component = mount(CastManager, { target: document.body, props: { onclose: () => {} } });
+    await settle();
+    expect(document.querySelector<HTMLInputElement>('[data-testid="show-native"]')!.value).toBe('홍천기');
+    fill('show-aliases', 'Hong Chun-gi, Red Sky');
+    fill('show-network', 'SBS');
+    fill('show-year', '2021');
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-testid="show-save"]')!.click();
+    await settle();
+    const update = () => calls.filter(([c]) => c === 'update_show').map(([, a]) => a);
+    expect(update()).toEqual([
+      {
+        show_id: 1,
+        show: { title: 'Lovers of the Red Sky', native_title: '홍천기', aliases: ['Hong Chun-gi', 'Red Sky'], network: 'SBS', year: 2021 },
+      },
+    ]);
+    expect(document.querySelector<HTMLInputElement>('[data-testid="show-aliases"]')!.value).toBe('Hong Chun-gi, Red Sky');
+    await app.undo();
+    await settle();
+    expect(update()[1]).toEqual({ show_id: 1, show: { title: 'Lovers of the Red Sky', native_title: '홍천기', aliases: [], network: null, year: null } });
+  });
+
+  it('names the wrong field and changes nothing', async () => {
+    const calls = library();
+    component = mount(CastManager, { target: document.body, props: { onclose: () => {} } });
+    await settle();
+    fill('show-year', 'twenty');
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-testid="show-save"]')!.click();
+    await settle();
+    expect(document.querySelector('[role="alert"]')?.textContent).toBe('Year: "twenty" is not a year');
+    fill('episode-number', '3');
+    document.querySelector<HTMLInputElement>('[aria-label="Air date"]')!.value = '2021-13-01';
+    document.querySelector<HTMLInputElement>('[aria-label="Air date"]')!.dispatchEvent(new Event('input', { bubbles: true }));
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-testid="episode-add"]')!.click();
+    await settle();
+    expect(document.querySelector('[role="alert"]')?.textContent).toBe('Air date: "2021-13-01" is not a date (YYYY-MM-DD)');
+    expect(calls.filter(([c]) => c.startsWith('update_') || c.startsWith('add_'))).toEqual([]);
   });
 });

@@ -24,3 +24,25 @@ export function layLanes(spans: Span[], duration: number, minWidth = 0.006): { p
   }
   return { placed, lanes: laneEnds.length };
 }
+
+/** Markers taken from the download's chapters carry this tag until the fan keeps them. */
+export const CHAPTER_TAG = 'chapter';
+
+export const isChapter = (marker: { tags: string[] }) => marker.tags.includes(CHAPTER_TAG);
+
+/** The shortest range an edge drag leaves, in ms. */
+export const MIN_RANGE_MS = 100;
+
+/**
+ * Where a span's edges end up when one is dragged to `at_ms`: kept inside
+ * the clip, the start before the end. A point marker's end is its start.
+ */
+export function moveEdge(span: Span, edge: 'start' | 'end', at_ms: number, duration_ms: number): { start_ms: number; end_ms: number | null } {
+  const at = Math.round(Math.min(Math.max(at_ms, 0), duration_ms));
+  const end = span.end_ms ?? span.start_ms;
+  if (edge === 'start') {
+    const limit = span.end_ms === null ? duration_ms : end - MIN_RANGE_MS;
+    return { start_ms: Math.max(Math.min(at, limit), 0), end_ms: span.end_ms };
+  }
+  return { start_ms: span.start_ms, end_ms: Math.min(Math.max(at, span.start_ms + MIN_RANGE_MS), duration_ms) };
+}

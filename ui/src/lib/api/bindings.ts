@@ -82,6 +82,12 @@ export type Cue = { id: number, clip_id: number,
  */
 lang: string, start_ms: number, end_ms: number, text: string, };
 
+export type Episode = { id: number, show_id: number, number: number, title: string | null, 
+/**
+ * YYYY-MM-DD
+ */
+air_date: string | null, };
+
 export type EpisodeFacet = { number: number, title: string | null, clips: number, };
 
 /**
@@ -203,7 +209,18 @@ export type RoleInput = { character: string, native_character: string | null, };
  */
 export type SavedSearch = { id: number, name: string, query: string, };
 
+export type Scene = { id: number, show_id: number, 
+/**
+ * The episode's number, when the scene belongs to one.
+ */
+episode: number | null, title: string, description: string | null, };
+
 export type SceneFacet = { id: number, title: string, clips: number, };
+
+/**
+ * What the fan says about a scene, to add or to replace it.
+ */
+export type SceneInput = { episode: number | null, title: string, description: string | null, };
 
 /**
  * One clip of a search's results and the places it matched.
@@ -230,6 +247,11 @@ export type ShowFacet = { id: number, title: string, native_title: string | null
  * What the fan says about a show, to add or to replace it.
  */
 export type ShowInput = { title: string, native_title: string | null, aliases: Array<string>, network: string | null, year: number | null, };
+
+/**
+ * Everything the show editor shows about one show.
+ */
+export type ShowView = { show: Show, cast: Array<Role>, episodes: Array<Episode>, scenes: Array<Scene>, };
 
 export type Source = { url: string | null, uploader: string | null, published: string | null, };
 
@@ -325,6 +347,28 @@ export const commands = {
   shows: () => invoke<Array<Show>>('shows'),
   /** Adds a show. */
   addShow: (args: { show: ShowInput }) => invoke<Show>('add_show', args),
+  /** A show with its cast, episodes and scenes, for the show editor. */
+  showView: (args: { show_id: number }) => invoke<ShowView>('show_view', args),
+  /** Replaces what is known about a show: titles, aliases, network, year. */
+  updateShow: (args: { show_id: number; show: ShowInput }) => invoke<Show>('update_show', args),
+  /** Deletes a show with its episodes, scenes and roles; its clips stay. */
+  deleteShow: (args: { show_id: number }) => invoke<null>('delete_show', args),
+  /** Adds an episode to a show. */
+  addEpisode: (args: { show_id: number; number: number; title: string | null; air_date: string | null }) => invoke<null>('add_episode', args),
+  /** Changes an episode's title and air date (YYYY-MM-DD). */
+  updateEpisode: (args: { episode_id: number; title: string | null; air_date: string | null }) => invoke<null>('update_episode', args),
+  /** Deletes an episode; its scenes and clips stay with the show. */
+  deleteEpisode: (args: { episode_id: number }) => invoke<null>('delete_episode', args),
+  /** Adds a scene to a show (in an episode, created if need be). */
+  addScene: (args: { show_id: number; scene: SceneInput }) => invoke<null>('add_scene', args),
+  /** Replaces a scene's episode, title and description. */
+  updateScene: (args: { scene_id: number; scene: SceneInput }) => invoke<null>('update_scene', args),
+  /** Deletes a scene; markers and clips that named it stay. */
+  deleteScene: (args: { scene_id: number }) => invoke<null>('delete_scene', args),
+  /** Renames a character (and its native name). */
+  updateRole: (args: { role_id: number; role: RoleInput }) => invoke<null>('update_role', args),
+  /** Takes a role out of a show's cast; credits keep the character's name. */
+  deleteRole: (args: { role_id: number }) => invoke<null>('delete_role', args),
   /** Adds a person. */
   addPerson: (args: { person: PersonInput }) => invoke<Person>('add_person', args),
   /** Says a person plays a character in a show (both by any name). */
@@ -349,6 +393,8 @@ export const commands = {
   people: () => invoke<Array<Person>>('people'),
   /** The characters a person plays, show by show. */
   rolesOf: (args: { person: string }) => invoke<Array<Role>>('roles_of', args),
+  /** Replaces a person's name, native name and aliases; returns them as they were, for undo. */
+  updatePerson: (args: { person_id: number; person: PersonInput }) => invoke<PersonInput>('update_person', args),
   /** Folds a duplicate person into another: names, roles and credits move over. */
   mergePeople: (args: { from: string; into: string }) => invoke<null>('merge_people', args),
   /** Takes one tag (by any name or alias) off a clip. */
