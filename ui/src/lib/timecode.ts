@@ -12,3 +12,20 @@ export function formatTimecode(ms: number): string {
   const head = hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}` : `${minutes}`;
   return tenths > 0 ? `${head}:${ss}.${tenths}` : `${head}:${ss}`;
 }
+
+/**
+ * Reads a time as fans type it — `83.5`, `1:23`, `1:23.5`, `1:01:23.500` —
+ * into milliseconds; empty is null. Throws naming the field otherwise.
+ */
+export function parseTimecode(field: string, text: string): number | null {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  const parts = trimmed.split(':');
+  const valid =
+    parts.length <= 3 &&
+    parts.every((part, i) => (i === parts.length - 1 ? /^\d+(\.\d+)?$/ : /^\d+$/).test(part)) &&
+    parts.slice(1).every((part) => Number(part) < 60);
+  if (!valid) throw new Error(`${field}: "${trimmed}" is not a time (like 1:23, 1:23.5 or 83.5)`);
+  const seconds = parts.reduce((total, part) => total * 60 + Number(part), 0);
+  return Math.round(seconds * 1000);
+}
