@@ -354,3 +354,51 @@ fn any_input_is_safe() {
         }
     }
 }
+
+/// A filter over a word in most of the library: the filter's clips are read
+/// one by one (rowid-range seeks) rather than the word's every match; the hits
+/// are the same as the word's matches narrowed by hand.
+#[test]
+fn a_narrow_filter_over_a_common_word() {
+    let mut lib = Library::open_in_memory().unwrap();
+    let jung =
+        lib.add_person(&PersonInput { name: "Kim Yoo Jung".into(), ..PersonInput::default() }).unwrap();
+    let mut hers = Vec::new();
+    for n in 0..400 {
+        let id = lib
+            .add_clip(&ClipInput {
+                title: format!("okay take {n}"),
+                files: vec![FileInput { path: format!("/v/{n}.mp4"), size: 10, ..FileInput::default() }],
+                ..ClipInput::default()
+            })
+            .unwrap();
+        let said = if n % 3 == 0 { "it is fine" } else { "okay, again" };
+        let cues: Vec<CueInput> = (0..5)
+            .map(|i| CueInput { start_ms: i * 1000, end_ms: i * 1000 + 900, text: format!("{said} {i}") })
+            .collect();
+        lib.replace_cues(id, "en", &cues).unwrap();
+        if [7, 150, 151, 390].contains(&n) {
+            lib.credit(id, jung, None).unwrap();
+            hers.push(id);
+        }
+    }
+    // Her clips, each found through its title and (but for 150 and 390) its subtitles.
+    let found = hits(&lib, "cast:\"Kim Yoo Jung\" okay");
+    let mut clips: Vec<i64> = found.iter().map(|h| h.0).collect();
+    clips.dedup();
+    clips.sort_unstable();
+    assert_eq!(clips, hers, "{found:?}");
+    let cue_clips: std::collections::BTreeSet<i64> =
+        found.iter().filter(|h| h.1 == "cue").map(|h| h.0).collect();
+    assert_eq!(cue_clips.into_iter().collect::<Vec<_>>(), [hers[0], hers[2]], "{found:?}");
+    assert!(found.iter().filter(|h| h.1 == "cue").all(|h| h.2.is_some()));
+    // A page of two clips holds two of hers.
+    let page: std::collections::BTreeSet<i64> =
+        lib.search("cast:\"Kim Yoo Jung\" okay", 2).unwrap().into_iter().map(|h| h.clip_id).collect();
+    assert_eq!(page.len(), 2);
+    assert!(page.iter().all(|c| hers.contains(c)));
+    // Subtitles alone: only the clips whose lines say it.
+    let subs: std::collections::BTreeSet<i64> =
+        hits(&lib, "cast:\"Kim Yoo Jung\" in:subs okay").into_iter().map(|h| h.0).collect();
+    assert_eq!(subs.into_iter().collect::<Vec<_>>(), [hers[0], hers[2]]);
+}

@@ -46,6 +46,17 @@ fn main() -> Result<()> {
     if args.iter().any(|a| a == "--views") {
         return views(&Library::open(&db)?);
     }
+    // `--query Q` (repeatable): time just these searches, to try a change quickly.
+    let only: Vec<&String> =
+        args.iter().zip(args.iter().skip(1)).filter(|(flag, _)| *flag == "--query").map(|(_, q)| q).collect();
+    if !only.is_empty() {
+        let library = Library::open(&db)?;
+        for query in only {
+            let (p50, p95, hits) = measure(50, || Ok(library.search(query, 50)?.len()))?;
+            println!("{query}: p50 {} ms, p95 {} ms, {hits} hits", ms(p50), ms(p95));
+        }
+        return Ok(());
+    }
     run(&db, cli.as_deref())
 }
 

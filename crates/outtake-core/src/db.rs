@@ -32,6 +32,8 @@ pub fn schema_version() -> i64 {
 pub(crate) fn configure(conn: &Connection) -> Result<()> {
     // The search index's triggers call these.
     crate::search::register(conn)?;
+    // `rarray(?)`: a list of ids bound as one parameter (search candidates).
+    rusqlite::vtab::array::load_module(conn)?;
     conn.create_scalar_function(
         "outtake_name_key",
         1,
