@@ -48,6 +48,10 @@ fn merging_people_moves_names_roles_credits_and_marker_cast() {
     lib.credit(only_dup, dup, Some("Hong Chun-gi")).unwrap();
     lib.credit(both, kim, None).unwrap();
     lib.credit(both, dup, None).unwrap();
+    // Both on one clip, only the duplicate's credit saying as whom.
+    let shared = clip(&mut lib, "Moon Embracing the Sun reading", souls);
+    lib.credit(shared, kim, None).unwrap();
+    lib.credit(shared, dup, Some("Young Yeon Woo")).unwrap();
     let marker = lib
         .add_marker(
             only_dup,
@@ -82,6 +86,11 @@ fn merging_people_moves_names_roles_credits_and_marker_cast() {
     };
     assert_eq!(credits(&lib, only_dup), [(kim, Some(chun_gi))], "credit moved and points at Kim's role");
     assert_eq!(credits(&lib, both), [(kim, Some(chun_gi))], "two credits on one clip became one");
+    assert_eq!(
+        credits(&lib, shared),
+        [(kim, Some(yeon_woo))],
+        "the merged credit keeps the character it named"
+    );
     let cast = &lib.marker(marker).unwrap().cast;
     assert_eq!((cast[0].person_id, cast[0].role_id, cast.len()), (kim, Some(chun_gi), 1));
     assert_eq!(lib.summary().unwrap().people, 1);

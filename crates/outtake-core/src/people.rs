@@ -204,12 +204,19 @@ impl Library {
             names.retain(|n| !own.contains(&Some(name_key(n))));
             aliases::add(tx, AliasTable::Person, into, &names)?;
             move_roles(tx, from, into)?;
+            // Where both were credited, the one credit left keeps what either said
+            // about the character (the target's, when both said something).
             for table in ["credit", "marker_person"] {
                 let owner = if table == "credit" { "clip_id" } else { "marker_id" };
                 tx.execute(
                     &format!(
-                        "INSERT OR IGNORE INTO {table} ({owner}, person_id, role_id, character)
-                         SELECT {owner}, ?2, role_id, character FROM {table} WHERE person_id = ?1"
+                        "INSERT INTO {table} ({owner}, person_id, role_id, character)
+                         SELECT {owner}, ?2, role_id, character FROM {table} WHERE person_id = ?1 AND true
+                         ON CONFLICT ({owner}, person_id) DO UPDATE SET
+                             role_id = CASE WHEN role_id IS NULL AND character IS NULL
+                                            THEN excluded.role_id ELSE role_id END,
+                             character = CASE WHEN role_id IS NULL AND character IS NULL
+                                              THEN excluded.character ELSE character END"
                     ),
                     [from, into],
                 )?;
