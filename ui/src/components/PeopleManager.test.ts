@@ -1,0 +1,86 @@
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { flushSync, mount, tick, unmount } from 'svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import { app } from '../lib/state.svelte';
+import PeopleManager from './PeopleManager.svelte';
+
+async function settle() {
+  for (let i = 0; i < 6; i++) {
+    await tick();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  flushSync();
+}
+
+function fill(testid: string, value: string) {
+  const input = document.querySelector<HTMLInputElement>(`[data-testid="${testid}"]`)!;
+  input.value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+describe('PeopleManager', () => {
+  let component: ReturnType<typeof mount> | null = null;
+  afterEach(() => {
+    if (component) unmount(component);
+    component = null;
+    clearMocks();
+    document.body.innerHTML = '';
+  });
+
+  it("edits a person's names, and the edit can be undone", async () => {
+    const calls: [string, Record<string, any>][] = [];
+    let kim = { id: 1, name: 'Kim Yoo Jung', native_name: '김유정', aliases: [] as string[] };
+    mockIPC((command, args) => {
+      const a = (args ?? {}) as Record<string, any>;
+      calls.push([command, a]);
+      switch (command) {
+        case 'people':
+          return [kim];
+        case 'roles_of':
+          return [];
+        case 'update_person': {
+          const before = { name: kim.name, native_name: kim.native_name, aliases: kim.aliases };
+          kim = { id: a.person_id, ...a.person };
+          return before;
+        }
+        default:
+          return [];
+      }
+    });
+    component = mount(PeopleManager, { target: document.body, props: { onclose: () => {} } });
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-testid="person-edit"]')!.click();
+    await settle();
+    expect(document.querySelector<HTMLInputElement>('[data-testid="person-name"]')!.value).toBe('Kim Yoo Jung');
+    fill('person-aliases', 'Kim You-jung, kim you-jung; Yoo Jung Kim');
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-testid="person-save"]')!.click();
+    await settle();
+    const updates = () => calls.filter(([c]) => c === 'update_person').map(([, a]) => a);
+    expect(updates()).toEqual([
+      { person_id: 1, person: { name: 'Kim Yoo Jung', native_name: '김유정', aliases: ['Kim You-jung', 'Yoo Jung Kim'] } },
+    ]);
+    expect(document.querySelector('[data-testid="person-row"]')?.textContent).toMatch(/aka Kim You-jung, Yoo Jung Kim/);
+    await app.undo();
+    expect(updates()[1]).toEqual({ person_id: 1, person: { name: 'Kim Yoo Jung', native_name: '김유정', aliases: [] } });
+  });
+
+  it('says a person needs a name and changes nothing', async () => {
+    const calls: string[] = [];
+    mockIPC((command) => {
+      calls.push(command);
+      if (command === 'people') return [{ id: 1, name: 'Kim Yoo Jung', native_name: null, aliases: [] }];
+      return [];
+    });
+    component = mount(PeopleManager, { target: document.body, props: { onclose: () => {} } });
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-testid="person-edit"]')!.click();
+    await settle();
+    fill('person-name', '  ');
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-testid="person-save"]')!.click();
+    await settle();
+    expect(document.querySelector('[role="alert"]')?.textContent).toBe('Name: a person needs one');
+    expect(calls).not.toContain('update_person');
+  });
+});
