@@ -392,11 +392,16 @@ fn a_narrow_filter_over_a_common_word() {
         found.iter().filter(|h| h.1 == "cue").map(|h| h.0).collect();
     assert_eq!(cue_clips.into_iter().collect::<Vec<_>>(), [hers[0], hers[2]], "{found:?}");
     assert!(found.iter().filter(|h| h.1 == "cue").all(|h| h.2.is_some()));
-    // A page of two clips holds two of hers.
-    let page: std::collections::BTreeSet<i64> =
-        lib.search("cast:\"Kim Yoo Jung\" okay", 2).unwrap().into_iter().map(|h| h.clip_id).collect();
-    assert_eq!(page.len(), 2);
-    assert!(page.iter().all(|c| hers.contains(c)));
+    // A page of two clips holds two of hers, each with its subtitle hits
+    // (titles fill the page first; the subtitles of those clips still show).
+    let page = lib.search("cast:\"Kim Yoo Jung\" okay", 2).unwrap();
+    let clips: std::collections::BTreeSet<i64> = page.iter().map(|h| h.clip_id).collect();
+    assert_eq!(clips.len(), 2);
+    assert!(clips.iter().all(|c| hers.contains(c)));
+    for clip in clips {
+        let says_it = clip == hers[0] || clip == hers[2];
+        assert_eq!(page.iter().any(|h| h.clip_id == clip && h.kind == "cue"), says_it, "{page:?}");
+    }
     // Subtitles alone: only the clips whose lines say it.
     let subs: std::collections::BTreeSet<i64> =
         hits(&lib, "cast:\"Kim Yoo Jung\" in:subs okay").into_iter().map(|h| h.0).collect();

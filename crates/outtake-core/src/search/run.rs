@@ -152,10 +152,11 @@ fn matches(
         .filter_map(|f| if let Filter::Lang(l) = f { Some(l.as_str()) } else { None })
         .collect();
     let wants = |w: Within| within.is_empty() || within.contains(&w);
-    let clip_list = allowed.map(|clips| {
+    let list_of = |clips: &HashSet<i64>| {
         let list = clips.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         if list.is_empty() { "-1".to_string() } else { list }
-    });
+    };
+    let clip_list = allowed.map(list_of);
     let mut found = Vec::new();
     if wants(Within::Titles) || wants(Within::Notes) || wants(Within::Markers) {
         let expression = match (wants(Within::Titles), wants(Within::Notes), within.is_empty()) {
@@ -179,6 +180,13 @@ fn matches(
         }
     }
     if wants(Within::Subs) {
+        // Clips matched in titles, names or notes rank above the others: when
+        // they already fill the page, only their subtitles can still show.
+        let page_full = allowed.is_some() && query.sort == Sort::Relevance && {
+            let matched: HashSet<i64> = unique_clips(&found).collect();
+            matched.len() > clip_limit
+        };
+        let clip_list = if page_full { Some(list_of(&unique_clips(&found).collect())) } else { clip_list };
         let cues = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
         let scope =
             clip_list.as_ref().map(|list| format!("SELECT id, clip_id FROM cue WHERE clip_id IN ({list})"));
