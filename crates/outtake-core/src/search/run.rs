@@ -184,7 +184,7 @@ fn matches(
         // they already fill the page, only their subtitles can still show.
         let page_full = allowed.is_some() && query.sort == Sort::Relevance && {
             let matched: HashSet<i64> = unique_clips(&found).collect();
-            matched.len() > clip_limit
+            matched.len() >= clip_limit
         };
         let clip_list = if page_full { Some(list_of(&unique_clips(&found).collect())) } else { clip_list };
         let cues = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
