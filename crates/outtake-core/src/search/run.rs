@@ -152,11 +152,8 @@ fn matches(
         .filter_map(|f| if let Filter::Lang(l) = f { Some(l.as_str()) } else { None })
         .collect();
     let wants = |w: Within| within.is_empty() || within.contains(&w);
-    let list_of = |clips: &HashSet<i64>| {
-        let list = clips.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        if list.is_empty() { "-1".to_string() } else { list }
-    };
-    let clip_list = allowed.map(list_of);
+    let ids_of = |clips: &HashSet<i64>| Rc::new(clips.iter().map(|&c| Value::Integer(c)).collect::<Vec<_>>());
+    let clip_ids = allowed.map(ids_of);
     let mut found = Vec::new();
     if wants(Within::Titles) || wants(Within::Notes) || wants(Within::Markers) {
         let expression = match (wants(Within::Titles), wants(Within::Notes), within.is_empty()) {
@@ -168,10 +165,7 @@ fn matches(
         let only_markers = !within.is_empty() && within.iter().all(|w| *w == Within::Markers);
         let docs = "SELECT d.clip_id, d.kind, d.ref_id, d.start_ms, d.end_ms, f.score FROM ({}) f
                     JOIN search_doc d ON d.id = f.id";
-        let scope = clip_list
-            .as_ref()
-            .map(|list| format!("SELECT id, clip_id FROM search_doc WHERE clip_id IN ({list})"));
-        let scope = scope.as_deref().map(|rowids| Scope { rowids, clip_limit });
+        let scope = clip_ids.as_ref().map(|clips| Scope { docs: "search_doc", clips, clip_limit });
         for hit in candidates(conn, "fts_meta", &expression, k, docs, scope)? {
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id)) || (only_markers && hit.kind != "marker") {
                 continue;
@@ -186,11 +180,9 @@ fn matches(
             let matched: HashSet<i64> = unique_clips(&found).collect();
             matched.len() >= clip_limit
         };
-        let clip_list = if page_full { Some(list_of(&unique_clips(&found).collect())) } else { clip_list };
+        let clip_ids = if page_full { Some(ids_of(&unique_clips(&found).collect())) } else { clip_ids };
         let cues = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
-        let scope =
-            clip_list.as_ref().map(|list| format!("SELECT id, clip_id FROM cue WHERE clip_id IN ({list})"));
-        let scope = scope.as_deref().map(|rowids| Scope { rowids, clip_limit });
+        let scope = clip_ids.as_ref().map(|clips| Scope { docs: "cue", clips, clip_limit });
         for hit in candidates(conn, "fts_cue", fts, k, cues, scope)? {
             let lang = hit.lang.as_deref().unwrap_or("");
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id))
@@ -261,10 +253,12 @@ fn clips_matching(conn: &Connection, term: &str) -> Result<HashSet<i64>> {
     Ok(clips)
 }
 
-/// The documents of a few clips: `rowids` lists (rowid, clip id) of each.
+/// The documents of a few clips: the rows of `docs` (`search_doc` or `cue`,
+/// whose ids are the FTS rowids) that belong to `clips`.
 #[derive(Clone, Copy)]
 struct Scope<'a> {
-    rowids: &'a str,
+    docs: &'static str,
+    clips: &'a Rc<Vec<Value>>,
     /// Reading stops once this many clips have matches.
     clip_limit: usize,
 }
@@ -277,7 +271,7 @@ const ROWS_PER_SEEK: usize = 24;
 /// Rowids of one clip further apart than this start another range.
 const RANGE_GAP: i64 = 64;
 
-/// Matches within a few clips (`scope.rowids` lists their documents), until
+/// Matches within a few clips (`scope` says which documents), until
 /// `scope.clip_limit` clips have some. Two ways, whichever reads less: when
 /// the query matches few rows overall, its matches are streamed newest first
 /// and kept when they are the clips'; when it matches many (a common word),
@@ -287,9 +281,10 @@ const RANGE_GAP: i64 = 64;
 /// count that picks the way reads at most the stream's budget.
 /// Returns the rowids of the matches kept.
 fn scoped(conn: &Connection, table: &str, expression: &str, k: usize, scope: Scope<'_>) -> Result<Vec<i64>> {
+    let docs_sql = format!("SELECT id, clip_id FROM {} WHERE clip_id IN rarray(?1)", scope.docs);
     let wanted: HashMap<i64, i64> = conn
-        .prepare_cached(scope.rowids)?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .prepare_cached(&docs_sql)?
+        .query_map([scope.clips], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     if wanted.is_empty() {
         return Ok(Vec::new());
