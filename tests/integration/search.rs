@@ -407,3 +407,36 @@ fn a_narrow_filter_over_a_common_word() {
         hits(&lib, "cast:\"Kim Yoo Jung\" in:subs okay").into_iter().map(|h| h.0).collect();
     assert_eq!(subs.into_iter().collect::<Vec<_>>(), [hers[0], hers[2]]);
 }
+
+/// A wide filter with a common word: the newest matches are read first and
+/// more only while the page is not full, so clips the filter allows are found
+/// however old they are.
+#[test]
+fn a_wide_filter_over_a_common_word_reads_on_until_the_page_is_full() {
+    let mut lib = Library::open_in_memory().unwrap();
+    let mut long = Vec::new();
+    for n in 0..700 {
+        let id = lib
+            .add_clip(&ClipInput {
+                title: format!("take {n}"),
+                duration_ms: Some(if n < 3 { 180_000 } else { 30_000 }),
+                files: vec![FileInput { path: format!("/v/{n}.mp4"), size: 10, ..FileInput::default() }],
+                ..ClipInput::default()
+            })
+            .unwrap();
+        lib.replace_cues(id, "en", &[CueInput { start_ms: 1000, end_ms: 2000, text: format!("okay {n}") }])
+            .unwrap();
+        if n < 3 {
+            long.push(id);
+        }
+    }
+    // The three long clips are the oldest: far past the first candidates read.
+    let mut found: Vec<i64> = hits(&lib, "dur:>2m okay").into_iter().map(|h| h.0).collect();
+    found.sort_unstable();
+    assert_eq!(found, long);
+    // Short clips fill a page from the newest.
+    let page = lib.search("dur:<1m okay", 50).unwrap();
+    let clips: std::collections::BTreeSet<i64> = page.iter().map(|h| h.clip_id).collect();
+    assert_eq!(clips.len(), 50);
+    assert!(clips.iter().all(|c| !long.contains(c)));
+}

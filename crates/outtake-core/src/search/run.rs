@@ -72,10 +72,25 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
                 Some(r) if r.driving.is_some() => Some(r.newest(conn, None)?.into_iter().collect()),
                 _ => None,
             };
-            let mut found = matches(conn, query, fts, driving.as_ref(), k, limit)?;
-            if let Some(restriction) = &restriction {
-                let allowed = restriction.among(conn, unique_clips(&found))?;
-                found.retain(|hit| allowed.contains(&hit.clip_id));
+            // A wide filter is checked on the candidates: read a few first, and
+            // more only while the page is not full (each read is a superset of
+            // the one before: the same ranked set, or more of the newest).
+            let tries: &[usize] = if driving.is_none() && query.sort == Sort::Relevance && k > CANDIDATES {
+                &[CANDIDATES, CANDIDATES * 5, k]
+            } else {
+                &[k]
+            };
+            let mut found = Vec::new();
+            for &k in tries {
+                found = matches(conn, query, fts, driving.as_ref(), k, limit)?;
+                let read_all = found.len() < k;
+                if let Some(restriction) = &restriction {
+                    let allowed = restriction.among(conn, unique_clips(&found))?;
+                    found.retain(|hit| allowed.contains(&hit.clip_id));
+                }
+                if read_all || unique_clips(&found).count() >= limit {
+                    break;
+                }
             }
             let spread = spread_matches(conn, query, restriction.as_ref(), &found, limit)?;
             found.extend(spread);
