@@ -121,6 +121,7 @@ fn classes() -> Vec<Class> {
         with_words("two words", vec![format!("{w1} {stem}")], vec![w1.clone(), stem.clone()]),
         with_words("Korean name", vec!["김유정".into()], vec!["김유정".into()]),
         with_words("cast filter + word", vec![format!("cast:\"Kim Yoo Jung\" {w2}")], vec![w2.clone()]),
+        with_words("wide filter + word", vec![format!("tag:mood:emotional {stem}")], vec![stem.clone()]),
         Class { name: "tag filter alone", queries: vec!["tag:mood:emotional".into()], words: None },
         Class {
             name: "several filters",
