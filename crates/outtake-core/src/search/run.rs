@@ -84,11 +84,16 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
             for &k in tries {
                 found = matches(conn, query, fts, driving.as_ref(), k, limit)?;
                 let read_all = found.len() < k;
-                if let Some(restriction) = &restriction {
-                    let allowed = restriction.among(conn, unique_clips(&found))?;
-                    found.retain(|hit| allowed.contains(&hit.clip_id));
-                }
-                if read_all || unique_clips(&found).count() >= limit {
+                let clips = match &restriction {
+                    Some(restriction) => {
+                        // `among` answers a subset of the clips asked about.
+                        let allowed = restriction.among(conn, unique_clips(&found))?;
+                        found.retain(|hit| allowed.contains(&hit.clip_id));
+                        allowed.len()
+                    }
+                    None => unique_clips(&found).count(),
+                };
+                if read_all || clips >= limit {
                     break;
                 }
             }
@@ -191,11 +196,9 @@ fn matches(
     if wants(Within::Subs) {
         // Clips matched in titles, names or notes rank above the others: when
         // they already fill the page, only their subtitles can still show.
-        let page_full = allowed.is_some() && query.sort == Sort::Relevance && {
-            let matched: HashSet<i64> = unique_clips(&found).collect();
-            matched.len() >= clip_limit
-        };
-        let clip_ids = if page_full { Some(ids_of(&unique_clips(&found).collect())) } else { clip_ids };
+        let matched: HashSet<i64> = unique_clips(&found).collect();
+        let page_full = allowed.is_some() && query.sort == Sort::Relevance && matched.len() >= clip_limit;
+        let clip_ids = if page_full { Some(ids_of(&matched)) } else { clip_ids };
         let cues = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
         let scope = clip_ids.as_ref().map(|clips| Scope { docs: "cue", clips, clip_limit });
         for hit in candidates(conn, "fts_cue", fts, k, cues, scope)? {
@@ -374,9 +377,9 @@ fn candidates(
     select: &str,
     scope: Option<Scope<'_>>,
 ) -> Result<Vec<Found>> {
-    // Either the ranked query, or rowids already found (bound as one array).
-    let rowids: Vec<i64> = match scope {
-        Some(scope) => scoped(conn, table, expression, k, scope)?,
+    // The rowids already found (bound as one array), or None to run the ranked query.
+    let rowids: Option<Vec<i64>> = match scope {
+        Some(scope) => Some(scoped(conn, table, expression, k, scope)?),
         None => {
             // One unranked pass, newest first: more than `k` matches means the
             // words are too common to rank, and the newest `k` are already here.
@@ -388,29 +391,34 @@ fn candidates(
                 .prepare_cached(&newest_sql)?
                 .query_map([expression], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
-            if newest.len() <= k {
-                newest.clear();
-            } else {
-                newest.truncate(k);
+            if newest.is_empty() {
+                return Ok(Vec::new());
             }
-            newest
+            (newest.len() > k).then(|| {
+                newest.truncate(k);
+                newest
+            })
         }
     };
-    if scope.is_some() && rowids.is_empty() {
+    if rowids.as_ref().is_some_and(Vec::is_empty) {
         return Ok(Vec::new());
     }
-    let ranked = rowids.is_empty();
-    let inner = if ranked {
-        format!(
+    let inner = match rowids {
+        None => format!(
             "SELECT rowid AS id, -rank AS score FROM {table} WHERE {table} MATCH ?1 ORDER BY rank LIMIT {k}"
-        )
-    } else {
-        "SELECT value AS id, 0.0 AS score FROM rarray(?1)".to_string()
+        ),
+        Some(_) => "SELECT value AS id, 0.0 AS score FROM rarray(?1)".to_string(),
     };
     let sql = format!("{} ORDER BY f.score DESC, f.id DESC", select.replace("{}", &inner));
     let mut statement = conn.prepare_cached(&sql)?;
-    let array: Rc<Vec<Value>> = Rc::new(rowids.into_iter().map(Value::Integer).collect());
-    let params: &[&dyn ToSql] = if ranked { &[&expression] } else { &[&array] };
+    let array: Rc<Vec<Value>>;
+    let params: &[&dyn ToSql] = match rowids {
+        None => &[&expression],
+        Some(rowids) => {
+            array = Rc::new(rowids.into_iter().map(Value::Integer).collect());
+            &[&array]
+        }
+    };
     let rows = statement.query_map(params, |r| {
         // Cue rows carry their language where documents carry their kind.
         let kind: String = r.get(1)?;
@@ -577,13 +585,13 @@ impl Restriction {
         let mut conditions: Vec<String> = Vec::new();
         let mut values: Vec<Box<dyn ToSql>> = Vec::new();
         // For each narrowing filter: the query listing its clips (ids inlined).
-        let mut narrow: Vec<(usize, String)> = Vec::new();
+        let mut narrow: Vec<String> = Vec::new();
         for filter in filters {
             match filter {
                 Filter::Show(name) => {
                     let shows = ids(conn, SHOWS, &name_key(name))?;
                     conditions.push(format!("c.show_id IN ({shows})"));
-                    narrow.push((conditions.len() - 1, format!("SELECT id FROM clip WHERE show_id IN ({shows})")));
+                    narrow.push(format!("SELECT id FROM clip WHERE show_id IN ({shows})"));
                 }
                 Filter::Episodes(from, to) => {
                     conditions.push(format!("c.episode_id IN (SELECT id FROM episode WHERE number BETWEEN {from} AND {to})"))
@@ -594,9 +602,9 @@ impl Restriction {
                         "(EXISTS (SELECT 1 FROM clip_scene WHERE clip_id = c.id AND scene_id IN ({scenes}))
                           OR EXISTS (SELECT 1 FROM marker WHERE clip_id = c.id AND scene_id IN ({scenes})))"
                     ));
-                    narrow.push((conditions.len() - 1, format!(
+                    narrow.push(format!(
                         "SELECT clip_id FROM clip_scene WHERE scene_id IN ({scenes}) UNION ALL SELECT clip_id FROM marker WHERE scene_id IN ({scenes})"
-                    )));
+                    ));
                 }
                 Filter::Cast(name) => {
                     let people = ids(conn, PEOPLE, &name_key(name))?;
@@ -605,10 +613,10 @@ impl Restriction {
                           OR EXISTS (SELECT 1 FROM marker m JOIN marker_person mp ON mp.marker_id = m.id
                                      WHERE m.clip_id = c.id AND mp.person_id IN ({people})))"
                     ));
-                    narrow.push((conditions.len() - 1, format!(
+                    narrow.push(format!(
                         "SELECT clip_id FROM credit WHERE person_id IN ({people})
                          UNION ALL SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id WHERE mp.person_id IN ({people})"
-                    )));
+                    ));
                 }
                 Filter::Character(name) => {
                     let key = name_key(name);
@@ -634,10 +642,10 @@ impl Restriction {
                         conditions.push(format!("NOT {tagged}"));
                     } else {
                         conditions.push(tagged);
-                        narrow.push((conditions.len() - 1, format!(
+                        narrow.push(format!(
                             "SELECT clip_id FROM clip_tag WHERE tag_id IN ({tags})
                              UNION ALL SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id WHERE mt.tag_id IN ({tags})"
-                        )));
+                        ));
                     }
                 }
                 Filter::Lang(lang) => {
@@ -671,8 +679,7 @@ impl Restriction {
             return Ok(None);
         }
         let mut driving: Option<Vec<i64>> = None;
-        let mut implied: Option<usize> = None;
-        for (condition, sql) in narrow {
+        for sql in narrow {
             // UNION ALL streams, so a wide filter stops after DRIVING + 1 rows.
             let mut clips: Vec<i64> = conn
                 .prepare_cached(&format!("SELECT * FROM ({sql}) LIMIT {}", DRIVING + 1))?
@@ -683,14 +690,13 @@ impl Restriction {
                 clips.dedup();
                 if driving.as_ref().is_none_or(|d| clips.len() < d.len()) {
                     driving = Some(clips);
-                    implied = Some(condition);
                 }
             }
         }
         // The driving clips are exactly those its filter allows: when that filter
         // is the only one, nothing is left to check per clip. (With others, its
         // condition stays: it steers SQLite's plan away from worse indexes.)
-        if implied.is_some() && conditions.len() == 1 {
+        if driving.is_some() && conditions.len() == 1 {
             conditions.clear();
         }
         Ok(Some(Restriction { conditions, values, driving }))
