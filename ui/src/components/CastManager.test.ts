@@ -1,22 +1,9 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { flushSync, mount, tick, unmount } from 'svelte';
+import { mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
+import { byTestId, click, fill, settle } from '../lib/dom-test';
 import { app } from '../lib/state.svelte';
 import CastManager from './CastManager.svelte';
-
-async function settle() {
-  for (let i = 0; i < 6; i++) {
-    await tick();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  flushSync();
-}
-
-function fill(testid: string, value: string) {
-  const input = document.querySelector<HTMLInputElement>(`[data-testid="${testid}"]`)!;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-}
 
 describe('CastManager', () => {
   let component: ReturnType<typeof mount> | null = null;
@@ -75,7 +62,7 @@ describe('CastManager', () => {
     fill('cast-native', '김유정');
     fill('cast-character', 'Hong Chun Gi');
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-testid="cast-add"]')!.click();
+    click('cast-add');
     await settle();
     const order = calls.map(([c]) => c).filter((c) => c.startsWith('add_'));
     expect(order).toEqual(['add_role', 'add_person', 'add_role']);
@@ -90,12 +77,12 @@ describe('CastManager', () => {
     const calls = library();
     component = mount(CastManager, { target: document.body, props: { onclose: () => {} } });
     await settle();
-    expect(document.querySelector<HTMLInputElement>('[data-testid="show-native"]')!.value).toBe('홍천기');
+    expect(byTestId<HTMLInputElement>('show-native').value).toBe('홍천기');
     fill('show-aliases', 'Hong Chun-gi, Red Sky');
     fill('show-network', 'SBS');
     fill('show-year', '2021');
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-testid="show-save"]')!.click();
+    click('show-save');
     await settle();
     const update = () => calls.filter(([c]) => c === 'update_show').map(([, a]) => a);
     expect(update()).toEqual([
@@ -104,7 +91,7 @@ describe('CastManager', () => {
         show: { title: 'Lovers of the Red Sky', native_title: '홍천기', aliases: ['Hong Chun-gi', 'Red Sky'], network: 'SBS', year: 2021 },
       },
     ]);
-    expect(document.querySelector<HTMLInputElement>('[data-testid="show-aliases"]')!.value).toBe('Hong Chun-gi, Red Sky');
+    expect(byTestId<HTMLInputElement>('show-aliases').value).toBe('Hong Chun-gi, Red Sky');
     await app.undo();
     await settle();
     expect(update()[1]).toEqual({ show_id: 1, show: { title: 'Lovers of the Red Sky', native_title: '홍천기', aliases: [], network: null, year: null } });
@@ -116,14 +103,13 @@ describe('CastManager', () => {
     await settle();
     fill('show-year', 'twenty');
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-testid="show-save"]')!.click();
+    click('show-save');
     await settle();
     expect(document.querySelector('[role="alert"]')?.textContent).toBe('Year: "twenty" is not a year');
     fill('episode-number', '3');
-    document.querySelector<HTMLInputElement>('[aria-label="Air date"]')!.value = '2021-13-01';
-    document.querySelector<HTMLInputElement>('[aria-label="Air date"]')!.dispatchEvent(new Event('input', { bubbles: true }));
+    fill('episode-date', '2021-13-01');
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-testid="episode-add"]')!.click();
+    click('episode-add');
     await settle();
     expect(document.querySelector('[role="alert"]')?.textContent).toBe('Air date: "2021-13-01" is not a date (YYYY-MM-DD)');
     expect(calls.filter(([c]) => c.startsWith('update_') || c.startsWith('add_'))).toEqual([]);

@@ -1,25 +1,12 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { flushSync, mount, tick, unmount } from 'svelte';
+import { mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
+import { byTestId, click, fill, settle } from '../lib/dom-test';
 import type { ClipDetail, Marker } from '../lib/api';
 import { app } from '../lib/state.svelte';
 import MarkerEditor from './MarkerEditor.svelte';
 
-async function settle() {
-  for (let i = 0; i < 6; i++) {
-    await tick();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  flushSync();
-}
-
-function fill(testid: string, value: string) {
-  const input = document.querySelector<HTMLInputElement>(`[data-testid="${testid}"]`)!;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-}
-
-const save = () => document.querySelector<HTMLButtonElement>('[data-testid="marker-save"]')!.click();
+const save = () => click('marker-save');
 
 const CLIP = { id: 7, show_id: 1, markers: [] } as unknown as ClipDetail;
 
@@ -81,8 +68,8 @@ describe('MarkerEditor', () => {
     const calls = backend();
     open({ marker: null, start: 1_000, end: 3_000 });
     await settle();
-    expect(document.querySelector<HTMLInputElement>('[data-testid="marker-from"]')!.value).toBe('0:01');
-    expect(document.querySelector<HTMLInputElement>('[data-testid="marker-to"]')!.value).toBe('0:03');
+    expect(byTestId<HTMLInputElement>('marker-from').value).toBe('0:01');
+    expect(byTestId<HTMLInputElement>('marker-to').value).toBe('0:03');
     fill('marker-title', 'Sealing ceremony action');
     fill('marker-to', '0:03.5');
     await settle();
@@ -101,7 +88,7 @@ describe('MarkerEditor', () => {
     open({ marker: FAREWELL, start: 0, end: null });
     await settle();
     // 8.04 s shows as 0:08 (tenths); saving must not round it.
-    expect(document.querySelector<HTMLInputElement>('[data-testid="marker-from"]')!.value).toBe('0:08');
+    expect(byTestId<HTMLInputElement>('marker-from').value).toBe('0:08');
     fill('marker-title', 'The farewell');
     await settle();
     save();

@@ -1,22 +1,9 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { flushSync, mount, tick, unmount } from 'svelte';
+import { mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
+import { byTestId, click, fill, settle } from '../lib/dom-test';
 import { app } from '../lib/state.svelte';
 import PeopleManager from './PeopleManager.svelte';
-
-async function settle() {
-  for (let i = 0; i < 6; i++) {
-    await tick();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  flushSync();
-}
-
-function fill(testid: string, value: string) {
-  const input = document.querySelector<HTMLInputElement>(`[data-testid="${testid}"]`)!;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-}
 
 describe('PeopleManager', () => {
   let component: ReturnType<typeof mount> | null = null;
@@ -49,12 +36,12 @@ describe('PeopleManager', () => {
     });
     component = mount(PeopleManager, { target: document.body, props: { onclose: () => {} } });
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-testid="person-edit"]')!.click();
+    click('person-edit');
     await settle();
-    expect(document.querySelector<HTMLInputElement>('[data-testid="person-name"]')!.value).toBe('Kim Yoo Jung');
+    expect(byTestId<HTMLInputElement>('person-name').value).toBe('Kim Yoo Jung');
     fill('person-aliases', 'Kim You-jung, kim you-jung; Yoo Jung Kim');
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-testid="person-save"]')!.click();
+    click('person-save');
     await settle();
     const updates = () => calls.filter(([c]) => c === 'update_person').map(([, a]) => a);
     expect(updates()).toEqual([
@@ -74,11 +61,11 @@ describe('PeopleManager', () => {
     });
     component = mount(PeopleManager, { target: document.body, props: { onclose: () => {} } });
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-testid="person-edit"]')!.click();
+    click('person-edit');
     await settle();
     fill('person-name', '  ');
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-testid="person-save"]')!.click();
+    click('person-save');
     await settle();
     expect(document.querySelector('[role="alert"]')?.textContent).toBe('Name: a person needs one');
     expect(calls).not.toContain('update_person');

@@ -1,14 +1,9 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { flushSync, mount, tick, unmount } from 'svelte';
+import { mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { settle } from '../lib/dom-test';
 import { app } from '../lib/state.svelte';
 import SearchBox from './SearchBox.svelte';
-
-async function settle() {
-  for (let i = 0; i < 5; i++) await tick();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  flushSync();
-}
 
 function type(input: HTMLInputElement, text: string) {
   input.value = text;
