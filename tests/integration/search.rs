@@ -363,6 +363,9 @@ fn a_narrow_filter_over_a_common_word() {
     let mut lib = Library::open_in_memory().unwrap();
     let jung =
         lib.add_person(&PersonInput { name: "Kim Yoo Jung".into(), ..PersonInput::default() }).unwrap();
+    let show = lib.add_show(&ShowInput { title: "Red Sky".into(), ..ShowInput::default() }).unwrap();
+    let scene =
+        lib.add_scene(show, &SceneInput { title: "Horse ride".into(), ..Default::default() }).unwrap();
     let mut hers = Vec::new();
     for n in 0..400 {
         let id = lib
@@ -379,9 +382,16 @@ fn a_narrow_filter_over_a_common_word() {
         lib.replace_cues(id, "en", &cues).unwrap();
         if [7, 150, 151, 390].contains(&n) {
             lib.credit(id, jung, None).unwrap();
+            lib.add_clip_scene(id, scene).unwrap();
             hers.push(id);
         }
     }
+    // The same clips through a scene, whose few clips drive the query (one
+    // rowid-range query per clip, as the word is common).
+    let mut by_scene: Vec<i64> = hits(&lib, "scene:\"Horse ride\" okay").into_iter().map(|h| h.0).collect();
+    by_scene.dedup();
+    by_scene.sort_unstable();
+    assert_eq!(by_scene, hers);
     // Her clips, each found through its title and (but for 150 and 390) its subtitles.
     let found = hits(&lib, "cast:\"Kim Yoo Jung\" okay");
     let mut clips: Vec<i64> = found.iter().map(|h| h.0).collect();
@@ -439,4 +449,78 @@ fn a_wide_filter_over_a_common_word_reads_on_until_the_page_is_full() {
     let clips: std::collections::BTreeSet<i64> = page.iter().map(|h| h.clip_id).collect();
     assert_eq!(clips.len(), 50);
     assert!(clips.iter().all(|c| !long.contains(c)));
+}
+
+/// A word with `cast:`, `show:` or `tag:` is matched against the facets each
+/// document and cue carries (migration 0007): they follow every edit that
+/// changes who is in a clip, its show or its tags — subtitles included, which
+/// are indexed again when their clip's facets change.
+#[test]
+fn filters_with_words_follow_the_clips_facets() {
+    let mut ex = example();
+    let lib = &mut ex.library;
+    let phone = ex.phone;
+    // "coffee" is only in the phone clip's subtitles.
+    let clips = |lib: &Library, query: &str| -> Vec<i64> {
+        let mut clips: Vec<i64> = hits(lib, query).into_iter().map(|h| h.0).collect();
+        clips.dedup();
+        clips
+    };
+    let kim = lib.find_person("김유정").unwrap();
+    assert!(clips(lib, "cast:김유정 coffee").is_empty());
+    lib.credit(phone, kim, None).unwrap();
+    assert_eq!(clips(lib, "cast:김유정 coffee"), [phone], "a new credit reaches the clip's subtitles");
+    assert_eq!(clips(lib, "cast:\"Kim Yoo-jung\" coff"), [phone], "by alias, while typing");
+    lib.uncredit(phone, kim).unwrap();
+    assert!(clips(lib, "cast:김유정 coffee").is_empty(), "an old credit leaves no ghost");
+    // A credit on one of the clip's markers counts for the clip.
+    let choi = lib.find_person("Choi Kwang Il").unwrap();
+    let marker = lib
+        .add_marker(
+            phone,
+            &MarkerInput {
+                start_ms: 1_000,
+                title: Some("Order".into()),
+                cast: vec![CastInput { person_id: choi, character: None }],
+                tags: vec!["type:blooper".into()],
+                ..MarkerInput::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(clips(lib, "cast:\"Choi Kwang Il\" coffee"), [phone]);
+    // Tags on the clip or its markers, parents and aliases included.
+    assert_eq!(clips(lib, "tag:type:funny coffee"), [phone], "a marker's tag, through its parent");
+    lib.delete_marker(marker).unwrap();
+    assert!(clips(lib, "cast:\"Choi Kwang Il\" coffee").is_empty());
+    assert!(clips(lib, "tag:type:funny coffee").is_empty());
+    assert_eq!(clips(lib, "tag:mood:fun coffee"), [phone]);
+    let fun = lib.find_tag("mood:fun").unwrap();
+    let joy = lib.add_tag("mood:joy").unwrap();
+    lib.merge_tags(fun, joy).unwrap();
+    assert_eq!(clips(lib, "tag:mood:joy coffee"), [phone], "merged tags move their facets");
+    lib.untag_clip(phone, &["mood:joy".into()]).unwrap();
+    assert!(clips(lib, "tag:mood:joy coffee").is_empty());
+    // The show: moving the clip moves its facet.
+    let red_sky = lib.find_show("Red Sky").unwrap();
+    assert!(clips(lib, "show:\"Red Sky\" coffee").is_empty());
+    lib.update_clip(phone, &ClipPatch { show_id: Some(Some(red_sky)), ..Default::default() }).unwrap();
+    assert_eq!(clips(lib, "show:\"Red Sky\" coffee"), [phone]);
+    assert!(clips(lib, "show:\"Twenty-Five Twenty-One\" coffee").is_empty());
+    // Merging people moves credits, and their facets with them.
+    let dup = lib.add_person(&PersonInput { name: "YJ Kim".into(), ..Default::default() }).unwrap();
+    lib.credit(phone, dup, None).unwrap();
+    assert_eq!(clips(lib, "cast:\"YJ Kim\" coffee"), [phone]);
+    lib.merge_people(dup, kim).unwrap();
+    assert_eq!(clips(lib, "cast:김유정 coffee"), [phone]);
+    // Subtitles added later carry the facets the clip already has.
+    lib.replace_cues(phone, "ko", &[CueInput { start_ms: 0, end_ms: 900, text: "커피 주세요".into() }])
+        .unwrap();
+    assert_eq!(clips(lib, "cast:김유정 show:홍천기 커피"), [phone]);
+    // Filters together: every one must hold; a name nothing has finds nothing.
+    assert!(clips(lib, "cast:김유정 show:\"Twenty-Five Twenty-One\" 커피").is_empty());
+    assert!(clips(lib, "cast:Nobody 커피").is_empty());
+    assert!(clips(lib, "tag:no-such-tag coffee").is_empty());
+    // A deleted clip takes its facets along: nothing is left behind.
+    lib.delete_clip(phone).unwrap();
+    assert!(clips(lib, "cast:김유정 커피").is_empty());
 }

@@ -16,6 +16,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/0004_search.sql")),
     M::up(include_str!("../../../migrations/0005_browse.sql")),
     M::up(include_str!("../../../migrations/0006_chapters.sql")),
+    M::up(include_str!("../../../migrations/0007_facets.sql")),
 ];
 
 /// The migrations as `rusqlite_migration` runs them (tests call `validate()` on it).

@@ -1,11 +1,12 @@
-//! Keeping the search index in step with the library. Triggers (migration
-//! 0004) mark clips dirty and index cues as they change; before each write
-//! commits, the documents of dirty clips are rebuilt here.
+//! Keeping the search index in step with the library. Triggers (migrations
+//! 0004 and 0007) mark clips dirty and index cues as they change; before each
+//! write commits, the documents of dirty clips are rebuilt here, with their
+//! facets, and their cues indexed again when those facets changed.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::text::{index_text, name_text};
+use super::text::{Facet, facet, index_text, name_text};
 use crate::error::Result;
 
 /// Registers `outtake_index_text(text)` on a connection (the triggers call it).
@@ -18,7 +19,8 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     )
 }
 
-/// Indexes what a library held before it had an index (once, after migration 0004).
+/// Indexes what a library held before it had an index, or before the index
+/// changed shape (once, after migrations 0004 and 0007).
 pub(crate) fn backfill(conn: &Connection) -> Result<()> {
     let pending: Option<String> = conn
         .query_row("SELECT value FROM search_state WHERE key = 'backfill'", [], |r| r.get(0))
@@ -27,7 +29,6 @@ pub(crate) fn backfill(conn: &Connection) -> Result<()> {
         return Ok(());
     }
     let tx = conn.unchecked_transaction()?;
-    tx.execute("INSERT INTO fts_cue (rowid, body) SELECT id, outtake_index_text(text) FROM cue", [])?;
     tx.execute("INSERT INTO search_dirty SELECT id FROM clip", [])?;
     refresh(&tx)?;
     tx.execute("DELETE FROM search_state WHERE key = 'backfill'", [])?;
@@ -35,7 +36,7 @@ pub(crate) fn backfill(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Rebuilds the documents of every dirty clip.
+/// Rebuilds the documents of every dirty clip (and its cues' facets).
 pub(crate) fn refresh(conn: &Connection) -> Result<()> {
     let dirty: Vec<i64> = conn
         .prepare_cached("SELECT clip_id FROM search_dirty")?
@@ -50,9 +51,73 @@ pub(crate) fn refresh(conn: &Connection) -> Result<()> {
             conn.execute("DELETE FROM fts_meta WHERE rowid = ?1", [doc])?;
         }
         conn.execute("DELETE FROM search_doc WHERE clip_id = ?1", [clip_id])?;
-        index_clip(conn, clip_id)?;
+        match facets(conn, clip_id)? {
+            Some(facets) => {
+                index_cues(conn, clip_id, &facets)?;
+                index_clip(conn, clip_id, &facets)?;
+            }
+            // Deleted: its cues went with it (the trigger took them out of the index).
+            None => {
+                conn.execute("DELETE FROM search_facet WHERE clip_id = ?1", [clip_id])?;
+            }
+        }
     }
     conn.execute("DELETE FROM search_dirty", [])?;
+    Ok(())
+}
+
+/// A clip's facets as index tokens (see migration 0007): its show, everyone
+/// credited in it or in its markers, every tag on it or on its markers.
+/// None when the clip is gone.
+fn facets(conn: &Connection, clip_id: i64) -> Result<Option<String>> {
+    let show: Option<Option<i64>> = conn
+        .prepare_cached("SELECT show_id FROM clip WHERE id = ?1")?
+        .query_row([clip_id], |r| r.get(0))
+        .optional()?;
+    let Some(show) = show else { return Ok(None) };
+    let ids = |sql: &str| -> Result<Vec<i64>> {
+        Ok(conn.prepare_cached(sql)?.query_map([clip_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    };
+    let people = ids("SELECT person_id FROM credit WHERE clip_id = ?1
+        UNION SELECT mp.person_id FROM marker m JOIN marker_person mp ON mp.marker_id = m.id WHERE m.clip_id = ?1
+        ORDER BY 1")?;
+    let tags = ids("SELECT tag_id FROM clip_tag WHERE clip_id = ?1
+        UNION SELECT mt.tag_id FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id WHERE m.clip_id = ?1
+        ORDER BY 1")?;
+    let tokens = show
+        .map(|id| facet(Facet::Show, id))
+        .into_iter()
+        .chain(people.into_iter().map(|id| facet(Facet::Person, id)))
+        .chain(tags.into_iter().map(|id| facet(Facet::Tag, id)));
+    Ok(Some(tokens.collect::<Vec<_>>().join(" ")))
+}
+
+/// Indexes a clip's cues with its facets, when it has none yet or they changed.
+fn index_cues(conn: &Connection, clip_id: i64, facets: &str) -> Result<()> {
+    let indexed: Option<String> = conn
+        .prepare_cached("SELECT facets FROM search_facet WHERE clip_id = ?1")?
+        .query_row([clip_id], |r| r.get(0))
+        .optional()?;
+    if indexed.as_deref() == Some(facets) {
+        return Ok(());
+    }
+    let cues: Vec<(i64, String)> = conn
+        .prepare_cached("SELECT id, text FROM cue WHERE clip_id = ?1")?
+        .query_map([clip_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, text) in cues {
+        // A clip without a row was never indexed: its cues are not in the index yet.
+        if indexed.is_some() {
+            conn.prepare_cached("DELETE FROM fts_cue WHERE rowid = ?1")?.execute([id])?;
+        }
+        conn.prepare_cached("INSERT INTO fts_cue (rowid, body, facets) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, index_text(&text), facets])?;
+    }
+    conn.prepare_cached(
+        "INSERT INTO search_facet (clip_id, facets) VALUES (?1, ?2)
+         ON CONFLICT (clip_id) DO UPDATE SET facets = excluded.facets",
+    )?
+    .execute(params![clip_id, facets])?;
     Ok(())
 }
 
@@ -63,6 +128,7 @@ fn add_doc(
     ref_id: i64,
     times: (Option<i64>, Option<i64>),
     text: [&str; 3],
+    facets: &str,
 ) -> Result<()> {
     conn.execute(
         "INSERT INTO search_doc (clip_id, kind, ref_id, start_ms, end_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -70,8 +136,8 @@ fn add_doc(
     )?;
     let id = conn.last_insert_rowid();
     conn.execute(
-        "INSERT INTO fts_meta (rowid, title, names, body) VALUES (?1, ?2, ?3, ?4)",
-        params![id, index_text(text[0]), text[1], index_text(text[2])],
+        "INSERT INTO fts_meta (rowid, title, names, body, facets) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, index_text(text[0]), text[1], index_text(text[2]), facets],
     )?;
     Ok(())
 }
@@ -111,7 +177,7 @@ struct MarkerRow {
 }
 
 /// The clip's own document and one per marker.
-fn index_clip(conn: &Connection, clip_id: i64) -> Result<()> {
+fn index_clip(conn: &Connection, clip_id: i64, facets: &str) -> Result<()> {
     let clip = conn
         .query_row(
             "SELECT title, concat_ws(char(10), description, note), uploader FROM clip WHERE id = ?1",
@@ -132,7 +198,7 @@ fn index_clip(conn: &Connection, clip_id: i64) -> Result<()> {
         clip_id,
     )?);
     clip_names.extend(uploader);
-    add_doc(conn, clip_id, "clip", clip_id, (None, None), [&title, &names(&clip_names), &body])?;
+    add_doc(conn, clip_id, "clip", clip_id, (None, None), [&title, &names(&clip_names), &body], facets)?;
     let markers: Vec<MarkerRow> = conn
         .prepare_cached(
             "SELECT m.id, m.start_ms, m.end_ms, concat_ws(char(10), m.title, m.quote), coalesce(m.note, ''), s.title
@@ -161,6 +227,7 @@ fn index_clip(conn: &Connection, clip_id: i64) -> Result<()> {
             marker.id,
             times,
             [&marker.heading, &names(&marker_names), &marker.note],
+            facets,
         )?;
     }
     Ok(())

@@ -7,6 +7,11 @@
 //! `CANDIDATES` matches without ranking; only when that finds them all is the
 //! ranked query run (its cost is then bounded too). A word too common to rank
 //! keeps the index's order, newest first.
+//!
+//! With words, the cast, show and tag filters are facet clauses of the FTS
+//! query itself (every document and cue carries its clip's facets, see
+//! migration 0007), so FTS5 intersects the word's doclist with the facet's
+//! instead of the word being looked up clip by clip.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,7 +22,8 @@ use rusqlite::{Connection, ToSql, params, params_from_iter};
 use serde::Serialize;
 
 use super::query::{Compare, Filter, Query, Sort, Within};
-use super::snippet::snippet;
+use super::snippet::{Needles, snippet};
+use super::text::{Facet, facet};
 use crate::error::Result;
 use crate::names::name_key;
 use crate::tags::tag_key;
@@ -58,9 +64,12 @@ struct Found {
 }
 
 pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<SearchHit>> {
-    let restriction = Restriction::new(conn, &query.filters)?;
+    let (restriction, facets) = Restriction::new(conn, &query.filters, query.fts.is_some())?;
     let found = match &query.fts {
+        // A cast, show or tag no clip has: nothing can match.
+        Some(_) if matches!(facets, Facets::Nothing) => Vec::new(),
         Some(fts) => {
+            let facets = facets.filter();
             let filtered =
                 restriction.is_some() || query.filters.iter().any(|f| matches!(f, Filter::Lang(_)));
             // With filters many matches are thrown away, so more are read.
@@ -82,7 +91,7 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
             };
             let mut found = Vec::new();
             for &k in tries {
-                found = matches(conn, query, fts, driving.as_ref(), k, limit)?;
+                found = matches(conn, query, fts, facets, driving.as_ref(), k, limit)?;
                 let read_all = found.len() < k;
                 let clips = match &restriction {
                     Some(restriction) => {
@@ -97,7 +106,7 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
                     break;
                 }
             }
-            let spread = spread_matches(conn, query, restriction.as_ref(), &found, limit)?;
+            let spread = spread_matches(conn, query, facets, restriction.as_ref(), &found, limit)?;
             found.extend(spread);
             found
         }
@@ -126,6 +135,7 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
     // Titles, paths and hit texts for the whole page, a query per kind.
     let titles = clip_titles(conn, grouped.iter().map(|(id, _)| *id))?;
     let texts = hit_texts(conn, grouped.iter().flat_map(|(_, found)| found.iter()))?;
+    let needles = Needles::new(&query.highlights);
     let mut hits = Vec::new();
     for (clip_id, found) in grouped {
         let (title, path) = titles.get(&clip_id).cloned().unwrap_or_default();
@@ -138,7 +148,7 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
                 kind: hit.kind,
                 start_ms: hit.start_ms,
                 end_ms: hit.end_ms,
-                snippet: snippet(text, &query.highlights),
+                snippet: snippet(text, &needles),
                 score: (hit.score * 1000.0).round() / 1000.0,
             });
         }
@@ -151,12 +161,15 @@ fn unique_clips(found: &[Found]) -> impl Iterator<Item = i64> {
 }
 
 /// Matches in clip/marker documents, then in cues, respecting `in:` and `lang:`;
+/// only in clips with `facets` (an FTS expression over the facets column) and
 /// only in `allowed` clips when given (then reading matches stops once
 /// `clip_limit` clips have some).
+#[allow(clippy::too_many_arguments)]
 fn matches(
     conn: &Connection,
     query: &Query,
     fts: &str,
+    facets: Option<&FacetFilter>,
     allowed: Option<&HashSet<i64>>,
     k: usize,
     clip_limit: usize,
@@ -185,8 +198,9 @@ fn matches(
         let only_markers = !within.is_empty() && within.iter().all(|w| *w == Within::Markers);
         let docs = "SELECT d.clip_id, d.kind, d.ref_id, d.start_ms, d.end_ms, f.score FROM ({}) f
                     JOIN search_doc d ON d.id = f.id";
-        let scope = clip_ids.as_ref().map(|clips| Scope { docs: "search_doc", clips, clip_limit });
-        for hit in candidates(conn, "fts_meta", &expression, k, docs, scope)? {
+        let reading =
+            reading(clip_ids.as_ref().map(|clips| Scope { docs: "search_doc", clips, clip_limit }), facets);
+        for hit in candidates(conn, "fts_meta", &expression, k, docs, reading)? {
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id)) || (only_markers && hit.kind != "marker") {
                 continue;
             }
@@ -200,8 +214,9 @@ fn matches(
         let page_full = allowed.is_some() && query.sort == Sort::Relevance && matched.len() >= clip_limit;
         let clip_ids = if page_full { Some(ids_of(&matched)) } else { clip_ids };
         let cues = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
-        let scope = clip_ids.as_ref().map(|clips| Scope { docs: "cue", clips, clip_limit });
-        for hit in candidates(conn, "fts_cue", fts, k, cues, scope)? {
+        let reading =
+            reading(clip_ids.as_ref().map(|clips| Scope { docs: "cue", clips, clip_limit }), facets);
+        for hit in candidates(conn, "fts_cue", fts, k, cues, reading)? {
             let lang = hit.lang.as_deref().unwrap_or("");
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id))
                 || (!langs.is_empty() && !langs.contains(&lang))
@@ -214,6 +229,25 @@ fn matches(
     Ok(found)
 }
 
+/// How `candidates` reads a table.
+#[derive(Clone, Copy)]
+enum Reading<'a> {
+    /// Ranked by bm25 when few documents match, else the newest.
+    Ranked,
+    /// Only the documents of a few clips (and with these facets, if any).
+    Scoped(Scope<'a>, Option<&'a FacetFilter>),
+    /// Only documents of clips with these facets.
+    Faceted(&'a FacetFilter),
+}
+
+fn reading<'a>(scope: Option<Scope<'a>>, facets: Option<&'a FacetFilter>) -> Reading<'a> {
+    match (scope, facets) {
+        (Some(scope), facets) => Reading::Scoped(scope, facets),
+        (None, Some(facets)) => Reading::Faceted(facets),
+        (None, None) => Reading::Ranked,
+    }
+}
+
 /// Clips where every word matches somewhere, though no single document has
 /// them all (`김유정 눈물`: her name in the cast, the word in a subtitle). Their
 /// hits are the documents matching any of the words; they rank after clips
@@ -221,6 +255,7 @@ fn matches(
 fn spread_matches(
     conn: &Connection,
     query: &Query,
+    facets: Option<&FacetFilter>,
     restriction: Option<&Restriction>,
     found: &[Found],
     limit: usize,
@@ -231,7 +266,7 @@ fn spread_matches(
     }
     let mut common: Option<HashSet<i64>> = None;
     for term in &query.terms {
-        let clips = clips_matching(conn, term)?;
+        let clips = clips_matching(conn, term, facets)?;
         common = Some(match common {
             None => clips,
             Some(so_far) => so_far.intersection(&clips).copied().collect(),
@@ -249,24 +284,28 @@ fn spread_matches(
     for term in &query.excluded {
         any = format!("({any}) NOT {term}");
     }
-    let mut hits = matches(conn, query, &any, Some(&spread), CANDIDATES_FILTERED, limit)?;
+    let mut hits = matches(conn, query, &any, facets, Some(&spread), CANDIDATES_FILTERED, limit)?;
     for hit in &mut hits {
         hit.score -= 50.0;
     }
     Ok(hits)
 }
 
-/// The clips with a document (clip, marker or cue) matching one term.
-fn clips_matching(conn: &Connection, term: &str) -> Result<HashSet<i64>> {
+/// The clips with a document (clip, marker or cue) matching one term (and with the facets).
+fn clips_matching(conn: &Connection, term: &str, facets: Option<&FacetFilter>) -> Result<HashSet<i64>> {
     let docs = "SELECT d.clip_id, d.kind, d.ref_id, d.start_ms, d.end_ms, f.score FROM ({}) f JOIN search_doc d ON d.id = f.id";
     let cues =
         "SELECT c.clip_id, 'cue', c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
     let mut clips: HashSet<i64> = HashSet::new();
     clips.extend(
-        candidates(conn, "fts_meta", term, CANDIDATES_FILTERED, docs, None)?.into_iter().map(|f| f.clip_id),
+        candidates(conn, "fts_meta", term, CANDIDATES_FILTERED, docs, reading(None, facets))?
+            .into_iter()
+            .map(|f| f.clip_id),
     );
     clips.extend(
-        candidates(conn, "fts_cue", term, CANDIDATES_FILTERED, cues, None)?.into_iter().map(|f| f.clip_id),
+        candidates(conn, "fts_cue", term, CANDIDATES_FILTERED, cues, reading(None, facets))?
+            .into_iter()
+            .map(|f| f.clip_id),
     );
     Ok(clips)
 }
@@ -366,38 +405,56 @@ fn rowid_ranges(wanted: &HashMap<i64, i64>) -> Vec<(i64, i64)> {
     ranges.into_iter().rev().map(|(low, high, _)| (low, high)).collect()
 }
 
-/// Up to `k` matches of `table`, ranked by bm25 when there are at most `k`
-/// (so ranking stays cheap), else the newest `k`. `select` wraps the rowids
-/// (as `f.id`, `f.score`) to read the documents in the same statement.
+/// Up to `k` matches of `table` (`reading` says which and in what order).
+/// `select` wraps the rowids (as `f.id`, `f.score`) to read the documents in
+/// the same statement.
 fn candidates(
     conn: &Connection,
     table: &str,
     expression: &str,
     k: usize,
     select: &str,
-    scope: Option<Scope<'_>>,
+    reading: Reading<'_>,
 ) -> Result<Vec<Found>> {
-    // The rowids already found (bound as one array), or None to run the ranked query.
-    let rowids: Option<Vec<i64>> = match scope {
-        Some(scope) => Some(scoped(conn, table, expression, k, scope)?),
-        None => {
+    // The rowids already found (bound as one array), or None to run the ranked
+    // query; and facets still to check on what it finds.
+    let (expression, rowids, check): (String, Option<Vec<i64>>, Option<&FacetFilter>) = match reading {
+        Reading::Scoped(scope, facets) => {
+            let expression = facets.map_or_else(|| expression.to_string(), |f| f.narrow(expression));
+            let rowids = scoped(conn, table, &expression, k, scope)?;
+            (expression, Some(rowids), None)
+        }
+        Reading::Ranked => {
             // One unranked pass, newest first: more than `k` matches means the
             // words are too common to rank, and the newest `k` are already here.
-            let newest_sql = format!(
-                "SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid DESC LIMIT {}",
-                k + 1
-            );
-            let mut newest: Vec<i64> = conn
-                .prepare_cached(&newest_sql)?
-                .query_map([expression], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            if newest.is_empty() {
+            let mut found = newest(conn, table, expression, k)?;
+            if found.is_empty() {
                 return Ok(Vec::new());
             }
-            (newest.len() > k).then(|| {
-                newest.truncate(k);
-                newest
-            })
+            let rowids = (found.len() > k).then(|| {
+                found.truncate(k);
+                found
+            });
+            (expression.to_string(), rowids, None)
+        }
+        // bm25 first counts every document holding each phrase (for its
+        // weight): cheap for rare words, dear for common ones and for a facet,
+        // which many documents hold. So words that match few documents are
+        // ranked alone and their clips' facets checked after; common words are
+        // narrowed to the facets inside FTS5 and read newest first, unranked.
+        Reading::Faceted(facets) => {
+            let found = newest(conn, table, expression, CANDIDATES)?;
+            if found.is_empty() {
+                return Ok(Vec::new());
+            }
+            if found.len() <= CANDIDATES {
+                (expression.to_string(), None, Some(facets))
+            } else {
+                let expression = facets.narrow(expression);
+                let mut found = newest(conn, table, &expression, k)?;
+                found.truncate(k);
+                (expression, Some(found), None)
+            }
         }
     };
     if rowids.as_ref().is_some_and(Vec::is_empty) {
@@ -413,7 +470,7 @@ fn candidates(
     let mut statement = conn.prepare_cached(&sql)?;
     let array: Rc<Vec<Value>>;
     let params: &[&dyn ToSql] = match rowids {
-        None => &[&expression],
+        None => &[&expression.as_str()],
         Some(rowids) => {
             array = Rc::new(rowids.into_iter().map(Value::Integer).collect());
             &[&array]
@@ -437,7 +494,22 @@ fn candidates(
             score: r.get(5)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut found: Vec<Found> = rows.collect::<rusqlite::Result<_>>()?;
+    if let Some(facets) = check {
+        let allowed = facets.among(conn, unique_clips(&found))?;
+        found.retain(|hit| allowed.contains(&hit.clip_id));
+    }
+    Ok(found)
+}
+
+/// Up to `limit + 1` rowids matching `expression`, newest first (unranked).
+fn newest(conn: &Connection, table: &str, expression: &str, limit: usize) -> Result<Vec<i64>> {
+    let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid DESC LIMIT ?2");
+    let rowids = conn
+        .prepare_cached(&sql)?
+        .query_map(params![expression, limit as i64 + 1], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rowids)
 }
 
 /// A query of filters alone: each matching clip, plus the markers the
@@ -558,7 +630,8 @@ const TAGS: &str = "WITH RECURSIVE below(id) AS (
 /// through indexes (`EXISTS … WHERE clip_id = c.id …`), so applying it to the
 /// candidates of a word query costs little. A filters-only query walks clips
 /// newest first and stops at the page limit; when one filter is narrow, its
-/// clips are listed up front and drive the walk instead.
+/// clips are listed up front and drive the walk instead. With words, the
+/// cast, show and tag filters are not here but in `Facets`.
 struct Restriction {
     conditions: Vec<String>,
     values: Vec<Box<dyn ToSql>>,
@@ -569,25 +642,112 @@ struct Restriction {
 /// A narrow filter lists at most this many clips.
 const DRIVING: usize = 2000;
 
-fn ids(conn: &Connection, sql: &str, key: &str) -> Result<String> {
+/// The ids `sql` finds for a name's key.
+fn id_list(conn: &Connection, sql: &str, key: &str) -> Result<Vec<i64>> {
     let sql = sql.replace("?1x", "?1");
     let mut statement = conn.prepare_cached(&sql)?;
-    let ids: Vec<String> = statement
-        .query_map([key], |r| r.get::<_, i64>(0))?
-        .map(|id| id.map(|i| i.to_string()))
-        .collect::<rusqlite::Result<_>>()?;
+    let ids = statement.query_map([key], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// The ids `sql` finds for a name's key, as an SQL list.
+fn ids(conn: &Connection, sql: &str, key: &str) -> Result<String> {
+    let ids = id_list(conn, sql, key)?;
     // No such name: an id no row has, so the filter matches nothing.
-    Ok(if ids.is_empty() { "-1".into() } else { ids.join(",") })
+    Ok(if ids.is_empty() {
+        "-1".into()
+    } else {
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    })
+}
+
+/// What the cast, show and tag filters ask of a word query's documents.
+enum Facets {
+    /// No such filter.
+    Any,
+    Match(FacetFilter),
+    /// A filter names something no clip has: nothing matches.
+    Nothing,
+}
+
+/// Facets a document's clip must have: one of each group's tokens.
+struct FacetFilter {
+    groups: Vec<Vec<String>>,
+    /// The same as an FTS expression over the facets column.
+    expression: String,
+}
+
+impl Facets {
+    fn filter(&self) -> Option<&FacetFilter> {
+        match self {
+            Facets::Match(filter) => Some(filter),
+            _ => None,
+        }
+    }
+
+    /// Adds a filter: documents must carry one of these facets.
+    fn require(&mut self, kind: Facet, ids: &[i64]) {
+        if ids.is_empty() {
+            *self = Facets::Nothing;
+            return;
+        }
+        let group: Vec<String> = ids.iter().map(|&id| facet(kind, id)).collect();
+        let any = group.iter().map(|token| format!("\"{token}\"")).collect::<Vec<_>>().join(" OR ");
+        let clause = format!("facets : ({any})");
+        *self = match std::mem::replace(self, Facets::Any) {
+            Facets::Any => Facets::Match(FacetFilter { groups: vec![group], expression: clause }),
+            Facets::Match(mut filter) => {
+                filter.groups.push(group);
+                filter.expression = format!("{} AND {clause}", filter.expression);
+                Facets::Match(filter)
+            }
+            Facets::Nothing => Facets::Nothing,
+        };
+    }
+}
+
+impl FacetFilter {
+    /// An FTS expression narrowed to the documents of clips with these facets.
+    fn narrow(&self, expression: &str) -> String {
+        format!("({expression}) AND {}", self.expression)
+    }
+
+    /// Which of `clips` have these facets (as the index has them, in `search_facet`).
+    fn among(&self, conn: &Connection, clips: impl Iterator<Item = i64>) -> Result<HashSet<i64>> {
+        let mut statement =
+            conn.prepare_cached("SELECT clip_id, facets FROM search_facet WHERE clip_id IN rarray(?1)")?;
+        let mut rows = statement.query([id_array(clips)])?;
+        let mut allowed = HashSet::new();
+        while let Some(row) = rows.next()? {
+            let facets: String = row.get(1)?;
+            let has: HashSet<&str> = facets.split(' ').collect();
+            if self.groups.iter().all(|group| group.iter().any(|token| has.contains(token.as_str()))) {
+                allowed.insert(row.get(0)?);
+            }
+        }
+        Ok(allowed)
+    }
 }
 
 impl Restriction {
-    fn new(conn: &Connection, filters: &[Filter]) -> Result<Option<Restriction>> {
+    /// The filters as SQL conditions on clips, except that with words the
+    /// cast, show and tag filters become facets the words' FTS queries match
+    /// (one intersection inside FTS5 rather than a check per clip).
+    fn new(conn: &Connection, filters: &[Filter], words: bool) -> Result<(Option<Restriction>, Facets)> {
         let mut conditions: Vec<String> = Vec::new();
         let mut values: Vec<Box<dyn ToSql>> = Vec::new();
         // For each narrowing filter: the query listing its clips (ids inlined).
         let mut narrow: Vec<String> = Vec::new();
+        let mut facets = Facets::Any;
         for filter in filters {
             match filter {
+                Filter::Show(name) if words => facets.require(Facet::Show, &id_list(conn, SHOWS, &name_key(name))?),
+                Filter::Cast(name) if words => {
+                    facets.require(Facet::Person, &id_list(conn, PEOPLE, &name_key(name))?)
+                }
+                Filter::Tag { name, negated: false } if words => {
+                    facets.require(Facet::Tag, &id_list(conn, TAGS, &tag_key(name))?)
+                }
                 Filter::Show(name) => {
                     let shows = ids(conn, SHOWS, &name_key(name))?;
                     conditions.push(format!("c.show_id IN ({shows})"));
@@ -676,7 +836,7 @@ impl Restriction {
             }
         }
         if conditions.is_empty() {
-            return Ok(None);
+            return Ok((None, facets));
         }
         let mut driving: Option<Vec<i64>> = None;
         for sql in narrow {
@@ -699,7 +859,7 @@ impl Restriction {
         if driving.is_some() && conditions.len() == 1 {
             conditions.clear();
         }
-        Ok(Some(Restriction { conditions, values, driving }))
+        Ok((Some(Restriction { conditions, values, driving }), facets))
     }
 
     /// The driving clips (sorted) when no other condition is left to check.
@@ -791,18 +951,21 @@ fn compare_values(a: &rusqlite::types::Value, b: &rusqlite::types::Value) -> std
     }
 }
 
+/// Ids bound to a statement as one array (`rarray(?1)`), so the statement is prepared once.
+fn id_array(ids: impl Iterator<Item = i64>) -> Rc<Vec<Value>> {
+    Rc::new(ids.map(Value::Integer).collect())
+}
+
 /// Title and best path of each clip.
 fn clip_titles(
     conn: &Connection,
     clips: impl Iterator<Item = i64>,
 ) -> Result<HashMap<i64, (String, Option<String>)>> {
-    let list = clips.map(|c| c.to_string()).collect::<Vec<_>>().join(",");
-    let sql = format!(
+    let mut statement = conn.prepare_cached(
         "SELECT id, title, (SELECT path FROM file WHERE clip_id = clip.id ORDER BY status <> 'present', id LIMIT 1)
-         FROM clip WHERE id IN ({list})"
-    );
-    let mut statement = conn.prepare(&sql)?;
-    let rows = statement.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+         FROM clip WHERE id IN rarray(?1)",
+    )?;
+    let rows = statement.query_map([id_array(clips)], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -811,20 +974,21 @@ fn hit_texts<'a>(
     conn: &Connection,
     hits: impl Iterator<Item = &'a Found>,
 ) -> Result<HashMap<(&'static str, i64), String>> {
-    let mut ids: HashMap<&'static str, Vec<String>> = HashMap::new();
+    let mut ids: HashMap<&'static str, Vec<i64>> = HashMap::new();
     for hit in hits {
-        ids.entry(hit.kind).or_default().push(hit.ref_id.to_string());
+        ids.entry(hit.kind).or_default().push(hit.ref_id);
     }
     let mut texts = HashMap::new();
     for (kind, list) in ids {
         let sql = match kind {
-            "cue" => "SELECT id, text FROM cue WHERE id IN ({})",
-            "marker" => "SELECT id, concat_ws(' — ', title, quote, note) FROM marker WHERE id IN ({})",
-            _ => "SELECT id, concat_ws(' — ', title, description, note) FROM clip WHERE id IN ({})",
-        }
-        .replace("{}", &list.join(","));
-        let mut statement = conn.prepare(&sql)?;
-        let rows = statement.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?;
+            "cue" => "SELECT id, text FROM cue WHERE id IN rarray(?1)",
+            "marker" => "SELECT id, concat_ws(' — ', title, quote, note) FROM marker WHERE id IN rarray(?1)",
+            _ => "SELECT id, concat_ws(' — ', title, description, note) FROM clip WHERE id IN rarray(?1)",
+        };
+        let mut statement = conn.prepare_cached(sql)?;
+        let rows = statement.query_map([id_array(list.into_iter())], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
         for row in rows {
             let (id, text) = row?;
             texts.insert((kind, id), text.unwrap_or_default());

@@ -2,30 +2,54 @@
 //! words between `**`. Matching here is by lower-cased substring, so `눈물`
 //! lights up inside `눈물이`.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 const WIDTH: usize = 120;
 
-pub(crate) fn snippet(text: &str, highlights: &[String]) -> String {
-    let chars: Vec<char> = text.nfc().map(|c| c.to_lowercase().next().unwrap_or(c)).collect();
-    let original: Vec<char> = text.nfc().collect();
+/// The query's words as snippets look for them: lower-cased, each on its own.
+pub(crate) struct Needles(Vec<Vec<char>>);
+
+impl Needles {
+    pub(crate) fn new(highlights: &[String]) -> Needles {
+        let mut needles: Vec<Vec<char>> = highlights
+            .iter()
+            .flat_map(|phrase| {
+                let folded = phrase.nfkc().collect::<String>().to_lowercase();
+                folded
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| w.chars().collect())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        needles.sort();
+        needles.dedup();
+        Needles(needles)
+    }
+}
+
+pub(crate) fn snippet(text: &str, needles: &Needles) -> String {
+    // Most text is already NFC (all ASCII text is): normalise only when needed.
+    let original: Vec<char> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text.chars().collect()
+    } else {
+        text.nfc().collect()
+    };
+    let chars: Vec<char> = original.iter().map(|&c| c.to_lowercase().next().unwrap_or(c)).collect();
     let mut marked = vec![false; chars.len()];
-    for phrase in highlights {
-        for needle in needles(phrase) {
-            let needle: Vec<char> = needle.chars().collect();
-            if needle.is_empty() || needle.len() > chars.len() {
-                continue;
-            }
-            for start in 0..=chars.len() - needle.len() {
-                if chars[start..start + needle.len()] == needle[..] {
-                    marked[start..start + needle.len()].iter_mut().for_each(|m| *m = true);
-                }
+    for needle in &needles.0 {
+        if needle.is_empty() || needle.len() > chars.len() {
+            continue;
+        }
+        for start in 0..=chars.len() - needle.len() {
+            if chars[start] == needle[0] && chars[start..start + needle.len()] == needle[..] {
+                marked[start..start + needle.len()].iter_mut().for_each(|m| *m = true);
             }
         }
     }
     let first = marked.iter().position(|m| *m).unwrap_or(0);
     let (from, to) = window(original.len(), first);
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len() + 16);
     if from > 0 {
         out.push('…');
     }
@@ -44,18 +68,6 @@ pub(crate) fn snippet(text: &str, highlights: &[String]) -> String {
         out.push('…');
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The lower-cased words of a typed word or phrase, each highlighted on its own.
-fn needles(phrase: &str) -> Vec<String> {
-    phrase
-        .nfkc()
-        .collect::<String>()
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 /// A window of at most WIDTH characters that shows `first`.
@@ -83,10 +95,10 @@ mod tests {
         ];
         for (text, words, expected) in rows {
             let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-            assert_eq!(snippet(text, &words), *expected, "{text}");
+            assert_eq!(snippet(text, &Needles::new(&words)), *expected, "{text}");
         }
         let long = format!("{} the horse {}", "a".repeat(300), "b".repeat(300));
-        let cut = snippet(&long, &["horse".to_string()]);
+        let cut = snippet(&long, &Needles::new(&["horse".to_string()]));
         assert!(cut.starts_with('…') && cut.ends_with('…') && cut.contains("**horse**"), "{cut}");
     }
 }

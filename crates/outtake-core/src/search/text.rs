@@ -111,6 +111,28 @@ pub fn name_text(name: &str) -> String {
     out
 }
 
+/// What a facet token names (see migration 0007).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    Show,
+    Person,
+    Tag,
+}
+
+/// The first character of every facet token: a private-use character, which
+/// `pieces` treats as a space, so no typed word or document text holds it.
+const FACET_MARK: char = '\u{E000}';
+
+/// The index token of a show, person or tag: `\u{E000}p5`.
+pub fn facet(kind: Facet, id: i64) -> String {
+    let letter = match kind {
+        Facet::Show => 's',
+        Facet::Person => 'p',
+        Facet::Tag => 't',
+    };
+    format!("{FACET_MARK}{letter}{id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +148,8 @@ mod tests {
             ("I'm okay.", "i m okay"),
             ("EP.3 홍천기3화", "ep 3 홍천 천기 3 화"),
             ("", ""),
+            // Facet tokens cannot be typed or written: their mark is a space here.
+            ("\u{E000}p5 x\u{E000}t3", "p5 x t3"),
         ];
         for (text, expected) in rows {
             assert_eq!(index_text(text), expected, "{text:?}");
