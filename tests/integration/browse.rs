@@ -219,3 +219,57 @@ fn thumbnails_pending_for_touched_clips_only() {
     assert_eq!(videos(library.pending_thumbnails_of(&[first, second]).unwrap()), vec!["a.mp4", "b.mp4"]);
     assert!(library.pending_thumbnails_of(&[]).unwrap().is_empty());
 }
+
+/// The sidebar's counts come from the facets the search index keeps per clip;
+/// after every kind of edit they agree with the filters, which ask the
+/// catalogue tables themselves.
+#[test]
+fn sidebar_counts_agree_with_the_filters_after_edits() {
+    let mut world = world();
+    let agree = |library: &Library, after: &str| {
+        let facets = library.facets().unwrap();
+        let clips = |query: &str| library.search_results(query, 1000).unwrap().clips.len() as i64;
+        for person in &facets.people {
+            assert_eq!(
+                person.clips,
+                clips(&format!("cast:\"{}\"", person.name)),
+                "{} after {after}",
+                person.name
+            );
+        }
+        for tag in &facets.tags {
+            assert_eq!(tag.clips, clips(&format!("tag:\"{}\"", tag.name)), "{} after {after}", tag.name);
+        }
+        assert_eq!(facets.untagged, clips("is:untagged"), "untagged after {after}");
+    };
+    agree(&world.library, "nothing");
+    let [horse, farewell, bloopers] = world.clips;
+    let lib = &mut world.library;
+    let choi = lib.add_person(&PersonInput { name: "Choi Kwang Il".into(), ..Default::default() }).unwrap();
+    let marker = lib
+        .add_marker(
+            bloopers,
+            &MarkerInput {
+                start_ms: 0,
+                cast: vec![CastInput { person_id: choi, character: None }],
+                tags: vec!["type:action".into()],
+                ..MarkerInput::default()
+            },
+        )
+        .unwrap();
+    agree(lib, "a marker with cast and a tag");
+    lib.tag_clip(horse, &["type:action".into()]).unwrap();
+    lib.credit(farewell, choi, None).unwrap();
+    agree(lib, "a tag and a credit on clips");
+    lib.delete_marker(marker).unwrap();
+    agree(lib, "deleting the marker");
+    let kim = lib.find_person("김유정").unwrap();
+    lib.merge_people(choi, kim).unwrap();
+    agree(lib, "merging people");
+    let action = lib.find_tag("type:action").unwrap();
+    let blooper = lib.find_tag("type:blooper").unwrap();
+    lib.merge_tags(action, blooper).unwrap();
+    agree(lib, "merging tags");
+    lib.delete_clip(horse).unwrap();
+    agree(lib, "deleting a clip");
+}

@@ -4,6 +4,7 @@
 //! These are read-only views over the same tables the rest of the core
 //! writes; they exist so a window can show 100k clips a page at a time.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -318,20 +319,18 @@ impl Library {
     pub fn facets(&self) -> Result<Facets> {
         let conn = &self.conn;
         let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+        // People's and tags' counts, and the untagged clips, in one pass over
+        // the facets the search index keeps per clip.
+        let counts = crate::search::facet_counts(conn)?;
         Ok(Facets {
             total: count("SELECT count(*) FROM clip")?,
-            // `NOT IN` builds the set once; a correlated `NOT EXISTS` probes per clip.
-            untagged: count(
-                "SELECT count(*) FROM clip WHERE id NOT IN (
-                    SELECT clip_id FROM clip_tag
-                    UNION ALL SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id)",
-            )?,
+            untagged: counts.untagged,
             missing: count(
                 "SELECT count(*) FROM clip WHERE id NOT IN (SELECT clip_id FROM file WHERE status <> 'missing')",
             )?,
             shows: show_facets(conn)?,
-            people: person_facets(conn)?,
-            tags: tag_facets(conn)?,
+            people: person_facets(conn, &counts.people)?,
+            tags: tag_facets(conn, &counts.tags)?,
             saved: self.saved_searches()?,
             folders: folder_views(conn)?,
         })
@@ -409,37 +408,31 @@ fn show_facets(conn: &Connection) -> Result<Vec<ShowFacet>> {
     Ok(facets)
 }
 
-fn person_facets(conn: &Connection) -> Result<Vec<PersonFacet>> {
-    // One pass over every credit (clip or marker), not one query per person.
-    let mut statement = conn.prepare_cached(
-        "WITH counted AS (
-            SELECT person_id, count(*) AS clips FROM (
-                SELECT person_id, clip_id FROM credit
-                UNION SELECT mp.person_id, m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id)
-            GROUP BY person_id)
-         SELECT p.id, p.name, p.native_name, coalesce(counted.clips, 0)
-         FROM person p LEFT JOIN counted ON counted.person_id = p.id ORDER BY p.name_key, p.id",
-    )?;
+fn person_facets(conn: &Connection, clips: &HashMap<i64, i64>) -> Result<Vec<PersonFacet>> {
+    let mut statement =
+        conn.prepare_cached("SELECT id, name, native_name FROM person ORDER BY name_key, id")?;
     let people = statement
         .query_map([], |r| {
-            Ok(PersonFacet { id: r.get(0)?, name: r.get(1)?, native_name: r.get(2)?, clips: r.get(3)? })
+            let id = r.get(0)?;
+            Ok(PersonFacet {
+                id,
+                name: r.get(1)?,
+                native_name: r.get(2)?,
+                clips: clips.get(&id).copied().unwrap_or(0),
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(people)
 }
 
-fn tag_facets(conn: &Connection) -> Result<Vec<TagFacet>> {
-    let mut statement = conn.prepare_cached(
-        "WITH counted AS (
-            SELECT tag_id, count(*) AS clips FROM (
-                SELECT tag_id, clip_id FROM clip_tag
-                UNION SELECT mt.tag_id, m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id)
-            GROUP BY tag_id)
-         SELECT t.id, coalesce(t.namespace || ':', '') || t.name, coalesce(counted.clips, 0)
-         FROM tag t LEFT JOIN counted ON counted.tag_id = t.id ORDER BY t.key",
-    )?;
+fn tag_facets(conn: &Connection, clips: &HashMap<i64, i64>) -> Result<Vec<TagFacet>> {
+    let mut statement =
+        conn.prepare_cached("SELECT id, coalesce(namespace || ':', '') || name FROM tag ORDER BY key")?;
     let tags = statement
-        .query_map([], |r| Ok(TagFacet { id: r.get(0)?, name: r.get(1)?, clips: r.get(2)? }))?
+        .query_map([], |r| {
+            let id = r.get(0)?;
+            Ok(TagFacet { id, name: r.get(1)?, clips: clips.get(&id).copied().unwrap_or(0) })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(tags)
 }

@@ -3,10 +3,12 @@
 //! write commits, the documents of dirty clips are rebuilt here, with their
 //! facets, and their cues indexed again when those facets changed.
 
+use std::collections::HashMap;
+
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::text::{Facet, facet, index_text, name_text};
+use super::text::{Facet, facet, index_text, name_text, parse_facet};
 use crate::error::Result;
 
 /// Registers `outtake_index_text(text)` on a connection (the triggers call it).
@@ -90,6 +92,40 @@ fn facets(conn: &Connection, clip_id: i64) -> Result<Option<String>> {
         .chain(people.into_iter().map(|id| facet(Facet::Person, id)))
         .chain(tags.into_iter().map(|id| facet(Facet::Tag, id)));
     Ok(Some(tokens.collect::<Vec<_>>().join(" ")))
+}
+
+/// How many clips each person and each tag has (in the clip or in one of its
+/// markers), and how many clips have no tag: one pass over the facets the
+/// index keeps per clip (`search_facet`, always as fresh as the library,
+/// since writes refresh it before they commit).
+pub(crate) struct FacetCounts {
+    pub people: HashMap<i64, i64>,
+    pub tags: HashMap<i64, i64>,
+    pub untagged: i64,
+}
+
+pub(crate) fn facet_counts(conn: &Connection) -> Result<FacetCounts> {
+    let mut counts = FacetCounts { people: HashMap::new(), tags: HashMap::new(), untagged: 0 };
+    let mut statement = conn.prepare_cached("SELECT facets FROM search_facet")?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let facets = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let mut tagged = false;
+        for (kind, id) in facets.split(' ').filter_map(parse_facet) {
+            match kind {
+                Facet::Person => *counts.people.entry(id).or_default() += 1,
+                Facet::Tag => {
+                    tagged = true;
+                    *counts.tags.entry(id).or_default() += 1;
+                }
+                Facet::Show => {}
+            }
+        }
+        if !tagged {
+            counts.untagged += 1;
+        }
+    }
+    Ok(counts)
 }
 
 /// Indexes a clip's cues with its facets, when it has none yet or they changed.

@@ -12,7 +12,7 @@ pub mod text;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-pub(crate) use index::{backfill, refresh, register};
+pub(crate) use index::{backfill, facet_counts, refresh, register};
 pub use run::SearchHit;
 
 use crate::error::{Error, Kind, Result};

@@ -133,6 +133,19 @@ pub fn facet(kind: Facet, id: i64) -> String {
     format!("{FACET_MARK}{letter}{id}")
 }
 
+/// What a facet token names; None for anything else.
+pub fn parse_facet(token: &str) -> Option<(Facet, i64)> {
+    let rest = token.strip_prefix(FACET_MARK)?;
+    let mut chars = rest.chars();
+    let kind = match chars.next()? {
+        's' => Facet::Show,
+        'p' => Facet::Person,
+        't' => Facet::Tag,
+        _ => return None,
+    };
+    Some((kind, chars.as_str().parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +166,16 @@ mod tests {
         ];
         for (text, expected) in rows {
             assert_eq!(index_text(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn facet_tokens_read_back() {
+        for (kind, id) in [(Facet::Show, 12), (Facet::Person, 5), (Facet::Tag, 30_001)] {
+            assert_eq!(parse_facet(&facet(kind, id)), Some((kind, id)));
+        }
+        for token in ["p5", "\u{E000}x5", "\u{E000}p", "\u{E000}pfive", ""] {
+            assert_eq!(parse_facet(token), None, "{token:?}");
         }
     }
 
