@@ -94,6 +94,9 @@ struct Class {
     queries: Vec<String>,
     /// The words alone, for the baselines (None: the class is filters only).
     words: Option<Vec<String>>,
+    /// SQL listing the filter's clips, for a LIKE baseline that scans only
+    /// those (what a planner does when the filter has an index).
+    within: Option<String>,
 }
 
 fn classes() -> Vec<Class> {
@@ -110,8 +113,20 @@ fn classes() -> Vec<Class> {
     let (w1, w2) = (english(1), english(3));
     let typing = (20..).map(english).find(|w| w.len() >= 5).unwrap();
     let show = generate::show_title(0, &zipf);
-    let with_words =
-        |name, queries: Vec<String>, words: Vec<String>| Class { name, queries, words: Some(words) };
+    let with_words = |name, queries: Vec<String>, words: Vec<String>| Class {
+        name,
+        queries,
+        words: Some(words),
+        within: None,
+    };
+    let filtered = |name, query: String, words: Vec<String>, within: String| Class {
+        name,
+        queries: vec![query],
+        words: Some(words),
+        within: Some(within),
+    };
+    let kim = "SELECT id FROM person WHERE name = 'Kim Yoo Jung'";
+    let emotional = "SELECT id FROM tag WHERE key = 'mood:emotional'";
     vec![
         with_words("rare word", vec![rare.clone()], vec![rare.clone()]),
         with_words("very common word", vec![common.clone()], vec![common.clone()]),
@@ -120,13 +135,46 @@ fn classes() -> Vec<Class> {
         with_words("prefix while typing", vec![typing[..3].to_string()], vec![typing[..3].to_string()]),
         with_words("two words", vec![format!("{w1} {stem}")], vec![w1.clone(), stem.clone()]),
         with_words("Korean name", vec!["김유정".into()], vec!["김유정".into()]),
-        with_words("cast filter + word", vec![format!("cast:\"Kim Yoo Jung\" {w2}")], vec![w2.clone()]),
-        with_words("wide filter + word", vec![format!("tag:mood:emotional {stem}")], vec![stem.clone()]),
-        Class { name: "tag filter alone", queries: vec!["tag:mood:emotional".into()], words: None },
+        filtered(
+            "cast filter + word",
+            format!("cast:\"Kim Yoo Jung\" {w2}"),
+            vec![w2.clone()],
+            format!(
+                "SELECT clip_id FROM credit WHERE person_id IN ({kim})
+                 UNION SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id
+                 WHERE mp.person_id IN ({kim})"
+            ),
+        ),
+        filtered(
+            "show filter + word",
+            format!("show:\"{show}\" {w2}"),
+            vec![w2.clone()],
+            format!(
+                "SELECT id FROM clip WHERE show_id IN (SELECT id FROM show WHERE title = '{}')",
+                show.replace('\'', "''")
+            ),
+        ),
+        filtered(
+            "wide filter + word",
+            format!("tag:mood:emotional {stem}"),
+            vec![stem.clone()],
+            format!(
+                "SELECT clip_id FROM clip_tag WHERE tag_id IN ({emotional})
+                 UNION SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id
+                 WHERE mt.tag_id IN ({emotional})"
+            ),
+        ),
+        Class {
+            name: "tag filter alone",
+            queries: vec!["tag:mood:emotional".into()],
+            words: None,
+            within: None,
+        },
         Class {
             name: "several filters",
             queries: vec![format!("show:\"{show}\" ep:1-8 tag:blooper dur:>2m")],
             words: None,
+            within: None,
         },
         with_words("no hits", vec!["zqxjvw".into()], vec!["zqxjvw".into()]),
     ]
@@ -162,6 +210,7 @@ fn run(db: &Path, cli: Option<&Path>) -> Result<()> {
         "| class | query | hits | Outtake p50 | Outtake p95 | CLI p50 | (a) LIKE p95 | (b) plain FTS5 p95 | vs (a) | vs (b) |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut narrowed = Vec::new();
     for class in classes() {
         for query in &class.queries {
             let (p50, p95, hits) = measure(30, || Ok(library.search(query, 50)?.len()))?;
@@ -171,11 +220,15 @@ fn run(db: &Path, cli: Option<&Path>) -> Result<()> {
             };
             let (like, fts) = match &class.words {
                 Some(words) => (
-                    Some(measure(3, || like_baseline(&conn, words))?.1),
+                    Some(measure(3, || like_baseline(&conn, words, None))?.1),
                     Some(measure(10, || fts_baseline(&conn, words))?.1),
                 ),
                 None => (None, None),
             };
+            if let (Some(words), Some(within)) = (&class.words, &class.within) {
+                let like = measure(10, || like_baseline(&conn, words, Some(within)))?.1;
+                narrowed.push((class.name, query.clone(), p95, like));
+            }
             let ratio = |base: Option<Duration>| {
                 base.map_or("–".into(), |b| format!("{:.0}×", b.as_secs_f64() / p95.as_secs_f64()))
             };
@@ -191,6 +244,18 @@ fn run(db: &Path, cli: Option<&Path>) -> Result<()> {
                 ratio(fts)
             );
         }
+    }
+    // The same LIKE scans over the filter's clips only.
+    println!("\n| class | query | Outtake p95 | (a′) LIKE in the filter's clips p95 | vs (a′) |");
+    println!("|---|---|---:|---:|---:|");
+    for (name, query, p95, like) in narrowed {
+        println!(
+            "| {name} | `{}` | {} | {} | {:.0}× |",
+            query.replace('|', "\\|"),
+            ms(p95),
+            ms(like),
+            like.as_secs_f64() / p95.as_secs_f64()
+        );
     }
     views(&library)
 }
@@ -254,14 +319,16 @@ fn through_cli(cli: &Path, db: &Path, query: &str) -> Result<usize> {
 }
 
 /// Baseline (a): what a LIKE-based search does — scan titles, markers and
-/// cues for every word, rank (titles, then markers, then cues), group by clip.
-fn like_baseline(conn: &Connection, words: &[String]) -> Result<usize> {
-    let pattern = |column: &str| {
-        words
-            .iter()
-            .map(|w| format!("{column} LIKE '%{}%'", w.replace('\'', "''")))
-            .collect::<Vec<_>>()
-            .join(" AND ")
+/// cues for every word, rank (titles, then markers, then cues), group by clip;
+/// with `within`, only in the clips that SQL lists (a′).
+fn like_baseline(conn: &Connection, words: &[String], within: Option<&str>) -> Result<usize> {
+    let pattern = |column: &str, clip: &str| {
+        let mut conditions: Vec<String> =
+            words.iter().map(|w| format!("{column} LIKE '%{}%'", w.replace('\'', "''"))).collect();
+        if let Some(within) = within {
+            conditions.push(format!("{clip} IN ({within})"));
+        }
+        conditions.join(" AND ")
     };
     let sql = format!(
         "SELECT clip_id FROM (
@@ -269,9 +336,9 @@ fn like_baseline(conn: &Connection, words: &[String]) -> Result<usize> {
             UNION ALL SELECT clip_id, 1, start_ms FROM marker WHERE {}
             UNION ALL SELECT clip_id, 2, start_ms FROM cue WHERE {})
          GROUP BY clip_id ORDER BY min(tier), clip_id DESC LIMIT 50",
-        pattern("title"),
-        pattern("concat_ws(' ', title, quote, note)"),
-        pattern("text")
+        pattern("title", "id"),
+        pattern("concat_ws(' ', title, quote, note)", "clip_id"),
+        pattern("text", "clip_id")
     );
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map([], |r| r.get::<_, i64>(0))?.count();
