@@ -223,6 +223,22 @@ fn export_import_export_is_byte_identical() {
     assert_eq!(copy.scenes(copy.find_show("홍천기").unwrap()).unwrap().len(), 5);
 }
 
+/// A version 1 file (before `chapters_taken`) still imports, to the same library.
+#[test]
+fn a_version_1_file_still_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut original = rich(dir.path());
+    let mut file: Value = serde_json::from_str(&original.export_json().unwrap()).unwrap();
+    assert_eq!(file["version"], json!(2));
+    file["version"] = json!(1);
+    for clip in file["clips"].as_array_mut().unwrap() {
+        clip.as_object_mut().unwrap().remove("chapters_taken");
+    }
+    let mut copy = Library::open_in_memory().unwrap();
+    import(&mut copy, &file.to_string()).unwrap();
+    assert_eq!(copy.summary().unwrap(), original.summary().unwrap());
+}
+
 /// The first line where two exports part, for a readable failure.
 fn first_difference(a: &str, b: &str) -> String {
     let at = a

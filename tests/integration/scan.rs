@@ -223,6 +223,11 @@ fn chapters_the_fan_renamed_or_deleted_stay_so_after_a_new_info_json() {
         ..MarkerInput::default()
     };
     folder.library.update_marker(markers[1].id, &kept).unwrap();
+    // The library moves through an export: which chapters were taken goes along.
+    let json = folder.library.export_json().unwrap();
+    let mut moved = Library::open(&folder._dir.path().join("moved.db")).unwrap();
+    moved.import_json(json.as_bytes(), Path::new("export.json")).unwrap();
+    folder.library = moved;
 
     // A re-download writes the sidecar again, with one chapter more.
     let info = folder.root.join("[Making] Lovers of the Red Sky EP.3 [abc123def45].info.json");

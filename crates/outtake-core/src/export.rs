@@ -24,7 +24,9 @@ use crate::sources::{CueInput, insert_cues};
 use crate::tags::{add_alias, add_parent, full_name, insert_tag, load_tag, tag_key};
 
 const FORMAT: &str = "outtake-library";
-const VERSION: u32 = 1;
+/// Version 2 added `chapters_taken` to clips; a version 1 file reads as one without it.
+const VERSION: u32 = 2;
+const READS: [u32; 2] = [1, 2];
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -128,6 +130,9 @@ struct ClipRecord {
     credits: Vec<CastRecord>,
     markers: Vec<MarkerRecord>,
     cues: Vec<CueRecord>,
+    /// Chapters of the clip's `.info.json` already made markers (renamed or
+    /// deleted since, they stay so when the sidecar is read again).
+    chapters_taken: Vec<ChapterRecord>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -162,6 +167,13 @@ struct MarkerRecord {
     note: Option<String>,
     quote: Option<String>,
     created_at: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ChapterRecord {
+    start_ms: i64,
+    title: String,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -458,6 +470,12 @@ fn export_clip(conn: &Connection, id: i64, file_id: i64, n: &Numberings) -> Resu
         .into_iter()
         .map(|c| CueRecord { lang: c.lang, start_ms: c.start_ms, end_ms: c.end_ms, text: c.text })
         .collect();
+    let chapters_taken = conn
+        .prepare_cached(
+            "SELECT start_ms, title FROM clip_chapter WHERE clip_id = ?1 ORDER BY start_ms, title",
+        )?
+        .query_map([id], |r| Ok(ChapterRecord { start_ms: r.get(0)?, title: r.get(1)? }))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(ClipRecord {
         id: file_id,
         title: clip.title,
@@ -501,6 +519,7 @@ fn export_clip(conn: &Connection, id: i64, file_id: i64, n: &Numberings) -> Resu
         credits,
         markers,
         cues,
+        chapters_taken,
     })
 }
 
@@ -526,9 +545,9 @@ fn parse(bytes: &[u8]) -> Result<LibraryFile, String> {
             file.format
         ));
     }
-    if file.version != VERSION {
+    if !READS.contains(&file.version) {
         return Err(format!(
-            "version: {} is not a version this Outtake reads (it reads {VERSION})",
+            "version: {} is not a version this Outtake reads (it reads 1 and {VERSION})",
             file.version
         ));
     }
@@ -993,6 +1012,12 @@ fn import_clip(
             .map_err(|e| Error::invalid(format!("markers[{j}]"), e.to_string()))?;
     }
     import_cues(conn, id, &record.cues, report)?;
+    for chapter in &record.chapters_taken {
+        conn.execute(
+            "INSERT OR IGNORE INTO clip_chapter (clip_id, start_ms, title) VALUES (?1, ?2, ?3)",
+            params![id, chapter.start_ms, chapter.title],
+        )?;
+    }
     Ok(id)
 }
 
