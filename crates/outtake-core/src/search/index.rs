@@ -41,7 +41,7 @@ pub(crate) fn backfill(conn: &Connection) -> Result<()> {
 /// Rebuilds the documents of every dirty clip (and its cues' facets).
 pub(crate) fn refresh(conn: &Connection) -> Result<()> {
     let dirty: Vec<i64> = conn
-        .prepare_cached("SELECT clip_id FROM search_dirty")?
+        .prepare_cached("SELECT DISTINCT clip_id FROM search_dirty")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for clip_id in dirty {
