@@ -8,6 +8,10 @@
 -- which typed words never hold (search/text.rs splits on it), so no word can
 -- match a facet.
 --
+-- An FTS rowid is the negated id of its search_doc or cue: FTS5 reads in
+-- ascending rowid order about twice as fast as in descending order (more for
+-- queries joining doclists), and searches read the newest documents first.
+--
 -- The tables get a column, so they are made again and everything is indexed
 -- once more (the 'backfill' step, now done by search::refresh).
 
@@ -43,17 +47,17 @@ CREATE TABLE search_facet (
 
 CREATE TRIGGER cue_indexed AFTER INSERT ON cue BEGIN
     INSERT INTO fts_cue (rowid, body, facets)
-    SELECT new.id, outtake_index_text(new.text), facets FROM search_facet WHERE clip_id = new.clip_id;
+    SELECT -new.id, outtake_index_text(new.text), facets FROM search_facet WHERE clip_id = new.clip_id;
 END;
 CREATE TRIGGER cue_unindexed AFTER DELETE ON cue BEGIN
     DELETE FROM fts_cue
-    WHERE rowid = (SELECT old.id WHERE EXISTS (SELECT 1 FROM search_facet WHERE clip_id = old.clip_id));
+    WHERE rowid = (SELECT -old.id WHERE EXISTS (SELECT 1 FROM search_facet WHERE clip_id = old.clip_id));
 END;
 CREATE TRIGGER cue_reindexed AFTER UPDATE OF text, clip_id ON cue BEGIN
     DELETE FROM fts_cue
-    WHERE rowid = (SELECT old.id WHERE EXISTS (SELECT 1 FROM search_facet WHERE clip_id = old.clip_id));
+    WHERE rowid = (SELECT -old.id WHERE EXISTS (SELECT 1 FROM search_facet WHERE clip_id = old.clip_id));
     INSERT INTO fts_cue (rowid, body, facets)
-    SELECT new.id, outtake_index_text(new.text), facets FROM search_facet WHERE clip_id = new.clip_id;
+    SELECT -new.id, outtake_index_text(new.text), facets FROM search_facet WHERE clip_id = new.clip_id;
 END;
 
 INSERT INTO search_state (key, value) VALUES ('backfill', '1')

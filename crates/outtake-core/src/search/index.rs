@@ -50,7 +50,7 @@ pub(crate) fn refresh(conn: &Connection) -> Result<()> {
             .query_map([clip_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for doc in docs {
-            conn.execute("DELETE FROM fts_meta WHERE rowid = ?1", [doc])?;
+            conn.execute("DELETE FROM fts_meta WHERE rowid = -?1", [doc])?;
         }
         conn.execute("DELETE FROM search_doc WHERE clip_id = ?1", [clip_id])?;
         match facets(conn, clip_id)? {
@@ -144,9 +144,9 @@ fn index_cues(conn: &Connection, clip_id: i64, facets: &str) -> Result<()> {
     for (id, text) in cues {
         // A clip without a row was never indexed: its cues are not in the index yet.
         if indexed.is_some() {
-            conn.prepare_cached("DELETE FROM fts_cue WHERE rowid = ?1")?.execute([id])?;
+            conn.prepare_cached("DELETE FROM fts_cue WHERE rowid = -?1")?.execute([id])?;
         }
-        conn.prepare_cached("INSERT INTO fts_cue (rowid, body, facets) VALUES (?1, ?2, ?3)")?
+        conn.prepare_cached("INSERT INTO fts_cue (rowid, body, facets) VALUES (-?1, ?2, ?3)")?
             .execute(params![id, index_text(&text), facets])?;
     }
     conn.prepare_cached(
@@ -172,7 +172,7 @@ fn add_doc(
     )?;
     let id = conn.last_insert_rowid();
     conn.execute(
-        "INSERT INTO fts_meta (rowid, title, names, body, facets) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO fts_meta (rowid, title, names, body, facets) VALUES (-?1, ?2, ?3, ?4, ?5)",
         params![id, index_text(text[0]), text[1], index_text(text[2]), facets],
     )?;
     Ok(())

@@ -8,6 +8,9 @@
 //! ranked query run (its cost is then bounded too). A word too common to rank
 //! keeps the index's order, newest first.
 //!
+//! FTS rowids are the negated ids of `search_doc` and `cue` rows, so reading
+//! in ascending rowid order — which FTS5 does fastest — reads newest first.
+//!
 //! With words, the cast, show and tag filters are facet clauses of the FTS
 //! query itself (every document and cue carries its clip's facets, see
 //! migration 0007), so FTS5 intersects the word's doclist with the facet's
@@ -311,7 +314,7 @@ fn clips_matching(conn: &Connection, term: &str, facets: Option<&FacetFilter>) -
 }
 
 /// The documents of a few clips: the rows of `docs` (`search_doc` or `cue`,
-/// whose ids are the FTS rowids) that belong to `clips`.
+/// whose negated ids are the FTS rowids) that belong to `clips`.
 #[derive(Clone, Copy)]
 struct Scope<'a> {
     docs: &'static str,
@@ -322,8 +325,8 @@ struct Scope<'a> {
 
 /// A rowid-range seek costs about as much as streaming this many matches
 /// (measured on the benchmark library: a seek is a fresh FTS5 query, ~6–15 µs
-/// when it reads in rowid order — several times that in descending order —
-/// and a streamed match ~0.1–0.2 µs).
+/// when it reads in ascending rowid order — several times that in descending
+/// order — and a streamed match ~0.1–0.2 µs).
 const ROWS_PER_SEEK: usize = 24;
 /// Rowids of one clip further apart than this start another range.
 const RANGE_GAP: i64 = 64;
@@ -336,7 +339,7 @@ const RANGE_GAP: i64 = 64;
 /// are asked for their matches with one rowid-range query each, newest clips
 /// first. (An `IN` list of rowids makes FTS5 redo the query per value.) The
 /// count that picks the way reads at most the stream's budget.
-/// Returns the rowids of the matches kept.
+/// Returns the ids (`docs`' ids, not FTS rowids) of the matches kept.
 fn scoped(conn: &Connection, table: &str, expression: &str, k: usize, scope: Scope<'_>) -> Result<Vec<i64>> {
     let docs_sql = format!("SELECT id, clip_id FROM {} WHERE clip_id IN rarray(?1)", scope.docs);
     let wanted: HashMap<i64, i64> = conn
@@ -364,7 +367,7 @@ fn scoped(conn: &Connection, table: &str, expression: &str, k: usize, scope: Sco
         kept.len() < k
     };
     if matching as usize <= budget {
-        let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid DESC");
+        let sql = format!("SELECT -rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid");
         let mut statement = conn.prepare_cached(&sql)?;
         let mut rows = statement.query([expression])?;
         while let Some(row) = rows.next()? {
@@ -374,7 +377,7 @@ fn scoped(conn: &Connection, table: &str, expression: &str, k: usize, scope: Sco
         }
     } else {
         let sql = format!(
-            "SELECT rowid FROM {table} WHERE {table} MATCH ?1 AND rowid BETWEEN ?2 AND ?3 ORDER BY rowid"
+            "SELECT -rowid FROM {table} WHERE {table} MATCH ?1 AND rowid BETWEEN -?3 AND -?2 ORDER BY rowid"
         );
         let mut statement = conn.prepare_cached(&sql)?;
         'ranges: for (low, high) in ranges {
@@ -462,7 +465,7 @@ fn candidates(
     }
     let inner = match rowids {
         None => format!(
-            "SELECT rowid AS id, -rank AS score FROM {table} WHERE {table} MATCH ?1 ORDER BY rank LIMIT {k}"
+            "SELECT -rowid AS id, -rank AS score FROM {table} WHERE {table} MATCH ?1 ORDER BY rank LIMIT {k}"
         ),
         Some(_) => "SELECT value AS id, 0.0 AS score FROM rarray(?1)".to_string(),
     };
@@ -504,7 +507,7 @@ fn candidates(
 
 /// Up to `limit + 1` rowids matching `expression`, newest first (unranked).
 fn newest(conn: &Connection, table: &str, expression: &str, limit: usize) -> Result<Vec<i64>> {
-    let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid DESC LIMIT ?2");
+    let sql = format!("SELECT -rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid LIMIT ?2");
     let rowids = conn
         .prepare_cached(&sql)?
         .query_map(params![expression, limit as i64 + 1], |r| r.get(0))?
