@@ -30,11 +30,15 @@ pub(crate) fn backfill(conn: &Connection) -> Result<()> {
     if pending.is_none() {
         return Ok(());
     }
+    // A big library takes a while (about 45 s for 100k clips and 1M cues); say so.
+    let started = std::time::Instant::now();
     let tx = conn.unchecked_transaction()?;
-    tx.execute("INSERT INTO search_dirty SELECT id FROM clip", [])?;
+    let clips = tx.execute("INSERT INTO search_dirty SELECT id FROM clip", [])?;
+    tracing::info!(clips, "indexing the library for search (once, after an upgrade)");
     refresh(&tx)?;
     tx.execute("DELETE FROM search_state WHERE key = 'backfill'", [])?;
     tx.commit()?;
+    tracing::info!(clips, elapsed = ?started.elapsed(), "the library is indexed for search");
     Ok(())
 }
 
