@@ -416,6 +416,13 @@ fn a_narrow_filter_over_a_common_word() {
     let subs: std::collections::BTreeSet<i64> =
         hits(&lib, "cast:\"Kim Yoo Jung\" in:subs okay").into_iter().map(|h| h.0).collect();
     assert_eq!(subs.into_iter().collect::<Vec<_>>(), [hers[0], hers[2]]);
+    // Whether more clips match than a page shows.
+    let more = |query: &str, limit: usize| lib.search_page(query, limit).unwrap().more;
+    assert!(more("okay", 50), "a word in 400 clips, read newest first, says there are more");
+    assert!(!more("cast:\"Kim Yoo Jung\" okay", 50), "her four clips are all there");
+    assert!(more("cast:\"Kim Yoo Jung\" okay", 2), "a page of two holds two of four");
+    assert!(!more("scene:\"Horse ride\" okay", 50));
+    assert!(more("cast:\"Kim Yoo Jung\"", 3) && !more("cast:\"Kim Yoo Jung\"", 4), "filters alone");
 }
 
 /// A wide filter with a common word: the newest matches are read first and
@@ -444,6 +451,7 @@ fn a_wide_filter_over_a_common_word_reads_on_until_the_page_is_full() {
     let mut found: Vec<i64> = hits(&lib, "dur:>2m okay").into_iter().map(|h| h.0).collect();
     found.sort_unstable();
     assert_eq!(found, long);
+    assert!(!lib.search_page("dur:>2m okay", 50).unwrap().more, "every candidate was read");
     // Short clips fill a page from the newest.
     let page = lib.search("dur:<1m okay", 50).unwrap();
     let clips: std::collections::BTreeSet<i64> = page.iter().map(|h| h.clip_id).collect();

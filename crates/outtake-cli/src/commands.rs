@@ -59,8 +59,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 let id = lib.save_search(&name, &query)?;
                 eprintln!("saved search #{id} {name}");
             }
-            let hits = lib.search(&query, limit)?;
-            if json { out.json(&hits) } else { out.text(render::hits(&hits)) }
+            let page = lib.search_page(&query, limit)?;
+            if json { out.json(&page.hits) } else { out.text(render::page(&page)) }
         }
         Command::Saved(SavedCommand::List { json }) => {
             let saved = lib.saved_searches()?;
@@ -68,8 +68,8 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Saved(SavedCommand::Run { name, limit, json }) => {
             let saved = lib.saved_search(&name)?;
-            let hits = lib.search(&saved.query, limit)?;
-            if json.json { out.json(&hits) } else { out.text(render::hits(&hits)) }
+            let page = lib.search_page(&saved.query, limit)?;
+            if json.json { out.json(&page.hits) } else { out.text(render::page(&page)) }
         }
         Command::Saved(SavedCommand::Rm { name }) => {
             let saved = lib.saved_search(&name)?;

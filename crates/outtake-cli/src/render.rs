@@ -346,7 +346,16 @@ pub fn problems(problems: &[outtake_core::import::Failure]) -> String {
     problems.iter().map(|p| format!("{}: {}\n", p.path, p.error)).collect()
 }
 
-pub fn hits(hits: &[outtake_core::search::SearchHit]) -> String {
+/// A search's hits under their clips, and a last line when more clips match.
+pub fn page(page: &outtake_core::search::SearchPage) -> String {
+    let mut text = hits(&page.hits);
+    if page.more {
+        text.push_str("more clips match: add a word or a filter to narrow the search\n");
+    }
+    text
+}
+
+fn hits(hits: &[outtake_core::search::SearchHit]) -> String {
     if hits.is_empty() {
         return "nothing found\n".into();
     }

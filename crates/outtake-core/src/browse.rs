@@ -112,6 +112,9 @@ pub struct SearchClip {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchResults {
     pub clips: Vec<SearchClip>,
+    /// More clips may match than these (the search read the newest matches
+    /// of words too common to read whole, or the page is full).
+    pub more: bool,
     /// How long the search took inside the core.
     pub elapsed_ms: f64,
 }
@@ -234,9 +237,9 @@ impl Library {
     /// Runs a search and groups its hits into cards, best clips first.
     pub fn search_results(&self, text: &str, limit: usize) -> Result<SearchResults> {
         let started = std::time::Instant::now();
-        let hits = self.search(text, limit)?;
+        let page = self.search_page(text, limit)?;
         let mut clips: Vec<SearchClip> = Vec::new();
-        for hit in hits {
+        for hit in page.hits {
             let same = clips.last().is_some_and(|last| last.clip.id == hit.clip_id);
             if !same {
                 let card = card(&self.conn, hit.clip_id)?;
@@ -251,7 +254,7 @@ impl Library {
                 score: hit.score,
             });
         }
-        Ok(SearchResults { clips, elapsed_ms: started.elapsed().as_secs_f64() * 1000.0 })
+        Ok(SearchResults { clips, more: page.more, elapsed_ms: started.elapsed().as_secs_f64() * 1000.0 })
     }
 
     /// The languages of a clip's subtitle cues, most cues first.

@@ -6,6 +6,7 @@ import Results from './Results.svelte';
 
 const results: SearchResults = {
   elapsed_ms: 1.5,
+  more: false,
   clips: [
     {
       clip: { id: 7, title: '눈물의 작별', duration_ms: 6000, status: 'present', show: '홍천기', episode: 2, cast: ['Kim Yoo Jung'], added_at: '' },
@@ -38,6 +39,14 @@ describe('Results', () => {
     // Snippet text is never markup.
     expect(hits[0].querySelector('b')).toBeNull();
     expect(hits[0].textContent).toContain('<b>');
+  });
+
+  it('says how many clips it shows, and when more match', () => {
+    component = mount(Results, { target: document.body, props: { results } });
+    expect(document.querySelector('.summary')?.textContent).toMatch(/^\s*1 clip\s/);
+    unmount(component);
+    component = mount(Results, { target: document.body, props: { results: { ...results, more: true } } });
+    expect(document.querySelector('.summary')?.textContent).toContain('The first 1 clip; more match: add a word or a filter to narrow');
   });
 
   it('opens the clip at the hit when it is clicked', () => {

@@ -28,7 +28,7 @@ describe('SearchBox', () => {
       if (command === 'suggest') {
         return [{ kind: 'cast', label: 'Kim Yoo Jung', detail: '김유정', insert: 'cast:"Kim Yoo Jung"' }];
       }
-      if (command === 'search') return { clips: [], elapsed_ms: 0.5 };
+      if (command === 'search') return { clips: [], more: false, elapsed_ms: 0.5 };
       return null;
     });
     component = mount(SearchBox, { target: document.body });

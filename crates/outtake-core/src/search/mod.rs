@@ -13,7 +13,7 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 pub(crate) use index::{backfill, facet_counts, refresh, register};
-pub use run::SearchHit;
+pub use run::{SearchHit, SearchPage};
 
 use crate::error::{Error, Kind, Result};
 use crate::library::Library;
@@ -31,6 +31,11 @@ pub struct SavedSearch {
 impl Library {
     /// Runs a query; hits come grouped by clip, best clips first, at most `limit` clips.
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        Ok(self.search_page(text, limit)?.hits)
+    }
+
+    /// `search`, saying also whether more clips may match than the page holds.
+    pub fn search_page(&self, text: &str, limit: usize) -> Result<SearchPage> {
         let query = query::parse(text)?;
         run::run(&self.conn, &query, limit.max(1))
     }

@@ -66,8 +66,19 @@ struct Found {
     lang: Option<String>,
 }
 
-pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<SearchHit>> {
+/// A page of hits, and whether more clips than it holds may match.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    /// True when the search stopped reading matches, or the page held fewer
+    /// clips than matched: more words or filters would show the rest.
+    pub more: bool,
+}
+
+pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<SearchPage> {
     let (restriction, facets) = Restriction::new(conn, &query.filters, query.fts.is_some())?;
+    // Set wherever reading stops before every match is read.
+    let mut more = false;
     let found = match &query.fts {
         // A cast, show or tag no clip has: nothing can match.
         Some(_) if matches!(facets, Facets::Nothing) => Vec::new(),
@@ -94,7 +105,8 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
             };
             let mut found = Vec::new();
             for &k in tries {
-                found = matches(conn, query, fts, facets, driving.as_ref(), k, limit)?;
+                more = false;
+                found = matches(conn, query, fts, facets, driving.as_ref(), k, limit, &mut more)?;
                 let read_all = found.len() < k;
                 let clips = match &restriction {
                     Some(restriction) => {
@@ -109,11 +121,11 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
                     break;
                 }
             }
-            let spread = spread_matches(conn, query, facets, restriction.as_ref(), &found, limit)?;
+            let spread = spread_matches(conn, query, facets, restriction.as_ref(), &found, limit, &mut more)?;
             found.extend(spread);
             found
         }
-        None => filtered_only(conn, query, restriction.as_ref(), limit)?,
+        None => filtered_only(conn, query, restriction.as_ref(), limit, &mut more)?,
     };
     let mut grouped: Vec<(i64, Vec<Found>)> = Vec::new();
     let mut position: HashMap<i64, usize> = HashMap::new();
@@ -127,6 +139,7 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
         }
     }
     sort_clips(conn, query.sort, &mut grouped)?;
+    more |= grouped.len() > limit;
     grouped.truncate(limit);
     for (_, found) in &mut grouped {
         // Best first; equally good hits in the order they happen in the clip.
@@ -156,7 +169,7 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Vec<
             });
         }
     }
-    Ok(hits)
+    Ok(SearchPage { hits, more })
 }
 
 fn unique_clips(found: &[Found]) -> impl Iterator<Item = i64> {
@@ -176,6 +189,7 @@ fn matches(
     allowed: Option<&HashSet<i64>>,
     k: usize,
     clip_limit: usize,
+    more: &mut bool,
 ) -> Result<Vec<Found>> {
     let within: Vec<Within> = query
         .filters
@@ -203,7 +217,7 @@ fn matches(
                     JOIN search_doc d ON d.id = f.id";
         let reading =
             reading(clip_ids.as_ref().map(|clips| Scope { docs: "search_doc", clips, clip_limit }), facets);
-        for hit in candidates(conn, "fts_meta", &expression, k, docs, reading)? {
+        for hit in candidates(conn, "fts_meta", &expression, k, docs, reading, more)? {
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id)) || (only_markers && hit.kind != "marker") {
                 continue;
             }
@@ -219,7 +233,7 @@ fn matches(
         let cues = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
         let reading =
             reading(clip_ids.as_ref().map(|clips| Scope { docs: "cue", clips, clip_limit }), facets);
-        for hit in candidates(conn, "fts_cue", fts, k, cues, reading)? {
+        for hit in candidates(conn, "fts_cue", fts, k, cues, reading, more)? {
             let lang = hit.lang.as_deref().unwrap_or("");
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id))
                 || (!langs.is_empty() && !langs.contains(&lang))
@@ -262,6 +276,7 @@ fn spread_matches(
     restriction: Option<&Restriction>,
     found: &[Found],
     limit: usize,
+    more: &mut bool,
 ) -> Result<Vec<Found>> {
     let already: HashSet<i64> = found.iter().map(|f| f.clip_id).collect();
     if query.terms.len() < 2 || already.len() >= limit {
@@ -269,7 +284,7 @@ fn spread_matches(
     }
     let mut common: Option<HashSet<i64>> = None;
     for term in &query.terms {
-        let clips = clips_matching(conn, term, facets)?;
+        let clips = clips_matching(conn, term, facets, more)?;
         common = Some(match common {
             None => clips,
             Some(so_far) => so_far.intersection(&clips).copied().collect(),
@@ -287,7 +302,7 @@ fn spread_matches(
     for term in &query.excluded {
         any = format!("({any}) NOT {term}");
     }
-    let mut hits = matches(conn, query, &any, facets, Some(&spread), CANDIDATES_FILTERED, limit)?;
+    let mut hits = matches(conn, query, &any, facets, Some(&spread), CANDIDATES_FILTERED, limit, more)?;
     for hit in &mut hits {
         hit.score -= 50.0;
     }
@@ -295,18 +310,23 @@ fn spread_matches(
 }
 
 /// The clips with a document (clip, marker or cue) matching one term (and with the facets).
-fn clips_matching(conn: &Connection, term: &str, facets: Option<&FacetFilter>) -> Result<HashSet<i64>> {
+fn clips_matching(
+    conn: &Connection,
+    term: &str,
+    facets: Option<&FacetFilter>,
+    more: &mut bool,
+) -> Result<HashSet<i64>> {
     let docs = "SELECT d.clip_id, d.kind, d.ref_id, d.start_ms, d.end_ms, f.score FROM ({}) f JOIN search_doc d ON d.id = f.id";
     let cues =
         "SELECT c.clip_id, 'cue', c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
     let mut clips: HashSet<i64> = HashSet::new();
     clips.extend(
-        candidates(conn, "fts_meta", term, CANDIDATES_FILTERED, docs, reading(None, facets))?
+        candidates(conn, "fts_meta", term, CANDIDATES_FILTERED, docs, reading(None, facets), more)?
             .into_iter()
             .map(|f| f.clip_id),
     );
     clips.extend(
-        candidates(conn, "fts_cue", term, CANDIDATES_FILTERED, cues, reading(None, facets))?
+        candidates(conn, "fts_cue", term, CANDIDATES_FILTERED, cues, reading(None, facets), more)?
             .into_iter()
             .map(|f| f.clip_id),
     );
@@ -340,7 +360,14 @@ const RANGE_GAP: i64 = 64;
 /// first. (An `IN` list of rowids makes FTS5 redo the query per value.) The
 /// count that picks the way reads at most the stream's budget.
 /// Returns the ids (`docs`' ids, not FTS rowids) of the matches kept.
-fn scoped(conn: &Connection, table: &str, expression: &str, k: usize, scope: Scope<'_>) -> Result<Vec<i64>> {
+fn scoped(
+    conn: &Connection,
+    table: &str,
+    expression: &str,
+    k: usize,
+    scope: Scope<'_>,
+    more: &mut bool,
+) -> Result<Vec<i64>> {
     let docs_sql = format!("SELECT id, clip_id FROM {} WHERE clip_id IN rarray(?1)", scope.docs);
     let wanted: HashMap<i64, i64> = conn
         .prepare_cached(&docs_sql)?
@@ -356,15 +383,19 @@ fn scoped(conn: &Connection, table: &str, expression: &str, k: usize, scope: Sco
         conn.prepare_cached(&count_sql)?.query_row(params![expression, budget as i64 + 1], |r| r.get(0))?;
     let mut kept: Vec<i64> = Vec::new();
     let mut clips: HashSet<i64> = HashSet::new();
-    // Keeps a match of a wanted clip; false once enough are kept.
+    // Keeps a match of a wanted clip; false once enough are kept (and then
+    // more may match).
+    let mut stopped = false;
     let mut keep = |rowid: i64| -> bool {
         let Some(clip) = wanted.get(&rowid) else { return true };
         // Enough clips: stop at the first match of one more.
         if clips.insert(*clip) && clips.len() > scope.clip_limit {
+            stopped = true;
             return false;
         }
         kept.push(rowid);
-        kept.len() < k
+        stopped = kept.len() >= k;
+        !stopped
     };
     if matching as usize <= budget {
         let sql = format!("SELECT -rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid");
@@ -389,6 +420,7 @@ fn scoped(conn: &Connection, table: &str, expression: &str, k: usize, scope: Sco
             }
         }
     }
+    *more |= stopped;
     Ok(kept)
 }
 
@@ -418,13 +450,14 @@ fn candidates(
     k: usize,
     select: &str,
     reading: Reading<'_>,
+    more: &mut bool,
 ) -> Result<Vec<Found>> {
     // The rowids already found (bound as one array), or None to run the ranked
     // query; and facets still to check on what it finds.
     let (expression, rowids, check): (String, Option<Vec<i64>>, Option<&FacetFilter>) = match reading {
         Reading::Scoped(scope, facets) => {
             let expression = facets.map_or_else(|| expression.to_string(), |f| f.narrow(expression));
-            let rowids = scoped(conn, table, &expression, k, scope)?;
+            let rowids = scoped(conn, table, &expression, k, scope, more)?;
             (expression, Some(rowids), None)
         }
         Reading::Ranked => {
@@ -435,6 +468,7 @@ fn candidates(
                 return Ok(Vec::new());
             }
             let rowids = (found.len() > k).then(|| {
+                *more = true;
                 found.truncate(k);
                 found
             });
@@ -455,6 +489,7 @@ fn candidates(
             } else {
                 let expression = facets.narrow(expression);
                 let mut found = newest(conn, table, &expression, k)?;
+                *more |= found.len() > k;
                 found.truncate(k);
                 (expression, Some(found), None)
             }
@@ -522,11 +557,17 @@ fn filtered_only(
     query: &Query,
     restriction: Option<&Restriction>,
     limit: usize,
+    more: &mut bool,
 ) -> Result<Vec<Found>> {
     let Some(restriction) = restriction else { return Ok(Vec::new()) };
-    // Newest first; with another sort every allowed clip is a candidate.
-    let page = (query.sort == Sort::Relevance).then_some(limit);
-    let clips = restriction.newest(conn, page)?;
+    // Newest first (one more, to know whether there are more); with another
+    // sort every allowed clip is a candidate.
+    let page = (query.sort == Sort::Relevance).then_some(limit + 1);
+    let mut clips = restriction.newest(conn, page)?;
+    if page.is_some_and(|page| clips.len() >= page) {
+        *more = true;
+        clips.truncate(limit);
+    }
     let markers = markers_matching(conn, &query.filters, &clips)?;
     let mut found = Vec::new();
     for clip_id in clips {

@@ -229,6 +229,11 @@ export type SearchClip = { clip: ClipCard, hits: Array<Hit>, };
 
 export type SearchResults = { clips: Array<SearchClip>, 
 /**
+ * More clips may match than these (the search read the newest matches
+ * of words too common to read whole, or the page is full).
+ */
+more: boolean, 
+/**
  * How long the search took inside the core.
  */
 elapsed_ms: number, };
