@@ -1,5 +1,6 @@
 //! Project chores: `cargo xtask run` sets up a machine and starts the app,
-//! `cargo xtask test` sets up a machine and runs every check and test.
+//! `cargo xtask test` sets up a machine and runs every check and test,
+//! `cargo xtask dist` makes the Debian package.
 //!
 //! Both install what a fresh Debian/Ubuntu machine lacks (apt, via sudo when
 //! not root; npm packages for the UI), so the README needs no other step.
@@ -11,6 +12,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod dist;
 mod e2e;
 
 /// Debian packages the desktop app needs to build and run.
@@ -41,7 +43,8 @@ commands:
   bench        speed figures against baselines in the same run (see BENCHMARKS.md)
   e2e [--screenshots]
                the real app under Xvfb through tauri-driver (--screenshots: update docs/screenshots)
-  bindings     regenerate ui/src/lib/api/bindings.ts from the app's Rust commands";
+  bindings     regenerate ui/src/lib/api/bindings.ts from the app's Rust commands
+  dist         the Debian package (.deb) with the app and the outtake CLI, in target/release/bundle/deb";
 
 fn main() {
     if let Err(error) = dispatch() {
@@ -65,6 +68,10 @@ fn dispatch() -> Result<()> {
             ensure_debian_packages(&packages)?;
             build_ui()?;
             e2e::run(args.any(|a| a == "--screenshots"))
+        }
+        Some("dist") => {
+            ensure_debian_packages(BUILD_PACKAGES)?;
+            dist::dist()
         }
         Some("bindings") => step(
             "regenerate ui/src/lib/api/bindings.ts",
