@@ -125,6 +125,14 @@ fn classes() -> Vec<Class> {
         words: Some(words),
         within: Some(within),
     };
+    // The clips linked to `ids` directly or through one of their markers.
+    let linked = |clip_table: &str, marker_table: &str, column: &str, ids: &str| {
+        format!(
+            "SELECT clip_id FROM {clip_table} WHERE {column} IN ({ids})
+             UNION SELECT m.clip_id FROM {marker_table} x JOIN marker m ON m.id = x.marker_id
+             WHERE x.{column} IN ({ids})"
+        )
+    };
     let kim = "SELECT id FROM person WHERE name = 'Kim Yoo Jung'";
     let emotional = "SELECT id FROM tag WHERE key = 'mood:emotional'";
     vec![
@@ -139,11 +147,7 @@ fn classes() -> Vec<Class> {
             "cast filter + word",
             format!("cast:\"Kim Yoo Jung\" {w2}"),
             vec![w2.clone()],
-            format!(
-                "SELECT clip_id FROM credit WHERE person_id IN ({kim})
-                 UNION SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id
-                 WHERE mp.person_id IN ({kim})"
-            ),
+            linked("credit", "marker_person", "person_id", kim),
         ),
         filtered(
             "show filter + word",
@@ -158,11 +162,7 @@ fn classes() -> Vec<Class> {
             "wide filter + word",
             format!("tag:mood:emotional {stem}"),
             vec![stem.clone()],
-            format!(
-                "SELECT clip_id FROM clip_tag WHERE tag_id IN ({emotional})
-                 UNION SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id
-                 WHERE mt.tag_id IN ({emotional})"
-            ),
+            linked("clip_tag", "marker_tag", "tag_id", emotional),
         ),
         Class {
             name: "tag filter alone",
