@@ -114,6 +114,38 @@ fn a_first_version_library_is_brought_up_to_date_intact() {
     assert_eq!(user_version(&path), outtake_core::schema_version());
 }
 
+/// Subtitles a library held before the search index (and before facets)
+/// are indexed on upgrade with their clip's facets: a cast filter finds a
+/// word said only in them, and the clip's later edits keep them in step.
+#[test]
+fn subtitles_from_before_the_index_are_found_with_their_clips_facets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        outtake_core::migrations().to_version(&mut conn, 3).unwrap();
+        conn.execute_batch(FIRST_VERSION_DATA).unwrap();
+        conn.execute_batch(
+            "INSERT INTO cue (clip_id, lang, start_ms, end_ms, text) VALUES (1, 'ko', 610500, 612000, '괜찮아요, 눈물이 나네요');",
+        )
+        .unwrap();
+    }
+    let mut lib = Library::open(&path).unwrap();
+    assert_eq!(user_version(&path), outtake_core::schema_version());
+    let clip = lib.find_clip("/videos/finale.mp4").unwrap();
+    let found = |lib: &Library, query: &str| -> Vec<(i64, String)> {
+        lib.search(query, 10).unwrap().into_iter().map(|h| (h.clip_id, h.kind.to_string())).collect()
+    };
+    assert_eq!(found(&lib, "cast:김유정 눈물"), [(clip, "cue".to_string())]);
+    assert_eq!(found(&lib, "show:\"Red Sky\" 눈물"), [(clip, "cue".to_string())]);
+    let kim = lib.find_person("김유정").unwrap();
+    lib.uncredit(clip, kim).unwrap();
+    // Still credited through the marker: the clip keeps her facet.
+    assert_eq!(found(&lib, "cast:김유정 눈물"), [(clip, "cue".to_string())]);
+    lib.delete_clip(clip).unwrap();
+    assert!(found(&lib, "눈물").is_empty(), "no ghost subtitle after the clip is deleted");
+}
+
 #[test]
 fn a_library_from_a_newer_outtake_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
