@@ -532,3 +532,26 @@ fn filters_with_words_follow_the_clips_facets() {
     lib.delete_clip(phone).unwrap();
     assert!(clips(lib, "cast:김유정 커피").is_empty());
 }
+
+/// A big page (the app asks for 200 clips) reads two matches for each clip it
+/// can show, so a word said twice in every clip still fills it.
+#[test]
+fn a_big_page_reads_enough_matches_to_fill_it() {
+    let mut lib = Library::open_in_memory().unwrap();
+    for n in 0..300 {
+        let id = lib
+            .add_clip(&ClipInput {
+                title: format!("take {n}"),
+                files: vec![FileInput { path: format!("/v/{n}.mp4"), size: 10, ..FileInput::default() }],
+                ..ClipInput::default()
+            })
+            .unwrap();
+        let cue =
+            |start: i64| CueInput { start_ms: start, end_ms: start + 900, text: format!("okay {start}") };
+        lib.replace_cues(id, "en", &[cue(0), cue(1000)]).unwrap();
+    }
+    let page = lib.search_page("okay", 150).unwrap();
+    let clips: std::collections::BTreeSet<i64> = page.hits.iter().map(|h| h.clip_id).collect();
+    assert_eq!(clips.len(), 150);
+    assert!(page.more);
+}

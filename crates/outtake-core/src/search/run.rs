@@ -31,7 +31,8 @@ use crate::error::Result;
 use crate::names::name_key;
 use crate::tags::tag_key;
 
-/// Matches read per table for a query without filters: enough to fill a page of clips.
+/// Matches read per table for a query without filters, at the least (a page
+/// of more than 100 clips reads two per clip).
 const CANDIDATES: usize = 200;
 /// With filters many matches are thrown away, so more are read.
 const CANDIDATES_FILTERED: usize = 5000;
@@ -86,8 +87,9 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Sear
             let facets = facets.filter();
             let filtered =
                 restriction.is_some() || query.filters.iter().any(|f| matches!(f, Filter::Lang(_)));
-            // With filters many matches are thrown away, so more are read.
-            let k = if filtered { CANDIDATES_FILTERED } else { CANDIDATES };
+            // With filters many matches are thrown away, so more are read;
+            // a big page (the app asks for 200 clips) reads two matches a clip.
+            let k = if filtered { CANDIDATES_FILTERED } else { CANDIDATES.max(limit * 2) };
             // A narrow filter's clips bound the word search itself.
             // Every filter is applied to it first, so a page's worth of clips
             // found in it is a whole page.
@@ -98,7 +100,7 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Sear
             // A wide filter is checked on the candidates: read a few first, and
             // more only while the page is not full (each read is a superset of
             // the one before: the same ranked set, or more of the newest).
-            let tries: &[usize] = if driving.is_none() && query.sort == Sort::Relevance && k > CANDIDATES {
+            let tries: &[usize] = if filtered && driving.is_none() && query.sort == Sort::Relevance {
                 &[CANDIDATES, CANDIDATES * 5, k]
             } else {
                 &[k]
