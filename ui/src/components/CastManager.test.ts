@@ -1,30 +1,19 @@
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import { byTestId, click, fill, settle } from '../lib/dom-test';
+import { byTestId, cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/dom-test';
 import { app } from '../lib/state.svelte';
 import CastManager from './CastManager.svelte';
 
 describe('CastManager', () => {
-  let component: ReturnType<typeof mount> | null = null;
-  afterEach(() => {
-    if (component) unmount(component);
-    component = null;
-    clearMocks();
-    document.body.innerHTML = '';
-  });
+  afterEach(cleanPage);
 
   const SHOW = { id: 1, title: 'Lovers of the Red Sky', native_title: '홍천기', aliases: [], network: null, year: null };
 
   /** A fake library with one show; records every call. */
   function library() {
-    const calls: [string, Record<string, any>][] = [];
     const people = new Set<string>();
     const roles: { person: string; character: string }[] = [];
     let show = { ...SHOW };
-    mockIPC((command, args) => {
-      const a = (args ?? {}) as Record<string, any>;
-      calls.push([command, a]);
+    return recordIPC((command, a) => {
       switch (command) {
         case 'shows':
           return [show];
@@ -51,12 +40,11 @@ describe('CastManager', () => {
           return null;
       }
     });
-    return calls;
   }
 
   it('adds a person it does not know before giving them a role', async () => {
     const calls = library();
-    component = mount(CastManager, { target: document.body, props: { onclose: () => {} } });
+    mountOnPage(CastManager, { onclose: () => {} });
     await settle();
     fill('cast-person', 'Kim Yoo Jung');
     fill('cast-native', '김유정');
@@ -75,7 +63,7 @@ describe('CastManager', () => {
 
   it('edits a show, and the edit can be undone', async () => {
     const calls = library();
-    component = mount(CastManager, { target: document.body, props: { onclose: () => {} } });
+    mountOnPage(CastManager, { onclose: () => {} });
     await settle();
     expect(byTestId<HTMLInputElement>('show-native').value).toBe('홍천기');
     fill('show-aliases', 'Hong Chun-gi, Red Sky');
@@ -99,7 +87,7 @@ describe('CastManager', () => {
 
   it('names the wrong field and changes nothing', async () => {
     const calls = library();
-    component = mount(CastManager, { target: document.body, props: { onclose: () => {} } });
+    mountOnPage(CastManager, { onclose: () => {} });
     await settle();
     fill('show-year', 'twenty');
     await settle();

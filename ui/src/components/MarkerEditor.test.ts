@@ -1,7 +1,5 @@
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import { byTestId, click, fill, settle } from '../lib/dom-test';
+import { byTestId, cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/dom-test';
 import type { ClipDetail, Marker } from '../lib/api';
 import { app } from '../lib/state.svelte';
 import MarkerEditor from './MarkerEditor.svelte';
@@ -30,10 +28,7 @@ const FAREWELL: Marker = {
 
 /** A fake backend that records what the form sends. */
 function backend() {
-  const calls: [string, Record<string, any>][] = [];
-  mockIPC((command, args) => {
-    const a = (args ?? {}) as Record<string, any>;
-    calls.push([command, a]);
+  return recordIPC((command, a) => {
     switch (command) {
       case 'add_marker':
         return { ...FAREWELL, id: 41, ...a.marker };
@@ -47,21 +42,16 @@ function backend() {
         return null;
     }
   });
-  return calls;
 }
 
 describe('MarkerEditor', () => {
-  let component: ReturnType<typeof mount> | null = null;
   let closed = 0;
   const open = (props: { marker: Marker | null; start: number; end: number | null }) => {
-    component = mount(MarkerEditor, { target: document.body, props: { clip: CLIP, ...props, onclose: () => closed++ } });
+    mountOnPage(MarkerEditor, { clip: CLIP, ...props, onclose: () => closed++ });
   };
   afterEach(() => {
-    if (component) unmount(component);
-    component = null;
+    cleanPage();
     closed = 0;
-    clearMocks();
-    document.body.innerHTML = '';
   });
 
   it('adds a marker from the in and out points, and the add can be undone', async () => {

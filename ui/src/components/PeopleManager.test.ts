@@ -1,25 +1,14 @@
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import { byTestId, click, fill, settle } from '../lib/dom-test';
+import { byTestId, cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/dom-test';
 import { app } from '../lib/state.svelte';
 import PeopleManager from './PeopleManager.svelte';
 
 describe('PeopleManager', () => {
-  let component: ReturnType<typeof mount> | null = null;
-  afterEach(() => {
-    if (component) unmount(component);
-    component = null;
-    clearMocks();
-    document.body.innerHTML = '';
-  });
+  afterEach(cleanPage);
 
   it("edits a person's names, and the edit can be undone", async () => {
-    const calls: [string, Record<string, any>][] = [];
     let kim = { id: 1, name: 'Kim Yoo Jung', native_name: '김유정', aliases: [] as string[] };
-    mockIPC((command, args) => {
-      const a = (args ?? {}) as Record<string, any>;
-      calls.push([command, a]);
+    const calls = recordIPC((command, a) => {
       switch (command) {
         case 'people':
           return [kim];
@@ -34,7 +23,7 @@ describe('PeopleManager', () => {
           return [];
       }
     });
-    component = mount(PeopleManager, { target: document.body, props: { onclose: () => {} } });
+    mountOnPage(PeopleManager, { onclose: () => {} });
     await settle();
     click('person-edit');
     await settle();
@@ -53,13 +42,11 @@ describe('PeopleManager', () => {
   });
 
   it('says a person needs a name and changes nothing', async () => {
-    const calls: string[] = [];
-    mockIPC((command) => {
-      calls.push(command);
+    const calls = recordIPC((command) => {
       if (command === 'people') return [{ id: 1, name: 'Kim Yoo Jung', native_name: null, aliases: [] }];
       return [];
     });
-    component = mount(PeopleManager, { target: document.body, props: { onclose: () => {} } });
+    mountOnPage(PeopleManager, { onclose: () => {} });
     await settle();
     click('person-edit');
     await settle();
@@ -68,6 +55,6 @@ describe('PeopleManager', () => {
     click('person-save');
     await settle();
     expect(document.querySelector('[role="alert"]')?.textContent).toBe('Name: a person needs one');
-    expect(calls).not.toContain('update_person');
+    expect(calls.map(([c]) => c)).not.toContain('update_person');
   });
 });

@@ -1,6 +1,7 @@
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SearchResults } from '../lib/api';
+import { cleanPage, mountOnPage } from '../lib/dom-test';
 import { app } from '../lib/state.svelte';
 import Results from './Results.svelte';
 
@@ -19,16 +20,13 @@ const results: SearchResults = {
 };
 
 describe('Results', () => {
-  let component: ReturnType<typeof mount> | null = null;
   afterEach(() => {
-    if (component) unmount(component);
-    component = null;
-    document.body.innerHTML = '';
+    cleanPage();
     app.back();
   });
 
   it('shows each hit with its kind, time and a highlighted snippet, as text', () => {
-    component = mount(Results, { target: document.body, props: { results } });
+    mountOnPage(Results, { results });
     const hits = [...document.querySelectorAll<HTMLElement>('[data-testid="hit"]')];
     expect(hits.map((h) => [h.dataset.kind, h.dataset.startMs])).toEqual([
       ['cue', '3000'],
@@ -42,15 +40,14 @@ describe('Results', () => {
   });
 
   it('says how many clips it shows, and when more match', () => {
-    component = mount(Results, { target: document.body, props: { results } });
+    mountOnPage(Results, { results });
     expect(document.querySelector('.summary')?.textContent).toMatch(/^\s*1 clip\s/);
-    unmount(component);
-    component = mount(Results, { target: document.body, props: { results: { ...results, more: true } } });
+    mountOnPage(Results, { results: { ...results, more: true } });
     expect(document.querySelector('.summary')?.textContent).toContain('The first 1 clip; more match: add a word or a filter to narrow');
   });
 
   it('opens the clip at the hit when it is clicked', () => {
-    component = mount(Results, { target: document.body, props: { results } });
+    mountOnPage(Results, { results });
     document.querySelector<HTMLElement>('[data-testid="hit"][data-kind="cue"]')?.click();
     flushSync();
     expect(app.view).toEqual({ kind: 'clip', id: 7, at: 3000 });

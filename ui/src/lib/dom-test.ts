@@ -1,7 +1,35 @@
 // Helpers for component tests that mount into jsdom (not shipped: only
 // `*.test.ts` files import this).
 
-import { flushSync, tick } from 'svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { type Component, flushSync, mount, tick, unmount } from 'svelte';
+
+let mounted: ReturnType<typeof mount> | null = null;
+
+/** Mounts a component on the page, taking down the one a test mounted before. */
+export function mountOnPage<Props extends Record<string, any>>(component: Component<Props>, props: Props) {
+  if (mounted) unmount(mounted);
+  mounted = mount(component, { target: document.body, props });
+}
+
+/** Takes the mounted component down, forgets mocked IPC and empties the page (in `afterEach`). */
+export function cleanPage() {
+  if (mounted) unmount(mounted);
+  mounted = null;
+  clearMocks();
+  document.body.innerHTML = '';
+}
+
+/** Answers IPC with `reply` and records each call as `[command, args]`. */
+export function recordIPC(reply: (command: string, args: Record<string, any>) => unknown) {
+  const calls: [string, Record<string, any>][] = [];
+  mockIPC((command, args) => {
+    const a = (args ?? {}) as Record<string, any>;
+    calls.push([command, a]);
+    return reply(command, a);
+  });
+  return calls;
+}
 
 /** Lets effects, mocked IPC replies and the updates they cause run out. */
 export async function settle() {
