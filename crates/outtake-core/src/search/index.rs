@@ -53,10 +53,11 @@ pub(crate) fn refresh(conn: &Connection) -> Result<()> {
             .prepare_cached("SELECT id FROM search_doc WHERE clip_id = ?1")?
             .query_map([clip_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let mut unindex = conn.prepare_cached("DELETE FROM fts_meta WHERE rowid = -?1")?;
         for doc in docs {
-            conn.execute("DELETE FROM fts_meta WHERE rowid = -?1", [doc])?;
+            unindex.execute([doc])?;
         }
-        conn.execute("DELETE FROM search_doc WHERE clip_id = ?1", [clip_id])?;
+        conn.prepare_cached("DELETE FROM search_doc WHERE clip_id = ?1")?.execute([clip_id])?;
         match facets(conn, clip_id)? {
             Some(facets) => {
                 index_cues(conn, clip_id, &facets)?;
@@ -64,7 +65,7 @@ pub(crate) fn refresh(conn: &Connection) -> Result<()> {
             }
             // Deleted: its cues went with it (the trigger took them out of the index).
             None => {
-                conn.execute("DELETE FROM search_facet WHERE clip_id = ?1", [clip_id])?;
+                conn.prepare_cached("DELETE FROM search_facet WHERE clip_id = ?1")?.execute([clip_id])?;
             }
         }
     }
@@ -170,15 +171,15 @@ fn add_doc(
     text: [&str; 3],
     facets: &str,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO search_doc (clip_id, kind, ref_id, start_ms, end_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![clip_id, kind, ref_id, times.0, times.1],
-    )?;
+    )?
+    .execute(params![clip_id, kind, ref_id, times.0, times.1])?;
     let id = conn.last_insert_rowid();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO fts_meta (rowid, title, names, body, facets) VALUES (-?1, ?2, ?3, ?4, ?5)",
-        params![id, index_text(text[0]), text[1], index_text(text[2]), facets],
-    )?;
+    )?
+    .execute(params![id, index_text(text[0]), text[1], index_text(text[2]), facets])?;
     Ok(())
 }
 
