@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use outtake_core::import::thumbs::{ThumbError, ThumbJob, make_thumbnail};
 use outtake_core::import::{Outcome, ScanEvent};
-use outtake_core::watch::{FolderWatcher, WatchMessage, WatchMode};
+use outtake_core::watch::{CHECK_FOLDERS_EVERY, FolderChanges, FolderWatcher, WatchMessage, WatchMode};
 use outtake_core::{FolderState, Library};
 use tauri::{AppHandle, Emitter};
 
@@ -102,6 +102,22 @@ struct Worker {
 
 type Failure = Box<dyn std::error::Error>;
 
+/// Logs a failed piece of work; the importer carries on.
+fn report(result: Result<(), Failure>) {
+    if let Err(error) = result {
+        tracing::error!("import: {error}");
+    }
+}
+
+/// How the sidebar shows a folder the watcher follows in this mode.
+fn folder_state(mode: Option<&WatchMode>) -> FolderState {
+    match mode {
+        Some(WatchMode::Native) | None => FolderState::Watching,
+        Some(WatchMode::Polling(_)) => FolderState::Polling,
+        Some(WatchMode::Absent) => FolderState::Offline,
+    }
+}
+
 impl Worker {
     fn run(&mut self, path: &Path, feed: Sender<Work>, jobs: Receiver<Work>) -> Result<(), Failure> {
         let mut library = Library::open(path)?;
@@ -115,8 +131,21 @@ impl Worker {
         })?;
         let mut watcher = FolderWatcher::new(watched)?;
         let added = self.follow_folders(&library, &mut watcher)?;
-        self.scan(&mut library, &added)?;
-        while let Ok(work) = jobs.recv() {
+        report(self.scan(&mut library, &added));
+        // No failure of one piece of work stops the importer: it is reported and
+        // the next batch, rescan or folder check goes on.
+        loop {
+            let work = match jobs.recv_timeout(CHECK_FOLDERS_EVERY) {
+                Ok(work) => work,
+                Err(RecvTimeoutError::Timeout) => {
+                    let changes = watcher.check_folders();
+                    if !changes.is_empty() {
+                        self.folders_came_and_went(&mut library, &watcher, changes);
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            };
             match work {
                 Work::Watched(WatchMessage::Changed(mut paths)) => {
                     // Take every batch already waiting: one scan for all of them.
@@ -124,14 +153,14 @@ impl Worker {
                         paths.extend(more);
                     }
                     let roots = self.roots.clone();
-                    self.import(&mut library, Thumbnails::Touched, |library, progress| {
+                    report(self.import(&mut library, Thumbnails::Touched, |library, progress| {
                         library.import_changes(&roots, &paths, progress)
-                    })?;
+                    }));
                 }
                 Work::Watched(WatchMessage::Problem(problem)) => tracing::warn!("watcher: {problem}"),
                 Work::Rescan => {
                     let roots = self.roots.clone();
-                    self.scan(&mut library, &roots)?;
+                    report(self.scan(&mut library, &roots));
                 }
                 Work::Thumbnails(clip_ids) => match library.pending_thumbnails_of(&clip_ids) {
                     Ok(jobs) => {
@@ -140,14 +169,31 @@ impl Worker {
                     }
                     Err(error) => tracing::warn!("thumbnails: {error}"),
                 },
-                Work::FoldersChanged => {
-                    let added = self.follow_folders(&library, &mut watcher)?;
-                    self.changed(Vec::new());
-                    self.scan(&mut library, &added)?;
-                }
+                Work::FoldersChanged => match self.follow_folders(&library, &mut watcher) {
+                    Ok(added) => {
+                        self.changed(Vec::new());
+                        report(self.scan(&mut library, &added));
+                    }
+                    Err(error) => tracing::error!("cannot follow the watched folders: {error}"),
+                },
             }
         }
-        Ok(())
+    }
+
+    /// A watched folder vanished (its clips go offline; nothing outside it is
+    /// read) or came back (watched and scanned again).
+    fn folders_came_and_went(
+        &mut self,
+        library: &mut Library,
+        watcher: &FolderWatcher,
+        changes: FolderChanges,
+    ) {
+        for root in changes.vanished.iter().chain(&changes.returned) {
+            let state = watcher.modes().iter().find(|(path, _)| path == root).map(|(_, mode)| mode);
+            self.set_state(root, Some(folder_state(state)));
+        }
+        let roots: Vec<PathBuf> = changes.vanished.into_iter().chain(changes.returned).collect();
+        report(self.scan(library, &roots));
     }
 
     /// Watches the library's folders and stops watching removed ones; returns the new ones.
@@ -163,19 +209,15 @@ impl Worker {
         }
         let added: Vec<PathBuf> = wanted.iter().filter(|root| !self.roots.contains(root)).cloned().collect();
         for root in &added {
-            let state = if !root.is_dir() {
-                FolderState::Offline
-            } else {
-                match watcher.watch(root) {
-                    Ok(WatchMode::Native) => FolderState::Watching,
-                    Ok(WatchMode::Polling(why)) => {
-                        tracing::warn!("{}: polling, because {why}", root.display());
-                        FolderState::Polling
-                    }
-                    Err(error) => {
-                        tracing::warn!("{error}");
-                        FolderState::Offline
-                    }
+            let state = match watcher.watch(root) {
+                Ok(WatchMode::Polling(why)) => {
+                    tracing::warn!("{}: polling, because {why}", root.display());
+                    FolderState::Polling
+                }
+                Ok(mode) => folder_state(Some(mode)),
+                Err(error) => {
+                    tracing::warn!("{error}");
+                    FolderState::Offline
                 }
             };
             self.set_state(root, Some(state));
@@ -207,6 +249,8 @@ impl Worker {
         let result = self.import(library, Thumbnails::All, |library, progress| library.scan(roots, progress));
         for root in roots {
             let state = if root.is_dir() { before.get(root).copied() } else { Some(FolderState::Offline) };
+            // A folder that was offline and is back is watched again (check_folders).
+            let state = state.filter(|s| *s != FolderState::Offline || !root.is_dir());
             self.set_state(root, Some(state.unwrap_or(FolderState::Watching)));
         }
         self.changed(Vec::new());

@@ -32,8 +32,11 @@ struct Fixture {
 }
 
 impl Fixture {
+    /// A new, empty library: `--library` only opens libraries that exist.
     fn new() -> Fixture {
-        Fixture { dir: tempfile::tempdir().expect("temp dir") }
+        let fixture = Fixture { dir: tempfile::tempdir().expect("temp dir") };
+        Library::open(&fixture.library()).expect("a new library");
+        fixture
     }
 
     fn library(&self) -> PathBuf {

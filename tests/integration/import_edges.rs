@@ -208,7 +208,7 @@ fn without_ffprobe_the_fast_path_still_imports() {
         .env("PATH", dir.path().join("no-tools"))
         .arg("--library")
         .arg(&library)
-        .args(["scan", "--json"])
+        .args(["--create", "scan", "--json"])
         .arg(&root)
         .output()
         .unwrap();
@@ -308,7 +308,7 @@ fn an_import_killed_midway_is_finished_by_the_next() {
     let mut child = Command::new(crate::cli::binary())
         .arg("--library")
         .arg(&library)
-        .args(["scan", "--no-thumbnails"])
+        .args(["--create", "scan", "--no-thumbnails"])
         .arg(&root)
         .stdout(std::process::Stdio::null())
         .spawn()

@@ -16,8 +16,42 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub library: Option<PathBuf>,
 
+    /// Make a new, empty library at --library if there is none (without it, a
+    /// --library that does not exist is an error, so a typo never makes a library)
+    #[arg(long, global = true)]
+    pub create: bool,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Command {
+    /// True when the command only reads the library: it is then opened
+    /// read-only, so a library on a read-only disk can still be listed,
+    /// searched and exported.
+    pub fn only_reads(&self) -> bool {
+        match self {
+            Command::Show(c) => matches!(c, ShowCommand::List { .. } | ShowCommand::Show { .. }),
+            Command::Episode(c) => matches!(c, EpisodeCommand::List { .. }),
+            Command::Scene(c) => matches!(c, SceneCommand::List { .. }),
+            Command::Person(c) => matches!(c, PersonCommand::List { .. } | PersonCommand::Show { .. }),
+            Command::Role(c) => matches!(c, RoleCommand::List { .. }),
+            Command::Clip(c) => matches!(c, ClipCommand::List { .. } | ClipCommand::Show { .. }),
+            Command::Tags(c) => matches!(c, TagsCommand::List { .. }),
+            Command::Marker(c) => matches!(c, MarkerCommand::List { .. }),
+            Command::Folder(c) => matches!(c, FolderCommand::List { .. }),
+            Command::Search { save, query, .. } => save.is_none() && !query.iter().any(|w| w == "--save"),
+            Command::Saved(c) => matches!(c, SavedCommand::List { .. } | SavedCommand::Run { .. }),
+            Command::Problems { .. } | Command::Export { .. } | Command::Summary { .. } => true,
+            Command::Credit { .. }
+            | Command::Tag { .. }
+            | Command::Untag { .. }
+            | Command::Scan { .. }
+            | Command::Watch { .. }
+            | Command::Thumbnails
+            | Command::Import { .. } => false,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

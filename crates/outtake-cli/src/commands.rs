@@ -12,9 +12,7 @@ use crate::args::*;
 use crate::render::{self, Out};
 
 pub fn run(cli: Cli) -> Result<()> {
-    let path = cli.library.unwrap_or_else(outtake_core::default_library_path);
-    let mut library =
-        Library::open(&path).with_context(|| format!("cannot open the library {}", path.display()))?;
+    let mut library = open(cli.library, cli.create, cli.command.only_reads())?;
     let mut out = Out::stdout();
     let lib = &mut library;
     match cli.command {
@@ -122,6 +120,24 @@ pub fn run(cli: Cli) -> Result<()> {
             if json.json { out.json(&summary) } else { out.text(render::summary(&summary, lib.path())) }
         }
     }
+}
+
+/// Opens the library the command works on. Only the default location (or
+/// `--create`) may make a new one; a command that only reads opens it read-only.
+fn open(given: Option<PathBuf>, create: bool, only_reads: bool) -> Result<Library> {
+    let may_create = create || given.is_none();
+    let path = given.unwrap_or_else(outtake_core::default_library_path);
+    let context = || format!("cannot open the library {}", path.display());
+    if only_reads && path.is_file() {
+        match Library::open_read_only(&path) {
+            Ok(library) => return Ok(library),
+            // An older schema is upgraded by a writable open, below.
+            Err(Error::NeedsUpgrade { .. }) => {}
+            Err(error) => return Err(error).with_context(context),
+        }
+    }
+    let opened = if may_create { Library::open(&path) } else { Library::open_existing(&path) };
+    opened.with_context(context)
 }
 
 /// The folders given, else the library's watched folders.

@@ -292,7 +292,7 @@ pub fn folders(folders: &[Folder]) -> String {
 }
 
 pub fn import_report(report: &ImportReport, file: &Path) -> String {
-    format!(
+    let mut text = format!(
         "imported {}: {} clips added, {} merged; {} shows added, {} merged; {} people added, {} merged; \
          {} tags added, {} merged; {} markers and {} subtitle cues added\n",
         file.display(),
@@ -306,7 +306,11 @@ pub fn import_report(report: &ImportReport, file: &Path) -> String {
         report.tags_merged,
         report.markers_added,
         report.cues_added
-    )
+    );
+    for kept in &report.kept_as_is {
+        text.push_str(&format!("  kept as is: {kept}\n"));
+    }
+    text
 }
 
 pub fn summary(summary: &LibrarySummary, path: &Path) -> String {

@@ -3,12 +3,13 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 
+use crate::dates::check_date;
 use crate::error::{Error, Kind, Result};
 use crate::library::{Library, Lookup, now, require, resolve};
 use crate::markers::{Marker, load_markers};
 use crate::names::{clean_name, clean_optional, name_key};
 use crate::people::load_roles;
-use crate::shows::{check_date, ensure_episode};
+use crate::shows::ensure_episode;
 use crate::tags::ensure_tag;
 
 /// Whether a copy of a clip can be played right now.

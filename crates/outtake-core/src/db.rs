@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
 use crate::error::{Error, Result};
@@ -29,8 +29,92 @@ pub fn schema_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
+/// Whether a connection may write; a reading one changes nothing, not even the journal mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    Read,
+    Write,
+}
+
+/// Refuses a file that is not an Outtake library *before* anything writes to
+/// it (setting WAL mode rewrites the header; migrating would add our tables
+/// to another program's database). Only reads.
+pub(crate) fn check_is_library(conn: &Connection, path: &Path) -> Result<()> {
+    let not = |why: String| Error::NotALibrary { path: path.to_path_buf(), why };
+    let counted = conn.query_row(
+        "SELECT count(*), count(*) FILTER (WHERE type = 'table' AND name = 'clip') FROM sqlite_master",
+        [],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+    );
+    let (objects, clip_tables) = match counted {
+        Ok(counts) => counts,
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::NotADatabase => {
+            return Err(not("it is not a SQLite database".into()));
+        }
+        Err(error) => return Err(open_error(path, error)),
+    };
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version == 0 && objects > 0 {
+        return Err(not(format!(
+            "it is another program's SQLite database ({objects} tables and indexes, none of Outtake's)"
+        )));
+    }
+    if version > 0 && clip_tables == 0 {
+        return Err(not(format!(
+            "it is another program's SQLite database (schema version {version} without Outtake's tables)"
+        )));
+    }
+    Ok(())
+}
+
+/// An error opening the file, naming it (SQLite's own message does not).
+pub(crate) fn open_error(path: &Path, error: rusqlite::Error) -> Error {
+    match &error {
+        rusqlite::Error::SqliteFailure(e, _) if e.code == ErrorCode::CannotOpen => {
+            Error::Io { path: path.to_path_buf(), source: std::io::Error::other("cannot be opened") }
+        }
+        _ => Error::from(error),
+    }
+}
+
+/// A read-only connection. A WAL library on a read-only disk has no `-shm`
+/// file SQLite could create, so a plain read-only open fails there; it is then
+/// opened as immutable (nothing else can be changing a read-only disk).
+pub(crate) fn open_read_only(path: &Path) -> Result<Connection> {
+    let flags =
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+    match check_is_library(&conn, path) {
+        Err(Error::Io { .. }) | Err(Error::Database(_)) => {}
+        other => return other.map(|()| conn),
+    }
+    drop(conn);
+    let absolute =
+        std::path::absolute(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let uri = format!("file:{}?immutable=1", uri_escape(&absolute));
+    let conn = Connection::open_with_flags(uri, flags).map_err(|e| open_error(path, e))?;
+    check_is_library(&conn, path)?;
+    Ok(conn)
+}
+
+/// A path as the path part of a `file:` URI: bytes other than letters,
+/// digits and `/._-~` percent-encoded (`?`, `#` and `%` would otherwise end or
+/// change it).
+fn uri_escape(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut text = String::new();
+    for &byte in path.as_os_str().as_bytes() {
+        if byte.is_ascii_alphanumeric() || b"/._-~".contains(&byte) {
+            text.push(byte as char);
+        } else {
+            text.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    text
+}
+
 /// Sets the per-connection settings every library connection needs.
-pub(crate) fn configure(conn: &Connection) -> Result<()> {
+pub(crate) fn configure(conn: &Connection, access: Access) -> Result<()> {
     // The search index's triggers call these.
     crate::search::register(conn)?;
     // `rarray(?)`: a list of ids bound as one parameter (search candidates).
@@ -48,8 +132,11 @@ pub(crate) fn configure(conn: &Connection) -> Result<()> {
     // writer's transaction instead of failing at once with SQLITE_BUSY.
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Readers (the UI) never block the writer (the importer) and vice versa.
-    // In-memory databases answer "memory" and keep it.
-    let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))?;
+    // In-memory databases answer "memory" and keep it. A reading connection
+    // leaves the mode as the library has it (always WAL once opened to write).
+    if access == Access::Write {
+        let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))?;
+    }
     // With WAL, NORMAL is crash-safe for the app; a power cut may drop the
     // last commits but never corrupts the file.
     conn.pragma_update(None, "synchronous", "normal")?;

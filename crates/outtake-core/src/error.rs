@@ -86,8 +86,25 @@ pub enum Error {
     #[error("the library {path} was written by a newer Outtake (schema {found}, this one knows {known})")]
     TooNew { path: PathBuf, found: i64, known: i64 },
 
+    #[error("there is no library at {path} (to make a new one there, add --create)")]
+    NoLibrary { path: PathBuf },
+
+    #[error("{path} is not an Outtake library: {why}; it was left untouched")]
+    NotALibrary { path: PathBuf, why: String },
+
+    #[error("the library {path} is open read-only (a read-only disk or file), so nothing can be changed")]
+    ReadOnly { path: PathBuf },
+
+    #[error(
+        "the library {path} was written by an older Outtake (schema {found} of {known}) and must be upgraded, which needs write access: open it once where it can be written"
+    )]
+    NeedsUpgrade { path: PathBuf, found: i64, known: i64 },
+
+    #[error("the library is busy: another Outtake is writing to it; try again in a moment")]
+    Busy,
+
     #[error("library database: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
 
     #[error("library schema migration: {0}")]
     Migration(#[from] rusqlite_migration::Error),
@@ -104,6 +121,11 @@ impl Error {
             Error::BadImport { .. } => "bad_import",
             Error::Io { .. } => "io",
             Error::TooNew { .. } => "too_new",
+            Error::NoLibrary { .. } => "no_library",
+            Error::NotALibrary { .. } => "not_a_library",
+            Error::ReadOnly { .. } => "read_only",
+            Error::NeedsUpgrade { .. } => "needs_upgrade",
+            Error::Busy => "busy",
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",
         }
@@ -113,6 +135,40 @@ impl Error {
     /// (as opposed to a broken disk or database).
     pub fn is_user_error(&self) -> bool {
         !matches!(self, Error::Database(_) | Error::Migration(_) | Error::Io { .. })
+            && !self.is_library_wide()
+    }
+
+    /// True when the library itself cannot go on (full disk, read-only, busy,
+    /// damaged): an import stops on these, while any other error is the
+    /// problem of the one file being imported, recorded, and the import goes on.
+    pub fn is_library_wide(&self) -> bool {
+        use rusqlite::ErrorCode::*;
+        match self {
+            Error::Busy
+            | Error::ReadOnly { .. }
+            | Error::NoLibrary { .. }
+            | Error::NotALibrary { .. }
+            | Error::NeedsUpgrade { .. }
+            | Error::TooNew { .. }
+            | Error::Migration(_) => true,
+            Error::Database(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                DiskFull
+                    | ReadOnly
+                    | SystemIoFailure
+                    | DatabaseCorrupt
+                    | NotADatabase
+                    | CannotOpen
+                    | OutOfMemory
+            ),
+            _ => false,
+        }
+    }
+
+    /// The library could not be written because the disk or file is full
+    /// (SQLITE_FULL): worth a word of its own, since deleting files fixes it.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, Error::Database(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DiskFull)
     }
 
     pub(crate) fn not_found(kind: Kind, name: impl Into<String>) -> Self {
@@ -121,6 +177,24 @@ impl Error {
 
     pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Invalid { field: field.into(), message: message.into() }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    /// SQLITE_BUSY after the busy timeout means another writer held the library
+    /// that long: say so in words, never "database is locked".
+    fn from(error: rusqlite::Error) -> Self {
+        match &error {
+            rusqlite::Error::SqliteFailure(e, _)
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                Error::Busy
+            }
+            _ => Error::Database(error),
+        }
     }
 }
 

@@ -14,12 +14,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::aliases::{self, AliasTable};
 use crate::clips::{ClipInput, FileInput, FileStatus, insert_clip, insert_file, load_files};
+use crate::dates::{check_date, check_instant, check_optional_instant};
 use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::markers::{MarkerInput, insert_marker};
 use crate::names::{clean_optional, name_key};
 use crate::people::{PersonInput, RoleInput, insert_person, insert_role, load_person, people_named};
-use crate::shows::{ShowInput, check_date, ensure_episode, insert_show, load_show, same_show};
+use crate::shows::{ShowInput, ensure_episode, insert_show, load_show, same_show};
 use crate::sources::{CueInput, insert_cues};
 use crate::tags::{add_alias, add_parent, full_name, insert_tag, load_tag, tag_key};
 
@@ -27,6 +28,9 @@ const FORMAT: &str = "outtake-library";
 /// Version 2 added `chapters_taken` to clips; a version 1 file reads as one without it.
 const VERSION: u32 = 2;
 const READS: [u32; 2] = [1, 2];
+/// The largest export `import` reads: a 100,000-clip library with a million
+/// subtitle lines exports to a few hundred MiB.
+pub const MAX_IMPORT_BYTES: u64 = 4 << 30;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -213,6 +217,9 @@ pub struct ImportReport {
     pub clips_merged: usize,
     pub markers_added: usize,
     pub cues_added: usize,
+    /// What the file said that the library kept its own way (a tag nested the
+    /// other way round in the library), one sentence each.
+    pub kept_as_is: Vec<String>,
 }
 
 /// File ids of one export: database id → number in the file, in write order.
@@ -251,29 +258,70 @@ impl Library {
         Ok(text)
     }
 
-    /// Writes [`Library::export_json`] to `path` (through a temporary file, so
-    /// a failed export never leaves half a file behind).
+    /// Writes [`Library::export_json`] to `path`, through a temporary file
+    /// beside it that is renamed into place, so a failed export never leaves
+    /// half a file. Refuses to write over the library itself (or its `-wal` and
+    /// `-shm` files) and over anything that is not a regular file (a device, a
+    /// folder, a pipe).
     pub fn export_to(&mut self, path: &Path) -> Result<()> {
+        check_export_target(self.path(), path)?;
         let text = self.export_json()?;
         let io = |source| Error::Io { path: path.to_path_buf(), source };
-        let temporary = path.with_extension("outtake-export-tmp");
-        std::fs::write(&temporary, text).map_err(io)?;
-        std::fs::rename(&temporary, path).map_err(io)
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let temporary = path.with_file_name(format!(".{name}.{}.outtake-export", std::process::id()));
+        let written = (|| {
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()
+        })();
+        if let Err(source) = written {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(io(source));
+        }
+        std::fs::rename(&temporary, path).map_err(|source| {
+            let _ = std::fs::remove_file(&temporary);
+            io(source)
+        })
     }
 
     /// Reads an export and merges it into this library in one transaction:
     /// on any error nothing is changed, and the error names the line or record at fault.
+    ///
+    /// Only a regular file of at most [`MAX_IMPORT_BYTES`] is read (a device
+    /// never ends, a pipe may never send), and it is parsed as it streams in.
     pub fn import_from(&mut self, path: &Path) -> Result<ImportReport> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        self.import_json(&bytes, path)
+        use std::io::Read;
+        let bad = |message: String| Error::BadImport { path: path.to_path_buf(), message };
+        let io = |source| Error::Io { path: path.to_path_buf(), source };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if !meta.is_file() {
+            return Err(bad("is not a regular file (a folder, device or pipe): name an export file".into()));
+        }
+        if meta.len() > MAX_IMPORT_BYTES {
+            return Err(bad(format!(
+                "is {} bytes; an export holds at most {} GiB",
+                meta.len(),
+                MAX_IMPORT_BYTES >> 30
+            )));
+        }
+        let file = std::fs::File::open(path).map_err(io)?;
+        let reader = std::io::BufReader::with_capacity(1 << 20, file.take(MAX_IMPORT_BYTES));
+        let file = parse_from(serde_json::Deserializer::from_reader(reader)).map_err(bad)?;
+        self.import_parsed(file, path)
     }
 
     /// [`Library::import_from`] for JSON already in memory; `origin` names it in errors.
     pub fn import_json(&mut self, bytes: &[u8], origin: &Path) -> Result<ImportReport> {
         let bad = |message: String| Error::BadImport { path: origin.to_path_buf(), message };
         let file = parse(bytes).map_err(bad)?;
+        self.import_parsed(file, origin)
+    }
+
+    fn import_parsed(&mut self, file: LibraryFile, origin: &Path) -> Result<ImportReport> {
+        let bad = |message: String| Error::BadImport { path: origin.to_path_buf(), message };
         check_references(&file).map_err(bad)?;
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let report = import_file(&tx, &file).map_err(|(at, error)| match error {
             Error::Database(_) | Error::Io { .. } | Error::Migration(_) => error,
             other => bad(format!("{at}: {other}")),
@@ -282,6 +330,39 @@ impl Library {
         tx.commit()?;
         Ok(report)
     }
+}
+
+/// An export may only create or replace a regular file that is not part of the library.
+fn check_export_target(library: &Path, target: &Path) -> Result<()> {
+    let refuse = |why: &str| Error::invalid("export file", format!("{}: {why}", target.display()));
+    match std::fs::symlink_metadata(target) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(refuse("is a symbolic link; name the file itself"));
+        }
+        Ok(meta) if !meta.is_file() => {
+            return Err(refuse("is not a regular file; export writes only to files"));
+        }
+        _ => {}
+    }
+    let Some(target) = canonical_destination(target) else { return Ok(()) };
+    let Some(library) = canonical_destination(library) else { return Ok(()) };
+    let library = library.to_string_lossy().to_string();
+    let target = target.to_string_lossy();
+    if [library.clone(), format!("{library}-wal"), format!("{library}-shm"), format!("{library}-journal")]
+        .contains(&target.to_string())
+    {
+        return Err(refuse("is the library itself; export to another file"));
+    }
+    Ok(())
+}
+
+/// Where a path points once its folder is resolved (the file itself may not exist yet).
+fn canonical_destination(path: &Path) -> Option<std::path::PathBuf> {
+    if let Ok(real) = path.canonicalize() {
+        return Some(real);
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Some(parent.canonicalize().ok()?.join(path.file_name()?))
 }
 
 fn export_file(conn: &Connection) -> Result<LibraryFile> {
@@ -525,7 +606,12 @@ fn export_clip(conn: &Connection, id: i64, file_id: i64, n: &Numberings) -> Resu
 
 /// Parses the JSON, naming the line, column and record path of the first problem.
 fn parse(bytes: &[u8]) -> Result<LibraryFile, String> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    parse_from(serde_json::Deserializer::from_slice(bytes))
+}
+
+fn parse_from<'de, R: serde_json::de::Read<'de>>(
+    mut deserializer: serde_json::Deserializer<R>,
+) -> Result<LibraryFile, String> {
     let file: LibraryFile = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
@@ -595,6 +681,7 @@ fn check_references(file: &LibraryFile) -> Result<(), String> {
             need(format!("tags[{i}].parents[{j}]"), "tag", &tags, *parent)?;
         }
     }
+    check_tag_loops(file)?;
     let check_cast = |at: String, cast: &[CastRecord]| -> Result<(), String> {
         for (k, member) in cast.iter().enumerate() {
             need(format!("{at}[{k}].person"), "person", &people, member.person)?;
@@ -624,6 +711,56 @@ fn check_references(file: &LibraryFile) -> Result<(), String> {
                 need(format!("{at}.markers[{j}].tags[{k}]"), "tag", &tags, *tag)?;
             }
             check_cast(format!("{at}.markers[{j}].cast"), &marker.cast)?;
+        }
+    }
+    Ok(())
+}
+
+/// The file's own tag parents may not loop (`a` under `b` under `a`): such a
+/// file is refused, naming the loop, rather than some of it being dropped.
+fn check_tag_loops(file: &LibraryFile) -> Result<(), String> {
+    let parents: HashMap<i64, &[i64]> = file.tags.iter().map(|t| (t.id, t.parents.as_slice())).collect();
+    let name = |id: i64| {
+        let tag = file.tags.iter().find(|t| t.id == id).expect("references checked");
+        full_name(tag.namespace.as_deref(), &tag.name)
+    };
+    // Depth-first, colouring each tag while its ancestors are walked.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Seen {
+        Walking,
+        Done,
+    }
+    let mut seen: HashMap<i64, Seen> = HashMap::new();
+    for (i, tag) in file.tags.iter().enumerate() {
+        let mut path: Vec<(i64, usize)> = vec![(tag.id, 0)];
+        while let Some(&mut (id, ref mut next)) = path.last_mut() {
+            if *next == 0 {
+                if seen.get(&id) == Some(&Seen::Done) {
+                    path.pop();
+                    continue;
+                }
+                seen.insert(id, Seen::Walking);
+            }
+            let above = parents.get(&id).copied().unwrap_or(&[]);
+            if let Some(&parent) = above.get(*next) {
+                *next += 1;
+                match seen.get(&parent) {
+                    Some(Seen::Walking) => {
+                        let start = path.iter().position(|(p, _)| *p == parent).unwrap_or(0);
+                        let mut names: Vec<String> = path[start..].iter().map(|(p, _)| name(*p)).collect();
+                        names.push(name(parent));
+                        return Err(format!(
+                            "tags[{i}].parents: the tags nest in a loop ({}); a tag cannot be its own ancestor",
+                            names.join(" under ")
+                        ));
+                    }
+                    Some(Seen::Done) => {}
+                    None => path.push((parent, 0)),
+                }
+            } else {
+                seen.insert(id, Seen::Done);
+                path.pop();
+            }
         }
     }
     Ok(())
@@ -660,8 +797,11 @@ fn import_file(conn: &Connection, file: &LibraryFile) -> Located<ImportReport> {
     for (i, tag) in file.tags.iter().enumerate() {
         for parent in &tag.parents {
             match add_parent(conn, map.tag[&tag.id], map.tag[parent]) {
-                // The library already orders these tags the other way: keep its order.
-                Err(Error::Invalid { .. }) => {}
+                // The library already orders these tags the other way (the file
+                // itself has no loop: checked before): keep its order, and say so.
+                Err(Error::Invalid { message, .. }) => report
+                    .kept_as_is
+                    .push(format!("tags[{i}].parents: {message}; the library's order is kept")),
                 other => other.map_err(at(|| format!("tags[{i}].parents")))?,
             }
         }
@@ -672,11 +812,16 @@ fn import_file(conn: &Connection, file: &LibraryFile) -> Located<ImportReport> {
         clips.push(id);
     }
     for (i, folder) in file.watched_folders.iter().enumerate() {
+        let place = || format!("watched_folders[{i}]");
+        // The same rule as `folder add`, but the folder need not exist here:
+        // an export may come from another machine or an unplugged drive.
+        let path = crate::sources::check_folder_path(&folder.path).map_err(at(place))?;
+        let added_at = check_instant("added_at", &folder.added_at).map_err(at(place))?;
         conn.execute(
             "INSERT OR IGNORE INTO watched_folder (path, added_at) VALUES (?1, ?2)",
-            params![folder.path, folder.added_at],
+            params![path, added_at],
         )
-        .map_err(|e| (format!("watched_folders[{i}]"), e.into()))?;
+        .map_err(|e| (place(), e.into()))?;
     }
     for (i, saved) in file.saved_searches.iter().enumerate() {
         import_saved_search(conn, saved).map_err(at(|| format!("saved_searches[{i}]")))?;
@@ -886,7 +1031,12 @@ fn import_tag(
 /// The library's clip for this record: one sharing a fingerprint, else a path;
 /// for a record without copies, a copyless clip of that title added at that
 /// time and not already `taken` by an earlier record of the same file.
-fn matching_clip(conn: &Connection, record: &ClipRecord, taken: &[i64]) -> Result<Option<i64>> {
+fn matching_clip(
+    conn: &Connection,
+    record: &ClipRecord,
+    added_at: &str,
+    taken: &[i64],
+) -> Result<Option<i64>> {
     for file in &record.files {
         if let Some(hash) = &file.oshash {
             let found = conn
@@ -914,7 +1064,7 @@ fn matching_clip(conn: &Connection, record: &ClipRecord, taken: &[i64]) -> Resul
             "SELECT id FROM clip WHERE title_key = ?1 AND added_at = ?2
              AND NOT EXISTS (SELECT 1 FROM file WHERE file.clip_id = clip.id) ORDER BY id",
         )?;
-        let ids = statement.query_map(params![name_key(&record.title), record.added_at], |r| r.get(0))?;
+        let ids = statement.query_map(params![name_key(&record.title), added_at], |r| r.get(0))?;
         for id in ids {
             let id: i64 = id?;
             if !taken.contains(&id) {
@@ -954,7 +1104,9 @@ fn import_clip(
     if record.added_at.is_empty() {
         return Err(Error::invalid("added_at", "is missing"));
     }
-    let id = match matching_clip(conn, record, taken)? {
+    let added_at = check_instant("added_at", &record.added_at)?;
+    let created = check_optional_instant("created", record.created.as_deref())?;
+    let id = match matching_clip(conn, record, &added_at, taken)? {
         Some(id) => {
             merge_clip_fields(conn, id, &input)?;
             report.clips_merged += 1;
@@ -962,7 +1114,7 @@ fn import_clip(
         }
         None => {
             report.clips_added += 1;
-            insert_clip(conn, &input, Some(&record.added_at))?
+            insert_clip(conn, &input, Some(&added_at))?
         }
     };
     conn.execute(
@@ -970,7 +1122,7 @@ fn import_clip(
              title_by_user = max(title_by_user, ?4),
              show_guessed = CASE WHEN show_id IS ?5 THEN ?6 ELSE show_guessed END
          WHERE id = ?1",
-        params![id, record.created, record.source_id, record.title_by_user, show_id, record.show_guessed],
+        params![id, created, record.source_id, record.title_by_user, show_id, record.show_guessed],
     )?;
     for (j, file) in record.files.iter().enumerate() {
         let taken: bool =
@@ -1086,7 +1238,8 @@ fn import_marker(
     if marker.created_at.is_empty() {
         return Err(Error::invalid("created_at", "is missing"));
     }
-    let id = insert_marker(conn, clip_id, &input, Some(&marker.created_at))?;
+    let created_at = check_instant("created_at", &marker.created_at)?;
+    let id = insert_marker(conn, clip_id, &input, Some(&created_at))?;
     for tag in &marker.tags {
         conn.execute(
             "INSERT OR IGNORE INTO marker_tag (marker_id, tag_id) VALUES (?1, ?2)",

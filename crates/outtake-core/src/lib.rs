@@ -9,6 +9,7 @@ mod aliases;
 mod browse;
 mod clips;
 mod curate;
+mod dates;
 mod db;
 mod error;
 mod export;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::db;
@@ -13,6 +13,7 @@ use crate::error::{Candidate, Error, Kind, Result};
 pub struct Library {
     pub(crate) conn: Connection,
     path: PathBuf,
+    read_only: bool,
 }
 
 /// How much a library holds, for start pages and `outtake` summaries.
@@ -39,25 +40,79 @@ pub fn default_library_path() -> PathBuf {
 }
 
 impl Library {
-    /// Opens (creating if needed) the library at `path` and migrates it.
+    /// Opens the library at `path`, creating it (and its folder) when there is
+    /// none yet, and migrates it. For the default location and an explicit
+    /// "new library"; a path the fan typed goes through [`Library::open_existing`].
     pub fn open(path: &Path) -> Result<Library> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
         }
-        let mut conn = Connection::open(path)?;
-        db::configure(&conn)?;
+        Library::open_writable(path)
+    }
+
+    /// Opens a library that must already exist: a mistyped path is
+    /// [`Error::NoLibrary`], never a new library in new folders.
+    pub fn open_existing(path: &Path) -> Result<Library> {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => Library::open_writable(path),
+            Ok(_) => Err(Error::NotALibrary { path: path.to_path_buf(), why: "it is not a file".into() }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                Err(Error::NoLibrary { path: path.to_path_buf() })
+            }
+            Err(source) => Err(Error::Io { path: path.to_path_buf(), source }),
+        }
+    }
+
+    fn open_writable(path: &Path) -> Result<Library> {
+        let mut conn = Connection::open(path).map_err(|e| db::open_error(path, e))?;
+        db::check_is_library(&conn, path)?;
+        db::configure(&conn, db::Access::Write)?;
         db::migrate(&mut conn, path)?;
-        Ok(Library { conn, path: path.to_path_buf() })
+        Ok(Library { conn, path: path.to_path_buf(), read_only: false })
+    }
+
+    /// Opens an existing library for reading only: nothing in it or beside it
+    /// is written, so a library on a read-only disk (or one this user may not
+    /// write) can still be listed, searched and exported. Writes fail with
+    /// [`Error::ReadOnly`]. A library that needs a schema upgrade cannot be
+    /// read this way ([`Error::NeedsUpgrade`]).
+    pub fn open_read_only(path: &Path) -> Result<Library> {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => {
+                return Err(Error::NotALibrary { path: path.to_path_buf(), why: "it is not a file".into() });
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NoLibrary { path: path.to_path_buf() });
+            }
+            Err(source) => return Err(Error::Io { path: path.to_path_buf(), source }),
+        }
+        let conn = db::open_read_only(path)?;
+        db::configure(&conn, db::Access::Read)?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let known = db::schema_version();
+        if found > known {
+            return Err(Error::TooNew { path: path.to_path_buf(), found, known });
+        }
+        if found < known {
+            return Err(Error::NeedsUpgrade { path: path.to_path_buf(), found, known });
+        }
+        Ok(Library { conn, path: path.to_path_buf(), read_only: true })
     }
 
     /// A library that lives only in memory, for tests and dry runs.
     pub fn open_in_memory() -> Result<Library> {
         let mut conn = Connection::open_in_memory()?;
-        db::configure(&conn)?;
+        db::configure(&conn, db::Access::Write)?;
         let path = PathBuf::from(":memory:");
         db::migrate(&mut conn, &path)?;
-        Ok(Library { conn, path })
+        Ok(Library { conn, path, read_only: false })
+    }
+
+    /// True when this handle only reads ([`Library::open_read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The database file this library was opened from.
@@ -82,12 +137,26 @@ impl Library {
 
     /// Runs `work` in one transaction: all of it lands, or none of it.
     pub(crate) fn write<T>(&mut self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let value = work(&tx)?;
         // The search index changes with the data, in the same transaction.
         crate::search::refresh(&tx)?;
         tx.commit()?;
         Ok(value)
+    }
+}
+
+impl Library {
+    /// Starts a write transaction that takes the write lock at once
+    /// (BEGIN IMMEDIATE). A deferred one reads first and must then upgrade to a
+    /// writer; if another connection committed in between, SQLite refuses the
+    /// upgrade at once ("database is locked") instead of waiting out the busy
+    /// timeout. Taking the lock first makes every edit wait its turn behind a scan.
+    pub(crate) fn begin_write(&mut self) -> Result<Transaction<'_>> {
+        if self.read_only {
+            return Err(Error::ReadOnly { path: self.path.clone() });
+        }
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 }
 

@@ -45,6 +45,29 @@ pub fn clean_name(field: &str, text: &str) -> Result<String> {
     Ok(cleaned)
 }
 
+/// Text that came from a file the fan did not type (a file name, a
+/// download's `.info.json`): control characters become spaces instead of
+/// failing the import, runs of spaces collapse when `one_line`, and the text
+/// is cut to `max_chars` characters, so a hostile download cannot fill the
+/// library with one 30 MB title.
+pub fn text_from_file(text: &str, max_chars: usize, one_line: bool) -> String {
+    let mut cleaned = String::with_capacity(text.len().min(max_chars * 4));
+    let mut chars = 0;
+    for c in text.chars() {
+        if chars == max_chars {
+            break;
+        }
+        let keep = !c.is_control() || (!one_line && (c == '\n' || c == '\t'));
+        let c = if keep { c } else { ' ' };
+        if one_line && c == ' ' && cleaned.ends_with(' ') {
+            continue;
+        }
+        cleaned.push(c);
+        chars += 1;
+    }
+    cleaned.trim().nfc().collect()
+}
+
 /// Cleans an optional text; blank becomes `None`.
 pub fn clean_optional(field: &str, text: Option<&str>) -> Result<Option<String>> {
     match text {
@@ -88,5 +111,22 @@ mod tests {
         assert!(clean_name("title", "   ").is_err());
         assert!(clean_name("title", "two\nlines").is_err());
         assert_eq!(clean_optional("n", Some("  ")).unwrap(), None);
+    }
+
+    #[test]
+    fn text_from_files_loses_control_characters_and_length() {
+        let rows: &[(&str, usize, bool, &str)] = &[
+            ("m\u{1}.take", 100, true, "m .take"),
+            ("a\u{1b}[31mred\u{7f}", 100, true, "a [31mred"),
+            ("line\none\u{85}two", 100, true, "line one two"),
+            ("line\none", 100, false, "line\none"),
+            ("\u{1}\u{2}", 100, true, ""),
+            ("김유정 눈물", 3, true, "김유정"),
+            ("Cafe\u{301}", 100, true, "Café"),
+        ];
+        for (raw, max, one_line, expected) in rows {
+            assert_eq!(text_from_file(raw, *max, *one_line), *expected, "{raw:?}");
+        }
+        assert_eq!(text_from_file(&"x".repeat(30_000_000), 500, true).len(), 500);
     }
 }

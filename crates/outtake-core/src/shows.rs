@@ -2,6 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
+// The search query language still names it here (`added:`).
+pub(crate) use crate::dates::check_date;
 
 use crate::aliases::{self, AliasTable};
 use crate::error::{Error, Kind, Result};
@@ -82,21 +84,6 @@ pub(crate) const SCENE_LOOKUP: Lookup = Lookup {
 };
 
 /// Checks a YYYY-MM-DD date (the form yt-dlp's upload_date becomes).
-pub(crate) fn check_date(field: &str, date: Option<&str>) -> Result<Option<String>> {
-    let Some(date) = clean_optional(field, date)? else { return Ok(None) };
-    let bytes = date.as_bytes();
-    let shape = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    let month: u32 = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0);
-    let day: u32 = date.get(8..10).and_then(|d| d.parse().ok()).unwrap_or(0);
-    if !shape || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return Err(Error::invalid(field, format!("\"{date}\" is not a date like 2021-08-30")));
-    }
-    Ok(Some(date))
-}
-
 fn check_year(year: Option<i32>) -> Result<Option<i32>> {
     match year {
         Some(y) if !(1880..=2200).contains(&y) => {

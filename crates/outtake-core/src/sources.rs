@@ -83,6 +83,37 @@ pub(crate) fn load_cues(conn: &Connection, clip_id: i64, lang: Option<&str>) -> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// System folders that hold no videos, only files that change by themselves or never end.
+const SYSTEM_FOLDERS: &[&str] = &["/proc", "/sys", "/dev", "/run"];
+
+/// The one rule for a watched folder's path, for `folder add` and for a
+/// library import alike: absolute, written plainly (no `.`/`..` steps, no
+/// doubled slashes), not the whole disk and not a system folder. Whether it
+/// exists is the caller's question.
+pub(crate) fn check_folder_path(path: &str) -> Result<String> {
+    let bad = |why: &str| Error::invalid("folder", format!("\"{path}\" {why}"));
+    let trimmed = path.trim_end_matches('/');
+    if path.trim().is_empty() {
+        return Err(Error::invalid("folder", "no folder given"));
+    }
+    if let Some(c) = path.chars().find(|c| c.is_control()) {
+        return Err(bad(&format!("contains the control character U+{:04X}", c as u32)));
+    }
+    if !path.starts_with('/') {
+        return Err(bad("is not an absolute path"));
+    }
+    if trimmed.is_empty() {
+        return Err(bad("is the whole disk; watch the folders that hold your clips"));
+    }
+    if trimmed.split('/').skip(1).any(|step| step.is_empty() || step == "." || step == "..") {
+        return Err(bad("is not written plainly (it has empty, . or .. steps)"));
+    }
+    if SYSTEM_FOLDERS.iter().any(|system| trimmed == *system || trimmed.starts_with(&format!("{system}/"))) {
+        return Err(bad("is a system folder, not one that holds clips"));
+    }
+    Ok(trimmed.to_string())
+}
+
 impl Library {
     /// Replaces a clip's subtitle cues in one language.
     pub fn replace_cues(&mut self, clip_id: i64, lang: &str, cues: &[CueInput]) -> Result<usize> {
@@ -108,7 +139,7 @@ impl Library {
         let text = real.to_str().ok_or_else(|| {
             Error::invalid("folder", format!("{} is not valid UTF-8; rename it to watch it", real.display()))
         })?;
-        let text = text.to_string();
+        let text = check_folder_path(text)?;
         self.write(|tx| {
             let existing: Option<i64> = tx
                 .query_row("SELECT id FROM watched_folder WHERE path = ?1", [&text], |r| r.get(0))

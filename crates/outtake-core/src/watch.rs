@@ -16,6 +16,9 @@ use notify_debouncer_full::{
 const DEBOUNCE: Duration = Duration::from_millis(400);
 /// How often a polling watcher looks.
 const POLL_EVERY: Duration = Duration::from_secs(2);
+/// How often whoever owns the watcher should call [`FolderWatcher::check_folders`],
+/// so a vanished folder is noticed when it comes back.
+pub const CHECK_FOLDERS_EVERY: Duration = Duration::from_secs(2);
 
 /// What the watcher sends to whoever imports.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +36,24 @@ pub enum WatchMode {
     Native,
     /// Looked at every few seconds, because native watching failed for this reason.
     Polling(String),
+    /// The folder is not there (deleted, or on a drive that is not mounted):
+    /// nothing below it is read, and it is watched again when it comes back.
+    Absent,
+}
+
+/// What [`FolderWatcher::check_folders`] found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FolderChanges {
+    /// Watched folders that are gone since the last look (their clips are offline now).
+    pub vanished: Vec<PathBuf>,
+    /// Folders that were gone and are back, watched again (scan them).
+    pub returned: Vec<PathBuf>,
+}
+
+impl FolderChanges {
+    pub fn is_empty(&self) -> bool {
+        self.vanished.is_empty() && self.returned.is_empty()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,8 +131,17 @@ impl FolderWatcher {
         Ok(FolderWatcher { backend: Backend::Polling(polling(sender.clone())?), modes: Vec::new(), sender })
     }
 
-    /// Watches a folder and everything below it, polling it if it cannot be watched natively.
+    /// Watches a folder and everything below it, polling it if it cannot be
+    /// watched natively. A folder that is not there is [`WatchMode::Absent`]
+    /// until [`FolderWatcher::check_folders`] sees it come back.
     pub fn watch(&mut self, folder: &Path) -> Result<&WatchMode, WatchError> {
+        let mode = if folder.is_dir() { self.attach(folder)? } else { WatchMode::Absent };
+        self.modes.push((folder.to_path_buf(), mode));
+        Ok(&self.modes.last().expect("just pushed").1)
+    }
+
+    /// Starts following a folder that is there.
+    fn attach(&mut self, folder: &Path) -> Result<WatchMode, WatchError> {
         let failed = |why: String| WatchError::Folder { path: folder.to_path_buf(), why };
         let mode = match &mut self.backend {
             Backend::Native(debouncer) => match debouncer.watch(folder, RecursiveMode::Recursive) {
@@ -120,12 +150,17 @@ impl FolderWatcher {
                     // inotify's watch limit or a file system without events: poll this one.
                     let why = error.to_string();
                     self.backend = Backend::Polling(polling(self.sender.clone())?);
-                    let watched: Vec<PathBuf> = self.modes.iter().map(|(path, _)| path.clone()).collect();
+                    let watched: Vec<PathBuf> = self
+                        .modes
+                        .iter()
+                        .filter(|(_, mode)| *mode != WatchMode::Absent)
+                        .map(|(path, _)| path.clone())
+                        .collect();
                     for path in &watched {
                         self.watch_polling(path).map_err(|e| failed(e.to_string()))?;
                     }
                     self.watch_polling(folder).map_err(|e| failed(e.to_string()))?;
-                    for (_, mode) in &mut self.modes {
+                    for (_, mode) in self.modes.iter_mut().filter(|(_, mode)| *mode != WatchMode::Absent) {
                         *mode = WatchMode::Polling(why.clone());
                     }
                     WatchMode::Polling(why)
@@ -137,8 +172,45 @@ impl FolderWatcher {
                 WatchMode::Polling("native watching is unavailable".into())
             }
         };
-        self.modes.push((folder.to_path_buf(), mode));
-        Ok(&self.modes.last().expect("just pushed").1)
+        Ok(mode)
+    }
+
+    /// Looks whether each watched folder is still there. One that vanished is
+    /// let go (a watcher must never fall back to its parent, which holds files
+    /// outside every watched folder); one that came back is watched again.
+    /// Call it every [`CHECK_FOLDERS_EVERY`].
+    pub fn check_folders(&mut self) -> FolderChanges {
+        let mut changes = FolderChanges::default();
+        for i in 0..self.modes.len() {
+            let (path, mode) = self.modes[i].clone();
+            let absent = mode == WatchMode::Absent;
+            match (absent, path.is_dir()) {
+                (false, false) => {
+                    self.detach(&path);
+                    self.modes[i].1 = WatchMode::Absent;
+                    changes.vanished.push(path);
+                }
+                (true, true) => match self.attach(&path) {
+                    Ok(mode) => {
+                        self.modes[i].1 = mode;
+                        changes.returned.push(path);
+                    }
+                    Err(error) => {
+                        let _ = self.sender.send(WatchMessage::Problem(error.to_string()));
+                    }
+                },
+                _ => {}
+            }
+        }
+        changes
+    }
+
+    fn detach(&mut self, folder: &Path) {
+        // Removing a folder already ends its inotify watch: an error here says only that.
+        let _ = match &mut self.backend {
+            Backend::Native(debouncer) => debouncer.unwatch(folder),
+            Backend::Polling(debouncer) => debouncer.unwatch(folder),
+        };
     }
 
     fn watch_polling(&mut self, folder: &Path) -> notify::Result<()> {
@@ -150,10 +222,7 @@ impl FolderWatcher {
 
     /// Stops watching a folder.
     pub fn unwatch(&mut self, folder: &Path) {
-        let _ = match &mut self.backend {
-            Backend::Native(debouncer) => debouncer.unwatch(folder),
-            Backend::Polling(debouncer) => debouncer.unwatch(folder),
-        };
+        self.detach(folder);
         self.modes.retain(|(path, _)| path != folder);
     }
 

@@ -33,6 +33,13 @@ pub struct Chapter {
     pub title: Option<String>,
 }
 
+/// The longest title and other one-line field kept from a download (longer is cut).
+pub const MAX_TITLE_CHARS: usize = 500;
+/// The longest description kept.
+pub const MAX_DESCRIPTION_CHARS: usize = 50_000;
+/// At most this many chapters become markers (a real video has a few dozen).
+pub const MAX_CHAPTERS: usize = 500;
+
 /// Parses an info.json; the error names the line and column at fault.
 pub fn parse(bytes: &[u8]) -> Result<InfoJson, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -45,18 +52,24 @@ pub fn parse(bytes: &[u8]) -> Result<InfoJson, String> {
     // extractors differ (a number where a string was expected, null lists).
     let object = value.as_object().expect("checked above");
     let mut info = InfoJson::default();
-    let text = |key: &str| {
-        object.get(key).and_then(|v| v.as_str()).map(str::to_string).filter(|s| !s.trim().is_empty())
-    };
-    let strings = |key: &str| {
+    let text_of = |key: &str, max: usize, one_line: bool| {
         object
             .get(key)
-            .and_then(|v| v.as_array())
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .and_then(|v| v.as_str())
+            .map(|s| crate::names::text_from_file(s, max, one_line))
+            .filter(|s| !s.is_empty())
+    };
+    let text = |key: &str| text_of(key, MAX_TITLE_CHARS, true);
+    let strings = |key: &str| {
+        object.get(key).and_then(|v| v.as_array()).map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(|s| crate::names::text_from_file(s, MAX_TITLE_CHARS, true)))
+                .collect()
+        })
     };
     info.id = text("id");
     info.title = text("title").or_else(|| text("fulltitle"));
-    info.description = text("description");
+    info.description = text_of("description", MAX_DESCRIPTION_CHARS, false);
     info.uploader = text("uploader");
     info.channel = text("channel");
     info.upload_date = text("upload_date");
@@ -66,7 +79,17 @@ pub fn parse(bytes: &[u8]) -> Result<InfoJson, String> {
     info.tags = strings("tags");
     info.categories = strings("categories");
     info.duration = object.get("duration").and_then(|v| v.as_f64()).filter(|d| d.is_finite() && *d >= 0.0);
-    info.chapters = object.get("chapters").and_then(|v| serde_json::from_value(v.clone()).ok());
+    info.chapters = object.get("chapters").and_then(|v| v.as_array()).map(|chapters| {
+        chapters
+            .iter()
+            .take(MAX_CHAPTERS)
+            .filter_map(|c| Chapter::deserialize(c).ok())
+            .map(|mut c| {
+                c.title = c.title.map(|t| crate::names::text_from_file(&t, MAX_TITLE_CHARS, true));
+                c
+            })
+            .collect()
+    });
     info.series = text("series");
     info.season_number = object.get("season_number").and_then(|v| v.as_i64());
     info.episode_number = object.get("episode_number").and_then(|v| v.as_i64());

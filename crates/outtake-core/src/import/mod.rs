@@ -122,9 +122,14 @@ impl Library {
             let Some(root) = roots.iter().find(|root| path.starts_with(root)) else { continue };
             let mut dir =
                 if path.is_dir() { path.clone() } else { path.parent().unwrap_or(root).to_path_buf() };
-            // A removed folder: look from the nearest one still there.
+            // A removed folder: look from the nearest one still there, but never
+            // above the root: a removed root is scanned as itself, which marks
+            // its clips offline and reads nothing outside it.
             while !dir.is_dir() && dir.starts_with(root) && &dir != root {
                 dir = dir.parent().unwrap_or(root).to_path_buf();
+            }
+            if !dir.starts_with(root) {
+                dir = root.clone();
             }
             dirs.push(dir);
         }
@@ -156,12 +161,29 @@ impl Library {
         walked: &Walked,
         summary: &mut ScanSummary,
     ) -> Result<Outcome> {
-        let (outcome, embedded) = self.import_video(found)?;
+        // A bad file is that file's problem, recorded and shown, never the
+        // scan's: only an error of the library itself (full disk, read-only) stops it.
+        let (outcome, embedded) = match self.import_video(found) {
+            Ok(imported) => imported,
+            Err(error) if !error.is_library_wide() => match found.path.to_str() {
+                Some(path) => (self.record_problem(path, found, &error.to_string())?, Vec::new()),
+                None => (Outcome::Failed(error.to_string()), Vec::new()),
+            },
+            Err(error) => return Err(error),
+        };
         if let Outcome::Added(id) | Outcome::Updated(id) = outcome
             && !embedded.is_empty()
         {
-            for error in self.import_embedded(id, &found.path, &embedded)? {
-                summary.failed.push(Failure { path: found.path.display().to_string(), error });
+            match self.import_embedded(id, &found.path, &embedded) {
+                Ok(errors) => {
+                    for error in errors {
+                        summary.failed.push(failure(&found.path, &error));
+                    }
+                }
+                Err(error) if !error.is_library_wide() => {
+                    summary.failed.push(failure(&found.path, &error.to_string()))
+                }
+                Err(error) => return Err(error),
             }
         }
         let clip_id = match outcome {
@@ -171,8 +193,13 @@ impl Library {
         };
         if let Some(clip_id) = clip_id {
             for sidecar in walk::sidecars_of(&found.path, videos, &walked.sidecars) {
-                if let Some(error) = self.apply_sidecar(clip_id, &found.path, sidecar)? {
-                    summary.failed.push(failure(&sidecar.path, &error));
+                match self.apply_sidecar(clip_id, &found.path, sidecar) {
+                    Ok(None) => {}
+                    Ok(Some(error)) => summary.failed.push(failure(&sidecar.path, &error)),
+                    Err(error) if !error.is_library_wide() => {
+                        summary.failed.push(failure(&sidecar.path, &error.to_string()))
+                    }
+                    Err(error) => return Err(error),
                 }
             }
         }

@@ -17,6 +17,10 @@ use crate::tags::ensure_tag;
 
 /// At most this many of a video's site tags become `yt:` tags (some uploaders add hundreds).
 const MAX_SITE_TAGS: usize = 40;
+/// A sidecar larger than this is refused unread. yt-dlp's `.info.json` with
+/// every format is a few hundred KiB, with comments a few MiB; a subtitle file
+/// of a feature film is well under 1 MiB.
+pub const MAX_SIDECAR_BYTES: u64 = 64 * 1024 * 1024;
 
 enum Kind {
     Info,
@@ -57,9 +61,12 @@ impl Library {
         {
             return Ok(error);
         }
-        let bytes = match std::fs::read(&sidecar.path) {
+        let bytes = match read_bounded(&sidecar.path, MAX_SIDECAR_BYTES) {
             Ok(bytes) => bytes,
-            Err(error) => return Ok(Some(format!("cannot be read: {error}"))),
+            Err(error) => {
+                self.write(|tx| record(tx, path, clip_id, sidecar, Some(&error)))?;
+                return Ok(Some(error));
+            }
         };
         let video_stem = video.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let file_name = sidecar.path.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
@@ -90,6 +97,30 @@ impl Library {
             Err(error) => Err(error),
         }
     }
+}
+
+/// Reads a regular file of at most `limit` bytes; anything else is refused
+/// without reading it (a pipe would block, a device never ends).
+pub(crate) fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot be read: {e}"))?;
+    if !meta.is_file() {
+        return Err("is not a regular file".into());
+    }
+    if meta.len() > limit {
+        return Err(format!(
+            "is {} bytes; a sidecar may be at most {} MiB",
+            meta.len(),
+            limit / (1024 * 1024)
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot be read: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("grew past {} MiB while being read", limit / (1024 * 1024)));
+    }
+    Ok(bytes)
 }
 
 fn record(conn: &Connection, path: &str, clip_id: i64, sidecar: &Found, error: Option<&str>) -> Result<()> {

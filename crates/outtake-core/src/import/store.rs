@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::info_json::MAX_TITLE_CHARS;
 use super::walk::Found;
 use super::{Outcome, naming};
 use crate::clips::{ClipInput, FileInput, FileStatus, insert_clip, insert_file};
@@ -188,10 +189,16 @@ fn set_technical(conn: &Connection, clip_id: i64, probe: &Probe) -> Result<()> {
 }
 
 fn insert_new_clip(conn: &Connection, path: &str, found: &Found, probe: &Probe, oshash: &str) -> Result<i64> {
-    let stem = found.path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    // A file name may hold anything but `/` and NUL (control characters, an
+    // escape sequence, a newline): the title keeps what can be shown.
+    let raw_stem = found.path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let stem = crate::names::text_from_file(&raw_stem, MAX_TITLE_CHARS, true);
     let mut title = naming::title_from_stem(&stem);
     if title.is_empty() {
         title = stem.clone();
+    }
+    if title.is_empty() {
+        title = "(untitled)".into();
     }
     let input = ClipInput {
         title,

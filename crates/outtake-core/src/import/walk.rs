@@ -87,7 +87,7 @@ pub fn walk(root: &Path) -> Walked {
         match dir.canonicalize() {
             Ok(real) if !seen_dirs.insert(real.clone()) => continue,
             Err(error) => {
-                walked.errors.push((dir, error));
+                walked.errors.push((dir, explain(error)));
                 continue;
             }
             Ok(_) => {}
@@ -95,7 +95,7 @@ pub fn walk(root: &Path) -> Walked {
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(error) => {
-                walked.errors.push((dir, error));
+                walked.errors.push((dir, explain(error)));
                 continue;
             }
         };
@@ -140,8 +140,15 @@ fn visit(
     if name.starts_with('.') {
         return;
     }
-    // Follows symlinks; a dangling one is just skipped.
-    let Ok(meta) = std::fs::metadata(&path) else { return };
+    // Follows symlinks; a dangling one (or a file gone since the listing) is just skipped.
+    let meta = match std::fs::metadata(&path) {
+        Ok(meta) => meta,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return,
+        Err(error) => {
+            walked.errors.push((path, explain(error)));
+            return;
+        }
+    };
     if meta.is_dir() {
         stack.push(path);
         return;
@@ -162,6 +169,18 @@ fn visit(
     } else {
         walked.candidates.push(found);
     }
+}
+
+/// The error a fan can act on; "File name too long" alone does not say what to do.
+fn explain(error: std::io::Error) -> std::io::Error {
+    if error.raw_os_error() == Some(36) {
+        // ENAMETOOLONG
+        return std::io::Error::new(
+            error.kind(),
+            "the path is longer than the system allows (4,096 bytes): move the file to a shorter folder to import it",
+        );
+    }
+    error
 }
 
 pub fn mtime_ms(time: SystemTime) -> i64 {
