@@ -116,8 +116,7 @@ async fn answer(
     request: Request,
     asset: fn(i64) -> Asset,
 ) -> Response {
-    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
-    if host != Some(shared.host.as_str()) {
+    if !addressed_to(&request, &shared.host) {
         return (StatusCode::FORBIDDEN, "wrong host").into_response();
     }
     if !same_secret(&secret, &shared.secret) {
@@ -149,6 +148,21 @@ async fn answer(
     // with Last-Modified rather than trusting a cached copy.
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// Whether the request names this server and nothing else: exactly one Host
+/// header, equal to `127.0.0.1:PORT`, and no other authority in the target.
+/// Checking only the first of two Host headers would let a rebinding page's
+/// own name through behind ours, and hyper does not refuse duplicates.
+fn addressed_to(request: &Request, host: &str) -> bool {
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    let only_ours = match (hosts.next(), hosts.next()) {
+        (Some(only), None) => only.as_bytes() == host.as_bytes(),
+        _ => false,
+    };
+    // An absolute-form target (`GET http://other/...`) overrides Host under
+    // RFC 9112, so its authority must be ours too.
+    only_ours && request.uri().authority().is_none_or(|authority| authority.as_str() == host)
 }
 
 /// Compares in time independent of where the first difference is.

@@ -75,11 +75,26 @@ async fn request_as(
     path: &str,
     extra: &[(&str, &str)],
 ) -> Answer {
-    let mut stream = tokio::net::TcpStream::connect(server.address()).await.unwrap();
     let mut text = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
     for (name, value) in extra {
         text.push_str(&format!("{name}: {value}\r\n"));
     }
+    exchange(server, text).await
+}
+
+/// A GET of `target` with one Host header per entry of `hosts`, in order.
+async fn raw_request(server: &MediaServer, target: &str, hosts: &[&str]) -> Answer {
+    let mut text = format!("GET {target} HTTP/1.1\r\nConnection: close\r\n");
+    for host in hosts {
+        text.push_str(&format!("Host: {host}\r\n"));
+    }
+    exchange(server, text).await
+}
+
+/// Sends a request head (without its closing blank line) on a new connection
+/// and reads the answer to the end.
+async fn exchange(server: &MediaServer, mut text: String) -> Answer {
+    let mut stream = tokio::net::TcpStream::connect(server.address()).await.unwrap();
     text.push_str("\r\n");
     stream.write_all(text.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
@@ -152,6 +167,36 @@ async fn refuses_what_is_not_a_present_library_file() {
     assert_eq!(posted.status, 405);
     let rebound = request_as(&server, "evil.example:80", "GET", &url, &[]).await;
     assert_eq!(rebound.status, 403);
+}
+
+/// DNS rebinding with a second Host header, in either order, or with the
+/// page's own name in an absolute-form target: only one Host, ours, passes.
+#[tokio::test]
+async fn refuses_any_host_but_exactly_one_of_its_own() {
+    let fixture = fixture();
+    let server = MediaServer::start(&fixture.library).await.unwrap();
+    let ours = server.address().to_string();
+    let url = path_of(&server, &format!("/clip/{}/video", fixture.clip));
+    let absolute = format!("http://evil.example{url}");
+    let ours_absolute = format!("http://{ours}{url}");
+    let cases: [(&str, &str, &[&str], u16); 8] = [
+        ("one, ours", &url, &[ours.as_str()], 200),
+        ("ours, then another", &url, &[ours.as_str(), "evil.example"], 403),
+        ("another, then ours", &url, &["evil.example", ours.as_str()], 403),
+        ("ours twice", &url, &[ours.as_str(), ours.as_str()], 403),
+        ("none", &url, &[], 403),
+        ("ours on another port", &url, &["127.0.0.1:1"], 403),
+        ("ours, target names another", &absolute, &[ours.as_str()], 403),
+        ("ours, target names ours", &ours_absolute, &[ours.as_str()], 200),
+    ];
+    let mut wrong = Vec::new();
+    for (case, target, hosts, status) in cases {
+        let answer = raw_request(&server, target, hosts).await;
+        if answer.status != status {
+            wrong.push(format!("{case}: {} instead of {status}", answer.status));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 #[tokio::test]
