@@ -8,8 +8,17 @@
 //! itself: it never takes a path from the page. File serving (Range, HEAD,
 //! conditional requests, content types) is tower-http's `ServeFile`.
 //!
+//! Anything on the machine can connect, so the server bounds what a client
+//! can hold ([`Limits`], in `connections.rs`, which runs the accept loop):
+//! at most 64 connections at once (more wait unaccepted until one closes),
+//! each closed if it takes over five seconds to send a request head — which
+//! also closes a keep-alive connection idle that long. A request is answered
+//! only with exactly one Host header, `127.0.0.1:PORT`.
+//!
 //! **Architecture Invariant:** the server only reads. It opens files the
 //! library lists as present, and nothing else.
+
+mod connections;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -26,6 +35,8 @@ use tokio::sync::oneshot;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+pub use crate::connections::Limits;
+
 /// A running server. Dropping it stops the server.
 pub struct MediaServer {
     base: String,
@@ -36,8 +47,8 @@ pub struct MediaServer {
 /// What the server needs to answer a request.
 struct Shared {
     secret: String,
-    /// `127.0.0.1:PORT`: any other Host header is refused, so a web page
-    /// elsewhere cannot reach the server through DNS rebinding.
+    /// `127.0.0.1:PORT`: any other Host header, or a second one, is refused,
+    /// so a web page elsewhere cannot reach the server through DNS rebinding.
     host: String,
     library: Mutex<Library>,
 }
@@ -54,6 +65,12 @@ impl MediaServer {
     /// Opens its own connection to the library at `library` and starts
     /// serving on a random loopback port, on the current tokio runtime.
     pub async fn start(library: &Path) -> std::io::Result<MediaServer> {
+        MediaServer::start_with(library, Limits::default()).await
+    }
+
+    /// [`MediaServer::start`] with other limits than the app's (tests use
+    /// short timeouts and small caps).
+    pub async fn start_with(library: &Path, limits: Limits) -> std::io::Result<MediaServer> {
         let library = Library::open(library).map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let address = listener.local_addr()?;
@@ -69,14 +86,7 @@ impl MediaServer {
             .route("/{secret}/marker/{id}/thumb", get(marker_frame))
             .with_state(shared);
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let served = axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = stopped.await;
-            });
-            if let Err(error) = served.await {
-                tracing::error!("the media server stopped: {error}");
-            }
-        });
+        tokio::spawn(connections::serve(listener, app, limits, stopped));
         tracing::info!("media server on http://{address}/");
         Ok(MediaServer { base: format!("http://{address}/{secret}"), address, _stop: stop })
     }
@@ -116,8 +126,7 @@ async fn answer(
     request: Request,
     asset: fn(i64) -> Asset,
 ) -> Response {
-    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
-    if host != Some(shared.host.as_str()) {
+    if !addressed_to(&request, &shared.host) {
         return (StatusCode::FORBIDDEN, "wrong host").into_response();
     }
     if !same_secret(&secret, &shared.secret) {
@@ -149,6 +158,21 @@ async fn answer(
     // with Last-Modified rather than trusting a cached copy.
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// Whether the request names this server and nothing else: exactly one Host
+/// header, equal to `127.0.0.1:PORT`, and no other authority in the target.
+/// Checking only the first of two Host headers would let a rebinding page's
+/// own name through behind ours, and hyper does not refuse duplicates.
+fn addressed_to(request: &Request, host: &str) -> bool {
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    let only_ours = match (hosts.next(), hosts.next()) {
+        (Some(only), None) => only.as_bytes() == host.as_bytes(),
+        _ => false,
+    };
+    // An absolute-form target (`GET http://other/...`) overrides Host under
+    // RFC 9112, so its authority must be ours too.
+    only_ours && request.uri().authority().is_none_or(|authority| authority.as_str() == host)
 }
 
 /// Compares in time independent of where the first difference is.
