@@ -4,6 +4,7 @@ mod browse;
 mod cascade;
 mod cli;
 mod entities;
+mod hardening;
 mod import_edges;
 mod library;
 mod lookup;

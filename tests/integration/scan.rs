@@ -10,7 +10,7 @@ use outtake_core::import::ScanSummary;
 use outtake_core::{ClipPatch, Library, MarkerInput, ShowInput};
 
 /// Makes a small real clip with ffmpeg; false when ffmpeg is not installed.
-fn make_clip(path: &Path, seconds: f32, extra: &[&str]) -> bool {
+pub(crate) fn make_clip(path: &Path, seconds: f32, extra: &[&str]) -> bool {
     let status = Command::new("ffmpeg")
         .args(["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i"])
         .arg(format!("testsrc2=size=320x240:rate=25:duration={seconds}"))
@@ -28,7 +28,7 @@ fn make_clip(path: &Path, seconds: f32, extra: &[&str]) -> bool {
     }
 }
 
-fn age(path: &Path) {
+pub(crate) fn age(path: &Path) {
     // Files younger than the settle time are treated as still being copied.
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(30);
     std::fs::File::options().write(true).open(path).unwrap().set_modified(old).unwrap();

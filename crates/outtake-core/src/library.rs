@@ -65,11 +65,26 @@ impl Library {
     }
 
     fn open_writable(path: &Path) -> Result<Library> {
-        let mut conn = Connection::open(path).map_err(|e| db::open_error(path, e))?;
-        db::check_is_library(&conn, path)?;
-        db::configure(&conn, db::Access::Write)?;
-        db::migrate(&mut conn, path)?;
-        Ok(Library { conn, path: path.to_path_buf(), read_only: false })
+        let opened = (|| {
+            let mut conn = Connection::open(path).map_err(|e| db::open_error(path, e))?;
+            db::check_is_library(&conn, path)?;
+            // SQLite quietly opens a file it may not write read-only.
+            if conn.is_readonly(rusqlite::MAIN_DB)? {
+                return Err(Error::ReadOnly { path: path.to_path_buf() });
+            }
+            db::configure(&conn, db::Access::Write)?;
+            db::migrate(&mut conn, path)?;
+            Ok(conn)
+        })();
+        match opened {
+            Ok(conn) => Ok(Library { conn, path: path.to_path_buf(), read_only: false }),
+            // "unable to open database file" for a library on a read-only disk
+            // (its -shm cannot be made) says nothing a fan can act on.
+            Err(Error::Io { .. } | Error::Database(_)) if !writable(path) => {
+                Err(Error::ReadOnly { path: path.to_path_buf() })
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// Opens an existing library for reading only: nothing in it or beside it
@@ -158,6 +173,15 @@ impl Library {
         }
         Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
+}
+
+/// Whether this process may write the library file and create files beside it.
+fn writable(path: &Path) -> bool {
+    let file_ok = std::fs::OpenOptions::new().append(true).open(path).is_ok();
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let probe = folder.join(format!(".outtake-write-check-{}", std::process::id()));
+    let folder_ok = std::fs::File::create_new(&probe).map(|_| std::fs::remove_file(&probe)).is_ok();
+    file_ok && folder_ok
 }
 
 /// How an entity is found by name: the SQL that lists ids whose names key to
