@@ -223,8 +223,21 @@ pub(crate) fn clip_show(conn: &Connection, clip_id: i64) -> Result<Option<i64>> 
         .ok_or_else(|| Error::not_found(Kind::Clip, format!("#{clip_id}")))
 }
 
+/// A file's path is stored exactly as the file system has it: a name may hold
+/// control characters, and Korean names from a Mac are decomposed (NFD), so
+/// cleaning or normalising it would name a file that does not exist.
+fn check_file_path(path: &str) -> Result<String> {
+    if path.trim().is_empty() {
+        return Err(Error::invalid("file path", "may not be empty"));
+    }
+    if path.contains('\0') {
+        return Err(Error::invalid("file path", "contains a NUL character, which no file name can"));
+    }
+    Ok(path.to_string())
+}
+
 pub(crate) fn insert_file(conn: &Connection, clip_id: i64, file: &FileInput) -> Result<i64> {
-    let path = clean_name("file path", &file.path)?;
+    let path = check_file_path(&file.path)?;
     if file.size < 0 {
         return Err(Error::invalid("file size", format!("{} is negative", file.size)));
     }
