@@ -146,6 +146,56 @@ fn subtitles_from_before_the_index_are_found_with_their_clips_facets() {
     assert!(found(&lib, "눈물").is_empty(), "no ghost subtitle after the clip is deleted");
 }
 
+/// Every earlier schema, as a library an older Outtake left: it opens with its
+/// data intact, and a backup of it as it was is kept beside it.
+#[test]
+fn libraries_of_every_earlier_schema_open_intact_with_a_backup() {
+    for version in 1..outtake_core::schema_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            outtake_core::migrations().to_version(&mut conn, version as usize).unwrap();
+            conn.execute_batch(FIRST_VERSION_DATA).unwrap();
+            // From schema 4 on, cue triggers call the core's SQL functions, which
+            // a raw connection lacks; schemas 2 and 3 carry subtitles here.
+            if (2..4).contains(&version) {
+                conn.execute_batch(
+                    "INSERT INTO cue (clip_id, lang, start_ms, end_ms, text) VALUES (1, 'ko', 610500, 612000, '괜찮아요, 눈물이 나네요');",
+                )
+                .unwrap();
+            }
+        }
+        let lib = Library::open(&path).unwrap();
+        assert_eq!(user_version(&path), outtake_core::schema_version(), "from schema {version}");
+        let clip = lib.clip(lib.find_clip("/videos/finale.mp4").unwrap()).unwrap();
+        assert_eq!(
+            (clip.title.as_str(), clip.tags.clone(), clip.markers.len(), clip.cast.len()),
+            ("Finale making-of", vec!["mood:emotional".to_string()], 1, 1),
+            "from schema {version}"
+        );
+        assert_eq!(lib.search("farewell", 10).unwrap()[0].clip_id, clip.id, "from schema {version}");
+        if (2..4).contains(&version) {
+            assert_eq!(lib.search("눈물", 10).unwrap().len(), 1, "from schema {version}");
+        }
+        let backup = dir.path().join(format!("library.db.schema-{version}.bak"));
+        assert_eq!(user_version(&backup), version, "the backup is the library as it was");
+        let clips: i64 = Connection::open(&backup)
+            .unwrap()
+            .query_row("SELECT count(*) FROM clip", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(clips, 1);
+        drop(lib);
+        // Up to date now: opening again makes no second backup.
+        Library::open(&path).unwrap();
+        let backups = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".bak"))
+            .count();
+        assert_eq!(backups, 1, "from schema {version}");
+    }
+}
+
 #[test]
 fn a_library_from_a_newer_outtake_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();

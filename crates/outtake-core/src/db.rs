@@ -149,11 +149,40 @@ pub(crate) fn configure(conn: &Connection, access: Access) -> Result<()> {
     Ok(())
 }
 
+/// Copies a library about to be migrated to `<library>.schema-N.bak` beside it
+/// (SQLite's online backup, so the copy is consistent even with the app open),
+/// so a migration that goes wrong never costs a fan their tagging. No backup,
+/// no migration.
+fn back_up(conn: &Connection, path: &Path, found: i64) -> Result<()> {
+    if path == Path::new(":memory:") {
+        return Ok(());
+    }
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".schema-{found}.bak"));
+    let backup = std::path::PathBuf::from(name);
+    let mut copy = Connection::open(&backup).map_err(|e| open_error(&backup, e))?;
+    let copied = rusqlite::backup::Backup::new(conn, &mut copy)
+        .and_then(|b| b.run_to_completion(256, std::time::Duration::from_millis(5), None));
+    if let Err(error) = copied {
+        drop(copy);
+        let _ = std::fs::remove_file(&backup);
+        return Err(Error::Io {
+            path: backup,
+            source: std::io::Error::other(format!("cannot back the library up before upgrading it: {error}")),
+        });
+    }
+    tracing::info!("backed up {} to {} before upgrading its schema", path.display(), backup.display());
+    Ok(())
+}
+
 /// Brings the schema up to date, refusing a library from a newer Outtake.
 pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if found > schema_version() {
         return Err(Error::TooNew { path: path.to_path_buf(), found, known: schema_version() });
+    }
+    if found > 0 && found < schema_version() {
+        back_up(conn, path, found)?;
     }
     migrations().to_latest(conn)?;
     crate::search::backfill(conn)?;
