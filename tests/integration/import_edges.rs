@@ -267,7 +267,7 @@ fn thumbnails_for_clips_and_markers() {
 
 /// Distinct copies of one clip: a byte of media data changed in each, so each
 /// has its own fingerprint and still plays.
-fn copies(root: &Path, count: usize) -> bool {
+pub(crate) fn copies(root: &Path, count: usize) -> bool {
     let seed = root.join("seed.mp4");
     if !ffmpeg(&[
         "-f",
@@ -289,7 +289,7 @@ fn copies(root: &Path, count: usize) -> bool {
     let mdat = bytes.windows(4).position(|w| w == b"mdat").unwrap() + 64;
     for i in 0..count {
         let mut copy = bytes.clone();
-        copy[mdat] = copy[mdat].wrapping_add(i as u8 + 1);
+        copy[mdat] = copy[mdat].wrapping_add((i as u8).wrapping_add(1));
         copy[mdat + 1] = copy[mdat + 1].wrapping_add((i / 256) as u8);
         let path = root.join(format!("clip {i:03}.mp4"));
         std::fs::write(&path, copy).unwrap();

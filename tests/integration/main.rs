@@ -3,6 +3,7 @@
 mod browse;
 mod cascade;
 mod cli;
+mod endurance;
 mod entities;
 mod hardening;
 mod import_edges;
