@@ -419,6 +419,7 @@ fn errors_are_one_clear_line_and_exit_1() {
         (&["show", "add"], "required arguments were not provided: <TITLE>"),
         (&["clip", "frobnicate"], "unrecognized subcommand 'frobnicate'"),
         (&["person", "add", "Bad\u{7}Name"], "name: contains the control character U+0007"),
+        (&["search", "added:>"], "search: added:> (at character 1) needs a value"),
     ];
     for (args, expected) in rows {
         let stderr = f.fails(args);

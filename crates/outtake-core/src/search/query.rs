@@ -63,13 +63,14 @@ pub enum Filter {
     Untagged,
 }
 
-/// A piece of the query as typed.
+/// A piece of the query as typed. A filter keeps its text as typed
+/// (`-tag:"a b"`) and where it starts, for messages.
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
     Word { text: String, negated: bool, last: bool },
     Phrase { text: String, negated: bool },
     Or,
-    Filter { key: String, value: String, negated: bool, at: usize },
+    Filter { key: String, value: String, negated: bool, at: usize, typed: String },
 }
 
 const FILTERS: &[&str] =
@@ -111,7 +112,8 @@ fn tokens(input: &str) -> Vec<Token> {
                 value = text;
                 i = end;
             }
-            out.push(Token::Filter { key: key.to_ascii_lowercase(), value, negated, at });
+            let typed = chars[at..i].iter().collect();
+            out.push(Token::Filter { key: key.to_ascii_lowercase(), value, negated, at, typed });
         } else if word == "OR" && !negated {
             out.push(Token::Or);
         } else {
@@ -142,9 +144,8 @@ pub fn parse(input: &str) -> Result<Query> {
                 pending_or = !positive.is_empty();
                 continue;
             }
-            Token::Filter { key, value, negated, at } => {
-                filter(&mut query, &key, &value, negated)
-                    .map_err(|why| bad(input, at, &key, &value, &why))?;
+            Token::Filter { key, value, negated, at, typed } => {
+                filter(&mut query, &key, &value, negated).map_err(|why| bad(&typed, at, &why))?;
                 continue;
             }
             Token::Word { text, negated, last } => {
@@ -204,9 +205,9 @@ fn word_term(word: &str, prefix: bool) -> Option<String> {
     }
 }
 
-fn bad(input: &str, at: usize, key: &str, value: &str, why: &str) -> Error {
-    let _ = input;
-    Error::invalid("search", format!("{key}:{value} (at character {}) {why}", at + 1))
+/// A filter that cannot mean anything, quoted as typed.
+fn bad(typed: &str, at: usize, why: &str) -> Error {
+    Error::invalid("search", format!("{typed} (at character {}) {why}", at + 1))
 }
 
 fn filter(query: &mut Query, key: &str, value: &str, negated: bool) -> Result<(), String> {
@@ -233,14 +234,16 @@ fn filter(query: &mut Query, key: &str, value: &str, negated: bool) -> Result<()
             _ => return Err("is not one of subs, markers, titles, notes".into()),
         }),
         "dur" => {
-            let (compare, rest) = comparison(value);
+            let (compare, rest) = compared(value)?;
             Filter::Duration(compare, duration_ms(rest).ok_or("is not a length like 60, 90s, 10m or 1:30")?)
         }
         "added" => {
-            let (compare, rest) = comparison(value);
-            crate::shows::check_date("added", Some(rest))
-                .map_err(|_| "is not a date like 2026-01-31".to_string())?;
-            Filter::Added(compare, rest.to_string())
+            let (compare, rest) = compared(value)?;
+            let date = crate::shows::check_date("added", Some(rest))
+                .ok()
+                .flatten()
+                .ok_or("is not a date like 2026-01-31")?;
+            Filter::Added(compare, date)
         }
         "is" => match value.to_ascii_lowercase().as_str() {
             "missing" => Filter::Missing,
@@ -279,14 +282,21 @@ fn episodes(value: &str) -> Result<Filter, String> {
     }
 }
 
-fn comparison(value: &str) -> (Compare, &str) {
-    if let Some(rest) = value.strip_prefix('<') {
+/// `<60` → (Less, "60"). A comparison with nothing after it (`added:>`)
+/// needs a value like any empty filter: it does not mean "any date".
+fn compared(value: &str) -> Result<(Compare, &str), String> {
+    let (compare, rest) = if let Some(rest) = value.strip_prefix('<') {
         (Compare::Less, rest.trim_start_matches('='))
     } else if let Some(rest) = value.strip_prefix('>') {
         (Compare::More, rest.trim_start_matches('='))
     } else {
         (Compare::Equal, value.trim_start_matches('='))
+    };
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return Err("needs a value".into());
     }
+    Ok((compare, rest))
 }
 
 /// `60`, `90s`, `10m`, `1h`, `1:30` → milliseconds.
@@ -356,6 +366,9 @@ mod tests {
             ("dur:>10m", Filter::Duration(Compare::More, 600_000)),
             ("dur:<1:30", Filter::Duration(Compare::Less, 90_000)),
             ("added:>2026-01-01", Filter::Added(Compare::More, "2026-01-01".into())),
+            // The date as it is compared, without the space typed inside quotes.
+            ("added:\"> 2026-01-01\"", Filter::Added(Compare::More, "2026-01-01".into())),
+            ("added:<=2026-01-01", Filter::Added(Compare::Less, "2026-01-01".into())),
             ("is:missing", Filter::Missing),
             ("in:subs", Filter::Within(Within::Subs)),
             ("lang:KO", Filter::Lang("ko".into())),
@@ -384,6 +397,29 @@ mod tests {
         for (input, expected) in rows {
             let error = parse(input).unwrap_err().to_string();
             assert!(error.contains(expected), "{input}: {error}");
+        }
+    }
+
+    /// Every filter, with nothing after its colon (or its comparison), is
+    /// refused the same way, naming the filter as typed.
+    #[test]
+    fn every_filter_needs_a_value() {
+        let mut rows: Vec<(String, String)> = Vec::new();
+        for key in FILTERS {
+            for value in ["", "\"\"", "\" \""] {
+                rows.push((format!("{key}:{value}"), format!("{key}:{value}")));
+            }
+        }
+        for typed in
+            ["added:>", "added:<", "added:=", "added:>=", "added:<=", "dur:<", "dur:>", "dur:<=", "-tag:"]
+        {
+            rows.push((typed.to_string(), typed.to_string()));
+        }
+        rows.push(("added:\"> \"".into(), "added:\"> \"".into()));
+        rows.push(("SHOW:".into(), "SHOW:".into()));
+        for (input, shown) in rows {
+            let error = parse(&input).map(|q| q.filters).unwrap_err().to_string();
+            assert_eq!(error, format!("search: {shown} (at character 1) needs a value"), "{input}");
         }
     }
 }
