@@ -383,6 +383,7 @@ fn errors_are_one_clear_line_and_exit_1() {
     let malformed = f.dir.path().join("bad.json");
     std::fs::write(&malformed, "{\n  \"format\": \"outtake-library\",\n  \"version\": 1,\n  \"shows\": [ {\"id\": 1, \"title\": 5} ]\n}\n").unwrap();
     let (missing, malformed) = (missing.to_str().unwrap(), malformed.to_str().unwrap());
+    let long_query = vec!["horse"; 1000].join(" OR ");
     let rows: &[(&[&str], &str)] = &[
         (&["credit", "1", "Song Won Seok"], "no person named \"Song Won Seok\""),
         (&["show", "show", "Lovers"], "could be more than one show: #2 Lovers, 2006, #3 Lovers, 2020"),
@@ -420,6 +421,7 @@ fn errors_are_one_clear_line_and_exit_1() {
         (&["clip", "frobnicate"], "unrecognized subcommand 'frobnicate'"),
         (&["person", "add", "Bad\u{7}Name"], "name: contains the control character U+0007"),
         (&["search", "added:>"], "search: added:> (at character 1) needs a value"),
+        (&["search", &long_query], "search: the query is 8996 characters long; a search reads at most 1000"),
     ];
     for (args, expected) in rows {
         let stderr = f.fails(args);

@@ -2,6 +2,10 @@
 //! while typing), `"exact phrase"`, `-word`, `OR`, and filters such as
 //! `show:`, `ep:3-5`, `cast:"Ahn Hyo Seop"`, `tag:blooper`, `dur:<60`.
 //! Whatever is typed becomes data: words reach FTS5 only as quoted terms.
+//!
+//! A query is bounded (`MAX_QUERY_CHARS`, `MAX_QUERY_WORDS`,
+//! `MAX_QUERY_FILTERS`) before it is parsed, so no typed text costs seconds
+//! or grows an expression past what FTS5 or SQLite can parse.
 
 use super::text::{Piece, index_text, pieces};
 use crate::error::{Error, Result};
@@ -73,6 +77,20 @@ enum Token {
     Filter { key: String, value: String, negated: bool, at: usize, typed: String },
 }
 
+/// The longest query read, in characters (not bytes: Hangul gets the same
+/// room). A long pasted subtitle line is ~100; a saved search using every
+/// kind of filter ~200. Checked before the query is split into words.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+/// Words and phrases (`-words` included; `OR` joins two of them). Each is
+/// matched on its own when no single document holds them all, so their count
+/// is what a search's time grows with; a fan types a few, a pasted line a
+/// dozen or two, and a quoted phrase is one.
+pub const MAX_QUERY_WORDS: usize = 32;
+/// `key:value` filters (`sort:` included). Each is one more condition on
+/// every clip (SQLite refuses an expression ~1,000 conditions deep); every
+/// kind of filter at once is 12.
+pub const MAX_QUERY_FILTERS: usize = 24;
+
 const FILTERS: &[&str] =
     &["show", "ep", "scene", "cast", "as", "tag", "lang", "in", "dur", "added", "is", "sort"];
 
@@ -132,13 +150,34 @@ fn quoted(chars: &[char], open: usize) -> (String, usize) {
 }
 
 /// Parses what the user typed. Only a filter with a value that cannot mean
-/// anything is an error, and the error quotes it.
+/// anything is an error, and the error quotes it; so is a query past the
+/// limits, and the error says which limit.
 pub fn parse(input: &str) -> Result<Query> {
+    // Counted before anything else reads the text: a megabyte pasted by
+    // mistake costs one pass over it.
+    let length = input.chars().count();
+    if length > MAX_QUERY_CHARS {
+        return Err(too_big(format!(
+            "is {length} characters long; a search reads at most {MAX_QUERY_CHARS}"
+        )));
+    }
+    let tokens = tokens(input);
+    let words = tokens.iter().filter(|t| matches!(t, Token::Word { .. } | Token::Phrase { .. })).count();
+    if words > MAX_QUERY_WORDS {
+        return Err(too_big(format!(
+            "has {words} words and phrases; a search takes at most {MAX_QUERY_WORDS}"
+        )));
+    }
+    let filters = tokens.iter().filter(|t| matches!(t, Token::Filter { .. })).count();
+    if filters > MAX_QUERY_FILTERS {
+        return Err(too_big(format!("has {filters} filters; a search takes at most {MAX_QUERY_FILTERS}")));
+    }
     let mut query = Query::default();
-    let mut positive: Vec<String> = Vec::new();
+    // Each positive term is a group of alternatives joined by OR.
+    let mut positive: Vec<Vec<String>> = Vec::new();
     let mut negative: Vec<String> = Vec::new();
     let mut pending_or = false;
-    for token in tokens(input) {
+    for token in tokens {
         let (term, negated) = match token {
             Token::Or => {
                 pending_or = !positive.is_empty();
@@ -165,25 +204,44 @@ pub fn parse(input: &str) -> Result<Query> {
         let Some(term) = term else { continue };
         if negated {
             negative.push(term);
-        } else if pending_or && let Some(previous) = positive.pop() {
-            positive.push(format!("({previous} OR {term})"));
+        } else if pending_or && let Some(group) = positive.last_mut() {
+            group.push(term);
             pending_or = false;
         } else {
-            positive.push(term);
+            positive.push(vec![term]);
         }
     }
-    query.terms = positive.clone();
-    query.excluded = negative.clone();
-    if !positive.is_empty() {
-        let mut fts = positive.join(" AND ");
-        for term in negative {
-            fts = format!("({fts}) NOT {term}");
-        }
-        query.fts = Some(fts);
-    } else if !negative.is_empty() && query.filters.is_empty() {
+    // Flat `(a OR b OR c)` groups, never `((a OR b) OR c)`: FTS5's parser
+    // has room for a few dozen nested parentheses only.
+    query.terms = positive.iter().map(|group| any_of(group)).collect();
+    query.excluded = negative;
+    if !query.terms.is_empty() {
+        query.fts = Some(without(&query.terms.join(" AND "), &query.excluded));
+    } else if !query.excluded.is_empty() && query.filters.is_empty() {
         return Err(Error::invalid("search", "a search needs something to look for besides -words"));
     }
     Ok(query)
+}
+
+fn too_big(what: String) -> Error {
+    Error::invalid("search", format!("the query {what}"))
+}
+
+/// One term matching any of `terms`.
+fn any_of(terms: &[String]) -> String {
+    match terms {
+        [one] => one.clone(),
+        _ => format!("({})", terms.join(" OR ")),
+    }
+}
+
+/// `expression` without the documents matching any of `excluded`, nested
+/// one level however many there are.
+pub(crate) fn without(expression: &str, excluded: &[String]) -> String {
+    if excluded.is_empty() {
+        return expression.to_string();
+    }
+    format!("({expression}) NOT {}", any_of(excluded))
 }
 
 /// The FTS5 term for one typed word (already safe: only letters, digits, syllables).
@@ -339,6 +397,10 @@ mod tests {
             ("눈", Some("\"눈\"*")),
             ("horse -blooper", Some("(\"horse\") NOT \"blooper\"")),
             ("horse OR pulse", Some("(\"horse\" OR \"pulse\"*)")),
+            // Chains of OR and of -words stay one group deep, however long.
+            ("a OR b OR c", Some("(\"a\" OR \"b\" OR \"c\"*)")),
+            ("a OR b c", Some("(\"a\" OR \"b\") AND \"c\"*")),
+            ("horse -a -b", Some("(\"horse\") NOT (\"a\" OR \"b\")")),
             ("AND OR NOT", Some("(\"and\" OR \"not\"*)")),
             ("\"unbalanced quote", Some("\"unbalanced quote\"")),
             ("'; DROP TABLE clip; --", Some("\"drop\" AND \"table\" AND \"clip\"")),
@@ -420,6 +482,48 @@ mod tests {
         for (input, shown) in rows {
             let error = parse(&input).map(|q| q.filters).unwrap_err().to_string();
             assert_eq!(error, format!("search: {shown} (at character 1) needs a value"), "{input}");
+        }
+    }
+
+    /// Queries up to each limit parse; one more character, word or filter is
+    /// an error naming that limit, before any of it is read (a query too long
+    /// is refused for its length, not for its words).
+    #[test]
+    fn queries_are_bounded() {
+        let words = |n: usize| vec!["ab"; n].join(" ");
+        let filters = |n: usize| vec!["dur:<9"; n].join(" ");
+        for fits in [
+            "눈".repeat(MAX_QUERY_CHARS),
+            words(MAX_QUERY_WORDS),
+            vec!["\"a b\""; MAX_QUERY_WORDS].join(" "),
+            format!("{} {}", words(MAX_QUERY_WORDS / 2), vec!["-ab"; MAX_QUERY_WORDS / 2].join(" ")),
+            filters(MAX_QUERY_FILTERS),
+            format!("{} {}", words(MAX_QUERY_WORDS), filters(MAX_QUERY_FILTERS)),
+        ] {
+            assert!(fits.chars().count() <= MAX_QUERY_CHARS, "{fits}");
+            parse(&fits).unwrap_or_else(|e| panic!("{fits}: {e}"));
+        }
+        let rows = [
+            (
+                "눈".repeat(MAX_QUERY_CHARS + 1),
+                "the query is 1001 characters long; a search reads at most 1000",
+            ),
+            (words(50_000), "the query is 149999 characters long; a search reads at most 1000"),
+            (words(MAX_QUERY_WORDS + 1), "the query has 33 words and phrases; a search takes at most 32"),
+            (vec!["ab"; 150].join(" OR "), "the query has 150 words and phrases; a search takes at most 32"),
+            (format!("a {}", vec!["-ab"; MAX_QUERY_WORDS].join(" ")), "has 33 words and phrases"),
+            (vec!["\"a\""; MAX_QUERY_WORDS + 1].join(""), "has 33 words and phrases"),
+            (filters(MAX_QUERY_FILTERS + 1), "the query has 25 filters; a search takes at most 24"),
+            (vec!["sort:title"; 80].join(" "), "the query has 80 filters; a search takes at most 24"),
+        ];
+        for (input, expected) in rows {
+            let error = parse(&input).unwrap_err();
+            assert!(matches!(&error, Error::Invalid { field, .. } if field == "search"), "{error:?}");
+            assert!(
+                error.to_string().contains(expected),
+                "{}…: {error}",
+                input.chars().take(20).collect::<String>()
+            );
         }
     }
 }
