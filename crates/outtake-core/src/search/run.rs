@@ -291,6 +291,11 @@ fn spread_matches(
             None => clips,
             Some(so_far) => so_far.intersection(&clips).copied().collect(),
         });
+        // No clip has all the words read so far: the rest cannot add one
+        // (each term is a query reading up to CANDIDATES_FILTERED matches).
+        if common.as_ref().is_some_and(HashSet::is_empty) {
+            break;
+        }
     }
     let mut spread: HashSet<i64> =
         common.unwrap_or_default().into_iter().filter(|c| !already.contains(c)).collect();
