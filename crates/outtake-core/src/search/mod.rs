@@ -17,7 +17,7 @@ pub use run::{SearchHit, SearchPage};
 
 use crate::error::{Error, Kind, Result};
 use crate::library::Library;
-use crate::names::{clean_name, name_key};
+use crate::names::{clean_lookup_name, name_key};
 
 /// A named query kept in the library: a smart collection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,7 +43,7 @@ impl Library {
     /// Saves (or replaces) a named search; the query must parse.
     pub fn save_search(&mut self, name: &str, text: &str) -> Result<i64> {
         query::parse(text)?;
-        let name = clean_name("name", name)?;
+        let name = clean_lookup_name("name", name)?;
         let text = text.trim().to_string();
         self.write(|tx| {
             tx.execute(
