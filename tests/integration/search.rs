@@ -308,6 +308,12 @@ fn saved_searches() {
     let error = lib.save_search("Broken", "ep:x").unwrap_err().to_string();
     assert!(error.contains("ep:x"), "{error}");
     assert_eq!(lib.saved_search("TEARFUL").unwrap().id, saved[0].id);
+    // Found like everything else: a number that is an id and a name is
+    // ambiguous unless written as `#id`.
+    let numbered = lib.save_search(&saved[0].id.to_string(), "horse").unwrap();
+    assert!(matches!(lib.saved_search(&saved[0].id.to_string()), Err(Error::Ambiguous { .. })));
+    assert_eq!(lib.saved_search(&format!("#{}", saved[0].id)).unwrap().id, saved[0].id);
+    assert_eq!(lib.saved_search(&format!("#{numbered}")).unwrap().id, numbered);
 }
 
 #[test]
