@@ -386,6 +386,7 @@ fn errors_are_one_clear_line_and_exit_1() {
     let malformed = f.dir.path().join("bad.json");
     std::fs::write(&malformed, "{\n  \"format\": \"outtake-library\",\n  \"version\": 1,\n  \"shows\": [ {\"id\": 1, \"title\": 5} ]\n}\n").unwrap();
     let (missing, malformed) = (missing.to_str().unwrap(), malformed.to_str().unwrap());
+    let long_query = vec!["horse"; 1000].join(" OR ");
     let rows: &[(&[&str], &str)] = &[
         (&["credit", "1", "Song Won Seok"], "no person named \"Song Won Seok\""),
         (&["show", "show", "Lovers"], "could be more than one show: #2 Lovers, 2006, #3 Lovers, 2020"),
@@ -422,6 +423,10 @@ fn errors_are_one_clear_line_and_exit_1() {
         (&["show", "add"], "required arguments were not provided: <TITLE>"),
         (&["clip", "frobnicate"], "unrecognized subcommand 'frobnicate'"),
         (&["person", "add", "Bad\u{7}Name"], "name: contains the control character U+0007"),
+        (&["show", "add", "#99"], "title: \"#99\" cannot be a name: # followed by digits names an id"),
+        (&["tag", "1", "#99"], "tag: \"#99\" cannot be a name: # followed by digits names an id"),
+        (&["search", "added:>"], "search: added:> (at character 1) needs a value"),
+        (&["search", &long_query], "search: the query is 8996 characters long; a search reads at most 1000"),
     ];
     for (args, expected) in rows {
         let stderr = f.fails(args);
@@ -429,6 +434,18 @@ fn errors_are_one_clear_line_and_exit_1() {
     }
     // None of the failures changed the library.
     assert_eq!(f.json(&["summary", "--json"])["markers"], 4);
+}
+
+/// `#99` names an id, so it cannot name a show (`show show '#99'` could never
+/// find it); a bare number, like the drama "2521", is a name and finds it.
+#[test]
+fn a_name_that_reads_as_an_id_is_refused() {
+    let f = Fixture::new();
+    f.fails(&["show", "add", "#99"]);
+    assert!(f.json(&["show", "list", "--json"]).as_array().unwrap().is_empty());
+    f.ok(&["show", "add", "2521"]);
+    assert_eq!(f.json(&["show", "show", "2521", "--json"])["show"]["title"], "2521");
+    assert_eq!(f.json(&["show", "show", "#1", "--json"])["show"]["title"], "2521");
 }
 
 #[test]

@@ -96,7 +96,7 @@ fn imports_killed_at_random_moments_lose_nothing() {
     change_everything(&root, 0);
     let library = dir.path().join("library.db");
     Library::open(&library).unwrap();
-    let mut dice = Dice(0x5eed_0f_c1a5);
+    let mut dice = Dice(0x005e_ed0f_c1a5);
     let mut fan_tags: Vec<(String, String)> = Vec::new();
     let (mut killed_running, mut finished) = (0, 0);
     // How long a whole scan takes here, to kill inside one.

@@ -15,6 +15,7 @@ enum Find {
     Clip,
     Scene(Option<i64>),
     Role(Option<i64>),
+    SavedSearch,
 }
 
 /// What a row expects back.
@@ -138,6 +139,7 @@ fn check(lib: &Library, find: Find, input: &str, want: &Want<'_>) {
         Find::Clip => lib.find_clip(input),
         Find::Scene(scope) => lib.find_scene(input, scope),
         Find::Role(scope) => lib.find_role(input, scope),
+        Find::SavedSearch => lib.saved_search(input).map(|saved| saved.id),
     };
     let kind = match find {
         Find::Person => Kind::Person,
@@ -146,6 +148,7 @@ fn check(lib: &Library, find: Find, input: &str, want: &Want<'_>) {
         Find::Clip => Kind::Clip,
         Find::Scene(_) => Kind::Scene,
         Find::Role(_) => Kind::Role,
+        Find::SavedSearch => Kind::SavedSearch,
     };
     let ok = match (&got, want) {
         (Ok(id), Want::Id(expected)) => id == expected,
@@ -301,4 +304,140 @@ fn a_number_that_is_also_a_name_is_ambiguous_unless_written_as_an_id() {
     check(&lib, Find::Person, &label, &Want::Ambiguous(vec![(celine, "Céline Song"), (named, &label)]));
     check(&lib, Find::Person, &format!("#{celine}"), &Want::Id(celine));
     check(&lib, Find::Person, &format!("#{kim}"), &Want::Id(kim));
+}
+
+/// What the naming table below names things next to.
+struct Base {
+    show: i64,
+    person: i64,
+    role: i64,
+    scene: i64,
+    tag: i64,
+    clip: i64,
+}
+
+fn base() -> (Library, Base) {
+    let mut lib = Library::open_in_memory().unwrap();
+    let show = show(&mut lib, "Base show", None, 2021, &[]);
+    let person = person(&mut lib, "Base person", None, &[]);
+    let role =
+        lib.add_role(person, show, &RoleInput { character: "Base character".into(), ..Default::default() });
+    let scene = lib.add_scene(show, &SceneInput { title: "Base scene".into(), ..Default::default() });
+    let tag = lib.add_tag("base").unwrap();
+    let clip =
+        lib.add_clip(&ClipInput { title: "Base clip".into(), show_id: Some(show), ..Default::default() });
+    (lib, Base { show, person, role: role.unwrap(), scene: scene.unwrap(), tag, clip: clip.unwrap() })
+}
+
+/// Every way to give a name that lookups find things by: what it is, how it is
+/// found, and the call that gives `name` (returning the named thing's id).
+type Naming = (&'static str, Find, fn(&mut Library, &Base, &str) -> outtake_core::Result<i64>);
+
+fn namings() -> Vec<Naming> {
+    vec![
+        ("show title", Find::Show, |lib, _, name| {
+            lib.add_show(&ShowInput { title: name.into(), ..Default::default() })
+        }),
+        ("show native title", Find::Show, |lib, _, name| {
+            lib.add_show(&ShowInput {
+                title: "Other".into(),
+                native_title: Some(name.into()),
+                ..Default::default()
+            })
+        }),
+        ("show alias", Find::Show, |lib, _, name| {
+            lib.add_show(&ShowInput {
+                title: "Other".into(),
+                aliases: vec![name.into()],
+                ..Default::default()
+            })
+        }),
+        ("show alias added", Find::Show, |lib, b, name| {
+            lib.add_show_aliases(b.show, &[name.into()]).map(|()| b.show)
+        }),
+        ("show renamed", Find::Show, |lib, b, name| {
+            lib.update_show(b.show, &ShowInput { title: name.into(), ..Default::default() }).map(|()| b.show)
+        }),
+        ("person name", Find::Person, |lib, _, name| {
+            lib.add_person(&PersonInput { name: name.into(), ..Default::default() })
+        }),
+        ("person native name", Find::Person, |lib, _, name| {
+            lib.add_person(&PersonInput {
+                name: "Other".into(),
+                native_name: Some(name.into()),
+                ..Default::default()
+            })
+        }),
+        ("person alias", Find::Person, |lib, _, name| {
+            lib.add_person(&PersonInput {
+                name: "Other".into(),
+                aliases: vec![name.into()],
+                ..Default::default()
+            })
+        }),
+        ("person alias added", Find::Person, |lib, b, name| {
+            lib.add_person_aliases(b.person, &[name.into()]).map(|()| b.person)
+        }),
+        ("person renamed", Find::Person, |lib, b, name| {
+            lib.update_person(b.person, &PersonInput { name: name.into(), ..Default::default() })
+                .map(|()| b.person)
+        }),
+        ("character", Find::Role(None), |lib, b, name| {
+            lib.add_role(b.person, b.show, &RoleInput { character: name.into(), ..Default::default() })
+        }),
+        ("native character", Find::Role(None), |lib, b, name| {
+            let input = RoleInput { character: "Other".into(), native_character: Some(name.into()) };
+            lib.add_role(b.person, b.show, &input)
+        }),
+        ("character renamed", Find::Role(None), |lib, b, name| {
+            lib.update_role(b.role, &RoleInput { character: name.into(), ..Default::default() })
+                .map(|()| b.role)
+        }),
+        ("character of a credit", Find::Role(None), |lib, b, name| {
+            lib.credit(b.clip, b.person, Some(name))?;
+            let roles = lib.roles_of(b.person)?;
+            Ok(roles.iter().find(|r| r.character == name.trim()).expect("the credit made a role").id)
+        }),
+        ("scene", Find::Scene(None), |lib, b, name| {
+            lib.add_scene(b.show, &SceneInput { title: name.into(), ..Default::default() })
+        }),
+        ("scene renamed", Find::Scene(None), |lib, b, name| {
+            lib.update_scene(b.scene, &SceneInput { title: name.into(), ..Default::default() })
+                .map(|()| b.scene)
+        }),
+        ("tag", Find::Tag, |lib, _, name| lib.add_tag(name)),
+        ("tag renamed", Find::Tag, |lib, b, name| lib.rename_tag(b.tag, name).map(|()| b.tag)),
+        ("tag alias", Find::Tag, |lib, b, name| lib.add_tag_alias(b.tag, name).map(|()| b.tag)),
+        ("tag on a clip", Find::Tag, |lib, b, name| Ok(lib.tag_clip(b.clip, &[name.into()])?[0])),
+        ("tag on many clips", Find::Tag, |lib, b, name| {
+            Ok(lib.tag_clips(&[b.clip], &[name.into()])?[0].tag_id)
+        }),
+        ("saved search", Find::SavedSearch, |lib, _, name| lib.save_search(name, "horse")),
+    ]
+}
+
+/// `#` and digits is read as an id, so no name may be written that way: every
+/// way of giving a name refuses it, saying why. Anything else given as a name
+/// (a bare number like the drama "2521" too) is found by typing it.
+#[test]
+fn a_name_is_never_read_as_an_id() {
+    for (what, find, give) in namings() {
+        for name in ["#99", " #7 ", "# 12", "#0"] {
+            let (mut lib, base) = base();
+            let expected = format!("\"{}\" cannot be a name: # followed by digits names an id", name.trim());
+            match give(&mut lib, &base, name) {
+                Err(Error::Invalid { message, .. }) if message == expected => {}
+                other => panic!("{what} {name:?}: expected {expected:?}, got {other:?}"),
+            }
+        }
+        for name in ["2521", "#1 moment", "#hashtag", "##99"] {
+            let (mut lib, base) = base();
+            let id = give(&mut lib, &base, name).unwrap_or_else(|e| panic!("{what} {name:?}: {e}"));
+            check(&lib, find, name, &Want::Id(id));
+        }
+    }
+    // A namespaced tag is found by its full name, which no id looks like.
+    let (mut lib, _) = base();
+    let id = lib.add_tag("ep:#3").unwrap();
+    check(&lib, Find::Tag, "ep:#3", &Want::Id(id));
 }

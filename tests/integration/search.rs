@@ -308,6 +308,12 @@ fn saved_searches() {
     let error = lib.save_search("Broken", "ep:x").unwrap_err().to_string();
     assert!(error.contains("ep:x"), "{error}");
     assert_eq!(lib.saved_search("TEARFUL").unwrap().id, saved[0].id);
+    // Found like everything else: a number that is an id and a name is
+    // ambiguous unless written as `#id`.
+    let numbered = lib.save_search(&saved[0].id.to_string(), "horse").unwrap();
+    assert!(matches!(lib.saved_search(&saved[0].id.to_string()), Err(Error::Ambiguous { .. })));
+    assert_eq!(lib.saved_search(&format!("#{}", saved[0].id)).unwrap().id, saved[0].id);
+    assert_eq!(lib.saved_search(&format!("#{numbered}")).unwrap().id, numbered);
 }
 
 #[test]
@@ -346,13 +352,117 @@ fn any_input_is_safe() {
         let len = (next() % 24) as usize;
         inputs.push((0..len).map(|_| alphabet[(next() as usize) % alphabet.len()]).collect());
     }
+    // Whole pieces of the language, a few or very many: every fourth input
+    // is long (up to far past every limit), well formed, and mostly one piece
+    // repeated, so chains of OR, -words and filters grow long.
+    let pieces = [
+        "horse",
+        "눈물",
+        "김유정",
+        "OR",
+        "-blooper",
+        "-눈",
+        "\"I'm okay\"",
+        "(",
+        ")",
+        "*",
+        "NOT",
+        "tag:blooper",
+        "-tag:mood:emotional",
+        "cast:\"Kim Yoo Jung\"",
+        "show:홍천기",
+        "scene:Sealing",
+        "as:하람",
+        "ep:3-5",
+        "dur:<60",
+        "added:>2026-01-01",
+        "lang:ko",
+        "in:subs",
+        "is:missing",
+        "is:untagged",
+        "sort:title",
+        "a.b.c",
+        "16:9",
+        "🙂",
+    ];
+    let broken = ["\"", "-", "ep:", "dur:<", "added:>", "sort:", "tag:\"\""];
+    let chains = ["horse OR", "-blooper", "tag:blooper", "dur:<60", "\"a\""];
+    for round in 0..400 {
+        let long = round % 4 == 0;
+        let len = if long { next() % 3000 } else { next() % 40 };
+        let chain = chains[(next() as usize) % chains.len()];
+        let words: Vec<&str> = (0..len)
+            .map(|_| match next() % 8 {
+                _ if !long && next() % 5 == 0 => broken[(next() as usize) % broken.len()],
+                0..=5 if long => chain,
+                _ => pieces[(next() as usize) % pieces.len()],
+            })
+            .collect();
+        let separator = if !long && next() % 3 == 0 { "" } else { " " };
+        inputs.push(words.join(separator));
+    }
     for input in inputs {
+        let shown = format!(
+            "{:?}… ({} characters)",
+            input.chars().take(80).collect::<String>(),
+            input.chars().count()
+        );
         match ex.library.search(&input, 10) {
             Ok(_) => {}
-            Err(Error::Invalid { field, .. }) => assert_eq!(field, "search", "{input:?}"),
-            Err(other) => panic!("{input:?} gave a non-user error: {other}"),
+            Err(Error::Invalid { field, .. }) => assert_eq!(field, "search", "{shown}"),
+            Err(other) => panic!("{shown} gave a non-user error: {other}"),
         }
     }
+}
+
+/// Queries past the limits are refused (naming the limit) before SQLite sees
+/// them; the biggest of each shape within the limits runs.
+#[test]
+fn big_queries_are_refused_and_the_biggest_allowed_run() {
+    use outtake_core::search::query::{MAX_QUERY_CHARS, MAX_QUERY_FILTERS, MAX_QUERY_WORDS};
+    let ex = example();
+    let lib = &ex.library;
+    let repeat = |piece: &str, n: usize, separator: &str| vec![piece; n].join(separator);
+    let start = |query: &str| query.chars().take(30).collect::<String>();
+    let refused = [
+        // Was 7.5 s of word-by-word queries.
+        (repeat("horse", 50_000, " "), "is 299999 characters long; a search reads at most 1000"),
+        // Were SQLite's "fts5: parser stack overflow" and "Expression tree is too large".
+        (repeat("horse", 20_001, " OR "), "characters long; a search reads at most 1000"),
+        (repeat("dur:<60", 5_000, " "), "characters long; a search reads at most 1000"),
+        (repeat("a", 100, " OR "), "has 100 words and phrases; a search takes at most 32"),
+        (format!("horse {}", repeat("-a", 99, " ")), "has 100 words and phrases"),
+        (repeat("is:missing", 90, " "), "has 90 filters; a search takes at most 24"),
+    ];
+    for (query, expected) in &refused {
+        match lib.search(query, 10) {
+            Err(Error::Invalid { field, message }) => {
+                assert_eq!(field, "search");
+                assert!(message.contains(expected), "{}…: {message}", start(query));
+            }
+            other => panic!("{}…: expected the limit, got {other:?}", start(query)),
+        }
+    }
+    let words = MAX_QUERY_WORDS;
+    let allowed = [
+        repeat("horse", words, " OR "),
+        repeat("눈물", words, " "),
+        format!("horse {}", repeat("-a", words - 1, " ")),
+        format!("{} {}", repeat("ride OR horse", words / 4, " "), repeat("-a", words / 2, " ")),
+        repeat("tag:blooper", MAX_QUERY_FILTERS, " "),
+        format!("horse {}", repeat("cast:김유정", MAX_QUERY_FILTERS, " ")),
+        format!("눈물 {}", repeat("-tag:x", MAX_QUERY_FILTERS, " ")),
+        "눈".repeat(MAX_QUERY_CHARS),
+        repeat("a", MAX_QUERY_CHARS / 2, "."),
+    ];
+    for query in &allowed {
+        assert!(query.chars().count() <= MAX_QUERY_CHARS, "{query}");
+        if let Err(error) = lib.search(query, 10) {
+            panic!("{}…: {error}", start(query));
+        }
+    }
+    // The words are matched too, not only parsed.
+    assert!(!lib.search(&allowed[0], 10).unwrap().is_empty());
 }
 
 /// A filter over a word in most of the library: the filter's clips are read

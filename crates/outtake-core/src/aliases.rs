@@ -3,7 +3,7 @@
 use rusqlite::{Connection, params};
 
 use crate::error::Result;
-use crate::names::{clean_name, name_key};
+use crate::names::{clean_lookup_name, name_key};
 
 /// Which alias table, and the column naming its owner.
 #[derive(Clone, Copy)]
@@ -27,7 +27,7 @@ pub(crate) fn add(conn: &Connection, table: AliasTable, owner: i64, aliases: &[S
     let sql = format!("INSERT OR IGNORE INTO {table} ({column}, alias, key) VALUES (?1, ?2, ?3)");
     let mut insert = conn.prepare_cached(&sql)?;
     for alias in aliases {
-        let alias = clean_name("alias", alias)?;
+        let alias = clean_lookup_name("alias", alias)?;
         insert.execute(params![owner, alias, name_key(&alias)])?;
     }
     Ok(())

@@ -831,7 +831,7 @@ fn import_file(conn: &Connection, file: &LibraryFile) -> Located<ImportReport> {
 
 /// A saved search the library does not have by that name yet (the library's own wins).
 fn import_saved_search(conn: &Connection, saved: &SavedSearchRecord) -> Result<()> {
-    let name = crate::names::clean_name("name", &saved.name)?;
+    let name = crate::names::clean_lookup_name("name", &saved.name)?;
     crate::search::query::parse(&saved.query)?;
     conn.execute(
         "INSERT OR IGNORE INTO saved_search (name, key, query) VALUES (?1, ?2, ?3)",
@@ -882,7 +882,7 @@ fn import_show(
         )?;
     }
     for scene in &record.scenes {
-        let title = crate::names::clean_name("scene title", &scene.title)?;
+        let title = crate::names::clean_lookup_name("scene title", &scene.title)?;
         let episode_id = scene.episode.map(|n| ensure_episode(conn, id, n)).transpose()?;
         // The library's scene of that title, in the same episode if it has one
         // there; a scene another record of this file already took is not a

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::db;
 use crate::error::{Candidate, Error, Kind, Result};
+use crate::names::explicit_id;
 
 /// An open Outtake library. All reads and writes of shows, people, tags,
 /// clips and markers go through it. It never touches the video files it lists.
@@ -207,16 +208,20 @@ pub(crate) fn resolve(
     if reference.is_empty() {
         return Err(Error::invalid(lookup.kind.as_str(), "no name given"));
     }
-    let mut ids: Vec<i64> = Vec::new();
-    let explicit = reference.strip_prefix('#');
-    if let Ok(id) = explicit.unwrap_or(reference).trim().parse::<i64>() {
+    let exists = |id: i64| -> Result<bool> {
         let sql = format!("SELECT 1 FROM {} WHERE id = ?1", lookup.table);
-        if conn.query_row(&sql, [id], |_| Ok(())).optional()?.is_some() {
-            ids.push(id);
-        }
-        if explicit.is_some() {
-            return ids.first().copied().ok_or_else(|| Error::not_found(lookup.kind, reference));
-        }
+        Ok(conn.query_row(&sql, [id], |_| Ok(())).optional()?.is_some())
+    };
+    // `#12` is an id and nothing else (so no name may look like one, see
+    // `names::clean_lookup_name`); a bare `12` may be an id or a name.
+    if let Some(id) = explicit_id(reference) {
+        return if exists(id)? { Ok(id) } else { Err(Error::not_found(lookup.kind, reference)) };
+    }
+    let mut ids: Vec<i64> = Vec::new();
+    if let Ok(id) = reference.parse::<i64>()
+        && exists(id)?
+    {
+        ids.push(id);
     }
     let mut statement = conn.prepare_cached(lookup.ids_by_key)?;
     let key = (lookup.key)(reference);

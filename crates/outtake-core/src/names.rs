@@ -68,6 +68,40 @@ pub fn text_from_file(text: &str, max_chars: usize, one_line: bool) -> String {
     cleaned.trim().nfc().collect()
 }
 
+/// The id a reference names outright: `#` and a number (`#12`, `# 12`).
+/// Lookups read such text as an id only, never as a name.
+pub(crate) fn explicit_id(reference: &str) -> Option<i64> {
+    reference.trim().strip_prefix('#')?.trim().parse().ok()
+}
+
+/// Like [`clean_name`], for the names lookups find things by (`#id`, a bare
+/// id, or a name): one a lookup would read as an id (`#99`) could never be
+/// found, so it is refused. A bare number (the drama "2521") stays a name.
+pub fn clean_lookup_name(field: &str, text: &str) -> Result<String> {
+    let cleaned = clean_name(field, text)?;
+    refuse_id_form(field, &cleaned)?;
+    Ok(cleaned)
+}
+
+/// [`clean_lookup_name`] for an optional name; blank becomes `None`.
+pub fn clean_optional_lookup_name(field: &str, text: Option<&str>) -> Result<Option<String>> {
+    let cleaned = clean_optional(field, text)?;
+    if let Some(name) = &cleaned {
+        refuse_id_form(field, name)?;
+    }
+    Ok(cleaned)
+}
+
+fn refuse_id_form(field: &str, name: &str) -> Result<()> {
+    if explicit_id(name).is_some() {
+        return Err(Error::invalid(
+            field,
+            format!("\"{name}\" cannot be a name: # followed by digits names an id"),
+        ));
+    }
+    Ok(())
+}
+
 /// Cleans an optional text; blank becomes `None`.
 pub fn clean_optional(field: &str, text: Option<&str>) -> Result<Option<String>> {
     match text {
@@ -128,5 +162,38 @@ mod tests {
             assert_eq!(text_from_file(raw, *max, *one_line), *expected, "{raw:?}");
         }
         assert_eq!(text_from_file(&"x".repeat(30_000_000), 500, true).len(), 500);
+    }
+
+    /// A name is refused exactly when `resolve` would read it as an id.
+    #[test]
+    fn names_that_read_as_ids_are_refused() {
+        let rows: &[(&str, Option<i64>)] = &[
+            ("#99", Some(99)),
+            ("  #99 ", Some(99)),
+            ("# 99", Some(99)),
+            ("#0", Some(0)),
+            ("#007", Some(7)),
+            // Names: a bare number (the drama "2521"), hashtags, a full-width ＃.
+            ("2521", None),
+            ("#", None),
+            ("#1 moment", None),
+            ("#hashtag", None),
+            ("##99", None),
+            ("\u{FF03}99", None),
+            ("ep:#3", None),
+        ];
+        for (name, id) in rows {
+            assert_eq!(explicit_id(name), *id, "{name:?}");
+            match clean_lookup_name("title", name) {
+                Ok(cleaned) => assert!(id.is_none(), "{name:?} was kept as {cleaned:?}"),
+                Err(error) => assert_eq!(
+                    error.to_string(),
+                    format!("title: \"{}\" cannot be a name: # followed by digits names an id", name.trim()),
+                ),
+            }
+            let optional = clean_optional_lookup_name("native title", Some(name));
+            assert_eq!(optional.is_err(), id.is_some(), "{name:?}: {optional:?}");
+        }
+        assert_eq!(clean_optional_lookup_name("native title", Some("  ")).unwrap(), None);
     }
 }

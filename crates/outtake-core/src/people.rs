@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::aliases::{self, AliasTable};
 use crate::error::{Error, Kind, Result};
 use crate::library::{Library, Lookup, require, resolve};
-use crate::names::{clean_name, clean_optional, name_key};
+use crate::names::{clean_lookup_name, clean_optional_lookup_name, name_key};
 
 /// One person, known by every name in `name`, `native_name` and `aliases`
 /// (김유정 / Kim Yoo Jung / Kim Yoo-jung).
@@ -116,7 +116,10 @@ pub(crate) fn insert_person(conn: &Connection, input: &PersonInput) -> Result<i6
 }
 
 fn person_names(input: &PersonInput) -> Result<(String, Option<String>)> {
-    Ok((clean_name("name", &input.name)?, clean_optional("native name", input.native_name.as_deref())?))
+    Ok((
+        clean_lookup_name("name", &input.name)?,
+        clean_optional_lookup_name("native name", input.native_name.as_deref())?,
+    ))
 }
 
 impl Library {
@@ -234,8 +237,8 @@ impl Library {
     pub fn update_role(&mut self, id: i64, input: &RoleInput) -> Result<()> {
         self.write(|tx| {
             require(tx, Kind::Role, "role", id)?;
-            let character = clean_name("character", &input.character)?;
-            let native = clean_optional("native character", input.native_character.as_deref())?;
+            let character = clean_lookup_name("character", &input.character)?;
+            let native = clean_optional_lookup_name("native character", input.native_character.as_deref())?;
             tx.execute(
                 "UPDATE role SET character = ?2, character_key = ?3, native_character = ?4, native_key = ?5
                  WHERE id = ?1",
@@ -290,8 +293,8 @@ impl Library {
 pub(crate) fn insert_role(conn: &Connection, person_id: i64, show_id: i64, input: &RoleInput) -> Result<i64> {
     require(conn, Kind::Person, "person", person_id)?;
     require(conn, Kind::Show, "show", show_id)?;
-    let character = clean_name("character", &input.character)?;
-    let native = clean_optional("native character", input.native_character.as_deref())?;
+    let character = clean_lookup_name("character", &input.character)?;
+    let native = clean_optional_lookup_name("native character", input.native_character.as_deref())?;
     let existing: Option<i64> = conn
         .query_row(
             "SELECT id FROM role WHERE person_id = ?1 AND show_id = ?2 AND character_key = ?3",

@@ -2,13 +2,12 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
-// The search query language still names it here (`added:`).
-pub(crate) use crate::dates::check_date;
 
 use crate::aliases::{self, AliasTable};
+use crate::dates::check_date;
 use crate::error::{Error, Kind, Result};
 use crate::library::{Library, Lookup, require, resolve};
-use crate::names::{clean_name, clean_optional, name_key};
+use crate::names::{clean_lookup_name, clean_name, clean_optional, clean_optional_lookup_name, name_key};
 
 /// A drama series or film, e.g. Lovers of the Red Sky (홍천기), SBS, 2021.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -286,7 +285,7 @@ impl Library {
     pub fn add_scene(&mut self, show_id: i64, input: &SceneInput) -> Result<i64> {
         self.write(|tx| {
             require(tx, Kind::Show, "show", show_id)?;
-            let title = clean_name("scene title", &input.title)?;
+            let title = clean_lookup_name("scene title", &input.title)?;
             let episode_id = input.episode.map(|n| ensure_episode(tx, show_id, n)).transpose()?;
             tx.execute(
                 "INSERT INTO scene (show_id, episode_id, title, title_key, description) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -303,7 +302,7 @@ impl Library {
                 .query_row("SELECT show_id FROM scene WHERE id = ?1", [id], |r| r.get(0))
                 .optional()?
                 .ok_or_else(|| Error::not_found(Kind::Scene, format!("#{id}")))?;
-            let title = clean_name("scene title", &input.title)?;
+            let title = clean_lookup_name("scene title", &input.title)?;
             let episode_id = input.episode.map(|n| ensure_episode(tx, show_id, n)).transpose()?;
             tx.execute(
                 "UPDATE scene SET episode_id = ?2, title = ?3, title_key = ?4, description = ?5 WHERE id = ?1",
@@ -375,7 +374,10 @@ pub(crate) fn insert_show(conn: &Connection, input: &ShowInput) -> Result<i64> {
 }
 
 fn show_names(input: &ShowInput) -> Result<(String, Option<String>)> {
-    Ok((clean_name("title", &input.title)?, clean_optional("native title", input.native_title.as_deref())?))
+    Ok((
+        clean_lookup_name("title", &input.title)?,
+        clean_optional_lookup_name("native title", input.native_title.as_deref())?,
+    ))
 }
 
 pub(crate) fn load_scenes(conn: &Connection, filter: &str, value: i64) -> Result<Vec<Scene>> {

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Kind, Result};
 use crate::library::{Library, Lookup, require, resolve};
-use crate::names::{clean_name, name_key};
+use crate::names::{clean_lookup_name, clean_name, name_key};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -95,7 +95,9 @@ fn clean_tag(text: &str) -> Result<(Option<String>, String)> {
     }
     let (namespace, name) = split_tag(text);
     let namespace = namespace.map(|ns| clean_name("tag namespace", ns)).transpose()?;
-    Ok((namespace, clean_name("tag", name)?))
+    // A bare `#99` would be read as an id; `ep:#99` is still found by its full name.
+    let name = if namespace.is_some() { clean_name("tag", name)? } else { clean_lookup_name("tag", name)? };
+    Ok((namespace, name))
 }
 
 pub(crate) fn insert_tag(conn: &Connection, text: &str) -> Result<i64> {
@@ -123,7 +125,7 @@ fn tag_id_by_exact_key(conn: &Connection, key: &str) -> Result<Option<i64>> {
 }
 
 pub(crate) fn add_alias(conn: &Connection, id: i64, alias: &str) -> Result<()> {
-    let alias = clean_name("tag alias", alias)?;
+    let alias = clean_lookup_name("tag alias", alias)?;
     let key = tag_key(&alias);
     match tag_id_by_exact_key(conn, &key)? {
         Some(owner) if owner == id => Ok(()),

@@ -9,15 +9,14 @@ mod run;
 mod snippet;
 pub mod text;
 
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 pub(crate) use index::{backfill, facet_counts, refresh, register};
 pub use run::{SearchHit, SearchPage};
 
-use crate::error::{Error, Kind, Result};
-use crate::library::Library;
-use crate::names::{clean_name, name_key};
+use crate::error::{Kind, Result};
+use crate::library::{Library, Lookup, resolve};
+use crate::names::{clean_lookup_name, name_key};
 
 /// A named query kept in the library: a smart collection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,6 +26,14 @@ pub struct SavedSearch {
     pub name: String,
     pub query: String,
 }
+
+const SAVED_SEARCH_LOOKUP: Lookup = Lookup {
+    kind: Kind::SavedSearch,
+    table: "saved_search",
+    key: name_key,
+    ids_by_key: "SELECT id FROM saved_search WHERE key = ?1",
+    label: "SELECT name FROM saved_search WHERE id = ?1",
+};
 
 impl Library {
     /// Runs a query; hits come grouped by clip, best clips first, at most `limit` clips.
@@ -43,7 +50,7 @@ impl Library {
     /// Saves (or replaces) a named search; the query must parse.
     pub fn save_search(&mut self, name: &str, text: &str) -> Result<i64> {
         query::parse(text)?;
-        let name = clean_name("name", name)?;
+        let name = clean_lookup_name("name", name)?;
         let text = text.trim().to_string();
         self.write(|tx| {
             tx.execute(
@@ -62,17 +69,12 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A saved search by `#id` or name.
+    /// A saved search by `#id`, bare id or name, as every lookup finds things.
     pub fn saved_search(&self, reference: &str) -> Result<SavedSearch> {
-        let id = reference.trim().trim_start_matches('#').parse::<i64>().ok();
-        self.conn
-            .query_row(
-                "SELECT id, name, query FROM saved_search WHERE id = ?1 OR key = ?2 ORDER BY id = ?1 DESC LIMIT 1",
-                rusqlite::params![id, name_key(reference)],
-                |r| Ok(SavedSearch { id: r.get(0)?, name: r.get(1)?, query: r.get(2)? }),
-            )
-            .optional()?
-            .ok_or_else(|| Error::NotFound { kind: Kind::SavedSearch, name: reference.trim().to_string() })
+        let id = resolve(&self.conn, &SAVED_SEARCH_LOOKUP, reference, None)?;
+        Ok(self.conn.query_row("SELECT id, name, query FROM saved_search WHERE id = ?1", [id], |r| {
+            Ok(SavedSearch { id: r.get(0)?, name: r.get(1)?, query: r.get(2)? })
+        })?)
     }
 
     /// Merges the search index's segments into one. Bulk writes (a big import)

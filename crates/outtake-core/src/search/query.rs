@@ -2,6 +2,10 @@
 //! while typing), `"exact phrase"`, `-word`, `OR`, and filters such as
 //! `show:`, `ep:3-5`, `cast:"Ahn Hyo Seop"`, `tag:blooper`, `dur:<60`.
 //! Whatever is typed becomes data: words reach FTS5 only as quoted terms.
+//!
+//! A query is bounded (`MAX_QUERY_CHARS`, `MAX_QUERY_WORDS`,
+//! `MAX_QUERY_FILTERS`) before it is parsed, so no typed text costs seconds
+//! or grows an expression past what FTS5 or SQLite can parse.
 
 use super::text::{Piece, index_text, pieces};
 use crate::error::{Error, Result};
@@ -63,14 +67,29 @@ pub enum Filter {
     Untagged,
 }
 
-/// A piece of the query as typed.
+/// A piece of the query as typed. A filter keeps its text as typed
+/// (`-tag:"a b"`) and where it starts, for messages.
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
     Word { text: String, negated: bool, last: bool },
     Phrase { text: String, negated: bool },
     Or,
-    Filter { key: String, value: String, negated: bool, at: usize },
+    Filter { key: String, value: String, negated: bool, at: usize, typed: String },
 }
+
+/// The longest query read, in characters (not bytes: Hangul gets the same
+/// room). A long pasted subtitle line is ~100; a saved search using every
+/// kind of filter ~200. Checked before the query is split into words.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+/// Words and phrases (`-words` included; `OR` joins two of them). Each is
+/// matched on its own when no single document holds them all, so their count
+/// is what a search's time grows with; a fan types a few, a pasted line a
+/// dozen or two, and a quoted phrase is one.
+pub const MAX_QUERY_WORDS: usize = 32;
+/// `key:value` filters (`sort:` included). Each is one more condition on
+/// every clip (SQLite refuses an expression ~1,000 conditions deep); every
+/// kind of filter at once is 12.
+pub const MAX_QUERY_FILTERS: usize = 24;
 
 const FILTERS: &[&str] =
     &["show", "ep", "scene", "cast", "as", "tag", "lang", "in", "dur", "added", "is", "sort"];
@@ -111,7 +130,8 @@ fn tokens(input: &str) -> Vec<Token> {
                 value = text;
                 i = end;
             }
-            out.push(Token::Filter { key: key.to_ascii_lowercase(), value, negated, at });
+            let typed = chars[at..i].iter().collect();
+            out.push(Token::Filter { key: key.to_ascii_lowercase(), value, negated, at, typed });
         } else if word == "OR" && !negated {
             out.push(Token::Or);
         } else {
@@ -130,21 +150,41 @@ fn quoted(chars: &[char], open: usize) -> (String, usize) {
 }
 
 /// Parses what the user typed. Only a filter with a value that cannot mean
-/// anything is an error, and the error quotes it.
+/// anything is an error, and the error quotes it; so is a query past the
+/// limits, and the error says which limit.
 pub fn parse(input: &str) -> Result<Query> {
+    // Counted before anything else reads the text: a megabyte pasted by
+    // mistake costs one pass over it.
+    let length = input.chars().count();
+    if length > MAX_QUERY_CHARS {
+        return Err(too_big(format!(
+            "is {length} characters long; a search reads at most {MAX_QUERY_CHARS}"
+        )));
+    }
+    let tokens = tokens(input);
+    let words = tokens.iter().filter(|t| matches!(t, Token::Word { .. } | Token::Phrase { .. })).count();
+    if words > MAX_QUERY_WORDS {
+        return Err(too_big(format!(
+            "has {words} words and phrases; a search takes at most {MAX_QUERY_WORDS}"
+        )));
+    }
+    let filters = tokens.iter().filter(|t| matches!(t, Token::Filter { .. })).count();
+    if filters > MAX_QUERY_FILTERS {
+        return Err(too_big(format!("has {filters} filters; a search takes at most {MAX_QUERY_FILTERS}")));
+    }
     let mut query = Query::default();
-    let mut positive: Vec<String> = Vec::new();
+    // Each positive term is a group of alternatives joined by OR.
+    let mut positive: Vec<Vec<String>> = Vec::new();
     let mut negative: Vec<String> = Vec::new();
     let mut pending_or = false;
-    for token in tokens(input) {
+    for token in tokens {
         let (term, negated) = match token {
             Token::Or => {
                 pending_or = !positive.is_empty();
                 continue;
             }
-            Token::Filter { key, value, negated, at } => {
-                filter(&mut query, &key, &value, negated)
-                    .map_err(|why| bad(input, at, &key, &value, &why))?;
+            Token::Filter { key, value, negated, at, typed } => {
+                filter(&mut query, &key, &value, negated).map_err(|why| bad(&typed, at, &why))?;
                 continue;
             }
             Token::Word { text, negated, last } => {
@@ -164,25 +204,44 @@ pub fn parse(input: &str) -> Result<Query> {
         let Some(term) = term else { continue };
         if negated {
             negative.push(term);
-        } else if pending_or && let Some(previous) = positive.pop() {
-            positive.push(format!("({previous} OR {term})"));
+        } else if pending_or && let Some(group) = positive.last_mut() {
+            group.push(term);
             pending_or = false;
         } else {
-            positive.push(term);
+            positive.push(vec![term]);
         }
     }
-    query.terms = positive.clone();
-    query.excluded = negative.clone();
-    if !positive.is_empty() {
-        let mut fts = positive.join(" AND ");
-        for term in negative {
-            fts = format!("({fts}) NOT {term}");
-        }
-        query.fts = Some(fts);
-    } else if !negative.is_empty() && query.filters.is_empty() {
+    // Flat `(a OR b OR c)` groups, never `((a OR b) OR c)`: FTS5's parser
+    // has room for a few dozen nested parentheses only.
+    query.terms = positive.iter().map(|group| any_of(group)).collect();
+    query.excluded = negative;
+    if !query.terms.is_empty() {
+        query.fts = Some(without(&query.terms.join(" AND "), &query.excluded));
+    } else if !query.excluded.is_empty() && query.filters.is_empty() {
         return Err(Error::invalid("search", "a search needs something to look for besides -words"));
     }
     Ok(query)
+}
+
+fn too_big(what: String) -> Error {
+    Error::invalid("search", format!("the query {what}"))
+}
+
+/// One term matching any of `terms`.
+fn any_of(terms: &[String]) -> String {
+    match terms {
+        [one] => one.clone(),
+        _ => format!("({})", terms.join(" OR ")),
+    }
+}
+
+/// `expression` without the documents matching any of `excluded`, nested
+/// one level however many there are.
+pub(crate) fn without(expression: &str, excluded: &[String]) -> String {
+    if excluded.is_empty() {
+        return expression.to_string();
+    }
+    format!("({expression}) NOT {}", any_of(excluded))
 }
 
 /// The FTS5 term for one typed word (already safe: only letters, digits, syllables).
@@ -204,9 +263,9 @@ fn word_term(word: &str, prefix: bool) -> Option<String> {
     }
 }
 
-fn bad(input: &str, at: usize, key: &str, value: &str, why: &str) -> Error {
-    let _ = input;
-    Error::invalid("search", format!("{key}:{value} (at character {}) {why}", at + 1))
+/// A filter that cannot mean anything, quoted as typed.
+fn bad(typed: &str, at: usize, why: &str) -> Error {
+    Error::invalid("search", format!("{typed} (at character {}) {why}", at + 1))
 }
 
 fn filter(query: &mut Query, key: &str, value: &str, negated: bool) -> Result<(), String> {
@@ -233,14 +292,16 @@ fn filter(query: &mut Query, key: &str, value: &str, negated: bool) -> Result<()
             _ => return Err("is not one of subs, markers, titles, notes".into()),
         }),
         "dur" => {
-            let (compare, rest) = comparison(value);
+            let (compare, rest) = compared(value)?;
             Filter::Duration(compare, duration_ms(rest).ok_or("is not a length like 60, 90s, 10m or 1:30")?)
         }
         "added" => {
-            let (compare, rest) = comparison(value);
-            crate::shows::check_date("added", Some(rest))
-                .map_err(|_| "is not a date like 2026-01-31".to_string())?;
-            Filter::Added(compare, rest.to_string())
+            let (compare, rest) = compared(value)?;
+            let date = crate::dates::check_date("added", Some(rest))
+                .ok()
+                .flatten()
+                .ok_or("is not a date like 2026-01-31")?;
+            Filter::Added(compare, date)
         }
         "is" => match value.to_ascii_lowercase().as_str() {
             "missing" => Filter::Missing,
@@ -279,14 +340,21 @@ fn episodes(value: &str) -> Result<Filter, String> {
     }
 }
 
-fn comparison(value: &str) -> (Compare, &str) {
-    if let Some(rest) = value.strip_prefix('<') {
+/// `<60` → (Less, "60"). A comparison with nothing after it (`added:>`)
+/// needs a value like any empty filter: it does not mean "any date".
+fn compared(value: &str) -> Result<(Compare, &str), String> {
+    let (compare, rest) = if let Some(rest) = value.strip_prefix('<') {
         (Compare::Less, rest.trim_start_matches('='))
     } else if let Some(rest) = value.strip_prefix('>') {
         (Compare::More, rest.trim_start_matches('='))
     } else {
         (Compare::Equal, value.trim_start_matches('='))
+    };
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return Err("needs a value".into());
     }
+    Ok((compare, rest))
 }
 
 /// `60`, `90s`, `10m`, `1h`, `1:30` → milliseconds.
@@ -329,6 +397,10 @@ mod tests {
             ("눈", Some("\"눈\"*")),
             ("horse -blooper", Some("(\"horse\") NOT \"blooper\"")),
             ("horse OR pulse", Some("(\"horse\" OR \"pulse\"*)")),
+            // Chains of OR and of -words stay one group deep, however long.
+            ("a OR b OR c", Some("(\"a\" OR \"b\" OR \"c\"*)")),
+            ("a OR b c", Some("(\"a\" OR \"b\") AND \"c\"*")),
+            ("horse -a -b", Some("(\"horse\") NOT (\"a\" OR \"b\")")),
             ("AND OR NOT", Some("(\"and\" OR \"not\"*)")),
             ("\"unbalanced quote", Some("\"unbalanced quote\"")),
             ("'; DROP TABLE clip; --", Some("\"drop\" AND \"table\" AND \"clip\"")),
@@ -356,6 +428,9 @@ mod tests {
             ("dur:>10m", Filter::Duration(Compare::More, 600_000)),
             ("dur:<1:30", Filter::Duration(Compare::Less, 90_000)),
             ("added:>2026-01-01", Filter::Added(Compare::More, "2026-01-01".into())),
+            // The date as it is compared, without the space typed inside quotes.
+            ("added:\"> 2026-01-01\"", Filter::Added(Compare::More, "2026-01-01".into())),
+            ("added:<=2026-01-01", Filter::Added(Compare::Less, "2026-01-01".into())),
             ("is:missing", Filter::Missing),
             ("in:subs", Filter::Within(Within::Subs)),
             ("lang:KO", Filter::Lang("ko".into())),
@@ -384,6 +459,71 @@ mod tests {
         for (input, expected) in rows {
             let error = parse(input).unwrap_err().to_string();
             assert!(error.contains(expected), "{input}: {error}");
+        }
+    }
+
+    /// Every filter, with nothing after its colon (or its comparison), is
+    /// refused the same way, naming the filter as typed.
+    #[test]
+    fn every_filter_needs_a_value() {
+        let mut rows: Vec<(String, String)> = Vec::new();
+        for key in FILTERS {
+            for value in ["", "\"\"", "\" \""] {
+                rows.push((format!("{key}:{value}"), format!("{key}:{value}")));
+            }
+        }
+        for typed in
+            ["added:>", "added:<", "added:=", "added:>=", "added:<=", "dur:<", "dur:>", "dur:<=", "-tag:"]
+        {
+            rows.push((typed.to_string(), typed.to_string()));
+        }
+        rows.push(("added:\"> \"".into(), "added:\"> \"".into()));
+        rows.push(("SHOW:".into(), "SHOW:".into()));
+        for (input, shown) in rows {
+            let error = parse(&input).map(|q| q.filters).unwrap_err().to_string();
+            assert_eq!(error, format!("search: {shown} (at character 1) needs a value"), "{input}");
+        }
+    }
+
+    /// Queries up to each limit parse; one more character, word or filter is
+    /// an error naming that limit, before any of it is read (a query too long
+    /// is refused for its length, not for its words).
+    #[test]
+    fn queries_are_bounded() {
+        let words = |n: usize| vec!["ab"; n].join(" ");
+        let filters = |n: usize| vec!["dur:<9"; n].join(" ");
+        for fits in [
+            "눈".repeat(MAX_QUERY_CHARS),
+            words(MAX_QUERY_WORDS),
+            vec!["\"a b\""; MAX_QUERY_WORDS].join(" "),
+            format!("{} {}", words(MAX_QUERY_WORDS / 2), vec!["-ab"; MAX_QUERY_WORDS / 2].join(" ")),
+            filters(MAX_QUERY_FILTERS),
+            format!("{} {}", words(MAX_QUERY_WORDS), filters(MAX_QUERY_FILTERS)),
+        ] {
+            assert!(fits.chars().count() <= MAX_QUERY_CHARS, "{fits}");
+            parse(&fits).unwrap_or_else(|e| panic!("{fits}: {e}"));
+        }
+        let rows = [
+            (
+                "눈".repeat(MAX_QUERY_CHARS + 1),
+                "the query is 1001 characters long; a search reads at most 1000",
+            ),
+            (words(50_000), "the query is 149999 characters long; a search reads at most 1000"),
+            (words(MAX_QUERY_WORDS + 1), "the query has 33 words and phrases; a search takes at most 32"),
+            (vec!["ab"; 150].join(" OR "), "the query has 150 words and phrases; a search takes at most 32"),
+            (format!("a {}", vec!["-ab"; MAX_QUERY_WORDS].join(" ")), "has 33 words and phrases"),
+            (vec!["\"a\""; MAX_QUERY_WORDS + 1].join(""), "has 33 words and phrases"),
+            (filters(MAX_QUERY_FILTERS + 1), "the query has 25 filters; a search takes at most 24"),
+            (vec!["sort:title"; 80].join(" "), "the query has 80 filters; a search takes at most 24"),
+        ];
+        for (input, expected) in rows {
+            let error = parse(&input).unwrap_err();
+            assert!(matches!(&error, Error::Invalid { field, .. } if field == "search"), "{error:?}");
+            assert!(
+                error.to_string().contains(expected),
+                "{}…: {error}",
+                input.chars().take(20).collect::<String>()
+            );
         }
     }
 }

@@ -24,7 +24,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, ToSql, params, params_from_iter};
 use serde::Serialize;
 
-use super::query::{Compare, Filter, Query, Sort, Within};
+use super::query::{Compare, Filter, Query, Sort, Within, without};
 use super::snippet::{Needles, snippet};
 use super::text::{Facet, facet};
 use crate::error::Result;
@@ -291,6 +291,11 @@ fn spread_matches(
             None => clips,
             Some(so_far) => so_far.intersection(&clips).copied().collect(),
         });
+        // No clip has all the words read so far: the rest cannot add one
+        // (each term is a query reading up to CANDIDATES_FILTERED matches).
+        if common.as_ref().is_some_and(HashSet::is_empty) {
+            break;
+        }
     }
     let mut spread: HashSet<i64> =
         common.unwrap_or_default().into_iter().filter(|c| !already.contains(c)).collect();
@@ -300,10 +305,7 @@ fn spread_matches(
     if spread.is_empty() {
         return Ok(Vec::new());
     }
-    let mut any = format!("({})", query.terms.join(" OR "));
-    for term in &query.excluded {
-        any = format!("({any}) NOT {term}");
-    }
+    let any = without(&format!("({})", query.terms.join(" OR ")), &query.excluded);
     let mut hits = matches(conn, query, &any, facets, Some(&spread), CANDIDATES_FILTERED, limit, more)?;
     for hit in &mut hits {
         hit.score -= 50.0;
