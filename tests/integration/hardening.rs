@@ -590,3 +590,71 @@ fn a_path_too_long_for_the_system_is_a_problem_listed() {
         summary.failed
     );
 }
+
+/// A small tmpfs of its own, unmounted when dropped; None where mounting is
+/// not allowed (not root): the caller says so and skips.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(bytes: u64) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then_some(SmallDisk { dir })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_said_and_the_next_small_edit_still_lands() {
+    let Some(disk) = SmallDisk::mount(4 << 20) else {
+        eprintln!("cannot mount a tmpfs here (not root?): skipping");
+        return;
+    };
+    let path = disk.dir.path().join("library.db");
+    let mut library = Library::open(&path).unwrap();
+    let clip = library.add_clip(&ClipInput { title: "Horse ride".into(), ..ClipInput::default() }).unwrap();
+    // The fan's other files fill the disk but for a little room.
+    let filler = disk.dir.path().join("other files");
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&filler).unwrap();
+        while file.write_all(&[7u8; 64 * 1024]).is_ok() {}
+    }
+    let full = std::fs::metadata(&filler).unwrap().len();
+    std::fs::File::options().write(true).open(&filler).unwrap().set_len(full - 160 * 1024).unwrap();
+    // Edits until the disk is full: long notes, each in the WAL.
+    let mut failed = None;
+    for i in 0..1000 {
+        let note = format!("{i} {}", "a long note about the horse ride ".repeat(100));
+        let patch = outtake_core::ClipPatch { note: Some(Some(note)), ..Default::default() };
+        if let Err(error) = library.update_clip(clip, &patch) {
+            failed = Some(error);
+            break;
+        }
+    }
+    let error = failed.expect("the disk never filled");
+    assert!(matches!(error, Error::DiskFull { .. }), "{error:?}");
+    assert!(error.to_string().contains("is full") && error.to_string().contains("library.db"), "{error}");
+    assert!(library.tag_clip(clip, &["during:full".into()]).unwrap_err().is_disk_full());
+    // The fan makes room; the next small edit lands, and the WAL that filled
+    // the disk is checkpointed and gives its space back.
+    std::fs::File::options().write(true).open(&filler).unwrap().set_len(full / 2).unwrap();
+    library.tag_clip(clip, &["after:full".into()]).unwrap();
+    let wal = std::fs::metadata(disk.dir.path().join("library.db-wal")).map(|m| m.len()).unwrap_or(0);
+    assert!(wal < 64 * 1024, "the WAL still holds {wal} bytes");
+    drop(library);
+    let reopened = Library::open_existing(&path).unwrap();
+    assert!(reopened.clip(clip).unwrap().tags.contains(&"after:full".to_string()));
+}

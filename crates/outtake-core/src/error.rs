@@ -103,6 +103,11 @@ pub enum Error {
     #[error("the library is busy: another Outtake is writing to it; try again in a moment")]
     Busy,
 
+    #[error(
+        "the disk holding the library {path} is full: nothing was changed; free some space and try again"
+    )]
+    DiskFull { path: PathBuf },
+
     #[error("library database: {0}")]
     Database(rusqlite::Error),
 
@@ -126,6 +131,7 @@ impl Error {
             Error::ReadOnly { .. } => "read_only",
             Error::NeedsUpgrade { .. } => "needs_upgrade",
             Error::Busy => "busy",
+            Error::DiskFull { .. } => "disk_full",
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",
         }
@@ -145,6 +151,7 @@ impl Error {
         use rusqlite::ErrorCode::*;
         match self {
             Error::Busy
+            | Error::DiskFull { .. }
             | Error::ReadOnly { .. }
             | Error::NoLibrary { .. }
             | Error::NotALibrary { .. }
@@ -168,7 +175,8 @@ impl Error {
     /// The library could not be written because the disk or file is full
     /// (SQLITE_FULL): worth a word of its own, since deleting files fixes it.
     pub fn is_disk_full(&self) -> bool {
-        matches!(self, Error::Database(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DiskFull)
+        matches!(self, Error::DiskFull { .. })
+            || matches!(self, Error::Database(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DiskFull)
     }
 
     pub(crate) fn not_found(kind: Kind, name: impl Into<String>) -> Self {

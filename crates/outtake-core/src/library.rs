@@ -15,6 +15,8 @@ pub struct Library {
     pub(crate) conn: Connection,
     path: PathBuf,
     read_only: bool,
+    /// A write failed on a full disk and the WAL is not checkpointed yet.
+    wal_left_full: std::cell::Cell<bool>,
 }
 
 /// How much a library holds, for start pages and `outtake` summaries.
@@ -78,7 +80,12 @@ impl Library {
             Ok(conn)
         })();
         match opened {
-            Ok(conn) => Ok(Library { conn, path: path.to_path_buf(), read_only: false }),
+            Ok(conn) => Ok(Library {
+                conn,
+                path: path.to_path_buf(),
+                read_only: false,
+                wal_left_full: Default::default(),
+            }),
             // "unable to open database file" for a library on a read-only disk
             // (its -shm cannot be made) says nothing a fan can act on.
             Err(Error::Io { .. } | Error::Database(_)) if !writable(path) => {
@@ -114,7 +121,7 @@ impl Library {
         if found < known {
             return Err(Error::NeedsUpgrade { path: path.to_path_buf(), found, known });
         }
-        Ok(Library { conn, path: path.to_path_buf(), read_only: true })
+        Ok(Library { conn, path: path.to_path_buf(), read_only: true, wal_left_full: Default::default() })
     }
 
     /// A library that lives only in memory, for tests and dry runs.
@@ -123,7 +130,7 @@ impl Library {
         db::configure(&conn, db::Access::Write)?;
         let path = PathBuf::from(":memory:");
         db::migrate(&mut conn, &path)?;
-        Ok(Library { conn, path, read_only: false })
+        Ok(Library { conn, path, read_only: false, wal_left_full: Default::default() })
     }
 
     /// True when this handle only reads ([`Library::open_read_only`]).
@@ -153,12 +160,54 @@ impl Library {
 
     /// Runs `work` in one transaction: all of it lands, or none of it.
     pub(crate) fn write<T>(&mut self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.begin_write()?;
-        let value = work(&tx)?;
-        // The search index changes with the data, in the same transaction.
-        crate::search::refresh(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        let written = (|| {
+            let tx = self.begin_write()?;
+            let value = work(&tx)?;
+            // The search index changes with the data, in the same transaction.
+            crate::search::refresh(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        match written {
+            Ok(value) => {
+                if self.wal_left_full.get() {
+                    self.checkpoint_after_full();
+                }
+                Ok(value)
+            }
+            Err(error) => Err(self.after_failed_write(error)),
+        }
+    }
+
+    /// Moves the WAL into the library and truncates it; true when that worked.
+    fn checkpoint_after_full(&self) -> bool {
+        let checkpoint: rusqlite::Result<(i64, i64, i64)> =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
+        let done = matches!(checkpoint, Ok((0, _, _)));
+        match checkpoint {
+            Ok((busy, log, copied)) => {
+                tracing::info!("after a full disk: checkpointed {copied} of {log} WAL pages (busy: {busy})")
+            }
+            Err(error) => tracing::warn!("after a full disk, the WAL could not be checkpointed yet: {error}"),
+        }
+        self.wal_left_full.set(!done);
+        done
+    }
+
+    /// A write that failed on a full disk leaves the WAL as it was, and SQLite
+    /// checkpoints only after a commit, and only once the WAL passes 1,000
+    /// pages: so the space the WAL took is never given back, and a library
+    /// whose WAL filled the disk takes no edit at all. Checkpoint now if there
+    /// is room for it, else after the next write that lands (the fan has freed
+    /// space by then), and truncate the WAL either way.
+    pub(crate) fn after_failed_write(&self, error: Error) -> Error {
+        if !error.is_disk_full() {
+            return error;
+        }
+        self.wal_left_full.set(true);
+        self.checkpoint_after_full();
+        Error::DiskFull { path: self.path.clone() }
     }
 }
 
