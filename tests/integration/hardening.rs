@@ -15,7 +15,7 @@ use outtake_core::{ClipInput, Error, FileStatus, Library};
 use serde_json::Value;
 
 use crate::cli::binary;
-use crate::scan::{age, make_clip};
+use crate::scan::{age, make_clip, snapshot};
 
 /// `outtake --library LIBRARY ARGS...`: (exit code, stdout, stderr).
 fn outtake(library: &Path, args: &[&str]) -> (i32, String, String) {
@@ -59,6 +59,7 @@ fn a_file_named_with_control_characters_imports_and_stops_nothing() {
     }
     let library = dir.path().join("t.db");
     Library::open(&library).unwrap();
+    let before = snapshot(&folder);
     let (code, stdout, stderr) =
         outtake(&library, &["scan", "--json", "--no-thumbnails", folder.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
@@ -80,6 +81,7 @@ fn a_file_named_with_control_characters_imports_and_stops_nothing() {
         outtake(&library, &["scan", "--json", "--no-thumbnails", folder.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap()["failed"], Value::Array(Vec::new()));
+    assert!(snapshot(&folder) == before, "the fan's files changed");
 }
 
 fn status_of(library: &Library, clip: i64) -> FileStatus {
@@ -97,6 +99,7 @@ fn a_deleted_watched_folder_goes_offline_reads_nothing_outside_and_is_followed_b
     {
         return;
     }
+    let outside = snapshot(&parent.join("other"));
     let mut library = Library::open(&dir.path().join("library.db")).unwrap();
     let roots = vec![watched.clone()];
     assert_eq!(library.scan(&roots, &mut |_| {}).unwrap().added, 1);
@@ -137,6 +140,7 @@ fn a_deleted_watched_folder_goes_offline_reads_nothing_outside_and_is_followed_b
         }
     }
     assert!(seen, "the folder that came back is not watched");
+    assert!(snapshot(&parent.join("other")) == outside, "files outside the watched folder changed");
 }
 
 #[test]

@@ -35,7 +35,7 @@ pub(crate) fn age(path: &Path) {
 }
 
 /// Every file under `dir` with its bytes and mtime: the user's files, as they must stay.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
     let mut files = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {

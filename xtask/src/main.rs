@@ -43,6 +43,7 @@ commands:
   bench        speed figures against baselines in the same run (see BENCHMARKS.md)
   e2e [--screenshots]
                the real app under Xvfb through tauri-driver (--screenshots: update docs/screenshots)
+  endurance    the crash and concurrency tests at full length (20 kills, 600 edits; figures in SECURITY.md)
   bindings     regenerate ui/src/lib/api/bindings.ts from the app's Rust commands
   dist         the Debian package (.deb) with the app and the outtake CLI, in target/release/bundle/deb";
 
@@ -68,6 +69,25 @@ fn dispatch() -> Result<()> {
             ensure_debian_packages(&packages)?;
             build_ui()?;
             e2e::run(args.any(|a| a == "--screenshots"))
+        }
+        Some("endurance") => {
+            let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(TEST_PACKAGES).copied().collect();
+            ensure_debian_packages(&packages)?;
+            step("build binaries", cargo().args(["build", "--workspace", "--bins", "--locked"]))?;
+            step(
+                "crash and concurrency tests, full length",
+                cargo()
+                    .args([
+                        "test",
+                        "--package",
+                        "outtake-tests",
+                        "--locked",
+                        "endurance::",
+                        "--",
+                        "--nocapture",
+                    ])
+                    .env("OUTTAKE_ENDURANCE", "full"),
+            )
         }
         Some("dist") => {
             ensure_debian_packages(BUILD_PACKAGES)?;
