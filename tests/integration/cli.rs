@@ -501,3 +501,27 @@ fn merging_people_and_tags_from_the_cli() {
     );
     f.ok(&["untag", "1", "type:blooper"]); // the old name is now an alias of type:action
 }
+
+#[test]
+fn undo_takes_back_exactly_the_last_edit_and_redo_makes_it_again() {
+    let f = Fixture::new();
+    let clip = red_sky(&f);
+    let before = f.json(&["clip", "show", &clip.to_string(), "--json"]);
+    f.ok(&["tag", &clip.to_string(), "x:y"]);
+    let history = f.json(&["history", "--json"]);
+    assert_eq!(history[0]["description"], format!("tag clip #{clip}: x:y"));
+    assert!(f.ok(&["undo"]).starts_with(&format!("undid #{} tag clip #{clip}: x:y", history[0]["id"])));
+    assert_eq!(f.json(&["clip", "show", &clip.to_string(), "--json"]), before, "exactly that tag is gone");
+    assert!(f.ok(&["redo"]).starts_with("redid"));
+    assert!(
+        f.json(&["clip", "show", &clip.to_string(), "--json"])["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "x:y")
+    );
+    assert!(f.ok(&["history"]).contains("tag clip"));
+    // An edit named by its number; one that is not there says so.
+    assert!(f.fails(&["undo", "#999"]).contains("no edit named \"#999\""));
+    assert!(f.fails(&["undo", "x"]).contains("is not an edit number"));
+}

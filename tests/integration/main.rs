@@ -6,6 +6,7 @@ mod cli;
 mod endurance;
 mod entities;
 mod hardening;
+mod history;
 mod import_edges;
 mod library;
 mod lookup;

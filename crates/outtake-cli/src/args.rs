@@ -42,7 +42,11 @@ impl Command {
             Command::Folder(c) => matches!(c, FolderCommand::List { .. }),
             Command::Search { save, query, .. } => save.is_none() && !query.iter().any(|w| w == "--save"),
             Command::Saved(c) => matches!(c, SavedCommand::List { .. } | SavedCommand::Run { .. }),
-            Command::Problems { .. } | Command::Export { .. } | Command::Summary { .. } => true,
+            Command::Problems { .. }
+            | Command::Export { .. }
+            | Command::Summary { .. }
+            | Command::History { .. } => true,
+            Command::Undo { .. } | Command::Redo => false,
             Command::Credit { .. }
             | Command::Tag { .. }
             | Command::Untag { .. }
@@ -160,6 +164,21 @@ pub enum Command {
         #[command(flatten)]
         json: Json,
     },
+    /// The edits made to the library, newest first (what `undo` takes back)
+    History {
+        /// How many to list
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Take back the last edit (from the app or the command line), or the edit #N from `history`
+    Undo {
+        /// An edit from `outtake history` (#12 or 12) [default: the last one]
+        edit: Option<String>,
+    },
+    /// Make again the edit undone last
+    Redo,
 }
 
 #[derive(Debug, Clone, Copy, Args)]

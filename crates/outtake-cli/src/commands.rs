@@ -115,11 +115,30 @@ pub fn run(cli: Cli) -> Result<()> {
             let report = lib.import_from(&file)?;
             if json.json { out.json(&report) } else { out.text(render::import_report(&report, &file)) }
         }
+        Command::History { limit, json } => {
+            let history = lib.history(limit)?;
+            if json.json { out.json(&history) } else { out.text(render::history(&history)) }
+        }
+        Command::Undo { edit } => {
+            let edit = edit.map(|e| edit_id(&e)).transpose()?;
+            let entry = lib.undo(edit)?;
+            out.line(format!("undid #{} {}", entry.id, entry.description))
+        }
+        Command::Redo => {
+            let entry = lib.redo()?;
+            out.line(format!("redid #{} {}", entry.id, entry.description))
+        }
         Command::Summary { json } => {
             let summary = lib.summary()?;
             if json.json { out.json(&summary) } else { out.text(render::summary(&summary, lib.path())) }
         }
     }
+}
+
+/// An edit as `history` lists it: `#12` or `12`.
+fn edit_id(text: &str) -> Result<i64> {
+    let digits = text.trim().trim_start_matches('#');
+    digits.parse().with_context(|| format!("edit: \"{text}\" is not an edit number from `outtake history`"))
 }
 
 /// Opens the library the command works on. Only the default location (or

@@ -313,6 +313,18 @@ pub fn import_report(report: &ImportReport, file: &Path) -> String {
     text
 }
 
+pub fn history(history: &[outtake_core::HistoryEntry]) -> String {
+    if history.is_empty() {
+        return "no edits yet\n".into();
+    }
+    let mut text = String::new();
+    for entry in history {
+        let undone = if entry.undone { "  (undone)" } else { "" };
+        text.push_str(&format!("#{:<5} {}  {}{undone}\n", entry.id, entry.at, entry.description));
+    }
+    text
+}
+
 pub fn summary(summary: &LibrarySummary, path: &Path) -> String {
     format!(
         "{}\n  {} clips, {} markers, {} subtitle cues\n  {} shows, {} people, {} tags\n",

@@ -450,62 +450,18 @@ impl Library {
     /// Adds a clip with its files. Importers call this; a path already in
     /// the library is an [`Error::AlreadyExists`].
     pub fn add_clip(&mut self, input: &ClipInput) -> Result<i64> {
-        self.write(|tx| insert_clip(tx, input, None))
+        self.edit(format!("add clip \"{}\"", input.title.trim()), |tx| insert_clip(tx, input, None))
     }
 
     /// Changes some of a clip's fields (see [`ClipPatch`]).
     pub fn update_clip(&mut self, id: i64, patch: &ClipPatch) -> Result<()> {
-        self.write(|tx| {
-            let mut show_id = clip_show(tx, id)?;
-            if let Some(title) = &patch.title {
-                let title = clean_name("title", title)?;
-                tx.execute(
-                    // From now on sidecars leave the title alone.
-                    "UPDATE clip SET title = ?2, title_key = ?3, title_by_user = 1 WHERE id = ?1",
-                    params![id, title, name_key(&title)],
-                )?;
-            }
-            for (column, value) in [("description", &patch.description), ("note", &patch.note)] {
-                if let Some(value) = value {
-                    let value = clean_optional(column, value.as_deref())?;
-                    tx.execute(&format!("UPDATE clip SET {column} = ?2 WHERE id = ?1"), params![id, value])?;
-                }
-            }
-            if let Some(new_show) = patch.show_id {
-                if let Some(show) = new_show {
-                    require(tx, Kind::Show, "show", show)?;
-                }
-                if new_show != show_id {
-                    // The old show's episode means nothing in the new one.
-                    tx.execute(
-                        "UPDATE clip SET show_id = ?2, episode_id = NULL WHERE id = ?1",
-                        params![id, new_show],
-                    )?;
-                }
-                show_id = new_show;
-            }
-            if let Some(episode) = patch.episode {
-                let episode_id = match (episode, show_id) {
-                    (None, _) => None,
-                    (Some(number), Some(show)) => Some(ensure_episode(tx, show, number)?),
-                    (Some(_), None) => {
-                        return Err(Error::invalid("episode", "the clip has no show; set one first"));
-                    }
-                };
-                tx.execute("UPDATE clip SET episode_id = ?2 WHERE id = ?1", params![id, episode_id])?;
-            }
-            if patch.show_id.is_some() || patch.episode.is_some() {
-                // The fan has said: no longer a guess from the file name.
-                tx.execute("UPDATE clip SET show_guessed = 0 WHERE id = ?1", [id])?;
-            }
-            Ok(())
-        })
+        self.edit(format!("change clip #{id}"), |tx| update_clip_in(tx, id, patch))
     }
 
     /// Forgets a clip: its files, credits, tags, markers and cues leave the
     /// library. The video files on disk are not touched.
     pub fn delete_clip(&mut self, id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("delete clip #{id}"), |tx| {
             require(tx, Kind::Clip, "clip", id)?;
             tx.execute("DELETE FROM clip WHERE id = ?1", [id])?;
             Ok(())
@@ -577,7 +533,7 @@ impl Library {
 
     /// Adds another copy of a clip.
     pub fn add_file(&mut self, clip_id: i64, file: &FileInput) -> Result<i64> {
-        self.write(|tx| {
+        self.edit(format!("add a file to clip #{clip_id}"), |tx| {
             require(tx, Kind::Clip, "clip", clip_id)?;
             insert_file(tx, clip_id, file)
         })
@@ -585,7 +541,7 @@ impl Library {
 
     /// Records whether a copy is present, missing or offline.
     pub fn set_file_status(&mut self, file_id: i64, status: FileStatus) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("mark file #{file_id} {}", status.as_str()), |tx| {
             require(tx, Kind::File, "file", file_id)?;
             tx.execute("UPDATE file SET status = ?2 WHERE id = ?1", params![file_id, status.as_str()])?;
             Ok(())
@@ -594,7 +550,7 @@ impl Library {
 
     /// Forgets one copy (the file on disk stays where it is).
     pub fn remove_file(&mut self, file_id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("remove file #{file_id}"), |tx| {
             require(tx, Kind::File, "file", file_id)?;
             tx.execute("DELETE FROM file WHERE id = ?1", [file_id])?;
             Ok(())
@@ -605,20 +561,13 @@ impl Library {
     /// of a show the character becomes (or finds) the person's role there;
     /// without one, a person with a single role in the show is credited as it.
     pub fn credit(&mut self, clip_id: i64, person_id: i64, character: Option<&str>) -> Result<()> {
-        self.write(|tx| {
-            let show = clip_show(tx, clip_id)?;
-            let (role_id, character) = cast_link(tx, show, person_id, character)?;
-            tx.execute(
-                "INSERT INTO credit (clip_id, person_id, role_id, character) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (clip_id, person_id) DO UPDATE SET role_id = excluded.role_id, character = excluded.character",
-                params![clip_id, person_id, role_id, character],
-            )?;
-            Ok(())
+        self.edit(format!("credit person #{person_id} in clip #{clip_id}"), |tx| {
+            credit_in(tx, clip_id, person_id, character)
         })
     }
 
     pub fn uncredit(&mut self, clip_id: i64, person_id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("uncredit person #{person_id} from clip #{clip_id}"), |tx| {
             require(tx, Kind::Clip, "clip", clip_id)?;
             tx.execute("DELETE FROM credit WHERE clip_id = ?1 AND person_id = ?2", [clip_id, person_id])?;
             Ok(())
@@ -627,7 +576,7 @@ impl Library {
 
     /// Tags a clip, creating tags that do not exist yet. Returns the tag ids.
     pub fn tag_clip(&mut self, clip_id: i64, tags: &[String]) -> Result<Vec<i64>> {
-        self.write(|tx| {
+        self.edit(format!("tag clip #{clip_id}: {}", tags.join(", ")), |tx| {
             require(tx, Kind::Clip, "clip", clip_id)?;
             let mut ids = Vec::new();
             for tag in tags {
@@ -644,7 +593,7 @@ impl Library {
 
     /// Removes tags from a clip; a tag the library does not know is an error.
     pub fn untag_clip(&mut self, clip_id: i64, tags: &[String]) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("untag clip #{clip_id}: {}", tags.join(", ")), |tx| {
             require(tx, Kind::Clip, "clip", clip_id)?;
             for tag in tags {
                 let tag_id = resolve(tx, &crate::tags::TAG_LOOKUP, tag, None)?;
@@ -656,7 +605,7 @@ impl Library {
 
     /// Links a clip to a scene (of any show).
     pub fn add_clip_scene(&mut self, clip_id: i64, scene_id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("put clip #{clip_id} in scene #{scene_id}"), |tx| {
             require(tx, Kind::Clip, "clip", clip_id)?;
             require(tx, Kind::Scene, "scene", scene_id)?;
             tx.execute(
@@ -668,9 +617,71 @@ impl Library {
     }
 
     pub fn remove_clip_scene(&mut self, clip_id: i64, scene_id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("take clip #{clip_id} out of scene #{scene_id}"), |tx| {
             tx.execute("DELETE FROM clip_scene WHERE clip_id = ?1 AND scene_id = ?2", [clip_id, scene_id])?;
             Ok(())
         })
     }
+}
+
+pub(crate) fn update_clip_in(tx: &Connection, id: i64, patch: &ClipPatch) -> Result<()> {
+    let mut show_id = clip_show(tx, id)?;
+    if let Some(title) = &patch.title {
+        let title = clean_name("title", title)?;
+        tx.execute(
+            // From now on sidecars leave the title alone.
+            "UPDATE clip SET title = ?2, title_key = ?3, title_by_user = 1 WHERE id = ?1",
+            params![id, title, name_key(&title)],
+        )?;
+    }
+    for (column, value) in [("description", &patch.description), ("note", &patch.note)] {
+        if let Some(value) = value {
+            let value = clean_optional(column, value.as_deref())?;
+            tx.execute(&format!("UPDATE clip SET {column} = ?2 WHERE id = ?1"), params![id, value])?;
+        }
+    }
+    if let Some(new_show) = patch.show_id {
+        if let Some(show) = new_show {
+            require(tx, Kind::Show, "show", show)?;
+        }
+        if new_show != show_id {
+            // The old show's episode means nothing in the new one.
+            tx.execute(
+                "UPDATE clip SET show_id = ?2, episode_id = NULL WHERE id = ?1",
+                params![id, new_show],
+            )?;
+        }
+        show_id = new_show;
+    }
+    if let Some(episode) = patch.episode {
+        let episode_id = match (episode, show_id) {
+            (None, _) => None,
+            (Some(number), Some(show)) => Some(ensure_episode(tx, show, number)?),
+            (Some(_), None) => {
+                return Err(Error::invalid("episode", "the clip has no show; set one first"));
+            }
+        };
+        tx.execute("UPDATE clip SET episode_id = ?2 WHERE id = ?1", params![id, episode_id])?;
+    }
+    if patch.show_id.is_some() || patch.episode.is_some() {
+        // The fan has said: no longer a guess from the file name.
+        tx.execute("UPDATE clip SET show_guessed = 0 WHERE id = ?1", [id])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn credit_in(
+    tx: &Connection,
+    clip_id: i64,
+    person_id: i64,
+    character: Option<&str>,
+) -> Result<()> {
+    let show = clip_show(tx, clip_id)?;
+    let (role_id, character) = cast_link(tx, show, person_id, character)?;
+    tx.execute(
+            "INSERT INTO credit (clip_id, person_id, role_id, character) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (clip_id, person_id) DO UPDATE SET role_id = excluded.role_id, character = excluded.character",
+            params![clip_id, person_id, role_id, character],
+        )?;
+    Ok(())
 }

@@ -5,7 +5,7 @@
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use crate::clips::ClipPatch;
+use crate::clips::{ClipPatch, credit_in, update_clip_in};
 use crate::error::{Error, Kind, Result};
 use crate::library::{Library, require};
 use crate::markers::{CastInput, MarkerInput};
@@ -141,7 +141,7 @@ impl Library {
         if tags.is_empty() {
             return Err(Error::invalid("tags", "name at least one tag"));
         }
-        self.write(|tx| {
+        self.edit(format!("tag {} clips: {}", clip_ids.len(), tags.join(", ")), |tx| {
             let mut added = Vec::new();
             for &clip_id in clip_ids {
                 require(tx, Kind::Clip, "clip", clip_id)?;
@@ -162,7 +162,7 @@ impl Library {
 
     /// Takes tags off clips, pair by pair (what [`Library::tag_clips`] returned).
     pub fn untag_pairs(&mut self, pairs: &[ClipTag]) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("untag {} clip tags", pairs.len()), |tx| {
             for pair in pairs {
                 tx.execute(
                     "DELETE FROM clip_tag WHERE clip_id = ?1 AND tag_id = ?2",
@@ -190,23 +190,15 @@ impl Library {
             let clip = self.clip(clip_id)?;
             before.push(ClipPlace { clip_id, show_id: clip.show_id, episode: clip.episode });
         }
-        self.restore_places(
-            &clip_ids.iter().map(|&clip_id| ClipPlace { clip_id, show_id, episode }).collect::<Vec<_>>(),
-        )?;
+        let places: Vec<ClipPlace> =
+            clip_ids.iter().map(|&clip_id| ClipPlace { clip_id, show_id, episode }).collect();
+        self.edit(format!("place {} clips", clip_ids.len()), |tx| restore_places_in(tx, &places))?;
         Ok(before)
     }
 
     /// Puts clips back where [`Library::place_clips`] found them.
     pub fn restore_places(&mut self, places: &[ClipPlace]) -> Result<()> {
-        for place in places {
-            let patch = ClipPatch {
-                show_id: Some(place.show_id),
-                episode: Some(place.episode),
-                ..Default::default()
-            };
-            self.update_clip(place.clip_id, &patch)?;
-        }
-        Ok(())
+        self.edit(format!("place {} clips", places.len()), |tx| restore_places_in(tx, places))
     }
 
     /// Credits a person on many clips; returns the clips where they were not credited before.
@@ -218,20 +210,32 @@ impl Library {
     ) -> Result<Vec<i64>> {
         let person_id = self.find_person(person)?;
         let character = character.map(str::trim).filter(|c| !c.is_empty());
-        let mut added = Vec::new();
-        for &clip_id in clip_ids {
-            let known: bool = self.conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM credit WHERE clip_id = ?1 AND person_id = ?2)",
-                params![clip_id, person_id],
-                |r| r.get(0),
-            )?;
-            if !known {
-                self.credit(clip_id, person_id, character)?;
-                added.push(clip_id);
+        let description = format!("credit person #{person_id} in {} clips", clip_ids.len());
+        self.edit(description, |tx| {
+            let mut added = Vec::new();
+            for &clip_id in clip_ids {
+                let known: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM credit WHERE clip_id = ?1 AND person_id = ?2)",
+                    params![clip_id, person_id],
+                    |r| r.get(0),
+                )?;
+                if !known {
+                    credit_in(tx, clip_id, person_id, character)?;
+                    added.push(clip_id);
+                }
             }
-        }
-        Ok(added)
+            Ok(added)
+        })
     }
+}
+
+fn restore_places_in(tx: &rusqlite::Connection, places: &[ClipPlace]) -> Result<()> {
+    for place in places {
+        let patch =
+            ClipPatch { show_id: Some(place.show_id), episode: Some(place.episode), ..Default::default() };
+        update_clip_in(tx, place.clip_id, &patch)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

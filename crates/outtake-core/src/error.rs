@@ -18,6 +18,7 @@ pub enum Kind {
     Cue,
     Folder,
     SavedSearch,
+    Edit,
 }
 
 impl Kind {
@@ -36,6 +37,7 @@ impl Kind {
             Kind::Cue => "subtitle cue",
             Kind::Folder => "watched folder",
             Kind::SavedSearch => "saved search",
+            Kind::Edit => "edit",
         }
     }
 }

@@ -321,18 +321,14 @@ impl Library {
     fn import_parsed(&mut self, file: LibraryFile, origin: &Path) -> Result<ImportReport> {
         let bad = |message: String| Error::BadImport { path: origin.to_path_buf(), message };
         check_references(&file).map_err(bad)?;
-        let imported = (|| {
-            let tx = self.begin_write()?;
-            let report = import_file(&tx, &file).map_err(|(at, error)| match error {
+        // One edit: undoing it takes out exactly what it added or merged in.
+        self.edit(format!("import {}", origin.display()), |tx| {
+            import_file(tx, &file).map_err(|(at, error)| match error {
                 Error::Database(_) | Error::Io { .. } | Error::Migration(_) => error,
                 error if error.is_library_wide() => error,
                 other => bad(format!("{at}: {other}")),
-            })?;
-            crate::search::refresh(&tx)?;
-            tx.commit()?;
-            Ok(report)
-        })();
-        imported.map_err(|error| self.after_failed_write(error))
+            })
+        })
     }
 }
 

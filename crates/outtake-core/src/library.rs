@@ -17,6 +17,10 @@ pub struct Library {
     read_only: bool,
     /// A write failed on a full disk and the WAL is not checkpointed yet.
     wal_left_full: std::cell::Cell<bool>,
+    /// The edit being recorded, read by this connection's history triggers
+    /// (`history.rs`); None on a read-only connection.
+    pub(crate) recording: Option<std::sync::Arc<std::sync::atomic::AtomicI64>>,
+    pub(crate) history_on: bool,
 }
 
 /// How much a library holds, for start pages and `outtake` summaries.
@@ -80,12 +84,7 @@ impl Library {
             Ok(conn)
         })();
         match opened {
-            Ok(conn) => Ok(Library {
-                conn,
-                path: path.to_path_buf(),
-                read_only: false,
-                wal_left_full: Default::default(),
-            }),
+            Ok(conn) => Library::with_history(conn, path.to_path_buf()),
             // "unable to open database file" for a library on a read-only disk
             // (its -shm cannot be made) says nothing a fan can act on.
             Err(Error::Io { .. } | Error::Database(_)) if !writable(path) => {
@@ -121,7 +120,14 @@ impl Library {
         if found < known {
             return Err(Error::NeedsUpgrade { path: path.to_path_buf(), found, known });
         }
-        Ok(Library { conn, path: path.to_path_buf(), read_only: true, wal_left_full: Default::default() })
+        Ok(Library {
+            conn,
+            path: path.to_path_buf(),
+            read_only: true,
+            wal_left_full: Default::default(),
+            recording: None,
+            history_on: false,
+        })
     }
 
     /// A library that lives only in memory, for tests and dry runs.
@@ -130,7 +136,20 @@ impl Library {
         db::configure(&conn, db::Access::Write)?;
         let path = PathBuf::from(":memory:");
         db::migrate(&mut conn, &path)?;
-        Ok(Library { conn, path, read_only: false, wal_left_full: Default::default() })
+        Library::with_history(conn, path)
+    }
+
+    /// A writable library that records its edits.
+    fn with_history(conn: Connection, path: PathBuf) -> Result<Library> {
+        let recording = crate::history::start_recording(&conn)?;
+        Ok(Library {
+            conn,
+            path,
+            read_only: false,
+            wal_left_full: Default::default(),
+            recording: Some(recording),
+            history_on: true,
+        })
     }
 
     /// True when this handle only reads ([`Library::open_read_only`]).

@@ -177,12 +177,12 @@ pub(crate) fn insert_marker(
 impl Library {
     /// Marks a moment (or a range) in a clip.
     pub fn add_marker(&mut self, clip_id: i64, input: &MarkerInput) -> Result<i64> {
-        self.write(|tx| insert_marker(tx, clip_id, input, None))
+        self.edit(format!("add a marker to clip #{clip_id}"), |tx| insert_marker(tx, clip_id, input, None))
     }
 
     /// Replaces everything about a marker but its clip and creation time.
     pub fn update_marker(&mut self, id: i64, input: &MarkerInput) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("change marker #{id}"), |tx| {
             let clip_id: i64 = tx
                 .query_row("SELECT clip_id FROM marker WHERE id = ?1", [id], |r| r.get(0))
                 .optional()?
@@ -192,7 +192,7 @@ impl Library {
     }
 
     pub fn delete_marker(&mut self, id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("delete marker #{id}"), |tx| {
             require(tx, Kind::Marker, "marker", id)?;
             tx.execute("DELETE FROM marker WHERE id = ?1", [id])?;
             Ok(())

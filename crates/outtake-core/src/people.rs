@@ -126,7 +126,7 @@ impl Library {
     /// Adds a person. If any of their names already belongs to someone this is
     /// an [`Error::AlreadyExists`]: add the new name as an alias instead.
     pub fn add_person(&mut self, input: &PersonInput) -> Result<i64> {
-        self.write(|tx| {
+        self.edit(format!("add person \"{}\"", input.name.trim()), |tx| {
             let (name, native) = person_names(input)?;
             for candidate in std::iter::once(&name).chain(native.as_ref()).chain(&input.aliases) {
                 if let Some(id) = people_named(tx, &name_key(candidate))?.first() {
@@ -143,7 +143,7 @@ impl Library {
 
     /// Replaces a person's names (their roles and credits stay).
     pub fn update_person(&mut self, id: i64, input: &PersonInput) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("change person #{id}"), |tx| {
             require(tx, Kind::Person, "person", id)?;
             let (name, native) = person_names(input)?;
             tx.execute(
@@ -155,7 +155,7 @@ impl Library {
     }
 
     pub fn add_person_aliases(&mut self, id: i64, names: &[String]) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("add aliases to person #{id}: {}", names.join(", ")), |tx| {
             require(tx, Kind::Person, "person", id)?;
             aliases::add(tx, AliasTable::Person, id, names)
         })
@@ -164,7 +164,7 @@ impl Library {
     /// Deletes a person with their roles, credits and marker appearances.
     /// Clips and markers themselves stay.
     pub fn delete_person(&mut self, id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("delete person #{id}"), |tx| {
             require(tx, Kind::Person, "person", id)?;
             tx.execute("DELETE FROM person WHERE id = ?1", [id])?;
             Ok(())
@@ -196,7 +196,7 @@ impl Library {
         if from == into {
             return Err(Error::invalid("merge", "a person cannot be merged into themselves"));
         }
-        self.write(|tx| {
+        self.edit(format!("merge person #{from} into #{into}"), |tx| {
             let source = load_person(tx, from)?;
             require(tx, Kind::Person, "person", into)?;
             let mut names = vec![source.name.clone()];
@@ -231,11 +231,14 @@ impl Library {
 
     /// Says that a person plays a character in a show.
     pub fn add_role(&mut self, person_id: i64, show_id: i64, input: &RoleInput) -> Result<i64> {
-        self.write(|tx| insert_role(tx, person_id, show_id, input))
+        self.edit(
+            format!("add role \"{}\" for person #{person_id} in show #{show_id}", input.character.trim()),
+            |tx| insert_role(tx, person_id, show_id, input),
+        )
     }
 
     pub fn update_role(&mut self, id: i64, input: &RoleInput) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("change role #{id}"), |tx| {
             require(tx, Kind::Role, "role", id)?;
             let character = clean_lookup_name("character", &input.character)?;
             let native = clean_optional_lookup_name("native character", input.native_character.as_deref())?;
@@ -250,7 +253,7 @@ impl Library {
 
     /// Deletes a role; credits that named it keep the character's name as text.
     pub fn delete_role(&mut self, id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("delete role #{id}"), |tx| {
             require(tx, Kind::Role, "role", id)?;
             for table in ["credit", "marker_person"] {
                 tx.execute(

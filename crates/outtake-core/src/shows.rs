@@ -129,7 +129,7 @@ impl Library {
     /// Adds a show. A show with the same title (or native title) and year is
     /// an [`Error::AlreadyExists`].
     pub fn add_show(&mut self, input: &ShowInput) -> Result<i64> {
-        self.write(|tx| {
+        self.edit(format!("add show \"{}\"", input.title.trim()), |tx| {
             if let Some(id) = same_show(tx, input)? {
                 let title = clean_name("title", &input.title)?;
                 return Err(Error::AlreadyExists { kind: Kind::Show, name: title, id });
@@ -140,7 +140,7 @@ impl Library {
 
     /// Replaces what is known about a show (its episodes, scenes and clips stay).
     pub fn update_show(&mut self, id: i64, input: &ShowInput) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("change show #{id}"), |tx| {
             require(tx, Kind::Show, "show", id)?;
             let (title, native) = show_names(input)?;
             tx.execute(
@@ -162,7 +162,7 @@ impl Library {
 
     /// Adds more names a show is known by.
     pub fn add_show_aliases(&mut self, id: i64, names: &[String]) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("add aliases to show #{id}: {}", names.join(", ")), |tx| {
             require(tx, Kind::Show, "show", id)?;
             aliases::add(tx, AliasTable::Show, id, names)
         })
@@ -172,7 +172,7 @@ impl Library {
     /// library, no longer linked to it; credits keep the characters' names as
     /// text (as [`Library::delete_role`] does); no file is touched.
     pub fn delete_show(&mut self, id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("delete show #{id}"), |tx| {
             require(tx, Kind::Show, "show", id)?;
             for table in ["credit", "marker_person"] {
                 tx.execute(
@@ -215,7 +215,7 @@ impl Library {
         title: Option<&str>,
         air_date: Option<&str>,
     ) -> Result<i64> {
-        self.write(|tx| {
+        self.edit(format!("add episode {number} to show #{show_id}"), |tx| {
             require(tx, Kind::Show, "show", show_id)?;
             if number < 0 {
                 return Err(Error::invalid("number", format!("{number} is not an episode number")));
@@ -245,7 +245,7 @@ impl Library {
 
     /// Changes an episode's title and air date.
     pub fn update_episode(&mut self, id: i64, title: Option<&str>, air_date: Option<&str>) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("change episode #{id}"), |tx| {
             require(tx, Kind::Episode, "episode", id)?;
             tx.execute(
                 "UPDATE episode SET title = ?2, air_date = ?3 WHERE id = ?1",
@@ -257,7 +257,7 @@ impl Library {
 
     /// Deletes an episode; its scenes and clips stay with the show.
     pub fn delete_episode(&mut self, id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("delete episode #{id}"), |tx| {
             require(tx, Kind::Episode, "episode", id)?;
             tx.execute("DELETE FROM episode WHERE id = ?1", [id])?;
             Ok(())
@@ -283,7 +283,7 @@ impl Library {
     /// Adds a scene to a show, in an episode when `input.episode` is set
     /// (the episode is created if the show does not have it yet).
     pub fn add_scene(&mut self, show_id: i64, input: &SceneInput) -> Result<i64> {
-        self.write(|tx| {
+        self.edit(format!("add scene \"{}\" to show #{show_id}", input.title.trim()), |tx| {
             require(tx, Kind::Show, "show", show_id)?;
             let title = clean_lookup_name("scene title", &input.title)?;
             let episode_id = input.episode.map(|n| ensure_episode(tx, show_id, n)).transpose()?;
@@ -297,7 +297,7 @@ impl Library {
 
     /// Replaces a scene's episode, title and description.
     pub fn update_scene(&mut self, id: i64, input: &SceneInput) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("change scene #{id}"), |tx| {
             let show_id: i64 = tx
                 .query_row("SELECT show_id FROM scene WHERE id = ?1", [id], |r| r.get(0))
                 .optional()?
@@ -314,7 +314,7 @@ impl Library {
 
     /// Deletes a scene; markers and clips that named it stay.
     pub fn delete_scene(&mut self, id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("delete scene #{id}"), |tx| {
             require(tx, Kind::Scene, "scene", id)?;
             tx.execute("DELETE FROM scene WHERE id = ?1", [id])?;
             Ok(())

@@ -117,7 +117,7 @@ pub(crate) fn check_folder_path(path: &str) -> Result<String> {
 impl Library {
     /// Replaces a clip's subtitle cues in one language.
     pub fn replace_cues(&mut self, clip_id: i64, lang: &str, cues: &[CueInput]) -> Result<usize> {
-        self.write(|tx| {
+        self.edit(format!("replace the {lang} subtitles of clip #{clip_id}"), |tx| {
             let lang = check_lang(lang)?;
             tx.execute("DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2", params![clip_id, lang])?;
             insert_cues(tx, clip_id, &lang, cues)
@@ -140,7 +140,7 @@ impl Library {
             Error::invalid("folder", format!("{} is not valid UTF-8; rename it to watch it", real.display()))
         })?;
         let text = check_folder_path(text)?;
-        self.write(|tx| {
+        self.edit(format!("watch folder {}", path.display()), |tx| {
             let existing: Option<i64> = tx
                 .query_row("SELECT id FROM watched_folder WHERE path = ?1", [&text], |r| r.get(0))
                 .optional()?;
@@ -157,7 +157,7 @@ impl Library {
 
     /// Stops watching a folder. Clips found there stay in the library.
     pub fn remove_folder(&mut self, id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("stop watching folder #{id}"), |tx| {
             require(tx, Kind::Folder, "watched_folder", id)?;
             tx.execute("DELETE FROM watched_folder WHERE id = ?1", [id])?;
             Ok(())

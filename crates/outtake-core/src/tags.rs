@@ -167,12 +167,12 @@ pub(crate) fn add_parent(conn: &Connection, id: i64, parent: i64) -> Result<()> 
 impl Library {
     /// Adds a tag (`mood:emotional` or `emotional`); an existing name is an error.
     pub fn add_tag(&mut self, text: &str) -> Result<i64> {
-        self.write(|tx| insert_tag(tx, text))
+        self.edit(format!("add tag {}", text.trim()), |tx| insert_tag(tx, text))
     }
 
     /// Renames a tag (namespace included); its clips, markers and aliases stay.
     pub fn rename_tag(&mut self, id: i64, text: &str) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("rename tag #{id} to {}", text.trim()), |tx| {
             require(tx, Kind::Tag, "tag", id)?;
             let (namespace, name) = clean_tag(text)?;
             let key = tag_key(&full_name(namespace.as_deref(), &name));
@@ -193,7 +193,7 @@ impl Library {
     }
 
     pub fn add_tag_alias(&mut self, id: i64, alias: &str) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("alias tag #{id} as {}", alias.trim()), |tx| {
             require(tx, Kind::Tag, "tag", id)?;
             add_alias(tx, id, alias)
         })
@@ -201,11 +201,11 @@ impl Library {
 
     /// Puts `id` under `parent`: searching the parent also finds this tag.
     pub fn add_tag_parent(&mut self, id: i64, parent: i64) -> Result<()> {
-        self.write(|tx| add_parent(tx, id, parent))
+        self.edit(format!("put tag #{id} under tag #{parent}"), |tx| add_parent(tx, id, parent))
     }
 
     pub fn remove_tag_parent(&mut self, id: i64, parent: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("take tag #{id} from under tag #{parent}"), |tx| {
             tx.execute("DELETE FROM tag_parent WHERE tag_id = ?1 AND parent_id = ?2", [id, parent])?;
             Ok(())
         })
@@ -213,7 +213,7 @@ impl Library {
 
     /// Deletes a tag; clips and markers lose it, nothing else changes.
     pub fn delete_tag(&mut self, id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("delete tag #{id}"), |tx| {
             require(tx, Kind::Tag, "tag", id)?;
             tx.execute("DELETE FROM tag WHERE id = ?1", [id])?;
             Ok(())
@@ -245,7 +245,7 @@ impl Library {
         if from == into {
             return Err(Error::invalid("merge", "a tag cannot be merged into itself"));
         }
-        self.write(|tx| {
+        self.edit(format!("merge tag #{from} into #{into}"), |tx| {
             let source = load_tag(tx, from)?;
             require(tx, Kind::Tag, "tag", into)?;
             tx.execute("UPDATE tag_alias SET tag_id = ?2 WHERE tag_id = ?1", [from, into])?;

@@ -52,7 +52,7 @@ impl Library {
         query::parse(text)?;
         let name = clean_lookup_name("name", name)?;
         let text = text.trim().to_string();
-        self.write(|tx| {
+        self.edit(format!("save search \"{}\"", name.trim()), |tx| {
             tx.execute(
                 "INSERT INTO saved_search (name, key, query) VALUES (?1, ?2, ?3)
                  ON CONFLICT (key) DO UPDATE SET name = excluded.name, query = excluded.query",
@@ -87,7 +87,7 @@ impl Library {
     }
 
     pub fn delete_saved_search(&mut self, id: i64) -> Result<()> {
-        self.write(|tx| {
+        self.edit(format!("forget saved search #{id}"), |tx| {
             tx.execute("DELETE FROM saved_search WHERE id = ?1", [id])?;
             Ok(())
         })
