@@ -3,6 +3,7 @@
 //!
 //! Import: files per second of `outtake scan` over 1,000 generated clips vs
 //! running ffprobe on each of the same files (what Stash and Jellyfin pay).
+//! History: a bulk edit of 1,000 clips with the edit history recorded vs not.
 //! Search: latency per query class on a generated library, against LIKE scans
 //! and one plain FTS5 table (`crates/outtake-bench`).
 
@@ -25,7 +26,23 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command) -> Result<()> {
     let outtake = target.join("release/outtake");
     import(root, &outtake)?;
     println!();
+    history(root, &target)?;
+    println!();
     search(root, &target, &outtake)
+}
+
+/// What recording the edit history costs a bulk edit of 1,000 clips.
+fn history(root: &Path, target: &Path) -> Result<()> {
+    eprintln!("== history benchmark: a bulk edit of 1,000 clips with and without the history");
+    let status = Command::new(target.join("release/outtake-bench"))
+        .arg("--dir")
+        .arg(root.join("target/bench/history"))
+        .arg("--history")
+        .status()?;
+    if !status.success() {
+        bail!("the history benchmark failed");
+    }
+    Ok(())
 }
 
 /// Search latency on a generated library (100k clips, 1M cues, 300k markers),
