@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use outtake_core::import::Failure;
 use outtake_core::{
-    ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, Facets, FolderView, Marker,
-    MarkerDraft, Person, PersonInput, Role, RoleInput, SavedSearch, Scene, SceneInput, SearchResults, Show,
-    ShowInput, Suggestion, Tag,
+    ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, Facets, FolderView, HistoryEntry,
+    Marker, MarkerDraft, Person, PersonInput, Role, RoleInput, SavedSearch, Scene, SceneInput, SearchResults,
+    Show, ShowInput, Suggestion, Tag,
 };
 use serde::Serialize;
 use tauri::{Emitter, Manager};
@@ -276,55 +276,29 @@ commands! {
         Ok(marker)
     }
 
-    /// A marker as a draft that recreates it exactly (undo of an edit).
-    fn marker_draft(app, id: i64) -> MarkerDraft {
-        Ok(state(&app).library().marker_draft(id)?)
-    }
-
-    /// Deletes a marker; returns the draft that adds it back (undo).
-    fn delete_marker(app, id: i64) -> MarkerDraft {
+    /// Deletes a marker.
+    fn delete_marker(app, id: i64) -> () {
         let state = state(&app);
         let mut library = state.library();
         let clip_id = library.marker(id)?.clip_id;
-        let draft = library.marker_draft(id)?;
         library.delete_marker(id)?;
         drop(library);
         clips_changed(&app, vec![clip_id]);
-        Ok(draft)
+        Ok(())
     }
 
-    /// Tags many clips at once; returns the (clip, tag) pairs that are new, for undo.
+    /// Tags many clips at once; returns the (clip, tag) pairs that are new.
     fn tag_clips(app, clip_ids: Vec<i64>, tags: Vec<String>) -> Vec<ClipTag> {
         let added = state(&app).library().tag_clips(&clip_ids, &tags)?;
         clips_changed(&app, clip_ids);
         Ok(added)
     }
 
-    /// Takes off exactly the tags a bulk edit put on (undo).
-    fn untag_pairs(app, pairs: Vec<ClipTag>) -> () {
-        state(&app).library().untag_pairs(&pairs)?;
-        clips_changed(&app, pairs.iter().map(|p| p.clip_id).collect());
-        Ok(())
-    }
-
-    /// Credits a person (by any name) on many clips; returns the clips that are new, for undo.
+    /// Credits a person (by any name) on many clips; returns the clips that are new.
     fn credit_clips(app, clip_ids: Vec<i64>, person: String, character: Option<String>) -> Vec<i64> {
         let added = state(&app).library().credit_clips(&clip_ids, &person, character.as_deref())?;
         clips_changed(&app, clip_ids);
         Ok(added)
-    }
-
-    /// Removes a person's credit from clips (undo of a bulk credit).
-    fn uncredit_clips(app, clip_ids: Vec<i64>, person: String) -> () {
-        let state = state(&app);
-        let mut library = state.library();
-        let person_id = library.find_person(&person)?;
-        for &clip_id in &clip_ids {
-            library.uncredit(clip_id, person_id)?;
-        }
-        drop(library);
-        clips_changed(&app, clip_ids);
-        Ok(())
     }
 
     /// Every show, for pickers.
@@ -461,18 +435,11 @@ commands! {
         Ok(library.cast_of(show_id)?)
     }
 
-    /// Puts many clips in a show (by any name; null: in none) and episode; returns where they were, for undo.
+    /// Puts many clips in a show (by any name; null: in none) and episode; returns where they were.
     fn place_clips(app, clip_ids: Vec<i64>, show: Option<String>, episode: Option<i64>) -> Vec<ClipPlace> {
         let before = state(&app).library().place_clips(&clip_ids, show.as_deref(), episode)?;
         clips_changed(&app, clip_ids);
         Ok(before)
-    }
-
-    /// Puts clips back where a bulk "set show" found them (undo).
-    fn restore_places(app, places: Vec<ClipPlace>) -> () {
-        state(&app).library().restore_places(&places)?;
-        clips_changed(&app, places.iter().map(|p| p.clip_id).collect());
-        Ok(())
     }
 
     /// Every tag with its aliases and parents, for the tag manager.
@@ -537,15 +504,11 @@ commands! {
         Ok(library.roles_of(id)?)
     }
 
-    /// Replaces a person's name, native name and aliases; returns them as they were, for undo.
-    fn update_person(app, person_id: i64, person: PersonInput) -> PersonInput {
-        let state = state(&app);
-        let mut library = state.library();
-        let before = library.person(person_id)?;
-        library.update_person(person_id, &person)?;
-        drop(library);
+    /// Replaces a person's name, native name and aliases.
+    fn update_person(app, person_id: i64, person: PersonInput) -> () {
+        state(&app).library().update_person(person_id, &person)?;
         changed(&app);
-        Ok(PersonInput { name: before.name, native_name: before.native_name, aliases: before.aliases })
+        Ok(())
     }
 
     /// Folds a duplicate person into another: names, roles and credits move over.
@@ -564,5 +527,25 @@ commands! {
         state(&app).library().untag_clip(clip_id, std::slice::from_ref(&tag))?;
         clips_changed(&app, vec![clip_id]);
         Ok(())
+    }
+
+    /// The latest edits, newest first (the History panel).
+    fn history(app, limit: u32) -> Vec<HistoryEntry> {
+        Ok(state(&app).library().history(limit as usize)?)
+    }
+
+    /// Takes back an edit: the latest standing one, or `edit_id`. Refused
+    /// whole, naming what changed, when something it changed was changed since.
+    fn undo(app, edit_id: Option<i64>) -> HistoryEntry {
+        let entry = state(&app).library().undo(edit_id)?;
+        changed(&app);
+        Ok(entry)
+    }
+
+    /// Makes again the edit undone last.
+    fn redo(app) -> HistoryEntry {
+        let entry = state(&app).library().redo()?;
+        changed(&app);
+        Ok(entry)
     }
 }

@@ -52,14 +52,15 @@ export async function until(check, what, timeout = 20_000, every = 100) {
 }
 
 /**
- * Starts the app on a new, empty library in a temp dir with its own HOME.
+ * Starts the app on a new, empty library in a temp dir with its own HOME, or
+ * again on the library and HOME of an earlier start (`dir`: its `dir`).
  * Returns { browser, dir, library, stop }.
  */
-export async function startApp({ env = {} } = {}) {
+export async function startApp({ env = {}, dir: again = null } = {}) {
   if (!APP) throw new Error('OUTTAKE_APP is not set: run these tests with `cargo xtask e2e`');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outtake-e2e-'));
+  const dir = again ?? fs.mkdtempSync(path.join(os.tmpdir(), 'outtake-e2e-'));
   const home = path.join(dir, 'home');
-  fs.mkdirSync(home);
+  fs.mkdirSync(home, { recursive: true });
   const library = path.join(dir, 'library.db');
   const port = await freePort();
   const nativePort = await freePort();
@@ -68,7 +69,7 @@ export async function startApp({ env = {} } = {}) {
   // its output goes to a log, so a leftover process can never hold the test
   // runner's pipes open.
   fs.mkdirSync(OUT, { recursive: true });
-  const log = fs.openSync(path.join(OUT, `app-${path.basename(dir)}.log`), 'w');
+  const log = fs.openSync(path.join(OUT, `app-${path.basename(dir)}.log`), 'a');
   const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
     env: {
       ...process.env,

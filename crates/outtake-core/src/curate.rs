@@ -1,6 +1,6 @@
 //! Curating from the app: markers written with names, as the fan types them
-//! (a person, a scene, tags), and edits to many clips at once that report
-//! exactly what they changed, so the window can undo them.
+//! (a person, a scene, tags), and edits to many clips at once, each one edit
+//! in the history (`history.rs`), undone as a whole.
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -160,21 +160,8 @@ impl Library {
         })
     }
 
-    /// Takes tags off clips, pair by pair (what [`Library::tag_clips`] returned).
-    pub fn untag_pairs(&mut self, pairs: &[ClipTag]) -> Result<()> {
-        self.edit(format!("untag {} clip tags", pairs.len()), |tx| {
-            for pair in pairs {
-                tx.execute(
-                    "DELETE FROM clip_tag WHERE clip_id = ?1 AND tag_id = ?2",
-                    params![pair.clip_id, pair.tag_id],
-                )?;
-            }
-            Ok(())
-        })
-    }
-
     /// Puts many clips in a show (by any title or alias; `None` takes them out of
-    /// any) and episode; returns where each was before, for undo.
+    /// any) and episode, as one edit; returns where each was before.
     pub fn place_clips(
         &mut self,
         clip_ids: &[i64],
@@ -194,11 +181,6 @@ impl Library {
             clip_ids.iter().map(|&clip_id| ClipPlace { clip_id, show_id, episode }).collect();
         self.edit(format!("place {} clips", clip_ids.len()), |tx| restore_places_in(tx, &places))?;
         Ok(before)
-    }
-
-    /// Puts clips back where [`Library::place_clips`] found them.
-    pub fn restore_places(&mut self, places: &[ClipPlace]) -> Result<()> {
-        self.edit(format!("place {} clips", places.len()), |tx| restore_places_in(tx, places))
     }
 
     /// Credits a person on many clips; returns the clips where they were not credited before.
@@ -316,7 +298,7 @@ mod tests {
         library.tag_clip(clip, &["type:blooper".into()]).unwrap();
         let added = library.tag_clips(&[clip, other], &["type:blooper".into()]).unwrap();
         assert_eq!(added.iter().map(|p| p.clip_id).collect::<Vec<_>>(), vec![other]);
-        library.untag_pairs(&added).unwrap();
+        library.undo(None).unwrap();
         assert_eq!(library.clip(clip).unwrap().tags, vec!["type:blooper"]);
         assert!(library.clip(other).unwrap().tags.is_empty());
         assert!(library.tag_clips(&[clip, 999], &["x".into()]).is_err());
@@ -337,7 +319,8 @@ mod tests {
             let placed = library.clip(id).unwrap();
             assert_eq!((placed.show.as_deref(), placed.episode), (Some("Lovers of the Red Sky"), Some(3)));
         }
-        library.restore_places(&before).unwrap();
+        assert_eq!(before.len(), 2);
+        library.undo(None).unwrap();
         assert_eq!(library.clip(clip).unwrap().episode, None);
         assert!(library.clip(clip).unwrap().show.is_some());
         assert_eq!(library.clip(loose).unwrap().show, None);

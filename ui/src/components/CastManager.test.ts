@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { byTestId, cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/dom-test';
+import { LAST_EDIT, byTestId, cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/dom-test';
 import { app } from '../lib/state.svelte';
 import CastManager from './CastManager.svelte';
 
@@ -80,9 +80,12 @@ describe('CastManager', () => {
       },
     ]);
     expect(byTestId<HTMLInputElement>('show-aliases').value).toBe('Hong Chun-gi, Red Sky');
-    await app.undo();
-    await settle();
-    expect(update()[1]).toEqual({ show_id: 1, show: { title: 'Lovers of the Red Sky', native_title: '홍천기', aliases: [], network: null, year: null } });
+    // The toast names the edit the core recorded; its Undo asks the core for exactly that one.
+    const toast = app.toasts.at(-1)!;
+    expect(toast).toMatchObject({ text: 'Changed the show Lovers of the Red Sky', edit: LAST_EDIT.id });
+    await app.undo(toast.edit);
+    expect(calls.at(-1)).toEqual(['undo', { edit_id: LAST_EDIT.id }]);
+    expect(update()).toHaveLength(1);
   });
 
   it('names the wrong field and changes nothing', async () => {

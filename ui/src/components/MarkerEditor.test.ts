@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { byTestId, cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/dom-test';
+import { LAST_EDIT, byTestId, cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/dom-test';
 import type { ClipDetail, Marker } from '../lib/api';
 import { app } from '../lib/state.svelte';
 import MarkerEditor from './MarkerEditor.svelte';
@@ -69,8 +69,10 @@ describe('MarkerEditor', () => {
     expect(added.clip_id).toBe(7);
     expect(added.marker).toMatchObject({ start_ms: 1_000, end_ms: 3_500, title: 'Sealing ceremony action', cast: [], tags: [] });
     expect(closed).toBe(1);
-    await app.undo();
-    expect(calls.at(-1)).toEqual(['delete_marker', { id: 41 }]);
+    expect(app.toasts.at(-1)).toMatchObject({ text: 'Added marker "Sealing ceremony action"', edit: LAST_EDIT.id });
+    await app.undo(LAST_EDIT.id);
+    expect(calls.at(-1)).toEqual(['undo', { edit_id: LAST_EDIT.id }]);
+    expect(calls.filter(([c]) => c === 'delete_marker')).toEqual([]);
   });
 
   it('keeps exact times and credits as they were when only the title changes', async () => {

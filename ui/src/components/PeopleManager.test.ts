@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { byTestId, cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/dom-test';
+import { LAST_EDIT, byTestId, cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/dom-test';
 import { app } from '../lib/state.svelte';
 import PeopleManager from './PeopleManager.svelte';
 
@@ -14,6 +14,8 @@ describe('PeopleManager', () => {
           return [kim];
         case 'roles_of':
           return [];
+        case 'history':
+          return [LAST_EDIT];
         case 'update_person': {
           const before = { name: kim.name, native_name: kim.native_name, aliases: kim.aliases };
           kim = { id: a.person_id, ...a.person };
@@ -37,8 +39,11 @@ describe('PeopleManager', () => {
       { person_id: 1, person: { name: 'Kim Yoo Jung', native_name: '김유정', aliases: ['Kim You-jung', 'Yoo Jung Kim'] } },
     ]);
     expect(document.querySelector('[data-testid="person-row"]')?.textContent).toMatch(/aka Kim You-jung, Yoo Jung Kim/);
+    // Ctrl+Z asks the core to undo its latest edit; the window computes no inverse.
+    expect(app.toasts.at(-1)).toMatchObject({ text: 'Changed the names of Kim Yoo Jung', edit: LAST_EDIT.id });
     await app.undo();
-    expect(updates()[1]).toEqual({ person_id: 1, person: { name: 'Kim Yoo Jung', native_name: '김유정', aliases: [] } });
+    expect(calls.at(-1)).toEqual(['undo', { edit_id: null }]);
+    expect(updates()).toHaveLength(1);
   });
 
   it('says a person needs a name and changes nothing', async () => {

@@ -26,10 +26,21 @@ export function recordIPC(reply: (command: string, args: Record<string, any>) =>
   mockIPC((command, args) => {
     const a = (args ?? {}) as Record<string, any>;
     calls.push([command, a]);
-    return reply(command, a);
+    const answer = reply(command, a);
+    return answer == null && command in HISTORY ? HISTORY[command](a) : answer;
   });
   return calls;
 }
+
+/** The edit the core recorded last, as the mocked history answers it. */
+export const LAST_EDIT = { id: 7, at: '2026-12-01T10:00:00Z', description: 'the last edit', undone: false, rows: 1 };
+
+/** Default answers of the history commands, unless a test's `reply` gives its own. */
+const HISTORY: Record<string, (a: Record<string, any>) => unknown> = {
+  history: () => [LAST_EDIT],
+  undo: (a) => ({ ...LAST_EDIT, id: a.edit_id ?? LAST_EDIT.id, undone: true }),
+  redo: () => LAST_EDIT,
+};
 
 /** Lets effects, mocked IPC replies and the updates they cause run out. */
 export async function settle() {

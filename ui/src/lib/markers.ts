@@ -1,6 +1,5 @@
-// Marker edits the toast (or Ctrl+Z) can undo exactly: the marker's draft is
-// read before a change and written back to undo it; a deleted marker's draft
-// brings it back.
+// Marker edits with a toast that can undo them (the core records each edit
+// in the library's history; undoing it is the core's business).
 
 import { commands, type Marker, type MarkerDraft } from './api';
 import { app } from './state.svelte';
@@ -10,20 +9,33 @@ import { formatTimecode } from './timecode';
 export const markerName = (marker: { title: string | null; start_ms: number }) =>
   `"${marker.title ?? formatTimecode(marker.start_ms)}"`;
 
-/** Replaces a marker by `change(its draft)`, undoably; returns it as changed. */
+/** A marker as a draft that writes it back as it is (people and scene by `#id`). */
+export function draftOf(marker: Marker): MarkerDraft {
+  return {
+    start_ms: marker.start_ms,
+    end_ms: marker.end_ms,
+    title: marker.title,
+    scene: marker.scene_id === null ? null : `#${marker.scene_id}`,
+    cast: marker.cast.map((c) => ({ person: `#${c.person_id}`, character: c.character })),
+    tags: [...marker.tags],
+    note: marker.note,
+    quote: marker.quote,
+  };
+}
+
+/** Replaces a marker by `change(its draft)` and says so with an undoable toast; returns it as changed. */
 export async function changeMarker(
-  id: number,
+  marker: Marker,
   change: (draft: MarkerDraft) => MarkerDraft,
   toast: (changed: Marker) => string,
 ): Promise<Marker> {
-  const before = await commands.markerDraft({ id });
-  const changed = await commands.updateMarker({ id, marker: change(before) });
-  app.done(toast(changed), () => commands.updateMarker({ id, marker: before }));
+  const changed = await commands.updateMarker({ id: marker.id, marker: change(draftOf(marker)) });
+  void app.done(toast(changed));
   return changed;
 }
 
-/** Deletes a marker (`what`: how the toast calls it), undoably. */
-export async function deleteMarker(clipId: number, marker: Marker, what = 'marker') {
-  const saved = await commands.deleteMarker({ id: marker.id });
-  app.done(`Deleted ${what} ${markerName(marker)}`, () => commands.addMarker({ clip_id: clipId, marker: saved }));
+/** Deletes a marker (`what`: how the toast calls it), with an undoable toast. */
+export async function deleteMarker(marker: Marker, what = 'marker') {
+  await commands.deleteMarker({ id: marker.id });
+  void app.done(`Deleted ${what} ${markerName(marker)}`);
 }

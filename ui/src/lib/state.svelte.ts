@@ -18,7 +18,8 @@ import { errorText } from './keys';
 import { latestOnly } from './latest';
 
 export type View = { kind: 'library' } | { kind: 'clip'; id: number; at: number | null };
-export type Toast = { id: number; text: string; undo?: () => Promise<unknown> };
+/** A message; `edit`: the history entry its Undo button takes back. */
+export type Toast = { id: number; text: string; edit?: number };
 
 /** Clips a search returns at most. */
 export const RESULT_LIMIT = 200;
@@ -42,8 +43,7 @@ class AppState {
   /** Clips that changed in the last `library-changed`, empty for "anything". */
   changedClips = $state<number[]>([]);
   shortcutsOpen = $state(false);
-  /** Edits that can be undone, latest last. */
-  undoStack = $state<{ text: string; undo: () => Promise<unknown> }[]>([]);
+  historyOpen = $state(false);
   /** Clips picked for a bulk edit. */
   selection = $state<number[]>([]);
 
@@ -130,39 +130,42 @@ class AppState {
     setTimeout(() => this.dismiss(id), 6000);
   }
 
-  /** Says what an edit did, with an Undo button; Ctrl+Z undoes the latest. */
-  done(text: string, undo: () => Promise<unknown>) {
+  /**
+   * Says what an edit did, with an Undo button for it. The edit itself is in
+   * the library's history (the core recorded it); the toast only names it, so
+   * the window keeps no undo of its own and Ctrl+Z works across restarts.
+   */
+  async done(text: string) {
     const id = ++this.toastId;
-    this.undoStack = [...this.undoStack, { text, undo }];
-    // The newest few: older edits stay undoable with Ctrl+Z.
-    this.toasts = [...this.toasts, { id, text, undo }].slice(-3);
+    let edit: number | undefined;
+    try {
+      const [latest] = await commands.history({ limit: 1 });
+      if (latest && !latest.undone) edit = latest.id;
+    } catch {
+      // No history to point at: the toast still says what happened.
+    }
+    this.toasts = [...this.toasts, { id, text, edit }].slice(-3);
     setTimeout(() => this.dismiss(id), 10_000);
   }
 
-  /** Undoes the latest edit that has not been undone yet. */
-  async undo() {
-    const last = this.undoStack.at(-1);
-    if (!last) return;
-    this.undoStack = this.undoStack.slice(0, -1);
-    this.toasts = this.toasts.filter((t) => t.undo !== last.undo);
+  /** Undoes an edit of the history: the latest standing one, or `edit`. */
+  async undo(edit: number | null = null) {
     try {
-      await last.undo();
-      this.toast(`Undone: ${last.text}`);
+      const entry = await commands.undo({ edit_id: edit });
+      this.toasts = this.toasts.filter((t) => t.edit !== entry.id);
+      this.toast(`Undone: ${entry.description}`);
     } catch (error) {
-      this.toast(`Could not undo "${last.text}": ${errorText(error)}`);
+      this.toast(`Could not undo: ${errorText(error)}`);
     }
   }
 
-  /** Undoes one particular edit (its toast's button). */
-  async undoOne(undo: () => Promise<unknown>) {
-    const entry = this.undoStack.find((e) => e.undo === undo);
-    if (!entry) return;
-    this.undoStack = this.undoStack.filter((e) => e !== entry);
-    this.toasts = this.toasts.filter((t) => t.undo !== undo);
+  /** Makes again the edit undone last. */
+  async redo() {
     try {
-      await undo();
+      const entry = await commands.redo();
+      this.toast(`Redone: ${entry.description}`);
     } catch (error) {
-      this.toast(`Could not undo "${entry.text}": ${errorText(error)}`);
+      this.toast(`Could not redo: ${errorText(error)}`);
     }
   }
 

@@ -118,6 +118,19 @@ clips: number,
 problems: number, };
 
 /**
+ * One edit in the history, as `outtake history` and the window list them.
+ */
+export type HistoryEntry = { id: number, 
+/**
+ * When it was made (RFC 3339, UTC).
+ */
+at: string, description: string, undone: boolean, 
+/**
+ * How many rows it changed.
+ */
+rows: number, };
+
+/**
  * Where in a clip a search matched.
  */
 export type Hit = { kind: HitKind, start_ms: number | null, end_ms: number | null, 
@@ -336,18 +349,12 @@ export const commands = {
   addMarker: (args: { clip_id: number; marker: MarkerDraft }) => invoke<Marker>('add_marker', args),
   /** Replaces what a marker says. */
   updateMarker: (args: { id: number; marker: MarkerDraft }) => invoke<Marker>('update_marker', args),
-  /** A marker as a draft that recreates it exactly (undo of an edit). */
-  markerDraft: (args: { id: number }) => invoke<MarkerDraft>('marker_draft', args),
-  /** Deletes a marker; returns the draft that adds it back (undo). */
-  deleteMarker: (args: { id: number }) => invoke<MarkerDraft>('delete_marker', args),
-  /** Tags many clips at once; returns the (clip, tag) pairs that are new, for undo. */
+  /** Deletes a marker. */
+  deleteMarker: (args: { id: number }) => invoke<null>('delete_marker', args),
+  /** Tags many clips at once; returns the (clip, tag) pairs that are new. */
   tagClips: (args: { clip_ids: Array<number>; tags: Array<string> }) => invoke<Array<ClipTag>>('tag_clips', args),
-  /** Takes off exactly the tags a bulk edit put on (undo). */
-  untagPairs: (args: { pairs: Array<ClipTag> }) => invoke<null>('untag_pairs', args),
-  /** Credits a person (by any name) on many clips; returns the clips that are new, for undo. */
+  /** Credits a person (by any name) on many clips; returns the clips that are new. */
   creditClips: (args: { clip_ids: Array<number>; person: string; character: string | null }) => invoke<Array<number>>('credit_clips', args),
-  /** Removes a person's credit from clips (undo of a bulk credit). */
-  uncreditClips: (args: { clip_ids: Array<number>; person: string }) => invoke<null>('uncredit_clips', args),
   /** Every show, for pickers. */
   shows: () => invoke<Array<Show>>('shows'),
   /** Adds a show. */
@@ -380,10 +387,8 @@ export const commands = {
   addRole: (args: { person: string; show: string; role: RoleInput }) => invoke<Role>('add_role', args),
   /** The cast of a show: who plays whom. */
   castOf: (args: { show: string }) => invoke<Array<Role>>('cast_of', args),
-  /** Puts many clips in a show (by any name; null: in none) and episode; returns where they were, for undo. */
+  /** Puts many clips in a show (by any name; null: in none) and episode; returns where they were. */
   placeClips: (args: { clip_ids: Array<number>; show: string | null; episode: number | null }) => invoke<Array<ClipPlace>>('place_clips', args),
-  /** Puts clips back where a bulk "set show" found them (undo). */
-  restorePlaces: (args: { places: Array<ClipPlace> }) => invoke<null>('restore_places', args),
   /** Every tag with its aliases and parents, for the tag manager. */
   tags: () => invoke<Array<Tag>>('tags'),
   /** Renames a tag (by any name or alias); every clip and marker keeps it. */
@@ -398,12 +403,21 @@ export const commands = {
   people: () => invoke<Array<Person>>('people'),
   /** The characters a person plays, show by show. */
   rolesOf: (args: { person: string }) => invoke<Array<Role>>('roles_of', args),
-  /** Replaces a person's name, native name and aliases; returns them as they were, for undo. */
-  updatePerson: (args: { person_id: number; person: PersonInput }) => invoke<PersonInput>('update_person', args),
+  /** Replaces a person's name, native name and aliases. */
+  updatePerson: (args: { person_id: number; person: PersonInput }) => invoke<null>('update_person', args),
   /** Folds a duplicate person into another: names, roles and credits move over. */
   mergePeople: (args: { from: string; into: string }) => invoke<null>('merge_people', args),
   /** Takes one tag (by any name or alias) off a clip. */
   untagClip: (args: { clip_id: number; tag: string }) => invoke<null>('untag_clip', args),
+  /** The latest edits, newest first (the History panel). */
+  history: (args: { limit: number }) => invoke<Array<HistoryEntry>>('history', args),
+  /**
+   * Takes back an edit: the latest standing one, or `edit_id`. Refused
+   * whole, naming what changed, when something it changed was changed since.
+   */
+  undo: (args: { edit_id: number | null }) => invoke<HistoryEntry>('undo', args),
+  /** Makes again the edit undone last. */
+  redo: () => invoke<HistoryEntry>('redo'),
 };
 
 /** The events the app emits, by name. */
