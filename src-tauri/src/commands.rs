@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use outtake_core::import::Failure;
+use outtake_core::import::worker::ImportProgress;
 use outtake_core::{
     ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, Facets, FolderView, HistoryEntry,
     Marker, MarkerDraft, Person, PersonInput, Role, RoleInput, SavedSearch, Scene, SceneInput, SearchResults,
@@ -42,24 +43,6 @@ pub struct ShowView {
     pub cast: Vec<Role>,
     pub episodes: Vec<Episode>,
     pub scenes: Vec<Scene>,
-}
-
-/// The importer's phase, for the progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum ImportPhase {
-    Scanning,
-    Thumbnails,
-    Idle,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ImportProgress {
-    pub phase: ImportPhase,
-    pub done: i64,
-    pub total: Option<i64>,
-    /// The file being looked at.
-    pub current: Option<String>,
 }
 
 /// Something in the library changed; views refresh. Empty `clip_ids` means

@@ -14,6 +14,7 @@ mod sidecars;
 mod store;
 pub mod thumbs;
 pub mod walk;
+pub mod worker;
 
 use std::collections::HashSet;
 use std::io::Read;

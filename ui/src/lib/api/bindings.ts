@@ -145,7 +145,7 @@ snippet: string, score: number, };
 export type HitKind = "clip" | "marker" | "cue" | "scene";
 
 /**
- * The importer's phase, for the progress bar.
+ * What the worker is doing, for a progress bar.
  */
 export type ImportPhase = "scanning" | "thumbnails" | "idle";
 
