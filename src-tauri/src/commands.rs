@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use outtake_core::import::Failure;
 use outtake_core::import::worker::ImportProgress;
 use outtake_core::{
-    ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, Facets, FolderView, HistoryEntry,
-    Marker, MarkerDraft, Person, PersonInput, Role, RoleInput, SavedSearch, Scene, SceneInput, SearchResults,
-    Show, ShowInput, Suggestion, Tag,
+    ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, ErrorKind, Facets, FolderView,
+    HistoryEntry, Marker, MarkerDraft, Person, PersonInput, Role, RoleInput, SavedSearch, Scene, SceneInput,
+    SearchResults, Show, ShowInput, Suggestion, Tag,
 };
 use serde::Serialize;
 use tauri::{Emitter, Manager};
@@ -18,7 +18,7 @@ use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
 use crate::App;
-use crate::ipc::{Event, IpcError, commands};
+use crate::ipc::{Event, IpcError, IpcErrorKind, commands};
 
 /// What the window needs to know once: where the library is and how to reach its media.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -153,7 +153,7 @@ commands! {
         let state = state(&app);
         let trimmed = path.trim();
         if trimmed.is_empty() {
-            return Err(IpcError { kind: "invalid".into(), message: "type the path of a folder".into() });
+            return Err(IpcError { kind: IpcErrorKind::Core(ErrorKind::Invalid), message: "type the path of a folder".into() });
         }
         // `~/Videos` as people type it.
         let folder = match (trimmed.strip_prefix("~/"), std::env::var_os("HOME")) {
@@ -162,7 +162,7 @@ commands! {
         };
         if !folder.is_dir() {
             let message = format!("{trimmed} is not a folder that exists here: check the path");
-            return Err(IpcError { kind: "not_found".into(), message });
+            return Err(IpcError { kind: IpcErrorKind::Core(ErrorKind::NotFound), message });
         }
         let id = state.library().add_folder(&folder)?;
         state.importer.folders_changed();
@@ -210,9 +210,9 @@ commands! {
     /// Opens the page the clip was downloaded from in the system browser.
     fn open_source(app, clip_id: i64) -> () {
         let url = state(&app).library().clip(clip_id)?.source.url;
-        let url = url.ok_or_else(|| IpcError { kind: "not_found".into(), message: "this clip has no source link".into() })?;
+        let url = url.ok_or_else(|| IpcError { kind: IpcErrorKind::Core(ErrorKind::NotFound), message: "this clip has no source link".into() })?;
         if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(IpcError { kind: "invalid".into(), message: format!("{url} is not a web link") });
+            return Err(IpcError { kind: IpcErrorKind::Core(ErrorKind::Invalid), message: format!("{url} is not a web link") });
         }
         app.opener().open_url(url, None::<&str>).map_err(|e| IpcError::app(format!("cannot open the browser: {e}")))
     }
@@ -229,7 +229,7 @@ commands! {
     fn open_external(app, clip_id: i64, at_ms: i64) -> () {
         let path = state(&app).library().playable_path(clip_id)?;
         let path = path.ok_or_else(|| IpcError {
-            kind: "not_found".into(),
+            kind: IpcErrorKind::Core(ErrorKind::NotFound),
             message: "no copy of this clip is present: reconnect its drive or rescan".into(),
         })?;
         crate::external::play(&app, &path, at_ms)

@@ -12,21 +12,36 @@ use ts_rs::{Config, TS, TypeVisitor};
 /// How a command fails, as the UI receives it: switch on `kind`, show `message`.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct IpcError {
-    /// `not_found`, `ambiguous`, `already_exists`, `invalid`, `bad_import`, `io`,
-    /// `too_new`, `database`, `migration`, or `app` for the shell's own failures.
-    pub kind: String,
+    pub kind: IpcErrorKind,
     pub message: String,
+}
+
+/// The core's error kinds, and `app` for the shell's own failures; in
+/// TypeScript a union of strings, so a component comparing a misspelt kind
+/// fails `npm run check`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[serde(untagged)]
+pub enum IpcErrorKind {
+    Core(outtake_core::ErrorKind),
+    App(AppKind),
+}
+
+/// The shell's own failures (a file manager that would not open, …).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AppKind {
+    App,
 }
 
 impl IpcError {
     pub fn app(message: impl Into<String>) -> IpcError {
-        IpcError { kind: "app".into(), message: message.into() }
+        IpcError { kind: IpcErrorKind::App(AppKind::App), message: message.into() }
     }
 }
 
 impl From<outtake_core::Error> for IpcError {
     fn from(error: outtake_core::Error) -> IpcError {
-        IpcError { kind: error.kind_name().into(), message: error.to_string() }
+        IpcError { kind: IpcErrorKind::Core(error.kind()), message: error.to_string() }
     }
 }
 

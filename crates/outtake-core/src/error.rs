@@ -65,6 +65,28 @@ fn list(candidates: &[Candidate]) -> String {
     candidates.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
+/// The kinds of [`Error`], as the window receives them (`"not_found"`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    NotFound,
+    Ambiguous,
+    AlreadyExists,
+    Invalid,
+    BadImport,
+    Io,
+    TooNew,
+    NoLibrary,
+    NotALibrary,
+    ReadOnly,
+    NeedsUpgrade,
+    Busy,
+    DiskFull,
+    Database,
+    Migration,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("no {kind} named \"{name}\"")]
@@ -118,24 +140,25 @@ pub enum Error {
 }
 
 impl Error {
-    /// A stable, machine-readable name of the variant, for `{kind, message}` at the IPC edge.
-    pub fn kind_name(&self) -> &'static str {
+    /// What kind of failure this is, for `{kind, message}` at the IPC edge:
+    /// the window switches on it (a closed set, so a typo there is a type error).
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::NotFound { .. } => "not_found",
-            Error::Ambiguous { .. } => "ambiguous",
-            Error::AlreadyExists { .. } => "already_exists",
-            Error::Invalid { .. } => "invalid",
-            Error::BadImport { .. } => "bad_import",
-            Error::Io { .. } => "io",
-            Error::TooNew { .. } => "too_new",
-            Error::NoLibrary { .. } => "no_library",
-            Error::NotALibrary { .. } => "not_a_library",
-            Error::ReadOnly { .. } => "read_only",
-            Error::NeedsUpgrade { .. } => "needs_upgrade",
-            Error::Busy => "busy",
-            Error::DiskFull { .. } => "disk_full",
-            Error::Database(_) => "database",
-            Error::Migration(_) => "migration",
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Ambiguous { .. } => ErrorKind::Ambiguous,
+            Error::AlreadyExists { .. } => ErrorKind::AlreadyExists,
+            Error::Invalid { .. } => ErrorKind::Invalid,
+            Error::BadImport { .. } => ErrorKind::BadImport,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::TooNew { .. } => ErrorKind::TooNew,
+            Error::NoLibrary { .. } => ErrorKind::NoLibrary,
+            Error::NotALibrary { .. } => ErrorKind::NotALibrary,
+            Error::ReadOnly { .. } => ErrorKind::ReadOnly,
+            Error::NeedsUpgrade { .. } => ErrorKind::NeedsUpgrade,
+            Error::Busy => ErrorKind::Busy,
+            Error::DiskFull { .. } => ErrorKind::DiskFull,
+            Error::Database(_) => ErrorKind::Database,
+            Error::Migration(_) => ErrorKind::Migration,
         }
     }
 

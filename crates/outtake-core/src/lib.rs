@@ -39,7 +39,7 @@ pub use clips::{
 };
 pub use curate::{CastDraft, ClipPlace, ClipTag, MarkerDraft};
 pub use db::{migrations, schema_version};
-pub use error::{Candidate, Error, Kind, Result};
+pub use error::{Candidate, Error, ErrorKind, Kind, Result};
 pub use export::ImportReport;
 pub use history::{HistoryEntry, KEEP_DAYS, KEEP_EDITS, RowChange, TRACKED, Tracked};
 pub use library::{Library, LibrarySummary, default_library_path};

@@ -1,6 +1,8 @@
 // The keyboard map: what each shortcut does, shown by `?`, and when keys
 // belong to a text field instead.
 
+import type { IpcError, IpcErrorKind } from './api';
+
 export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: '/', action: 'Search' },
   { keys: '↑ ↓ ← →  or  j k', action: 'Move between clips' },
@@ -33,7 +35,7 @@ export function errorText(error: unknown): string {
   return String(error);
 }
 
-/** The kind of an IPC rejection, when it is one. */
-export function errorKind(error: unknown): string | null {
-  return error && typeof error === 'object' && 'kind' in error ? String((error as { kind: unknown }).kind) : null;
+/** The kind of an IPC rejection, when it is one (a closed union: compare it, never the message). */
+export function errorKind(error: unknown): IpcErrorKind | null {
+  return error && typeof error === 'object' && 'kind' in error ? ((error as IpcError).kind ?? null) : null;
 }

@@ -3,6 +3,11 @@
 import { invoke } from '@tauri-apps/api/core';
 
 /**
+ * The shell's own failures (a file manager that would not open, …).
+ */
+export type AppKind = "app";
+
+/**
  * Someone in a marker: a person by any name, alias or `#id`, as a character when given
  * (else as their role in the clip's show, when they have one).
  */
@@ -91,6 +96,11 @@ air_date: string | null, };
 export type EpisodeFacet = { number: number, title: string | null, clips: number, };
 
 /**
+ * The kinds of [`Error`], as the window receives them (`"not_found"`, …).
+ */
+export type ErrorKind = "not_found" | "ambiguous" | "already_exists" | "invalid" | "bad_import" | "io" | "too_new" | "no_library" | "not_a_library" | "read_only" | "needs_upgrade" | "busy" | "disk_full" | "database" | "migration";
+
+/**
  * The sidebar: every way into the library, with counts.
  */
 export type Facets = { total: number, untagged: number, missing: number, shows: Array<ShowFacet>, people: Array<PersonFacet>, tags: Array<TagFacet>, saved: Array<SavedSearch>, folders: Array<FolderView>, };
@@ -163,12 +173,14 @@ current: string | null, };
 /**
  * How a command fails, as the UI receives it: switch on `kind`, show `message`.
  */
-export type IpcError = { 
+export type IpcError = { kind: IpcErrorKind, message: string, };
+
 /**
- * `not_found`, `ambiguous`, `already_exists`, `invalid`, `bad_import`, `io`,
- * `too_new`, `database`, `migration`, or `app` for the shell's own failures.
+ * The core's error kinds, and `app` for the shell's own failures; in
+ * TypeScript a union of strings, so a component comparing a misspelt kind
+ * fails `npm run check`.
  */
-kind: string, message: string, };
+export type IpcErrorKind = ErrorKind | AppKind;
 
 /**
  * Something in the library changed; views refresh. Empty `clip_ids` means
