@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAST_EDIT, byTestId, cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/dom-test';
 import { app } from '../lib/state.svelte';
-import CastManager from './CastManager.svelte';
+import ShowEditor from './ShowEditor.svelte';
 
-describe('CastManager', () => {
+describe('ShowEditor', () => {
   afterEach(cleanPage);
 
   const SHOW = { id: 1, title: 'Lovers of the Red Sky', native_title: '홍천기', aliases: [], network: null, year: null };
@@ -44,7 +44,7 @@ describe('CastManager', () => {
 
   it('adds a person it does not know before giving them a role', async () => {
     const calls = library();
-    mountOnPage(CastManager, { onclose: () => {} });
+    mountOnPage(ShowEditor, { onclose: () => {} });
     await settle();
     fill('cast-person', 'Kim Yoo Jung');
     fill('cast-native', '김유정');
@@ -63,7 +63,7 @@ describe('CastManager', () => {
 
   it('edits a show, and the edit can be undone', async () => {
     const calls = library();
-    mountOnPage(CastManager, { onclose: () => {} });
+    mountOnPage(ShowEditor, { onclose: () => {} });
     await settle();
     expect(byTestId<HTMLInputElement>('show-native').value).toBe('홍천기');
     fill('show-aliases', 'Hong Chun-gi, Red Sky');
@@ -90,7 +90,7 @@ describe('CastManager', () => {
 
   it('names the wrong field and changes nothing', async () => {
     const calls = library();
-    mountOnPage(CastManager, { onclose: () => {} });
+    mountOnPage(ShowEditor, { onclose: () => {} });
     await settle();
     fill('show-year', 'twenty');
     await settle();
