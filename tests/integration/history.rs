@@ -386,3 +386,35 @@ fn undo_tracks_every_column_of_every_table_a_fan_changes() {
         assert_eq!(tracked.columns, columns.iter().map(String::as_str).collect::<Vec<_>>(), "{table}");
     }
 }
+
+#[test]
+fn a_scan_is_one_edit_and_undoing_it_takes_out_exactly_what_it_brought_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().canonicalize().unwrap().join("clips");
+    std::fs::create_dir(&folder).unwrap();
+    for (i, name) in ["Horse ride [abcdefghijk].mp4", "Farewell.mp4"].iter().enumerate() {
+        if !crate::scan::make_clip(&folder.join(name), 0.4 + 0.1 * i as f32, &["-s", "64x48"]) {
+            eprintln!("ffmpeg is not installed: skipping");
+            return;
+        }
+        crate::scan::age(&folder.join(name));
+    }
+    std::fs::write(folder.join("Farewell.ko.vtt"), "WEBVTT\n\n00:00.000 --> 00:00.300\n눈물\n").unwrap();
+    let mut lib = world(dir.path());
+    let before = lib.export_json().unwrap();
+    let summary = lib.scan(std::slice::from_ref(&folder), &mut |_| {}).unwrap();
+    assert_eq!(summary.added, 2);
+    let entry = &lib.history(1).unwrap()[0];
+    assert!(entry.description.starts_with("import from"), "{entry:?}");
+    assert!(entry.rows >= 4, "{entry:?}");
+    let after = lib.export_json().unwrap();
+    lib.undo(None).unwrap();
+    assert_eq!(lib.export_json().unwrap(), before, "undoing the scan is exact");
+    lib.redo().unwrap();
+    assert_eq!(lib.export_json().unwrap(), after);
+    // A scan that finds nothing new leaves no entry.
+    let entries = lib.history(100).unwrap().len();
+    lib.scan(std::slice::from_ref(&folder), &mut |_| {}).unwrap();
+    let latest = &lib.history(1).unwrap()[0];
+    assert_eq!(lib.history(100).unwrap().len(), entries, "{latest:?}: {:?}", lib.edit_changes(latest.id).unwrap());
+}

@@ -203,22 +203,34 @@ impl Library {
                 let _on = Recording(&recording);
                 work(tx)?
             };
-            let changed: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM edit_change WHERE edit_id = ?1)", [id], |r| {
-                    r.get(0)
-                })?;
-            if !changed {
-                tx.execute("DELETE FROM edit WHERE id = ?1", [id])?;
-                return Ok(value);
-            }
-            // Undone edits cannot be redone over a new one.
-            tx.execute("DELETE FROM edit WHERE undone_seq IS NOT NULL", [])?;
-            tx.execute(
-                "DELETE FROM edit WHERE id <= ?1 - ?2 OR at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?3)",
-                params![id, KEEP_EDITS, format!("-{KEEP_DAYS} days")],
-            )?;
+            close_edit(tx, id)?;
             Ok(value)
         })
+    }
+
+    /// Runs `work`, which may write in many transactions (an import commits
+    /// file by file, so a killed one keeps what it did), recording every row
+    /// it changes as one edit. An import that changed nothing leaves no entry.
+    pub(crate) fn record_across<T>(
+        &mut self,
+        description: impl Into<String>,
+        work: impl FnOnce(&mut Library) -> Result<T>,
+    ) -> Result<T> {
+        let Some(recording) = self.recording.clone().filter(|_| self.history_on) else {
+            return work(self);
+        };
+        let description = description.into();
+        let id = self.write(|tx| {
+            tx.execute("INSERT INTO edit (at, description) VALUES (?1, ?2)", params![now(tx)?, description])?;
+            Ok(tx.last_insert_rowid())
+        })?;
+        let result = {
+            recording.store(id, Ordering::Relaxed);
+            let _on = Recording(&recording);
+            work(self)
+        };
+        self.write(|tx| close_edit(tx, id))?;
+        result
     }
 
     /// Whether edits are recorded (on unless a benchmark turns it off).
@@ -325,6 +337,34 @@ impl Library {
             .optional()?
             .ok_or_else(|| Error::not_found(crate::error::Kind::Edit, format!("#{id}")))
     }
+}
+
+/// Ends recording an edit: one that changed nothing is forgotten; otherwise
+/// the redo branch ends (undone edits cannot be redone over a new one) and the
+/// oldest edits past the bounds are let go.
+fn close_edit(tx: &Transaction<'_>, id: i64) -> Result<()> {
+    // Changed means some row ends other than it began: a subtitle file read
+    // again into the same lines deletes and re-inserts rows, and is no edit.
+    let changed: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM (
+             SELECT first_value(old) OVER row_changes AS began, last_value(new) OVER row_changes AS ended
+             FROM edit_change WHERE edit_id = ?1
+             WINDOW row_changes AS (PARTITION BY tbl, coalesce(row, old, new) ORDER BY id
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+         WHERE began IS NOT ended)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if !changed {
+        tx.execute("DELETE FROM edit WHERE id = ?1", [id])?;
+        return Ok(());
+    }
+    tx.execute("DELETE FROM edit WHERE undone_seq IS NOT NULL AND id <> ?1", [id])?;
+    tx.execute(
+        "DELETE FROM edit WHERE id <= ?1 - ?2 OR at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?3)",
+        params![id, KEEP_EDITS, format!("-{KEEP_DAYS} days")],
+    )?;
+    Ok(())
 }
 
 fn conflict(verb: &str, entry: &HistoryEntry, row: &str) -> Error {

@@ -71,7 +71,21 @@ pub enum ScanEvent<'a> {
 
 impl Library {
     /// Scans folders (recursively) and brings the library in step with them.
+    ///
+    /// The whole scan is one edit in the history, however many transactions
+    /// it takes: undoing it takes out exactly what it brought in.
     pub fn scan(
+        &mut self,
+        roots: &[PathBuf],
+        progress: &mut dyn FnMut(ScanEvent<'_>),
+    ) -> Result<ScanSummary> {
+        let folders: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+        self.record_across(format!("import from {}", folders.join(", ")), |library| {
+            library.scan_folders(roots, progress)
+        })
+    }
+
+    fn scan_folders(
         &mut self,
         roots: &[PathBuf],
         progress: &mut dyn FnMut(ScanEvent<'_>),
