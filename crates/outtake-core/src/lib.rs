@@ -18,7 +18,7 @@ pub mod import;
 mod library;
 mod markers;
 pub mod media;
-pub mod names;
+mod names;
 mod people;
 mod process;
 pub mod search;
