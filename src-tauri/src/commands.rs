@@ -191,19 +191,17 @@ commands! {
     }
 
     /// Saves (or replaces) a named search.
-    fn save_search(app, name: String, query: String) -> SavedSearch {
+    fn save_search(app, name: String, query: String) -> SavedSearch => changed {
         let state = state(&app);
         let mut library = state.library();
         let id = library.save_search(&name, &query)?;
         let saved = library.saved_search(&format!("#{id}"))?;
-        changed(&app);
         Ok(saved)
     }
 
     /// Forgets a saved search.
-    fn delete_saved_search(app, id: i64) -> () {
+    fn delete_saved_search(app, id: i64) -> () => changed {
         state(&app).library().delete_saved_search(id)?;
-        changed(&app);
         Ok(())
     }
 
@@ -290,13 +288,11 @@ commands! {
     }
 
     /// Adds a show.
-    fn add_show(app, show: ShowInput) -> Show {
+    fn add_show(app, show: ShowInput) -> Show => changed {
         let state = state(&app);
         let mut library = state.library();
         let id = library.add_show(&show)?;
         let show = library.show(id)?;
-        drop(library);
-        changed(&app);
         Ok(show)
     }
 
@@ -313,100 +309,85 @@ commands! {
     }
 
     /// Replaces what is known about a show: titles, aliases, network, year.
-    fn update_show(app, show_id: i64, show: ShowInput) -> Show {
+    fn update_show(app, show_id: i64, show: ShowInput) -> Show => changed {
         let state = state(&app);
         let mut library = state.library();
         library.update_show(show_id, &show)?;
         let show = library.show(show_id)?;
-        drop(library);
-        changed(&app);
         Ok(show)
     }
 
     /// Deletes a show with its episodes, scenes and roles; its clips stay.
-    fn delete_show(app, show_id: i64) -> () {
+    fn delete_show(app, show_id: i64) -> () => changed {
         state(&app).library().delete_show(show_id)?;
-        changed(&app);
         Ok(())
     }
 
     /// Adds an episode to a show.
-    fn add_episode(app, show_id: i64, number: i64, title: Option<String>, air_date: Option<String>) -> () {
+    fn add_episode(app, show_id: i64, number: i64, title: Option<String>, air_date: Option<String>) -> () => changed {
         state(&app).library().add_episode(show_id, number, title.as_deref(), air_date.as_deref())?;
-        changed(&app);
         Ok(())
     }
 
     /// Changes an episode's title and air date (YYYY-MM-DD).
-    fn update_episode(app, episode_id: i64, title: Option<String>, air_date: Option<String>) -> () {
+    fn update_episode(app, episode_id: i64, title: Option<String>, air_date: Option<String>) -> () => changed {
         state(&app).library().update_episode(episode_id, title.as_deref(), air_date.as_deref())?;
-        changed(&app);
         Ok(())
     }
 
     /// Deletes an episode; its scenes and clips stay with the show.
-    fn delete_episode(app, episode_id: i64) -> () {
+    fn delete_episode(app, episode_id: i64) -> () => changed {
         state(&app).library().delete_episode(episode_id)?;
-        changed(&app);
         Ok(())
     }
 
     /// Adds a scene to a show (in an episode, created if need be).
-    fn add_scene(app, show_id: i64, scene: SceneInput) -> () {
+    fn add_scene(app, show_id: i64, scene: SceneInput) -> () => changed {
         state(&app).library().add_scene(show_id, &scene)?;
-        changed(&app);
         Ok(())
     }
 
     /// Replaces a scene's episode, title and description.
-    fn update_scene(app, scene_id: i64, scene: SceneInput) -> () {
+    fn update_scene(app, scene_id: i64, scene: SceneInput) -> () => changed {
         state(&app).library().update_scene(scene_id, &scene)?;
-        changed(&app);
         Ok(())
     }
 
     /// Deletes a scene; markers and clips that named it stay.
-    fn delete_scene(app, scene_id: i64) -> () {
+    fn delete_scene(app, scene_id: i64) -> () => changed {
         state(&app).library().delete_scene(scene_id)?;
-        changed(&app);
         Ok(())
     }
 
     /// Renames a character (and its native name).
-    fn update_role(app, role_id: i64, role: RoleInput) -> () {
+    fn update_role(app, role_id: i64, role: RoleInput) -> () => changed {
         state(&app).library().update_role(role_id, &role)?;
-        changed(&app);
         Ok(())
     }
 
     /// Takes a role out of a show's cast; credits keep the character's name.
-    fn delete_role(app, role_id: i64) -> () {
+    fn delete_role(app, role_id: i64) -> () => changed {
         state(&app).library().delete_role(role_id)?;
-        changed(&app);
         Ok(())
     }
 
     /// Adds a person.
-    fn add_person(app, person: PersonInput) -> Person {
+    fn add_person(app, person: PersonInput) -> Person => changed {
         let state = state(&app);
         let mut library = state.library();
         let id = library.add_person(&person)?;
         let person = library.person(id)?;
-        drop(library);
-        changed(&app);
         Ok(person)
     }
 
     /// Says a person plays a character in a show (both by any name).
-    fn add_role(app, person: String, show: String, role: RoleInput) -> Role {
+    fn add_role(app, person: String, show: String, role: RoleInput) -> Role => changed {
         let state = state(&app);
         let mut library = state.library();
         let person_id = library.find_person(&person)?;
         let show_id = library.find_show(&show)?;
         let id = library.add_role(person_id, show_id, &role)?;
         let role = library.role(id)?;
-        drop(library);
-        changed(&app);
         Ok(role)
     }
 
@@ -431,46 +412,38 @@ commands! {
     }
 
     /// Renames a tag (by any name or alias); every clip and marker keeps it.
-    fn rename_tag(app, tag: String, name: String) -> () {
+    fn rename_tag(app, tag: String, name: String) -> () => changed {
         let state = state(&app);
         let mut library = state.library();
         let id = library.find_tag(&tag)?;
         library.rename_tag(id, &name)?;
-        drop(library);
-        changed(&app);
         Ok(())
     }
 
     /// Folds one tag into another: its clips, markers and aliases move over.
-    fn merge_tags(app, from: String, into: String) -> () {
+    fn merge_tags(app, from: String, into: String) -> () => changed {
         let state = state(&app);
         let mut library = state.library();
         let (from, into) = (library.find_tag(&from)?, library.find_tag(&into)?);
         library.merge_tags(from, into)?;
-        drop(library);
-        changed(&app);
         Ok(())
     }
 
     /// Another name a tag is found by.
-    fn add_tag_alias(app, tag: String, alias: String) -> () {
+    fn add_tag_alias(app, tag: String, alias: String) -> () => changed {
         let state = state(&app);
         let mut library = state.library();
         let id = library.find_tag(&tag)?;
         library.add_tag_alias(id, &alias)?;
-        drop(library);
-        changed(&app);
         Ok(())
     }
 
     /// Says a tag is a kind of another (`type:blooper` under `type:funny`): searching the parent finds it.
-    fn add_tag_parent(app, tag: String, parent: String) -> () {
+    fn add_tag_parent(app, tag: String, parent: String) -> () => changed {
         let state = state(&app);
         let mut library = state.library();
         let (id, parent) = (library.find_tag(&tag)?, library.find_tag(&parent)?);
         library.add_tag_parent(id, parent)?;
-        drop(library);
-        changed(&app);
         Ok(())
     }
 
@@ -488,20 +461,17 @@ commands! {
     }
 
     /// Replaces a person's name, native name and aliases.
-    fn update_person(app, person_id: i64, person: PersonInput) -> () {
+    fn update_person(app, person_id: i64, person: PersonInput) -> () => changed {
         state(&app).library().update_person(person_id, &person)?;
-        changed(&app);
         Ok(())
     }
 
     /// Folds a duplicate person into another: names, roles and credits move over.
-    fn merge_people(app, from: String, into: String) -> () {
+    fn merge_people(app, from: String, into: String) -> () => changed {
         let state = state(&app);
         let mut library = state.library();
         let (from, into) = (library.find_person(&from)?, library.find_person(&into)?);
         library.merge_people(from, into)?;
-        drop(library);
-        changed(&app);
         Ok(())
     }
 
@@ -519,16 +489,14 @@ commands! {
 
     /// Takes back an edit: the latest standing one, or `edit_id`. Refused
     /// whole, naming what changed, when something it changed was changed since.
-    fn undo(app, edit_id: Option<i64>) -> HistoryEntry {
+    fn undo(app, edit_id: Option<i64>) -> HistoryEntry => changed {
         let entry = state(&app).library().undo(edit_id)?;
-        changed(&app);
         Ok(entry)
     }
 
     /// Makes again the edit undone last.
-    fn redo(app) -> HistoryEntry {
+    fn redo(app) -> HistoryEntry => changed {
         let entry = state(&app).library().redo()?;
-        changed(&app);
         Ok(entry)
     }
 }

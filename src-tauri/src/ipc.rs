@@ -59,10 +59,14 @@ pub struct Signature {
 /// Declares every command once: the Tauri command (its body runs on a
 /// blocking thread, off the async runtime, with the app handle as `$app`),
 /// its place in the invoke handler, and its TypeScript signature.
+///
+/// `-> T => changed` after a signature tells every view the library changed
+/// once the command succeeded (its library lock already released), so a
+/// command body is only the core call.
 macro_rules! commands {
     ($(
         $(#[doc = $doc:literal])*
-        fn $name:ident($app:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $out:ty $body:block
+        fn $name:ident($app:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $out:ty $(=> $then:ident)? $body:block
     )*) => {
         $(
             $(#[doc = $doc])*
@@ -70,10 +74,13 @@ macro_rules! commands {
             async fn $name(
                 $app: tauri::AppHandle $(, $arg: $ty)*
             ) -> Result<$out, $crate::ipc::IpcError> {
+                $( let notify = { let _ = stringify!($then); $app.clone() }; )?
                 let run = move || -> Result<$out, $crate::ipc::IpcError> { $body };
-                tauri::async_runtime::spawn_blocking(run)
+                let result = tauri::async_runtime::spawn_blocking(run)
                     .await
-                    .map_err(|error| $crate::ipc::IpcError::app(error.to_string()))?
+                    .map_err(|error| $crate::ipc::IpcError::app(error.to_string()))?;
+                $( if result.is_ok() { $then(&notify); } )?
+                result
             }
         )*
 

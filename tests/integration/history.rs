@@ -416,5 +416,10 @@ fn a_scan_is_one_edit_and_undoing_it_takes_out_exactly_what_it_brought_in() {
     let entries = lib.history(100).unwrap().len();
     lib.scan(std::slice::from_ref(&folder), &mut |_| {}).unwrap();
     let latest = &lib.history(1).unwrap()[0];
-    assert_eq!(lib.history(100).unwrap().len(), entries, "{latest:?}: {:?}", lib.edit_changes(latest.id).unwrap());
+    assert_eq!(
+        lib.history(100).unwrap().len(),
+        entries,
+        "{latest:?}: {:?}",
+        lib.edit_changes(latest.id).unwrap()
+    );
 }
