@@ -662,3 +662,41 @@ fn a_full_disk_is_said_and_the_next_small_edit_still_lands() {
     let reopened = Library::open_existing(&path).unwrap();
     assert!(reopened.clip(clip).unwrap().tags.contains(&"after:full".to_string()));
 }
+
+#[test]
+fn every_failure_of_a_scan_is_listed_until_it_is_fixed() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap().join("clips");
+    if !clips(&root, &["good.mp4"]) {
+        return;
+    }
+    // A CP949 name (홍천기.mp4), which is not UTF-8, and a broken "video".
+    let cp949 = root.join(std::ffi::OsStr::from_bytes(b"\xc8\xab\xc3\xb5\xb1\xe2.mp4"));
+    std::fs::copy(root.join("good.mp4"), &cp949).unwrap();
+    std::fs::write(root.join("broken.mp4"), b"not a video at all, just text").unwrap();
+    age(&cp949);
+    age(&root.join("broken.mp4"));
+    let mut library = Library::open(&dir.path().join("library.db")).unwrap();
+    let summary = library.scan(std::slice::from_ref(&root), &mut |_| {}).unwrap();
+    let listed = |library: &Library| -> Vec<String> {
+        library
+            .import_problems()
+            .unwrap()
+            .into_iter()
+            .map(|p| p.path.rsplit('/').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(summary.failed.len(), 2, "{:?}", summary.failed);
+    let problems = listed(&library);
+    assert_eq!(problems.len(), 2, "every failure the scan printed is listed: {problems:?}");
+    assert!(problems.contains(&"broken.mp4".to_string()), "{problems:?}");
+    // Listed again on the next scan, not doubled.
+    library.scan(std::slice::from_ref(&root), &mut |_| {}).unwrap();
+    assert_eq!(listed(&library).len(), 2);
+    // Fixed (renamed to UTF-8) and gone: the list empties.
+    std::fs::rename(&cp949, root.join("홍천기.mp4")).unwrap();
+    std::fs::remove_file(root.join("broken.mp4")).unwrap();
+    library.scan(std::slice::from_ref(&root), &mut |_| {}).unwrap();
+    assert_eq!(listed(&library), Vec::<String>::new());
+}

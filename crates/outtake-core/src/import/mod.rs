@@ -106,6 +106,7 @@ impl Library {
         progress(ScanEvent::Walked { total });
         let mut done = 0;
         for (root, walked) in &walks {
+            let failed_before = summary.failed.len();
             summary.skipped += walked.skipped.len();
             for (path, error) in &walked.errors {
                 summary.failed.push(failure(path, &error.to_string()));
@@ -120,6 +121,7 @@ impl Library {
                 progress(ScanEvent::File { done, total, path: &found.path, outcome: &outcome });
             }
             summary.missing += self.mark_missing(root, &seen)?;
+            self.settle_problems(root, &summary.failed[failed_before..])?;
         }
         Ok(summary)
     }

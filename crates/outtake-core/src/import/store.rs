@@ -50,6 +50,34 @@ impl Library {
         Ok(Outcome::Failed(error.to_string()))
     }
 
+    /// Makes the problem list of a scanned folder what this scan found: every
+    /// failure is listed (a folder that could not be read, a path too long,
+    /// a name that is not UTF-8 — not only files that failed to import), and
+    /// one not found again (fixed, or gone) leaves the list.
+    pub(super) fn settle_problems(&mut self, root: &Path, failures: &[super::Failure]) -> Result<()> {
+        let Some(root) = root.to_str() else { return Ok(()) };
+        let prefix = format!("{}/", root.trim_end_matches('/'));
+        let at = now(&self.conn)?;
+        self.write(|tx| {
+            for failure in failures {
+                // A sidecar's problem lives with the sidecar (`sidecar.error`).
+                tx.execute(
+                    "INSERT INTO import_problem (path, error, size, mtime_ms, at)
+                     SELECT ?1, ?2, 0, 0, ?3 WHERE NOT EXISTS (SELECT 1 FROM sidecar WHERE path = ?1)
+                     ON CONFLICT (path) DO UPDATE SET error = excluded.error",
+                    params![failure.path, failure.error, at],
+                )?;
+            }
+            let still: Vec<rusqlite::types::Value> =
+                failures.iter().map(|f| rusqlite::types::Value::Text(f.path.clone())).collect();
+            tx.execute(
+                "DELETE FROM import_problem WHERE substr(path, 1, length(?1)) = ?1 AND path NOT IN rarray(?2)",
+                params![prefix, std::rc::Rc::new(still)],
+            )?;
+            Ok(())
+        })
+    }
+
     /// The clip a path belongs to.
     pub(super) fn clip_of_path(&self, path: &Path) -> Result<Option<i64>> {
         let Some(path) = path.to_str() else { return Ok(None) };
