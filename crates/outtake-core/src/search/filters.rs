@@ -101,16 +101,21 @@ fn id_list(conn: &Connection, sql: &str, key: &str) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-/// Ids as an SQL list.
-fn list(ids: &[i64]) -> String {
-    // No such name: an id no row has, so the filter matches nothing.
-    if ids.is_empty() { "-1".into() } else { ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",") }
-}
-
 /// Binds `value` as the next numbered parameter and returns its placeholder (`?n`).
 fn bind(values: &mut Vec<Box<dyn ToSql>>, value: impl ToSql + 'static) -> String {
     values.push(Box::new(value));
     format!("?{}", values.len())
+}
+
+/// Binds ids and returns what an `IN` takes: `rarray(?n)`, the ids as one
+/// array (none, for no such name, matches nothing). One id is bound alone,
+/// `(?n)`: SQLite seeks `IN (?n)` as `= ?n`, where an array is first copied
+/// into a temporary table and walked on every row checked.
+fn bind_ids(values: &mut Vec<Box<dyn ToSql>>, ids: &[i64]) -> String {
+    match ids {
+        [id] => format!("({})", bind(values, *id)),
+        _ => format!("rarray({})", bind(values, id_array(ids.iter().copied()))),
+    }
 }
 
 /// Ids bound to a statement as one array (`rarray(?1)`), so the statement is prepared once.
@@ -152,21 +157,21 @@ impl Filters {
         for filter in &self.resolved {
             let condition = match filter {
                 Resolved::Cast(people) => format!(
-                    "EXISTS (SELECT 1 FROM marker_person WHERE marker_id = m.id AND person_id IN ({}))",
-                    list(people)
+                    "EXISTS (SELECT 1 FROM marker_person WHERE marker_id = m.id AND person_id IN {})",
+                    bind_ids(&mut values, people)
                 ),
                 Resolved::Character { key, roles } => {
+                    let roles = bind_ids(&mut values, roles);
                     let key = bind(&mut values, key.clone());
                     format!(
                         "EXISTS (SELECT 1 FROM marker_person mp WHERE mp.marker_id = m.id
-                                 AND (mp.role_id IN ({}) OR outtake_name_key(mp.character) = {key}))",
-                        list(roles)
+                                 AND (mp.role_id IN {roles} OR outtake_name_key(mp.character) = {key}))"
                     )
                 }
-                Resolved::Scene(scenes) => format!("m.scene_id IN ({})", list(scenes)),
+                Resolved::Scene(scenes) => format!("m.scene_id IN {}", bind_ids(&mut values, scenes)),
                 Resolved::Tag { tags, negated: false } => format!(
-                    "EXISTS (SELECT 1 FROM marker_tag WHERE marker_id = m.id AND tag_id IN ({}))",
-                    list(tags)
+                    "EXISTS (SELECT 1 FROM marker_tag WHERE marker_id = m.id AND tag_id IN {})",
+                    bind_ids(&mut values, tags)
                 ),
                 _ => continue,
             };
@@ -176,9 +181,9 @@ impl Filters {
         if conditions.is_empty() {
             return Ok(out);
         }
-        let clip_list = clips.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let clips = bind_ids(&mut values, clips);
         let sql = format!(
-            "SELECT m.clip_id, m.id, m.start_ms, m.end_ms FROM marker m WHERE m.clip_id IN ({clip_list}) AND {} ORDER BY m.start_ms",
+            "SELECT m.clip_id, m.id, m.start_ms, m.end_ms FROM marker m WHERE m.clip_id IN {clips} AND {} ORDER BY m.start_ms",
             conditions.join(" AND ")
         );
         let mut statement = conn.prepare(&sql)?;
@@ -202,16 +207,31 @@ impl Filters {
 /// in `Facets`.
 pub(super) struct Restriction {
     conditions: Vec<String>,
+    /// The parameters the conditions (and the driving clips) are bound to.
     values: Vec<Box<dyn ToSql>>,
     /// The clips of the narrowest filter, when few enough to drive a query.
     driving: Option<Vec<i64>>,
+    /// `c.id IN …`: the driving clips as a condition, bound in `values`.
+    driving_condition: Option<String>,
 }
 
 /// One filter as SQL: its condition over `clip c` and, for a filter that
 /// may be narrow, a query listing its clips.
 struct Check {
     condition: String,
-    clips: Option<String>,
+    clips: Option<Narrow>,
+}
+
+/// A query listing the clips of one filter, with the ids it takes as `?1`.
+struct Narrow {
+    sql: String,
+    ids: Rc<Vec<Value>>,
+}
+
+impl Narrow {
+    fn new(sql: String, ids: &[i64]) -> Option<Narrow> {
+        Some(Narrow { sql, ids: id_array(ids.iter().copied()) })
+    }
 }
 
 impl Check {
@@ -224,47 +244,47 @@ impl Check {
 /// values it needs are bound in `values`.
 fn check(filter: &Resolved, values: &mut Vec<Box<dyn ToSql>>) -> Option<Check> {
     match filter {
-        Resolved::Show(shows) => {
-            let shows = list(shows);
-            Some(Check {
-                condition: format!("c.show_id IN ({shows})"),
-                clips: Some(format!("SELECT id FROM clip WHERE show_id IN ({shows})")),
-            })
-        }
+        Resolved::Show(shows) => Some(Check {
+            condition: format!("c.show_id IN {}", bind_ids(values, shows)),
+            clips: Narrow::new("SELECT id FROM clip WHERE show_id IN rarray(?1)".into(), shows),
+        }),
         Resolved::Episodes(from, to) => Check::only(format!(
             "c.episode_id IN (SELECT id FROM episode WHERE number BETWEEN {from} AND {to})"
         )),
-        Resolved::Scene(scenes) => {
-            let scenes = list(scenes);
+        Resolved::Scene(ids) => {
+            let scenes = bind_ids(values, ids);
             Some(Check {
                 condition: format!(
-                    "(EXISTS (SELECT 1 FROM clip_scene WHERE clip_id = c.id AND scene_id IN ({scenes}))
-                      OR EXISTS (SELECT 1 FROM marker WHERE clip_id = c.id AND scene_id IN ({scenes})))"
+                    "(EXISTS (SELECT 1 FROM clip_scene WHERE clip_id = c.id AND scene_id IN {scenes})
+                      OR EXISTS (SELECT 1 FROM marker WHERE clip_id = c.id AND scene_id IN {scenes}))"
                 ),
-                clips: Some(format!(
-                    "SELECT clip_id FROM clip_scene WHERE scene_id IN ({scenes}) UNION ALL SELECT clip_id FROM marker WHERE scene_id IN ({scenes})"
-                )),
+                clips: Narrow::new(
+                    "SELECT clip_id FROM clip_scene WHERE scene_id IN rarray(?1) UNION ALL SELECT clip_id FROM marker WHERE scene_id IN rarray(?1)".into(),
+                    ids,
+                ),
             })
         }
-        Resolved::Cast(people) => {
-            let people = list(people);
+        Resolved::Cast(ids) => {
+            let people = bind_ids(values, ids);
             Some(Check {
                 condition: format!(
-                    "(EXISTS (SELECT 1 FROM credit WHERE clip_id = c.id AND person_id IN ({people}))
+                    "(EXISTS (SELECT 1 FROM credit WHERE clip_id = c.id AND person_id IN {people})
                       OR EXISTS (SELECT 1 FROM marker m JOIN marker_person mp ON mp.marker_id = m.id
-                                 WHERE m.clip_id = c.id AND mp.person_id IN ({people})))"
+                                 WHERE m.clip_id = c.id AND mp.person_id IN {people}))"
                 ),
-                clips: Some(format!(
-                    "SELECT clip_id FROM credit WHERE person_id IN ({people})
-                     UNION ALL SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id WHERE mp.person_id IN ({people})"
-                )),
+                clips: Narrow::new(
+                    "SELECT clip_id FROM credit WHERE person_id IN rarray(?1)
+                     UNION ALL SELECT m.clip_id FROM marker_person mp JOIN marker m ON m.id = mp.marker_id WHERE mp.person_id IN rarray(?1)"
+                        .into(),
+                    ids,
+                ),
             })
         }
         Resolved::Character { key, roles } => {
-            let roles = list(roles);
+            let roles = bind_ids(values, roles);
             let key = bind(values, key.clone());
             let credited =
-                |table: &str| format!("({table}.role_id IN ({roles}) OR outtake_name_key({table}.character) = {key})");
+                |table: &str| format!("({table}.role_id IN {roles} OR outtake_name_key({table}.character) = {key})");
             Check::only(format!(
                 "(EXISTS (SELECT 1 FROM credit cr WHERE cr.clip_id = c.id AND {})
                   OR EXISTS (SELECT 1 FROM marker m JOIN marker_person mp ON mp.marker_id = m.id WHERE m.clip_id = c.id AND {}))",
@@ -272,22 +292,24 @@ fn check(filter: &Resolved, values: &mut Vec<Box<dyn ToSql>>) -> Option<Check> {
                 credited("mp")
             ))
         }
-        Resolved::Tag { tags, negated } => {
-            let tags = list(tags);
+        Resolved::Tag { tags: ids, negated } => {
+            let tags = bind_ids(values, ids);
             let tagged = format!(
-                "(EXISTS (SELECT 1 FROM clip_tag WHERE clip_id = c.id AND tag_id IN ({tags}))
+                "(EXISTS (SELECT 1 FROM clip_tag WHERE clip_id = c.id AND tag_id IN {tags})
                   OR EXISTS (SELECT 1 FROM marker m JOIN marker_tag mt ON mt.marker_id = m.id
-                             WHERE m.clip_id = c.id AND mt.tag_id IN ({tags})))"
+                             WHERE m.clip_id = c.id AND mt.tag_id IN {tags}))"
             );
             if *negated {
                 return Check::only(format!("NOT {tagged}"));
             }
             Some(Check {
                 condition: tagged,
-                clips: Some(format!(
-                    "SELECT clip_id FROM clip_tag WHERE tag_id IN ({tags})
-                     UNION ALL SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id WHERE mt.tag_id IN ({tags})"
-                )),
+                clips: Narrow::new(
+                    "SELECT clip_id FROM clip_tag WHERE tag_id IN rarray(?1)
+                     UNION ALL SELECT m.clip_id FROM marker_tag mt JOIN marker m ON m.id = mt.marker_id WHERE mt.tag_id IN rarray(?1)"
+                        .into(),
+                    ids,
+                ),
             })
         }
         Resolved::Lang(lang) => {
@@ -318,13 +340,13 @@ fn check(filter: &Resolved, values: &mut Vec<Box<dyn ToSql>>) -> Option<Check> {
 
 /// The clips of the narrowest filter of `narrow` (queries listing each
 /// narrowing filter's clips), sorted, when it has at most `DRIVING`.
-fn driving_clips(conn: &Connection, narrow: Vec<String>) -> Result<Option<Vec<i64>>> {
+fn driving_clips(conn: &Connection, narrow: Vec<Narrow>) -> Result<Option<Vec<i64>>> {
     let mut driving: Option<Vec<i64>> = None;
-    for sql in narrow {
+    for Narrow { sql, ids } in narrow {
         // UNION ALL streams, so a wide filter stops after DRIVING + 1 rows.
         let mut clips: Vec<i64> = conn
             .prepare_cached(&format!("SELECT * FROM ({sql}) LIMIT {}", DRIVING + 1))?
-            .query_map([], |r| r.get(0))?
+            .query_map([ids], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         if clips.len() <= DRIVING {
             clips.sort_unstable();
@@ -344,8 +366,8 @@ impl Restriction {
     fn new(conn: &Connection, filters: &[Resolved], words: bool) -> Result<Option<Restriction>> {
         let mut conditions: Vec<String> = Vec::new();
         let mut values: Vec<Box<dyn ToSql>> = Vec::new();
-        // For each narrowing filter: the query listing its clips (ids inlined).
-        let mut narrow: Vec<String> = Vec::new();
+        // For each narrowing filter: the query listing its clips.
+        let mut narrow: Vec<Narrow> = Vec::new();
         for filter in filters.iter().filter(|f| !(words && f.is_facet())) {
             if let Some(check) = check(filter, &mut values) {
                 conditions.push(check.condition);
@@ -362,7 +384,9 @@ impl Restriction {
         if driving.is_some() && conditions.len() == 1 {
             conditions.clear();
         }
-        Ok(Some(Restriction { conditions, values, driving }))
+        let driving_condition =
+            driving.as_deref().map(|clips| format!("c.id IN {}", bind_ids(&mut values, clips)));
+        Ok(Some(Restriction { conditions, values, driving, driving_condition }))
     }
 
     /// Whether a narrow filter's clips can drive the query.
@@ -377,9 +401,7 @@ impl Restriction {
 
     fn select(&self, extra: Option<String>) -> String {
         let mut conditions: Vec<String> = extra.into_iter().collect();
-        if let Some(driving) = &self.driving {
-            conditions.push(format!("c.id IN ({})", list(driving)));
-        }
+        conditions.extend(self.driving_condition.iter().cloned());
         conditions.extend(self.conditions.iter().cloned());
         format!("SELECT c.id FROM clip c WHERE {}", conditions.join(" AND "))
     }
@@ -389,15 +411,16 @@ impl Restriction {
         if let Some(driving) = self.alone() {
             return Ok(clips.filter(|c| driving.binary_search(c).is_ok()).collect());
         }
-        let list: Vec<String> = clips.map(|c| c.to_string()).collect();
-        if list.is_empty() {
+        let clips = id_array(clips);
+        if clips.is_empty() {
             return Ok(HashSet::new());
         }
-        let sql = self.select(Some(format!("c.id IN ({})", list.join(","))));
+        // The clips asked about are bound after the restriction's own values.
+        let sql = self.select(Some(format!("c.id IN rarray(?{})", self.values.len() + 1)));
         let mut statement = conn.prepare(&sql)?;
-        let ids = statement
-            .query_map(params_from_iter(self.values.iter()), |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let params = self.values.iter().map(|v| v.as_ref()).chain([&clips as &dyn ToSql]);
+        let ids =
+            statement.query_map(params_from_iter(params), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(ids)
     }
 
