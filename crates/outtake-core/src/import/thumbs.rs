@@ -3,7 +3,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::rc::Rc;
 use std::time::Duration;
+
+use rusqlite::types::Value;
 
 use crate::error::Result;
 use crate::library::Library;
@@ -69,18 +72,19 @@ impl Library {
             return Ok(Vec::new());
         }
         let mut jobs = Vec::new();
-        // The clip ids are numbers, written into the SQL as such.
-        let within = only.map_or(String::new(), |ids| {
-            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-            format!("AND c.id IN ({})", list.join(","))
-        });
+        // The clip ids, when given, are bound as one array.
+        let ids: Option<Rc<Vec<Value>>> =
+            only.map(|ids| Rc::new(ids.iter().copied().map(Value::Integer).collect()));
+        let within = if ids.is_some() { "AND c.id IN rarray(?1)" } else { "" };
         let mut clips = self.conn.prepare(&format!(
             "SELECT c.id, f.path, f.oshash, c.duration_ms FROM clip c JOIN file f ON f.id =
                 (SELECT id FROM file WHERE clip_id = c.id AND status = 'present' AND oshash IS NOT NULL ORDER BY id LIMIT 1)
              WHERE c.video_codec IS NOT NULL {within} ORDER BY c.id"
         ))?;
         let rows: Vec<(i64, String, String, Option<i64>)> = clips
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map(rusqlite::params_from_iter(ids.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut markers = self
             .conn

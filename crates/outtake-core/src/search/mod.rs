@@ -1,8 +1,10 @@
 //! Search: one box that finds any moment — clip titles and notes, shows,
 //! cast and characters by any name, tags, markers and subtitle lines —
 //! offline, in milliseconds, Korean included. See `query.rs` for the language
-//! and `run.rs` for how it stays fast on common words.
+//! and `candidates.rs` for how it stays fast on common words.
 
+mod candidates;
+mod filters;
 mod index;
 pub mod query;
 mod run;
