@@ -3,6 +3,9 @@
 //! badly named files, a deleted watched folder, edits during a scan, export
 //! over the library, read-only libraries, mistyped `--library`, unbounded
 //! reads, imports that bypassed validation, and another program's database.
+//!
+//! Long because each fault is its own test with the setup that reproduces it
+//! (a tmpfs, a FIFO, a path past PATH_MAX, another user); they share helpers.
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -15,5 +15,6 @@ mod migrations;
 mod roundtrip;
 mod scan;
 mod search;
+mod tidy;
 mod watch;
 mod workspace;

@@ -1,6 +1,9 @@
 //! Search: a table of queries over the worked example (every operator and
 //! filter, Korean and romanised names), the index staying fresh through edits,
 //! merges and deletes, and arbitrary input never reaching SQL unquoted.
+//!
+//! Long because its tables of queries and the library they run on are one
+//! piece: split, each half would need the other.
 
 use outtake_core::{
     CastInput, ClipInput, ClipPatch, CueInput, Error, FileInput, Library, MarkerInput, PersonInput,

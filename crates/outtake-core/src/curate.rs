@@ -1,6 +1,6 @@
 //! Curating from the app: markers written with names, as the fan types them
 //! (a person, a scene, tags), and edits to many clips at once, each one edit
-//! in the history (`history.rs`), undone as a whole.
+//! in the history (`history/mod.rs`), undone as a whole.
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};

@@ -117,7 +117,7 @@ fn uri_escape(path: &Path) -> String {
 /// Sets the per-connection settings every library connection needs.
 pub(crate) fn configure(conn: &Connection, access: Access) -> Result<()> {
     // The search index's triggers call these.
-    crate::search::register(conn)?;
+    crate::search::index::register(conn)?;
     // `rarray(?)`: a list of ids bound as one parameter (search candidates).
     rusqlite::vtab::array::load_module(conn)?;
     conn.create_scalar_function(
@@ -186,6 +186,6 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         back_up(conn, path, found)?;
     }
     migrations().to_latest(conn)?;
-    crate::search::backfill(conn)?;
+    crate::search::index::backfill(conn)?;
     Ok(())
 }

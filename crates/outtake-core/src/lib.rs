@@ -7,6 +7,7 @@
 
 mod aliases;
 mod browse;
+mod cast;
 mod clips;
 mod curate;
 mod dates;
@@ -34,9 +35,8 @@ pub use browse::{
     ClipCard, ClipPage, ClipSort, EpisodeFacet, Facets, FolderState, FolderView, Hit, HitKind, MAX_PAGE,
     PersonFacet, SceneFacet, SearchClip, SearchResults, ShowFacet, TagFacet,
 };
-pub use clips::{
-    CastMember, ClipDetail, ClipFile, ClipInput, ClipPatch, ClipSummary, FileInput, FileStatus, Source,
-};
+pub use cast::CastMember;
+pub use clips::{ClipDetail, ClipFile, ClipInput, ClipPatch, ClipSummary, FileInput, FileStatus, Source};
 pub use curate::{CastDraft, ClipPlace, ClipTag, MarkerDraft};
 pub use db::{migrations, schema_version};
 pub use error::{Candidate, Error, ErrorKind, Kind, Result};

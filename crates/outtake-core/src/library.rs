@@ -18,7 +18,7 @@ pub struct Library {
     /// A write failed on a full disk and the WAL is not checkpointed yet.
     wal_left_full: std::cell::Cell<bool>,
     /// The edit being recorded, read by this connection's history triggers
-    /// (`history.rs`); None on a read-only connection.
+    /// (`history/triggers.rs`); None on a read-only connection.
     pub(crate) recording: Option<std::sync::Arc<std::sync::atomic::AtomicI64>>,
     pub(crate) history_on: bool,
 }
@@ -141,7 +141,7 @@ impl Library {
 
     /// A writable library that records its edits.
     fn with_history(conn: Connection, path: PathBuf) -> Result<Library> {
-        let recording = crate::history::start_recording(&conn)?;
+        let recording = crate::history::triggers::start_recording(&conn)?;
         Ok(Library {
             conn,
             path,
@@ -183,7 +183,7 @@ impl Library {
             let tx = self.begin_write()?;
             let value = work(&tx)?;
             // The search index changes with the data, in the same transaction.
-            crate::search::refresh(&tx)?;
+            crate::search::index::refresh(&tx)?;
             tx.commit()?;
             Ok(value)
         })();

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use crate::clips::{CastMember, cast_link, clip_show, load_cast};
+use crate::cast::{CastMember, cast_link, clip_show, load_cast};
 use crate::error::{Error, Kind, Result};
 use crate::library::{Library, now, require};
 use crate::names::clean_optional;

@@ -128,7 +128,7 @@ struct Numberings {
 }
 
 impl Numberings {
-    fn cast(&self, member: &crate::clips::CastMember, character_text: Option<String>) -> CastRecord {
+    fn cast(&self, member: &crate::cast::CastMember, character_text: Option<String>) -> CastRecord {
         CastRecord {
             person: self.person.get(member.person_id),
             role: member.role_id.map(|r| self.role.get(r)),

@@ -5,7 +5,7 @@
 
 mod candidates;
 mod filters;
-mod index;
+pub(crate) mod index;
 pub mod query;
 mod run;
 mod snippet;
@@ -13,7 +13,7 @@ pub mod text;
 
 use serde::Serialize;
 
-pub(crate) use index::{backfill, facet_counts, refresh, register};
+pub(crate) use index::facet_counts;
 pub use run::{SearchHit, SearchPage};
 
 use crate::error::{Kind, Result};
