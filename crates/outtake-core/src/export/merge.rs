@@ -12,13 +12,13 @@ use super::format::{
 };
 use crate::aliases::{self, AliasTable};
 use crate::clips::{ClipInput, FileInput, insert_clip, insert_file};
+use crate::cues::{CueInput, insert_cues};
 use crate::dates::{check_date, check_instant, check_optional_instant};
 use crate::error::{Error, Result};
 use crate::markers::{MarkerInput, insert_marker};
 use crate::names::{clean_optional, name_key};
 use crate::people::{PersonInput, RoleInput, insert_person, insert_role, load_person, people_named};
 use crate::shows::{ShowInput, ensure_episode, insert_show, same_show};
-use crate::sources::{CueInput, insert_cues};
 use crate::tags::{add_alias, add_parent, full_name, insert_tag, tag_key};
 
 /// What an import did: how many records became new rows and how many were
@@ -89,7 +89,7 @@ pub(super) fn import_file(conn: &Connection, file: &LibraryFile) -> Located<Impo
         let place = || format!("watched_folders[{i}]");
         // The same rule as `folder add`, but the folder need not exist here:
         // an export may come from another machine or an unplugged drive.
-        let path = crate::sources::check_folder_path(&folder.path).map_err(at(place))?;
+        let path = crate::folders::check_folder_path(&folder.path).map_err(at(place))?;
         let added_at = check_instant("added_at", &folder.added_at).map_err(at(place))?;
         conn.execute(
             "INSERT OR IGNORE INTO watched_folder (path, added_at) VALUES (?1, ?2)",

@@ -222,7 +222,7 @@ fn export_clip(conn: &Connection, id: i64, file_id: i64, n: &Numberings) -> Resu
             created_at: marker.created_at.clone(),
         });
     }
-    let cues = crate::sources::load_cues(conn, id, None)?
+    let cues = crate::cues::load_cues(conn, id, None)?
         .into_iter()
         .map(|c| CueRecord { lang: c.lang, start_ms: c.start_ms, end_ms: c.end_ms, text: c.text })
         .collect();

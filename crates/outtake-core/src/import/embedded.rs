@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use rusqlite::params;
 
+use crate::cues::insert_cues;
 use crate::error::Result;
 use crate::library::Library;
 use crate::media::SubtitleStream;
 use crate::process::{self, RunError};
-use crate::sources::insert_cues;
 use crate::subtitles::{self, SubtitleFormat};
 
 /// ffmpeg reads the whole file to collect subtitle packets; a long film takes a while.

@@ -8,10 +8,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::info_json::{self, InfoJson};
 use super::store::guess_show;
 use super::walk::{self, Found};
+use crate::cues::insert_cues;
 use crate::error::Result;
 use crate::library::Library;
 use crate::markers::{MarkerInput, insert_marker};
-use crate::sources::insert_cues;
 use crate::subtitles::{self, SubtitleFormat};
 use crate::tags::ensure_tag;
 

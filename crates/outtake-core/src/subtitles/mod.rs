@@ -13,7 +13,7 @@ use std::fmt;
 
 pub use decode::{Decoded, decode};
 
-use crate::sources::CueInput;
+use crate::cues::CueInput;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubtitleFormat {

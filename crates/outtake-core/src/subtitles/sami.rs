@@ -5,7 +5,7 @@
 use super::text::{clean_cue_text, quote, split_lines};
 use super::timing::{Notes, next_later_starts};
 use super::{SubtitleError, SubtitleFormat, SubtitleTrack};
-use crate::sources::CueInput;
+use crate::cues::CueInput;
 
 /// How long the last cue of a track stays up, lacking a following SYNC.
 const LAST_CUE_MS: i64 = 5000;

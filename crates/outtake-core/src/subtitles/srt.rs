@@ -4,7 +4,7 @@
 use super::text::{clean_cue_text, split_lines};
 use super::timing::{Notes, finish, is_timing_like, timing};
 use super::{SubtitleError, SubtitleFormat};
-use crate::sources::CueInput;
+use crate::cues::CueInput;
 
 /// Reads an SRT body. Index numbers are optional; a blank line inside a
 /// cue's text does not end the cue — only the next timing line (or index

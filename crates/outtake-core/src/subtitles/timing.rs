@@ -4,7 +4,7 @@
 
 use super::text::quote;
 use super::{SubtitleError, SubtitleFormat};
-use crate::sources::CueInput;
+use crate::cues::CueInput;
 
 /// How long a cue whose end is unusable stays up, unless the next cue comes sooner.
 pub(super) const FALLBACK_CUE_MS: i64 = 3000;

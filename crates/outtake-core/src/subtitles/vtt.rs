@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::text::{clean_cue_text, quote, split_lines};
 use super::timing::{Notes, finish, is_timing_like, timing};
 use super::{SubtitleError, SubtitleFormat};
-use crate::sources::CueInput;
+use crate::cues::CueInput;
 
 pub(super) fn parse(text: &str) -> Result<Vec<CueInput>, SubtitleError> {
     let lines = split_lines(text);

@@ -1,0 +1,92 @@
+//! Subtitle cues: a clip's lines with their times, per language, as read
+//! from its subtitle files (or typed), and the search index follows them.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::error::{Error, Kind, Result};
+use crate::library::{Library, require};
+use crate::names::clean_text;
+
+/// One subtitle line with its times.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Cue {
+    pub id: i64,
+    pub clip_id: i64,
+    /// Language from the subtitle file's name (`ko`, `en`); empty when unknown.
+    pub lang: String,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CueInput {
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub text: String,
+}
+
+fn check_lang(lang: &str) -> Result<String> {
+    let lang = lang.trim();
+    let ok = lang.len() <= 35 && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !ok {
+        return Err(Error::invalid("language", format!("\"{lang}\" is not a language tag like ko or en-US")));
+    }
+    Ok(lang.to_string())
+}
+
+pub(crate) fn insert_cues(conn: &Connection, clip_id: i64, lang: &str, cues: &[CueInput]) -> Result<usize> {
+    require(conn, Kind::Clip, "clip", clip_id)?;
+    let lang = check_lang(lang)?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO cue (clip_id, lang, start_ms, end_ms, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, cue) in cues.iter().enumerate() {
+        if cue.start_ms < 0 || cue.end_ms < cue.start_ms {
+            return Err(Error::invalid(
+                format!("cue {}", i + 1),
+                format!("times {}–{} ms run backwards", cue.start_ms, cue.end_ms),
+            ));
+        }
+        let text = clean_text(&format!("cue {}", i + 1), &cue.text)?;
+        insert.execute(params![clip_id, lang, cue.start_ms, cue.end_ms, text])?;
+    }
+    Ok(cues.len())
+}
+
+pub(crate) fn load_cues(conn: &Connection, clip_id: i64, lang: Option<&str>) -> Result<Vec<Cue>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, clip_id, lang, start_ms, end_ms, text FROM cue
+         WHERE clip_id = ?1 AND (?2 IS NULL OR lang = ?2) ORDER BY lang, start_ms, id",
+    )?;
+    let rows = statement.query_map(params![clip_id, lang], |r| {
+        Ok(Cue {
+            id: r.get(0)?,
+            clip_id: r.get(1)?,
+            lang: r.get(2)?,
+            start_ms: r.get(3)?,
+            end_ms: r.get(4)?,
+            text: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Library {
+    /// Replaces a clip's subtitle cues in one language.
+    pub fn replace_cues(&mut self, clip_id: i64, lang: &str, cues: &[CueInput]) -> Result<usize> {
+        self.edit(format!("replace the {lang} subtitles of clip #{clip_id}"), |tx| {
+            let lang = check_lang(lang)?;
+            tx.execute("DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2", params![clip_id, lang])?;
+            insert_cues(tx, clip_id, &lang, cues)
+        })
+    }
+
+    /// A clip's cues, in one language or all.
+    pub fn cues(&self, clip_id: i64, lang: Option<&str>) -> Result<Vec<Cue>> {
+        require(&self.conn, Kind::Clip, "clip", clip_id)?;
+        load_cues(&self.conn, clip_id, lang)
+    }
+}
