@@ -2,15 +2,15 @@
 //! library, as its doc comment says, and never touches a file on disk.
 
 use outtake_core::{
-    CastInput, ClipInput, CueInput, Error, FileInput, Kind, Library, MarkerInput, PersonInput, RoleInput,
-    SceneInput, ShowInput,
+    CastInput, ClipInput, CueInput, EntityKind, Error, FileInput, Library, MarkerInput, PersonInput,
+    RoleInput, SceneInput, ShowInput,
 };
 
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-fn is_not_found<T: std::fmt::Debug>(result: outtake_core::Result<T>, kind: Kind) -> bool {
+fn is_not_found<T: std::fmt::Debug>(result: outtake_core::Result<T>, kind: EntityKind) -> bool {
     matches!(result, Err(Error::NotFound { kind: k, .. }) if k == kind)
 }
 
@@ -100,11 +100,11 @@ fn deleting_a_show_takes_its_episodes_scenes_and_roles_but_not_its_clips() {
     let before = lib.summary().unwrap();
     lib.delete_show(show).unwrap();
 
-    assert!(is_not_found(lib.show(show), Kind::Show));
-    assert!(is_not_found(lib.find_show("Red Sky"), Kind::Show), "its aliases went with it");
-    assert!(is_not_found(lib.find_episode(show, 1), Kind::Episode));
-    assert!(is_not_found(lib.scene(sealing), Kind::Scene));
-    assert!(is_not_found(lib.role(chun_gi), Kind::Role));
+    assert!(is_not_found(lib.show(show), EntityKind::Show));
+    assert!(is_not_found(lib.find_show("Red Sky"), EntityKind::Show), "its aliases went with it");
+    assert!(is_not_found(lib.find_episode(show, 1), EntityKind::Episode));
+    assert!(is_not_found(lib.scene(sealing), EntityKind::Scene));
+    assert!(is_not_found(lib.role(chun_gi), EntityKind::Role));
     let kims_roles: Vec<String> = lib.roles_of(kim).unwrap().into_iter().map(|r| r.show).collect();
     assert_eq!(kims_roles, strings(&["Alchemy of Souls"]), "the other show's role stays");
 
@@ -136,9 +136,12 @@ fn deleting_a_show_takes_its_episodes_scenes_and_roles_but_not_its_clips() {
 fn deleting_a_person_takes_their_roles_credits_and_appearances() {
     let Example { mut lib, show, kim, ahn, chun_gi, ha_ram, clip, marker, .. } = example();
     lib.delete_person(kim).unwrap();
-    assert!(is_not_found(lib.person(kim), Kind::Person));
-    assert!(is_not_found(lib.find_person("Kim You-jung"), Kind::Person), "their aliases went with them");
-    assert!(is_not_found(lib.role(chun_gi), Kind::Role));
+    assert!(is_not_found(lib.person(kim), EntityKind::Person));
+    assert!(
+        is_not_found(lib.find_person("Kim You-jung"), EntityKind::Person),
+        "their aliases went with them"
+    );
+    assert!(is_not_found(lib.role(chun_gi), EntityKind::Role));
     let cast: Vec<i64> = lib.cast_of(show).unwrap().iter().map(|r| r.id).collect();
     assert_eq!(cast, [ha_ram]);
     let credited: Vec<i64> = lib.clip(clip).unwrap().cast.iter().map(|c| c.person_id).collect();
@@ -158,8 +161,8 @@ fn deleting_a_tag_unlinks_it_everywhere() {
     lib.add_tag_parent(action, parent).unwrap();
     lib.add_tag_parent(child, action).unwrap();
     lib.delete_tag(action).unwrap();
-    assert!(is_not_found(lib.tag(action), Kind::Tag));
-    assert!(is_not_found(lib.find_tag("fight"), Kind::Tag), "its alias went with it");
+    assert!(is_not_found(lib.tag(action), EntityKind::Tag));
+    assert!(is_not_found(lib.find_tag("fight"), EntityKind::Tag), "its alias went with it");
     assert!(lib.clip(clip).unwrap().tags.is_empty());
     assert!(lib.marker(marker).unwrap().tags.is_empty());
     assert!(lib.tag(child).unwrap().parents.is_empty(), "the child stays, without a parent");
@@ -171,10 +174,10 @@ fn deleting_a_tag_unlinks_it_everywhere() {
 fn deleting_a_clip_takes_its_files_rows_markers_and_cues_only() {
     let Example { mut lib, kim, sealing, clip, marker, .. } = example();
     lib.delete_clip(clip).unwrap();
-    assert!(is_not_found(lib.clip(clip), Kind::Clip));
-    assert!(is_not_found(lib.marker(marker), Kind::Marker));
-    assert!(is_not_found(lib.cues(clip, None), Kind::Clip));
-    assert!(is_not_found(lib.find_clip("/videos/sealing.mp4"), Kind::Clip), "the file row is gone");
+    assert!(is_not_found(lib.clip(clip), EntityKind::Clip));
+    assert!(is_not_found(lib.marker(marker), EntityKind::Marker));
+    assert!(is_not_found(lib.cues(clip, None), EntityKind::Clip));
+    assert!(is_not_found(lib.find_clip("/videos/sealing.mp4"), EntityKind::Clip), "the file row is gone");
     let summary = lib.summary().unwrap();
     assert_eq!((summary.clips, summary.markers, summary.cues), (0, 0, 0));
     assert_eq!((summary.shows, summary.people, summary.tags), (2, 2, 1), "what it linked to stays");
@@ -191,7 +194,7 @@ fn deleting_a_clip_takes_its_files_rows_markers_and_cues_only() {
 fn deleting_a_scene_or_an_episode_keeps_what_pointed_at_it() {
     let Example { mut lib, show, episode_two, sealing, pulse, clip, marker, .. } = example();
     lib.delete_scene(sealing).unwrap();
-    assert!(is_not_found(lib.scene(sealing), Kind::Scene));
+    assert!(is_not_found(lib.scene(sealing), EntityKind::Scene));
     assert!(lib.clip(clip).unwrap().scenes.is_empty());
     let kept = lib.marker(marker).unwrap();
     assert_eq!(

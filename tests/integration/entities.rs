@@ -4,8 +4,8 @@
 use std::fmt::Debug;
 
 use outtake_core::{
-    CastInput, ClipInput, ClipPatch, CueInput, Error, FileInput, FileStatus, Kind, Library, MarkerInput,
-    PersonInput, RoleInput, SceneInput, ShowInput,
+    CastInput, ClipInput, ClipPatch, CueInput, EntityKind, Error, FileInput, FileStatus, Library,
+    MarkerInput, PersonInput, RoleInput, SceneInput, ShowInput,
 };
 
 use self::Expect::{Exists, Invalid, NotFound};
@@ -13,8 +13,8 @@ use self::Expect::{Exists, Invalid, NotFound};
 /// The error a call should fail with, down to the field it names.
 #[derive(Debug)]
 enum Expect<'a> {
-    NotFound(Kind, &'a str),
-    Exists(Kind, &'a str, i64),
+    NotFound(EntityKind, &'a str),
+    Exists(EntityKind, &'a str, i64),
     Invalid(&'a str),
 }
 
@@ -81,7 +81,7 @@ fn shows_are_added_read_updated_listed_and_deleted() {
     assert_eq!((updated.aliases, updated.network), (strings(&["Hong Cheon-gi", "Red Sky"]), None));
 
     lib.delete_show(other).unwrap();
-    refused("read a deleted show", lib.show(other), NotFound(Kind::Show, &format!("#{other}")));
+    refused("read a deleted show", lib.show(other), NotFound(EntityKind::Show, &format!("#{other}")));
     assert_eq!(lib.shows().unwrap().len(), 1);
 }
 
@@ -101,19 +101,23 @@ fn shows_refuse_bad_or_duplicate_input() {
         (
             "same title, other spelling",
             show("LOVERS OF THE RED-SKY", None, Some(2021)),
-            Exists(Kind::Show, "LOVERS OF THE RED-SKY", red_sky),
+            Exists(EntityKind::Show, "LOVERS OF THE RED-SKY", red_sky),
         ),
-        ("native title as the title", show("홍천기", None, None), Exists(Kind::Show, "홍천기", red_sky)),
+        (
+            "native title as the title",
+            show("홍천기", None, None),
+            Exists(EntityKind::Show, "홍천기", red_sky),
+        ),
     ];
     for (what, input, expect) in rows {
         refused(what, lib.add_show(&input), expect);
     }
     // The same title in another year is another show (a remake), not a duplicate.
     lib.add_show(&show("Lovers of the Red Sky", None, Some(2031))).unwrap();
-    let missing = NotFound(Kind::Show, "#99");
+    let missing = NotFound(EntityKind::Show, "#99");
     refused("update a missing show", lib.update_show(99, &show("X", None, None)), missing);
-    refused("delete a missing show", lib.delete_show(99), NotFound(Kind::Show, "#99"));
-    refused("alias a missing show", lib.add_show_aliases(99, &[]), NotFound(Kind::Show, "#99"));
+    refused("delete a missing show", lib.delete_show(99), NotFound(EntityKind::Show, "#99"));
+    refused("alias a missing show", lib.add_show_aliases(99, &[]), NotFound(EntityKind::Show, "#99"));
     assert_eq!(lib.summary().unwrap().shows, 2, "refused shows were not stored");
 }
 
@@ -135,19 +139,19 @@ fn episodes_are_numbered_per_show() {
     refused(
         "number taken",
         lib.add_episode(s, 2, None, None),
-        Exists(Kind::Episode, "Lovers of the Red Sky episode 2", two),
+        Exists(EntityKind::Episode, "Lovers of the Red Sky episode 2", two),
     );
     refused("negative number", lib.add_episode(s, -1, None, None), Invalid("number"));
     refused("not a date", lib.add_episode(s, 3, None, Some("2021-13-01")), Invalid("air date"));
     refused("not a date on update", lib.update_episode(one, None, Some("30.08.2021")), Invalid("air date"));
-    refused("no such show", lib.add_episode(99, 1, None, None), NotFound(Kind::Show, "#99"));
+    refused("no such show", lib.add_episode(99, 1, None, None), NotFound(EntityKind::Show, "#99"));
     refused(
         "no episode 9",
         lib.find_episode(s, 9),
-        NotFound(Kind::Episode, &format!("episode 9 of show #{s}")),
+        NotFound(EntityKind::Episode, &format!("episode 9 of show #{s}")),
     );
     lib.delete_episode(two).unwrap();
-    refused("deleted twice", lib.delete_episode(two), NotFound(Kind::Episode, &format!("#{two}")));
+    refused("deleted twice", lib.delete_episode(two), NotFound(EntityKind::Episode, &format!("#{two}")));
     assert_eq!(lib.episodes(s).unwrap().len(), 1);
 }
 
@@ -172,10 +176,10 @@ fn scenes_belong_to_a_show_and_maybe_an_episode() {
     );
     refused("blank title", lib.add_scene(s, &scene(None, " ")), Invalid("scene title"));
     refused("negative episode", lib.add_scene(s, &scene(Some(-2), "x")), Invalid("episode"));
-    refused("no such show", lib.add_scene(99, &scene(None, "x")), NotFound(Kind::Show, "#99"));
-    refused("update missing", lib.update_scene(99, &scene(None, "x")), NotFound(Kind::Scene, "#99"));
+    refused("no such show", lib.add_scene(99, &scene(None, "x")), NotFound(EntityKind::Show, "#99"));
+    refused("update missing", lib.update_scene(99, &scene(None, "x")), NotFound(EntityKind::Scene, "#99"));
     lib.delete_scene(sealing).unwrap();
-    refused("read deleted", lib.scene(sealing), NotFound(Kind::Scene, &format!("#{sealing}")));
+    refused("read deleted", lib.scene(sealing), NotFound(EntityKind::Scene, &format!("#{sealing}")));
     assert_eq!(lib.scenes(s).unwrap().len(), 1);
 }
 
@@ -193,13 +197,17 @@ fn people_are_added_updated_aliased_and_deleted() {
     assert_eq!(names, strings(&["Ahn Hyo Seop", "Kim Yoo Jung"]));
     // Any of someone's names, in any spelling, is taken.
     let rows: Vec<(&str, PersonInput, Expect)> = vec![
-        ("same name", person("kim yoo-jung", None, &[]), Exists(Kind::Person, "kim yoo-jung", kim)),
-        ("their native name", person("Yoo Jung", Some("김유정"), &[]), Exists(Kind::Person, "김유정", kim)),
-        ("their alias", person("Kim Youjung", None, &[]), Exists(Kind::Person, "Kim Youjung", kim)),
+        ("same name", person("kim yoo-jung", None, &[]), Exists(EntityKind::Person, "kim yoo-jung", kim)),
+        (
+            "their native name",
+            person("Yoo Jung", Some("김유정"), &[]),
+            Exists(EntityKind::Person, "김유정", kim),
+        ),
+        ("their alias", person("Kim Youjung", None, &[]), Exists(EntityKind::Person, "Kim Youjung", kim)),
         (
             "alias taken",
             person("Hyo Seop", None, &["AHN HYO SEOP"]),
-            Exists(Kind::Person, "AHN HYO SEOP", ahn),
+            Exists(EntityKind::Person, "AHN HYO SEOP", ahn),
         ),
         ("blank name", person("  ", None, &[]), Invalid("name")),
         ("control character", person("Choi\u{0}", None, &[]), Invalid("name")),
@@ -211,9 +219,13 @@ fn people_are_added_updated_aliased_and_deleted() {
     lib.update_person(ahn, &person("Ahn Hyo-seop", Some("안효섭"), &["Abraham Lincoln Ahn"])).unwrap();
     lib.add_person_aliases(ahn, &strings(&["Ahn Hyo-sub", "abraham lincoln ahn"])).unwrap();
     assert_eq!(lib.person(ahn).unwrap().aliases, strings(&["Abraham Lincoln Ahn", "Ahn Hyo-sub"]));
-    refused("update missing", lib.update_person(99, &person("X", None, &[])), NotFound(Kind::Person, "#99"));
+    refused(
+        "update missing",
+        lib.update_person(99, &person("X", None, &[])),
+        NotFound(EntityKind::Person, "#99"),
+    );
     lib.delete_person(ahn).unwrap();
-    refused("read deleted", lib.person(ahn), NotFound(Kind::Person, &format!("#{ahn}")));
+    refused("read deleted", lib.person(ahn), NotFound(EntityKind::Person, &format!("#{ahn}")));
     assert_eq!(lib.summary().unwrap().people, 1);
 }
 
@@ -239,14 +251,14 @@ fn roles_tie_a_person_to_a_character_in_a_show() {
     refused(
         "same character again",
         lib.add_role(kim, s, &role("hong chun-gi", None)),
-        Exists(Kind::Role, "hong chun-gi", chun_gi),
+        Exists(EntityKind::Role, "hong chun-gi", chun_gi),
     );
     refused("blank character", lib.add_role(kim, s, &role(" ", None)), Invalid("character"));
-    refused("no such person", lib.add_role(99, s, &role("X", None)), NotFound(Kind::Person, "#99"));
-    refused("no such show", lib.add_role(kim, 99, &role("X", None)), NotFound(Kind::Show, "#99"));
-    refused("roles of nobody", lib.roles_of(99), NotFound(Kind::Person, "#99"));
+    refused("no such person", lib.add_role(99, s, &role("X", None)), NotFound(EntityKind::Person, "#99"));
+    refused("no such show", lib.add_role(kim, 99, &role("X", None)), NotFound(EntityKind::Show, "#99"));
+    refused("roles of nobody", lib.roles_of(99), NotFound(EntityKind::Person, "#99"));
     lib.delete_role(ha_ram).unwrap();
-    refused("read deleted", lib.role(ha_ram), NotFound(Kind::Role, &format!("#{ha_ram}")));
+    refused("read deleted", lib.role(ha_ram), NotFound(EntityKind::Role, &format!("#{ha_ram}")));
     assert!(lib.roles_of(ahn).unwrap().is_empty());
 }
 
@@ -303,7 +315,7 @@ fn clips_are_added_patched_listed_and_deleted() {
     assert_eq!(lib.clip(clip).unwrap().episode, Some(7));
 
     lib.delete_clip(second).unwrap();
-    refused("read deleted", lib.clip(second), NotFound(Kind::Clip, &format!("#{second}")));
+    refused("read deleted", lib.clip(second), NotFound(EntityKind::Clip, &format!("#{second}")));
     assert_eq!(lib.clips().unwrap().len(), 1);
 }
 
@@ -318,7 +330,7 @@ fn clips_refuse_bad_input_whole() {
         ("NaN fps", ClipInput { fps: Some(f64::NAN), ..clip("a") }, Invalid("fps")),
         ("bad date", ClipInput { published: Some("yesterday".into()), ..clip("a") }, Invalid("published")),
         ("episode without show", ClipInput { episode: Some(1), ..clip("a") }, Invalid("episode")),
-        ("no such show", ClipInput { show_id: Some(99), ..clip("a") }, NotFound(Kind::Show, "#99")),
+        ("no such show", ClipInput { show_id: Some(99), ..clip("a") }, NotFound(EntityKind::Show, "#99")),
         // The clip row is written before its files: a bad second file must undo it.
         (
             "bad fingerprint on the second file",
@@ -338,8 +350,8 @@ fn clips_refuse_bad_input_whole() {
     let id = lib.add_clip(&clip("a")).unwrap();
     let no_show = ClipPatch { episode: Some(Some(1)), ..Default::default() };
     refused("patch episode without show", lib.update_clip(id, &no_show), Invalid("episode"));
-    refused("patch missing clip", lib.update_clip(99, &no_show), NotFound(Kind::Clip, "#99"));
-    refused("delete missing clip", lib.delete_clip(99), NotFound(Kind::Clip, "#99"));
+    refused("patch missing clip", lib.update_clip(99, &no_show), NotFound(EntityKind::Clip, "#99"));
+    refused("delete missing clip", lib.delete_clip(99), NotFound(EntityKind::Clip, "#99"));
 }
 
 #[test]
@@ -365,11 +377,19 @@ fn files_are_copies_with_a_status() {
         let summary = lib.clips().unwrap().remove(0);
         assert_eq!((summary.path.as_deref(), summary.status), (Some(path), status), "list: {a:?} + {b:?}");
     }
-    refused("path taken", lib.add_file(clip, &file("/v/a.mp4", None)), Exists(Kind::File, "/v/a.mp4", clip));
-    refused("no such clip", lib.add_file(99, &file("/v/z.mp4", None)), NotFound(Kind::Clip, "#99"));
-    refused("status of nothing", lib.set_file_status(99, FileStatus::Missing), NotFound(Kind::File, "#99"));
+    refused(
+        "path taken",
+        lib.add_file(clip, &file("/v/a.mp4", None)),
+        Exists(EntityKind::File, "/v/a.mp4", clip),
+    );
+    refused("no such clip", lib.add_file(99, &file("/v/z.mp4", None)), NotFound(EntityKind::Clip, "#99"));
+    refused(
+        "status of nothing",
+        lib.set_file_status(99, FileStatus::Missing),
+        NotFound(EntityKind::File, "#99"),
+    );
     lib.remove_file(first).unwrap();
-    refused("removed twice", lib.remove_file(first), NotFound(Kind::File, &format!("#{first}")));
+    refused("removed twice", lib.remove_file(first), NotFound(EntityKind::File, &format!("#{first}")));
     assert_eq!(lib.clip(clip).unwrap().files.iter().map(|f| f.id).collect::<Vec<_>>(), [copy]);
 }
 
@@ -408,8 +428,8 @@ fn credits_find_or_make_roles_in_the_clips_show() {
     assert_eq!(lib.roles_of(kim).unwrap().len(), 1, "the role was found, not made twice");
     lib.uncredit(in_show, choi).unwrap();
     assert_eq!(lib.clip(in_show).unwrap().cast.len(), 2);
-    refused("no such person", lib.credit(in_show, 99, None), NotFound(Kind::Person, "#99"));
-    refused("no such clip", lib.credit(99, kim, None), NotFound(Kind::Clip, "#99"));
+    refused("no such person", lib.credit(in_show, 99, None), NotFound(EntityKind::Person, "#99"));
+    refused("no such clip", lib.credit(99, kim, None), NotFound(EntityKind::Clip, "#99"));
 }
 
 #[test]
@@ -459,11 +479,15 @@ fn markers_are_moments_with_cast_tags_and_scene() {
         ("end before start", at(5_000, Some(4_000)), Invalid("end")),
         ("start past the end", at(61_000, None), Invalid("start")),
         ("end past the end", at(1_000, Some(61_000)), Invalid("end")),
-        ("no such scene", MarkerInput { scene_id: Some(99), ..at(0, None) }, NotFound(Kind::Scene, "#99")),
+        (
+            "no such scene",
+            MarkerInput { scene_id: Some(99), ..at(0, None) },
+            NotFound(EntityKind::Scene, "#99"),
+        ),
         (
             "no such person",
             MarkerInput { cast: vec![CastInput { person_id: 99, character: None }], ..at(0, None) },
-            NotFound(Kind::Person, "#99"),
+            NotFound(EntityKind::Person, "#99"),
         ),
         ("bad tag", MarkerInput { tags: strings(&["mood:"]), ..at(0, None) }, Invalid("tag")),
     ];
@@ -471,10 +495,10 @@ fn markers_are_moments_with_cast_tags_and_scene() {
         refused(what, lib.add_marker(clip, &input), expect);
     }
     assert_eq!(lib.markers(clip).unwrap().len(), 2, "refused markers left nothing");
-    refused("no such clip", lib.add_marker(99, &at(0, None)), NotFound(Kind::Clip, "#99"));
-    refused("update missing", lib.update_marker(99, &at(0, None)), NotFound(Kind::Marker, "#99"));
+    refused("no such clip", lib.add_marker(99, &at(0, None)), NotFound(EntityKind::Clip, "#99"));
+    refused("update missing", lib.update_marker(99, &at(0, None)), NotFound(EntityKind::Marker, "#99"));
     lib.delete_marker(later).unwrap();
-    refused("read deleted", lib.marker(later), NotFound(Kind::Marker, &format!("#{later}")));
+    refused("read deleted", lib.marker(later), NotFound(EntityKind::Marker, &format!("#{later}")));
 }
 
 #[test]
@@ -500,16 +524,24 @@ fn tags_are_named_renamed_aliased_parented_and_deleted() {
         (
             "other case",
             lib.add_tag("MOOD:emotional").map(drop),
-            Exists(Kind::Tag, "MOOD:emotional", emotional),
+            Exists(EntityKind::Tag, "MOOD:emotional", emotional),
         ),
-        ("an alias of another", lib.add_tag("N.G.").map(drop), Exists(Kind::Tag, "N.G.", blooper)),
+        ("an alias of another", lib.add_tag("N.G.").map(drop), Exists(EntityKind::Tag, "N.G.", blooper)),
         ("namespace without name", lib.add_tag("mood:").map(drop), Invalid("tag")),
         ("name without namespace", lib.add_tag(":sad").map(drop), Invalid("tag")),
         ("blank", lib.add_tag("  ").map(drop), Invalid("tag")),
-        ("alias taken", lib.add_tag_alias(funny, "type:blooper"), Exists(Kind::Tag, "type:blooper", blooper)),
-        ("rename onto", lib.rename_tag(funny, "Type: Blooper"), Exists(Kind::Tag, "Type: Blooper", blooper)),
+        (
+            "alias taken",
+            lib.add_tag_alias(funny, "type:blooper"),
+            Exists(EntityKind::Tag, "type:blooper", blooper),
+        ),
+        (
+            "rename onto",
+            lib.rename_tag(funny, "Type: Blooper"),
+            Exists(EntityKind::Tag, "Type: Blooper", blooper),
+        ),
         ("own parent", lib.add_tag_parent(funny, funny), Invalid("tag parent")),
-        ("no such tag", lib.add_tag_alias(99, "x"), NotFound(Kind::Tag, "#99")),
+        ("no such tag", lib.add_tag_alias(99, "x"), NotFound(EntityKind::Tag, "#99")),
     ];
     for (what, result, expect) in rows {
         refused(what, result, expect);
@@ -520,7 +552,7 @@ fn tags_are_named_renamed_aliased_parented_and_deleted() {
     lib.remove_tag_parent(blooper, funny).unwrap();
     assert!(lib.tag(blooper).unwrap().parents.is_empty());
     lib.delete_tag(funny).unwrap();
-    refused("read deleted", lib.tag(funny), NotFound(Kind::Tag, &format!("#{funny}")));
+    refused("read deleted", lib.tag(funny), NotFound(EntityKind::Tag, &format!("#{funny}")));
 }
 
 #[test]
@@ -534,8 +566,12 @@ fn clip_tags_make_missing_tags_and_never_repeat() {
     assert_eq!(lib.clip(clip).unwrap().tags, strings(&["mood:emotional", "type:blooper"]));
     lib.untag_clip(clip, &strings(&["blooper"])).unwrap();
     assert_eq!(lib.clip(clip).unwrap().tags, strings(&["mood:emotional"]));
-    refused("untag", lib.untag_clip(clip, &strings(&["mood:happy"])), NotFound(Kind::Tag, "mood:happy"));
-    refused("tag missing clip", lib.tag_clip(99, &strings(&["x"])), NotFound(Kind::Clip, "#99"));
+    refused(
+        "untag",
+        lib.untag_clip(clip, &strings(&["mood:happy"])),
+        NotFound(EntityKind::Tag, "mood:happy"),
+    );
+    refused("tag missing clip", lib.tag_clip(99, &strings(&["x"])), NotFound(EntityKind::Clip, "#99"));
     assert_eq!(lib.summary().unwrap().tags, 2, "tagging a missing clip made no tag");
     // Clip scenes are the same kind of link.
     let s = lib.add_show(&show("Lovers of the Red Sky", None, None)).unwrap();
@@ -543,7 +579,7 @@ fn clip_tags_make_missing_tags_and_never_repeat() {
     lib.add_clip_scene(clip, scene).unwrap();
     lib.add_clip_scene(clip, scene).unwrap();
     assert_eq!(lib.clip(clip).unwrap().scenes, strings(&["Pulse scene"]));
-    refused("no such scene", lib.add_clip_scene(clip, 99), NotFound(Kind::Scene, "#99"));
+    refused("no such scene", lib.add_clip_scene(clip, 99), NotFound(EntityKind::Scene, "#99"));
     lib.remove_clip_scene(clip, scene).unwrap();
     assert!(lib.clip(clip).unwrap().scenes.is_empty());
 }
@@ -568,7 +604,7 @@ fn cues_are_replaced_per_language() {
         ("times run backwards", lib.replace_cues(clip, "ko", &[cue(0, "a"), backwards]), Invalid("cue 2")),
         ("control character", lib.replace_cues(clip, "ko", &[cue(0, "a\u{1b}b")]), Invalid("cue 1")),
         ("not a language tag", lib.replace_cues(clip, "한국어", &[]), Invalid("language")),
-        ("no such clip", lib.replace_cues(99, "ko", &[]), NotFound(Kind::Clip, "#99")),
+        ("no such clip", lib.replace_cues(99, "ko", &[]), NotFound(EntityKind::Clip, "#99")),
     ];
     for (what, result, expect) in rows {
         refused(what, result, expect);
@@ -590,7 +626,7 @@ fn watched_folders_are_stored_by_their_real_path() {
         assert_eq!(lib.find_folder(&reference).unwrap(), id, "find {reference}");
     }
     let real_text = real.display().to_string();
-    refused("same folder again", lib.add_folder(&real), Exists(Kind::Folder, &real_text, id));
+    refused("same folder again", lib.add_folder(&real), Exists(EntityKind::Folder, &real_text, id));
     let plain = real.join("clip.mp4");
     std::fs::write(&plain, b"not a folder").unwrap();
     refused("a file", lib.add_folder(&plain), Invalid("folder"));
@@ -598,9 +634,13 @@ fn watched_folders_are_stored_by_their_real_path() {
         Err(Error::Io { path, .. }) => assert_eq!(path, real.join("nowhere")),
         other => panic!("a missing folder: {other:?}"),
     }
-    refused("find unknown", lib.find_folder("/no/such/folder"), NotFound(Kind::Folder, "/no/such/folder"));
+    refused(
+        "find unknown",
+        lib.find_folder("/no/such/folder"),
+        NotFound(EntityKind::Folder, "/no/such/folder"),
+    );
     lib.remove_folder(id).unwrap();
-    refused("removed twice", lib.remove_folder(id), NotFound(Kind::Folder, &format!("#{id}")));
+    refused("removed twice", lib.remove_folder(id), NotFound(EntityKind::Folder, &format!("#{id}")));
     assert!(lib.folders().unwrap().is_empty());
     assert!(real.is_dir() && plain.is_file(), "the folder on disk stays");
 }

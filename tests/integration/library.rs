@@ -43,7 +43,7 @@ fn a_first_version_library_is_brought_up_to_date() {
     assert_eq!(clip.markers[0].title.as_deref(), Some("Tearful farewell"));
     // What was there before the search index existed is searchable after the upgrade.
     assert_eq!(library.search("김유정", 10).unwrap()[0].clip_id, 1);
-    assert_eq!(library.search("farewell", 10).unwrap()[0].kind, "marker");
+    assert_eq!(library.search("farewell", 10).unwrap()[0].kind, outtake_core::HitKind::Marker);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! names answered with the candidates. One table, one `check`.
 
 use outtake_core::{
-    ClipInput, Error, FileInput, Kind, Library, PersonInput, RoleInput, SceneInput, ShowInput,
+    ClipInput, EntityKind, Error, FileInput, Library, PersonInput, RoleInput, SceneInput, ShowInput,
 };
 
 /// Which lookup a row goes through; scenes and roles may be scoped to a show.
@@ -142,13 +142,13 @@ fn check(lib: &Library, find: Find, input: &str, want: &Want<'_>) {
         Find::SavedSearch => lib.saved_search(input).map(|saved| saved.id),
     };
     let kind = match find {
-        Find::Person => Kind::Person,
-        Find::Show => Kind::Show,
-        Find::Tag => Kind::Tag,
-        Find::Clip => Kind::Clip,
-        Find::Scene(_) => Kind::Scene,
-        Find::Role(_) => Kind::Role,
-        Find::SavedSearch => Kind::SavedSearch,
+        Find::Person => EntityKind::Person,
+        Find::Show => EntityKind::Show,
+        Find::Tag => EntityKind::Tag,
+        Find::Clip => EntityKind::Clip,
+        Find::Scene(_) => EntityKind::Scene,
+        Find::Role(_) => EntityKind::Role,
+        Find::SavedSearch => EntityKind::SavedSearch,
     };
     let ok = match (&got, want) {
         (Ok(id), Want::Id(expected)) => id == expected,

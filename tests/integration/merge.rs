@@ -3,7 +3,7 @@
 //! parents that would make a loop.
 
 use outtake_core::{
-    CastInput, ClipInput, Error, Kind, Library, MarkerInput, PersonInput, RoleInput, ShowInput,
+    CastInput, ClipInput, EntityKind, Error, Library, MarkerInput, PersonInput, RoleInput, ShowInput,
 };
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -70,7 +70,7 @@ fn merging_people_moves_names_roles_credits_and_marker_cast() {
     assert_eq!((merged.name.as_str(), merged.native_name.as_deref()), ("Kim Yoo Jung", Some("김유정")));
     assert_eq!(merged.aliases, strings(&["Kim You-jung", "Yoo Jung Kim", "金裕貞", "YJ"]));
     match lib.person(dup) {
-        Err(Error::NotFound { kind: Kind::Person, name }) => assert_eq!(name, format!("#{dup}")),
+        Err(Error::NotFound { kind: EntityKind::Person, name }) => assert_eq!(name, format!("#{dup}")),
         other => panic!("the merged person is gone: {other:?}"),
     }
     for name in ["Yoo Jung Kim", "金裕貞", "yj", "김유정"] {
@@ -108,7 +108,7 @@ fn merging_people_refuses_nonsense() {
     for (what, from, into, carried) in rows {
         match lib.merge_people(from, into) {
             Err(Error::Invalid { field, .. }) if field == carried => {}
-            Err(Error::NotFound { kind: Kind::Person, name }) if name == carried => {}
+            Err(Error::NotFound { kind: EntityKind::Person, name }) if name == carried => {}
             other => panic!("{what}: {other:?}"),
         }
     }

@@ -11,8 +11,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::clips::FileStatus;
-use crate::error::{Error, Kind, Result};
+use crate::error::{EntityKind, Error, Result};
 use crate::library::Library;
+use crate::search::HitKind;
 use crate::search::SavedSearch;
 
 /// The most clips one page may hold: a screenful many times over.
@@ -64,28 +65,6 @@ pub struct ClipPage {
     pub total: i64,
     pub offset: i64,
     pub clips: Vec<ClipCard>,
-}
-
-/// What a search hit is: the clip itself, a marker, a subtitle cue or a scene.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "lowercase")]
-pub enum HitKind {
-    Clip,
-    Marker,
-    Cue,
-    Scene,
-}
-
-impl HitKind {
-    fn parse(kind: &str) -> HitKind {
-        match kind {
-            "marker" => HitKind::Marker,
-            "cue" => HitKind::Cue,
-            "scene" => HitKind::Scene,
-            _ => HitKind::Clip,
-        }
-    }
 }
 
 /// Where in a clip a search matched.
@@ -247,7 +226,7 @@ impl Library {
             }
             let group = clips.last_mut().expect("a group was just pushed");
             group.hits.push(Hit {
-                kind: HitKind::parse(hit.kind),
+                kind: hit.kind,
                 start_ms: hit.start_ms,
                 end_ms: hit.end_ms,
                 snippet: hit.snippet,
@@ -283,7 +262,7 @@ impl Library {
         self.conn
             .query_row("SELECT path FROM file WHERE id = ?1", [file_id], |r| r.get(0))
             .optional()?
-            .ok_or_else(|| Error::NotFound { kind: Kind::Clip, name: format!("file #{file_id}") })
+            .ok_or_else(|| Error::NotFound { kind: EntityKind::Clip, name: format!("file #{file_id}") })
     }
 
     /// The cached poster of a clip, when one has been made.
@@ -359,7 +338,7 @@ fn card(conn: &Connection, id: i64) -> Result<ClipCard> {
         })
         .optional()?;
     let Some((title, duration_ms, show, episode, added_at, status)) = row else {
-        return Err(Error::NotFound { kind: Kind::Clip, name: format!("#{id}") });
+        return Err(Error::NotFound { kind: EntityKind::Clip, name: format!("#{id}") });
     };
     let mut statement = conn.prepare_cached(
         "SELECT p.name FROM credit c JOIN person p ON p.id = c.person_id WHERE c.clip_id = ?1

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{EntityKind, Error, Result};
 use crate::library::require;
 use crate::names::{clean_optional, name_key};
 use crate::people::load_roles;
@@ -29,7 +29,7 @@ pub(crate) fn cast_link(
     person_id: i64,
     character: Option<&str>,
 ) -> Result<(Option<i64>, Option<String>)> {
-    require(conn, Kind::Person, "person", person_id)?;
+    require(conn, EntityKind::Person, person_id)?;
     let character = clean_optional("character", character)?;
     let Some(show_id) = show_id else { return Ok((None, character)) };
     let roles = load_roles(conn, "role.person_id = ?1", person_id)?;
@@ -64,7 +64,7 @@ pub(crate) fn cast_link(
 pub(crate) fn clip_show(conn: &Connection, clip_id: i64) -> Result<Option<i64>> {
     conn.query_row("SELECT show_id FROM clip WHERE id = ?1", [clip_id], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::not_found(Kind::Clip, format!("#{clip_id}")))
+        .ok_or_else(|| Error::not_found(EntityKind::Clip, format!("#{clip_id}")))
 }
 
 pub(crate) fn load_cast(conn: &Connection, table: &str, owner: &str, id: i64) -> Result<Vec<CastMember>> {

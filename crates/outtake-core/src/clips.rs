@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cast::{CastMember, cast_link, clip_show, load_cast};
 use crate::dates::check_date;
-use crate::error::{Error, Kind, Result};
+use crate::error::{EntityKind, Error, Result};
 use crate::library::{Library, Lookup, now, require, resolve};
 use crate::markers::{Marker, load_markers};
 use crate::names::{clean_name, clean_optional, name_key};
@@ -157,8 +157,7 @@ pub struct ClipDetail {
 }
 
 pub(crate) const CLIP_LOOKUP: Lookup = Lookup {
-    kind: Kind::Clip,
-    table: "clip",
+    kind: EntityKind::Clip,
     key: name_key,
     // A clip is also found by the exact path of one of its copies.
     ids_by_key: "SELECT id FROM clip WHERE title_key = ?1",
@@ -192,7 +191,7 @@ pub(crate) fn insert_file(conn: &Connection, clip_id: i64, file: &FileInput) -> 
     let owner: Option<i64> =
         conn.query_row("SELECT clip_id FROM file WHERE path = ?1", [&path], |r| r.get(0)).optional()?;
     if let Some(owner) = owner {
-        return Err(Error::AlreadyExists { kind: Kind::File, name: path, id: owner });
+        return Err(Error::AlreadyExists { kind: EntityKind::File, name: path, id: owner });
     }
     conn.execute(
         "INSERT INTO file (clip_id, path, size, mtime_ms, oshash, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -225,7 +224,7 @@ pub(crate) fn insert_clip(conn: &Connection, input: &ClipInput, added_at: Option
     let title = clean_name("title", &input.title)?;
     check_clip_numbers(input)?;
     if let Some(show) = input.show_id {
-        require(conn, Kind::Show, "show", show)?;
+        require(conn, EntityKind::Show, show)?;
     }
     let episode_id = match (input.show_id, input.episode) {
         (Some(show), Some(number)) => Some(ensure_episode(conn, show, number)?),
@@ -356,7 +355,7 @@ pub(crate) fn load_clip(conn: &Connection, id: i64) -> Result<ClipDetail> {
             },
         )
         .optional()?
-        .ok_or_else(|| Error::not_found(Kind::Clip, format!("#{id}")))?;
+        .ok_or_else(|| Error::not_found(EntityKind::Clip, format!("#{id}")))?;
     Ok(ClipDetail {
         scenes: strings(
             conn,
@@ -392,7 +391,7 @@ impl Library {
     /// library. The video files on disk are not touched.
     pub fn delete_clip(&mut self, id: i64) -> Result<()> {
         self.edit(format!("delete clip #{id}"), |tx| {
-            require(tx, Kind::Clip, "clip", id)?;
+            require(tx, EntityKind::Clip, id)?;
             tx.execute("DELETE FROM clip WHERE id = ?1", [id])?;
             Ok(())
         })
@@ -464,7 +463,7 @@ impl Library {
     /// Adds another copy of a clip.
     pub fn add_file(&mut self, clip_id: i64, file: &FileInput) -> Result<i64> {
         self.edit(format!("add a file to clip #{clip_id}"), |tx| {
-            require(tx, Kind::Clip, "clip", clip_id)?;
+            require(tx, EntityKind::Clip, clip_id)?;
             insert_file(tx, clip_id, file)
         })
     }
@@ -472,7 +471,7 @@ impl Library {
     /// Records whether a copy is present, missing or offline.
     pub fn set_file_status(&mut self, file_id: i64, status: FileStatus) -> Result<()> {
         self.edit(format!("mark file #{file_id} {}", status.as_str()), |tx| {
-            require(tx, Kind::File, "file", file_id)?;
+            require(tx, EntityKind::File, file_id)?;
             tx.execute("UPDATE file SET status = ?2 WHERE id = ?1", params![file_id, status.as_str()])?;
             Ok(())
         })
@@ -481,7 +480,7 @@ impl Library {
     /// Forgets one copy (the file on disk stays where it is).
     pub fn remove_file(&mut self, file_id: i64) -> Result<()> {
         self.edit(format!("remove file #{file_id}"), |tx| {
-            require(tx, Kind::File, "file", file_id)?;
+            require(tx, EntityKind::File, file_id)?;
             tx.execute("DELETE FROM file WHERE id = ?1", [file_id])?;
             Ok(())
         })
@@ -498,7 +497,7 @@ impl Library {
 
     pub fn uncredit(&mut self, clip_id: i64, person_id: i64) -> Result<()> {
         self.edit(format!("uncredit person #{person_id} from clip #{clip_id}"), |tx| {
-            require(tx, Kind::Clip, "clip", clip_id)?;
+            require(tx, EntityKind::Clip, clip_id)?;
             tx.execute("DELETE FROM credit WHERE clip_id = ?1 AND person_id = ?2", [clip_id, person_id])?;
             Ok(())
         })
@@ -507,7 +506,7 @@ impl Library {
     /// Tags a clip, creating tags that do not exist yet. Returns the tag ids.
     pub fn tag_clip(&mut self, clip_id: i64, tags: &[String]) -> Result<Vec<i64>> {
         self.edit(format!("tag clip #{clip_id}: {}", tags.join(", ")), |tx| {
-            require(tx, Kind::Clip, "clip", clip_id)?;
+            require(tx, EntityKind::Clip, clip_id)?;
             let mut ids = Vec::new();
             for tag in tags {
                 let tag_id = ensure_tag(tx, tag)?;
@@ -524,7 +523,7 @@ impl Library {
     /// Removes tags from a clip; a tag the library does not know is an error.
     pub fn untag_clip(&mut self, clip_id: i64, tags: &[String]) -> Result<()> {
         self.edit(format!("untag clip #{clip_id}: {}", tags.join(", ")), |tx| {
-            require(tx, Kind::Clip, "clip", clip_id)?;
+            require(tx, EntityKind::Clip, clip_id)?;
             for tag in tags {
                 let tag_id = resolve(tx, &crate::tags::TAG_LOOKUP, tag, None)?;
                 tx.execute("DELETE FROM clip_tag WHERE clip_id = ?1 AND tag_id = ?2", [clip_id, tag_id])?;
@@ -536,8 +535,8 @@ impl Library {
     /// Links a clip to a scene (of any show).
     pub fn add_clip_scene(&mut self, clip_id: i64, scene_id: i64) -> Result<()> {
         self.edit(format!("put clip #{clip_id} in scene #{scene_id}"), |tx| {
-            require(tx, Kind::Clip, "clip", clip_id)?;
-            require(tx, Kind::Scene, "scene", scene_id)?;
+            require(tx, EntityKind::Clip, clip_id)?;
+            require(tx, EntityKind::Scene, scene_id)?;
             tx.execute(
                 "INSERT OR IGNORE INTO clip_scene (clip_id, scene_id) VALUES (?1, ?2)",
                 [clip_id, scene_id],
@@ -572,7 +571,7 @@ pub(crate) fn update_clip_in(tx: &Connection, id: i64, patch: &ClipPatch) -> Res
     }
     if let Some(new_show) = patch.show_id {
         if let Some(show) = new_show {
-            require(tx, Kind::Show, "show", show)?;
+            require(tx, EntityKind::Show, show)?;
         }
         if new_show != show_id {
             // The old show's episode means nothing in the new one.

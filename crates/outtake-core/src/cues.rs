@@ -4,7 +4,7 @@
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{EntityKind, Error, Result};
 use crate::library::{Library, require};
 use crate::names::clean_text;
 
@@ -38,7 +38,7 @@ fn check_lang(lang: &str) -> Result<String> {
 }
 
 pub(crate) fn insert_cues(conn: &Connection, clip_id: i64, lang: &str, cues: &[CueInput]) -> Result<usize> {
-    require(conn, Kind::Clip, "clip", clip_id)?;
+    require(conn, EntityKind::Clip, clip_id)?;
     let lang = check_lang(lang)?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO cue (clip_id, lang, start_ms, end_ms, text) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -86,7 +86,7 @@ impl Library {
 
     /// A clip's cues, in one language or all.
     pub fn cues(&self, clip_id: i64, lang: Option<&str>) -> Result<Vec<Cue>> {
-        require(&self.conn, Kind::Clip, "clip", clip_id)?;
+        require(&self.conn, EntityKind::Clip, clip_id)?;
         load_cues(&self.conn, clip_id, lang)
     }
 }

@@ -6,7 +6,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::clips::{ClipPatch, credit_in, update_clip_in};
-use crate::error::{Error, Kind, Result};
+use crate::error::{EntityKind, Error, Result};
 use crate::library::{Library, require};
 use crate::markers::{CastInput, MarkerInput};
 use crate::shows::SceneInput;
@@ -144,7 +144,7 @@ impl Library {
         self.edit(format!("tag {} clips: {}", clip_ids.len(), tags.join(", ")), |tx| {
             let mut added = Vec::new();
             for &clip_id in clip_ids {
-                require(tx, Kind::Clip, "clip", clip_id)?;
+                require(tx, EntityKind::Clip, clip_id)?;
                 for tag in &tags {
                     let tag_id = ensure_tag(tx, tag)?;
                     let inserted = tx.execute(

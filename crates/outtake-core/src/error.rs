@@ -3,9 +3,10 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// The kinds of things a library holds, as named in error messages.
+/// The kinds of things a library holds (an entity kind, not an error kind):
+/// the word messages use for each, and the table that holds them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub enum EntityKind {
     Show,
     Episode,
     Scene,
@@ -21,28 +22,47 @@ pub enum Kind {
     Edit,
 }
 
-impl Kind {
+impl EntityKind {
+    /// The table rows of this kind live in.
+    pub(crate) fn table(self) -> &'static str {
+        match self {
+            EntityKind::Show => "show",
+            EntityKind::Episode => "episode",
+            EntityKind::Scene => "scene",
+            EntityKind::Person => "person",
+            EntityKind::Role => "role",
+            EntityKind::Clip => "clip",
+            EntityKind::File => "file",
+            EntityKind::Marker => "marker",
+            EntityKind::Tag => "tag",
+            EntityKind::Cue => "cue",
+            EntityKind::Folder => "watched_folder",
+            EntityKind::SavedSearch => "saved_search",
+            EntityKind::Edit => "edit",
+        }
+    }
+
     /// The word used for this kind in messages and in `{kind}` fields.
     pub fn as_str(self) -> &'static str {
         match self {
-            Kind::Show => "show",
-            Kind::Episode => "episode",
-            Kind::Scene => "scene",
-            Kind::Person => "person",
-            Kind::Role => "role",
-            Kind::Clip => "clip",
-            Kind::File => "file",
-            Kind::Marker => "marker",
-            Kind::Tag => "tag",
-            Kind::Cue => "subtitle cue",
-            Kind::Folder => "watched folder",
-            Kind::SavedSearch => "saved search",
-            Kind::Edit => "edit",
+            EntityKind::Show => "show",
+            EntityKind::Episode => "episode",
+            EntityKind::Scene => "scene",
+            EntityKind::Person => "person",
+            EntityKind::Role => "role",
+            EntityKind::Clip => "clip",
+            EntityKind::File => "file",
+            EntityKind::Marker => "marker",
+            EntityKind::Tag => "tag",
+            EntityKind::Cue => "subtitle cue",
+            EntityKind::Folder => "watched folder",
+            EntityKind::SavedSearch => "saved search",
+            EntityKind::Edit => "edit",
         }
     }
 }
 
-impl fmt::Display for Kind {
+impl fmt::Display for EntityKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -90,13 +110,13 @@ pub enum ErrorKind {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("no {kind} named \"{name}\"")]
-    NotFound { kind: Kind, name: String },
+    NotFound { kind: EntityKind, name: String },
 
     #[error("\"{name}\" could be more than one {kind}: {} (name one by its #id)", list(.candidates))]
-    Ambiguous { kind: Kind, name: String, candidates: Vec<Candidate> },
+    Ambiguous { kind: EntityKind, name: String, candidates: Vec<Candidate> },
 
     #[error("{kind} \"{name}\" already exists as #{id}")]
-    AlreadyExists { kind: Kind, name: String, id: i64 },
+    AlreadyExists { kind: EntityKind, name: String, id: i64 },
 
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
@@ -204,7 +224,7 @@ impl Error {
             || matches!(self, Error::Database(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DiskFull)
     }
 
-    pub(crate) fn not_found(kind: Kind, name: impl Into<String>) -> Self {
+    pub(crate) fn not_found(kind: EntityKind, name: impl Into<String>) -> Self {
         Error::NotFound { kind, name: name.into() }
     }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{EntityKind, Error, Result};
 use crate::library::{Library, now, require};
 
 /// A folder the app watches for new clips.
@@ -65,7 +65,7 @@ impl Library {
                 .query_row("SELECT id FROM watched_folder WHERE path = ?1", [&text], |r| r.get(0))
                 .optional()?;
             if let Some(id) = existing {
-                return Err(Error::AlreadyExists { kind: Kind::Folder, name: text.clone(), id });
+                return Err(Error::AlreadyExists { kind: EntityKind::Folder, name: text.clone(), id });
             }
             tx.execute(
                 "INSERT INTO watched_folder (path, added_at) VALUES (?1, ?2)",
@@ -78,7 +78,7 @@ impl Library {
     /// Stops watching a folder. Clips found there stay in the library.
     pub fn remove_folder(&mut self, id: i64) -> Result<()> {
         self.edit(format!("stop watching folder #{id}"), |tx| {
-            require(tx, Kind::Folder, "watched_folder", id)?;
+            require(tx, EntityKind::Folder, id)?;
             tx.execute("DELETE FROM watched_folder WHERE id = ?1", [id])?;
             Ok(())
         })
@@ -96,7 +96,7 @@ impl Library {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| Error::not_found(Kind::Folder, reference))
+            .ok_or_else(|| Error::not_found(EntityKind::Folder, reference))
     }
 
     pub fn folders(&self) -> Result<Vec<Folder>> {

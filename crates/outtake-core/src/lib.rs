@@ -33,21 +33,22 @@ pub mod time;
 pub mod watch;
 
 pub use browse::{
-    ClipCard, ClipPage, ClipSort, EpisodeFacet, Facets, FolderState, FolderView, Hit, HitKind, MAX_PAGE,
-    PersonFacet, SceneFacet, SearchClip, SearchResults, ShowFacet, TagFacet,
+    ClipCard, ClipPage, ClipSort, EpisodeFacet, Facets, FolderState, FolderView, Hit, MAX_PAGE, PersonFacet,
+    SceneFacet, SearchClip, SearchResults, ShowFacet, TagFacet,
 };
 pub use cast::CastMember;
 pub use clips::{ClipDetail, ClipFile, ClipInput, ClipPatch, ClipSummary, FileInput, FileStatus, Source};
 pub use cues::{Cue, CueInput};
 pub use curate::{CastDraft, ClipPlace, ClipTag, MarkerDraft};
 pub use db::{migrations, schema_version};
-pub use error::{Candidate, Error, ErrorKind, Kind, Result};
+pub use error::{Candidate, EntityKind, Error, ErrorKind, Result};
 pub use export::ImportReport;
 pub use folders::Folder;
 pub use history::{HistoryEntry, KEEP_DAYS, KEEP_EDITS, RowChange, TRACKED, Tracked};
 pub use library::{Library, LibrarySummary, default_library_path};
 pub use markers::{CastInput, Marker, MarkerInput};
 pub use people::{Person, PersonInput, Role, RoleInput};
+pub use search::HitKind;
 pub use search::SavedSearch;
 pub use shows::{Episode, Scene, SceneInput, Show, ShowInput};
 pub use suggest::{MAX_SUGGESTIONS, Suggestion, SuggestionKind};

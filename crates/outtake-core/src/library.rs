@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use serde::Serialize;
 
 use crate::db;
-use crate::error::{Candidate, Error, Kind, Result};
+use crate::error::{Candidate, EntityKind, Error, Result};
 use crate::names::explicit_id;
 
 /// An open Outtake library. All reads and writes of shows, people, tags,
@@ -256,8 +256,7 @@ fn writable(path: &Path) -> bool {
 /// How an entity is found by name: the SQL that lists ids whose names key to
 /// `?1` (with an optional scope id in `?2`), and the SQL that labels an id.
 pub(crate) struct Lookup {
-    pub kind: Kind,
-    pub table: &'static str,
+    pub kind: EntityKind,
     /// Turns what the user typed into the key the SQL compares.
     pub key: fn(&str) -> String,
     pub ids_by_key: &'static str,
@@ -277,7 +276,7 @@ pub(crate) fn resolve(
         return Err(Error::invalid(lookup.kind.as_str(), "no name given"));
     }
     let exists = |id: i64| -> Result<bool> {
-        let sql = format!("SELECT 1 FROM {} WHERE id = ?1", lookup.table);
+        let sql = format!("SELECT 1 FROM {} WHERE id = ?1", lookup.kind.table());
         Ok(conn.query_row(&sql, [id], |_| Ok(())).optional()?.is_some())
     };
     // `#12` is an id and nothing else (so no name may look like one, see
@@ -323,9 +322,9 @@ pub(crate) fn label(conn: &Connection, lookup: &Lookup, id: i64) -> Result<Strin
     Ok(conn.query_row(lookup.label, [id], |row| row.get(0))?)
 }
 
-/// Fails with NotFound unless a row with `id` exists in `table`.
-pub(crate) fn require(conn: &Connection, kind: Kind, table: &str, id: i64) -> Result<()> {
-    let sql = format!("SELECT 1 FROM {table} WHERE id = ?1");
+/// Fails with NotFound unless a `kind` with `id` exists.
+pub(crate) fn require(conn: &Connection, kind: EntityKind, id: i64) -> Result<()> {
+    let sql = format!("SELECT 1 FROM {} WHERE id = ?1", kind.table());
     match conn.query_row(&sql, [id], |_| Ok(())).optional()? {
         Some(()) => Ok(()),
         None => Err(Error::not_found(kind, format!("#{id}"))),

@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::cast::{CastMember, cast_link, clip_show, load_cast};
-use crate::error::{Error, Kind, Result};
+use crate::error::{EntityKind, Error, Result};
 use crate::library::{Library, now, require};
 use crate::names::clean_optional;
 use crate::tags::ensure_tag;
@@ -80,7 +80,7 @@ pub(crate) fn load_marker(conn: &Connection, id: i64) -> Result<Marker> {
             },
         )
         .optional()?
-        .ok_or_else(|| Error::not_found(Kind::Marker, format!("#{id}")))?;
+        .ok_or_else(|| Error::not_found(EntityKind::Marker, format!("#{id}")))?;
     let mut statement = conn.prepare_cached(
         "SELECT coalesce(t.namespace || ':', '') || t.name FROM marker_tag mt JOIN tag t ON t.id = mt.tag_id
          WHERE mt.marker_id = ?1 ORDER BY mt.rowid",
@@ -121,7 +121,7 @@ fn check_times(conn: &Connection, clip_id: i64, input: &MarkerInput) -> Result<(
 fn write_marker(conn: &Connection, id: i64, clip_id: i64, input: &MarkerInput) -> Result<()> {
     check_times(conn, clip_id, input)?;
     if let Some(scene) = input.scene_id {
-        require(conn, Kind::Scene, "scene", scene)?;
+        require(conn, EntityKind::Scene, scene)?;
     }
     conn.execute(
         "UPDATE marker SET start_ms = ?2, end_ms = ?3, title = ?4, scene_id = ?5, note = ?6, quote = ?7 WHERE id = ?1",
@@ -159,7 +159,7 @@ pub(crate) fn insert_marker(
     input: &MarkerInput,
     created_at: Option<&str>,
 ) -> Result<i64> {
-    require(conn, Kind::Clip, "clip", clip_id)?;
+    require(conn, EntityKind::Clip, clip_id)?;
     check_times(conn, clip_id, input)?;
     let created_at = match created_at {
         Some(at) => at.to_string(),
@@ -186,14 +186,14 @@ impl Library {
             let clip_id: i64 = tx
                 .query_row("SELECT clip_id FROM marker WHERE id = ?1", [id], |r| r.get(0))
                 .optional()?
-                .ok_or_else(|| Error::not_found(Kind::Marker, format!("#{id}")))?;
+                .ok_or_else(|| Error::not_found(EntityKind::Marker, format!("#{id}")))?;
             write_marker(tx, id, clip_id, input)
         })
     }
 
     pub fn delete_marker(&mut self, id: i64) -> Result<()> {
         self.edit(format!("delete marker #{id}"), |tx| {
-            require(tx, Kind::Marker, "marker", id)?;
+            require(tx, EntityKind::Marker, id)?;
             tx.execute("DELETE FROM marker WHERE id = ?1", [id])?;
             Ok(())
         })
@@ -205,7 +205,7 @@ impl Library {
 
     /// A clip's markers in time order.
     pub fn markers(&self, clip_id: i64) -> Result<Vec<Marker>> {
-        require(&self.conn, Kind::Clip, "clip", clip_id)?;
+        require(&self.conn, EntityKind::Clip, clip_id)?;
         load_markers(&self.conn, clip_id)
     }
 }

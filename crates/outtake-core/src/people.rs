@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::aliases::{self, AliasTable};
-use crate::error::{Error, Kind, Result};
+use crate::error::{EntityKind, Error, Result};
 use crate::library::{Library, Lookup, require, resolve};
 use crate::names::{clean_lookup_name, clean_optional_lookup_name, name_key};
 
@@ -48,8 +48,7 @@ pub struct RoleInput {
 }
 
 pub(crate) const PERSON_LOOKUP: Lookup = Lookup {
-    kind: Kind::Person,
-    table: "person",
+    kind: EntityKind::Person,
     key: name_key,
     ids_by_key: "SELECT id FROM person WHERE name_key = ?1 OR native_key = ?1
                  UNION SELECT person_id FROM person_alias WHERE key = ?1",
@@ -57,8 +56,7 @@ pub(crate) const PERSON_LOOKUP: Lookup = Lookup {
 };
 
 pub(crate) const ROLE_LOOKUP: Lookup = Lookup {
-    kind: Kind::Role,
-    table: "role",
+    kind: EntityKind::Role,
     key: name_key,
     ids_by_key: "SELECT id FROM role WHERE (character_key = ?1 OR native_key = ?1)
                  AND (?2 IS NULL OR show_id = ?2)",
@@ -75,7 +73,7 @@ pub(crate) fn load_person(conn: &Connection, id: i64) -> Result<Person> {
     let (name, native_name) = conn
         .query_row("SELECT name, native_name FROM person WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .ok_or_else(|| Error::not_found(Kind::Person, format!("#{id}")))?;
+        .ok_or_else(|| Error::not_found(EntityKind::Person, format!("#{id}")))?;
     Ok(Person { id, name, native_name, aliases: aliases::list(conn, AliasTable::Person, id)? })
 }
 
@@ -131,7 +129,7 @@ impl Library {
             for candidate in std::iter::once(&name).chain(native.as_ref()).chain(&input.aliases) {
                 if let Some(id) = people_named(tx, &name_key(candidate))?.first() {
                     return Err(Error::AlreadyExists {
-                        kind: Kind::Person,
+                        kind: EntityKind::Person,
                         name: candidate.clone(),
                         id: *id,
                     });
@@ -144,7 +142,7 @@ impl Library {
     /// Replaces a person's names (their roles and credits stay).
     pub fn update_person(&mut self, id: i64, input: &PersonInput) -> Result<()> {
         self.edit(format!("change person #{id}"), |tx| {
-            require(tx, Kind::Person, "person", id)?;
+            require(tx, EntityKind::Person, id)?;
             let (name, native) = person_names(input)?;
             tx.execute(
                 "UPDATE person SET name = ?2, name_key = ?3, native_name = ?4, native_key = ?5 WHERE id = ?1",
@@ -156,7 +154,7 @@ impl Library {
 
     pub fn add_person_aliases(&mut self, id: i64, names: &[String]) -> Result<()> {
         self.edit(format!("add aliases to person #{id}: {}", names.join(", ")), |tx| {
-            require(tx, Kind::Person, "person", id)?;
+            require(tx, EntityKind::Person, id)?;
             aliases::add(tx, AliasTable::Person, id, names)
         })
     }
@@ -165,7 +163,7 @@ impl Library {
     /// Clips and markers themselves stay.
     pub fn delete_person(&mut self, id: i64) -> Result<()> {
         self.edit(format!("delete person #{id}"), |tx| {
-            require(tx, Kind::Person, "person", id)?;
+            require(tx, EntityKind::Person, id)?;
             tx.execute("DELETE FROM person WHERE id = ?1", [id])?;
             Ok(())
         })
@@ -198,7 +196,7 @@ impl Library {
         }
         self.edit(format!("merge person #{from} into #{into}"), |tx| {
             let source = load_person(tx, from)?;
-            require(tx, Kind::Person, "person", into)?;
+            require(tx, EntityKind::Person, into)?;
             let mut names = vec![source.name.clone()];
             names.extend(source.native_name.clone());
             names.extend(source.aliases.iter().cloned());
@@ -239,7 +237,7 @@ impl Library {
 
     pub fn update_role(&mut self, id: i64, input: &RoleInput) -> Result<()> {
         self.edit(format!("change role #{id}"), |tx| {
-            require(tx, Kind::Role, "role", id)?;
+            require(tx, EntityKind::Role, id)?;
             let character = clean_lookup_name("character", &input.character)?;
             let native = clean_optional_lookup_name("native character", input.native_character.as_deref())?;
             tx.execute(
@@ -254,7 +252,7 @@ impl Library {
     /// Deletes a role; credits that named it keep the character's name as text.
     pub fn delete_role(&mut self, id: i64) -> Result<()> {
         self.edit(format!("delete role #{id}"), |tx| {
-            require(tx, Kind::Role, "role", id)?;
+            require(tx, EntityKind::Role, id)?;
             for table in ["credit", "marker_person"] {
                 tx.execute(
                     &format!(
@@ -272,18 +270,18 @@ impl Library {
     pub fn role(&self, id: i64) -> Result<Role> {
         load_roles(&self.conn, "role.id = ?1", id)?
             .pop()
-            .ok_or_else(|| Error::not_found(Kind::Role, format!("#{id}")))
+            .ok_or_else(|| Error::not_found(EntityKind::Role, format!("#{id}")))
     }
 
     /// Every role a person plays.
     pub fn roles_of(&self, person_id: i64) -> Result<Vec<Role>> {
-        require(&self.conn, Kind::Person, "person", person_id)?;
+        require(&self.conn, EntityKind::Person, person_id)?;
         load_roles(&self.conn, "role.person_id = ?1", person_id)
     }
 
     /// A show's cast.
     pub fn cast_of(&self, show_id: i64) -> Result<Vec<Role>> {
-        require(&self.conn, Kind::Show, "show", show_id)?;
+        require(&self.conn, EntityKind::Show, show_id)?;
         load_roles(&self.conn, "role.show_id = ?1", show_id)
     }
 
@@ -294,8 +292,8 @@ impl Library {
 }
 
 pub(crate) fn insert_role(conn: &Connection, person_id: i64, show_id: i64, input: &RoleInput) -> Result<i64> {
-    require(conn, Kind::Person, "person", person_id)?;
-    require(conn, Kind::Show, "show", show_id)?;
+    require(conn, EntityKind::Person, person_id)?;
+    require(conn, EntityKind::Show, show_id)?;
     let character = clean_lookup_name("character", &input.character)?;
     let native = clean_optional_lookup_name("native character", input.native_character.as_deref())?;
     let existing: Option<i64> = conn
@@ -306,7 +304,7 @@ pub(crate) fn insert_role(conn: &Connection, person_id: i64, show_id: i64, input
         )
         .optional()?;
     if let Some(id) = existing {
-        return Err(Error::AlreadyExists { kind: Kind::Role, name: character, id });
+        return Err(Error::AlreadyExists { kind: EntityKind::Role, name: character, id });
     }
     conn.execute(
         "INSERT INTO role (person_id, show_id, character, character_key, native_character, native_key)

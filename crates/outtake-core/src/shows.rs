@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::aliases::{self, AliasTable};
 use crate::dates::check_date;
-use crate::error::{Error, Kind, Result};
+use crate::error::{EntityKind, Error, Result};
 use crate::library::{Library, Lookup, require, resolve};
 use crate::names::{clean_lookup_name, clean_name, clean_optional, clean_optional_lookup_name, name_key};
 
@@ -64,8 +64,7 @@ pub struct SceneInput {
 }
 
 pub(crate) const SHOW_LOOKUP: Lookup = Lookup {
-    kind: Kind::Show,
-    table: "show",
+    kind: EntityKind::Show,
     key: name_key,
     ids_by_key: "SELECT id FROM show WHERE title_key = ?1 OR native_key = ?1
                  UNION SELECT show_id FROM show_alias WHERE key = ?1",
@@ -74,8 +73,7 @@ pub(crate) const SHOW_LOOKUP: Lookup = Lookup {
 };
 
 pub(crate) const SCENE_LOOKUP: Lookup = Lookup {
-    kind: Kind::Scene,
-    table: "scene",
+    kind: EntityKind::Scene,
     key: name_key,
     ids_by_key: "SELECT id FROM scene WHERE title_key = ?1 AND (?2 IS NULL OR show_id = ?2)",
     label: "SELECT scene.title || ' — ' || show.title FROM scene JOIN show ON show.id = scene.show_id
@@ -107,7 +105,7 @@ pub(crate) fn load_show(conn: &Connection, id: i64) -> Result<Show> {
     let show = conn
         .query_row("SELECT * FROM show WHERE id = ?1", [id], show_from_row)
         .optional()?
-        .ok_or_else(|| Error::not_found(Kind::Show, format!("#{id}")))?;
+        .ok_or_else(|| Error::not_found(EntityKind::Show, format!("#{id}")))?;
     Ok(Show { aliases: aliases::list(conn, AliasTable::Show, id)?, ..show })
 }
 
@@ -132,7 +130,7 @@ impl Library {
         self.edit(format!("add show \"{}\"", input.title.trim()), |tx| {
             if let Some(id) = same_show(tx, input)? {
                 let title = clean_name("title", &input.title)?;
-                return Err(Error::AlreadyExists { kind: Kind::Show, name: title, id });
+                return Err(Error::AlreadyExists { kind: EntityKind::Show, name: title, id });
             }
             insert_show(tx, input)
         })
@@ -141,7 +139,7 @@ impl Library {
     /// Replaces what is known about a show (its episodes, scenes and clips stay).
     pub fn update_show(&mut self, id: i64, input: &ShowInput) -> Result<()> {
         self.edit(format!("change show #{id}"), |tx| {
-            require(tx, Kind::Show, "show", id)?;
+            require(tx, EntityKind::Show, id)?;
             let (title, native) = show_names(input)?;
             tx.execute(
                 "UPDATE show SET title = ?2, title_key = ?3, native_title = ?4, native_key = ?5,
@@ -163,7 +161,7 @@ impl Library {
     /// Adds more names a show is known by.
     pub fn add_show_aliases(&mut self, id: i64, names: &[String]) -> Result<()> {
         self.edit(format!("add aliases to show #{id}: {}", names.join(", ")), |tx| {
-            require(tx, Kind::Show, "show", id)?;
+            require(tx, EntityKind::Show, id)?;
             aliases::add(tx, AliasTable::Show, id, names)
         })
     }
@@ -173,7 +171,7 @@ impl Library {
     /// text (as [`Library::delete_role`] does); no file is touched.
     pub fn delete_show(&mut self, id: i64) -> Result<()> {
         self.edit(format!("delete show #{id}"), |tx| {
-            require(tx, Kind::Show, "show", id)?;
+            require(tx, EntityKind::Show, id)?;
             for table in ["credit", "marker_person"] {
                 tx.execute(
                     &format!(
@@ -216,7 +214,7 @@ impl Library {
         air_date: Option<&str>,
     ) -> Result<i64> {
         self.edit(format!("add episode {number} to show #{show_id}"), |tx| {
-            require(tx, Kind::Show, "show", show_id)?;
+            require(tx, EntityKind::Show, show_id)?;
             if number < 0 {
                 return Err(Error::invalid("number", format!("{number} is not an episode number")));
             }
@@ -230,7 +228,7 @@ impl Library {
             if let Some(id) = existing {
                 let show = load_show(tx, show_id)?.title;
                 return Err(Error::AlreadyExists {
-                    kind: Kind::Episode,
+                    kind: EntityKind::Episode,
                     name: format!("{show} episode {number}"),
                     id,
                 });
@@ -246,7 +244,7 @@ impl Library {
     /// Changes an episode's title and air date.
     pub fn update_episode(&mut self, id: i64, title: Option<&str>, air_date: Option<&str>) -> Result<()> {
         self.edit(format!("change episode #{id}"), |tx| {
-            require(tx, Kind::Episode, "episode", id)?;
+            require(tx, EntityKind::Episode, id)?;
             tx.execute(
                 "UPDATE episode SET title = ?2, air_date = ?3 WHERE id = ?1",
                 params![id, clean_optional("title", title)?, check_date("air date", air_date)?],
@@ -258,7 +256,7 @@ impl Library {
     /// Deletes an episode; its scenes and clips stay with the show.
     pub fn delete_episode(&mut self, id: i64) -> Result<()> {
         self.edit(format!("delete episode #{id}"), |tx| {
-            require(tx, Kind::Episode, "episode", id)?;
+            require(tx, EntityKind::Episode, id)?;
             tx.execute("DELETE FROM episode WHERE id = ?1", [id])?;
             Ok(())
         })
@@ -271,12 +269,14 @@ impl Library {
                 r.get(0)
             })
             .optional()?
-            .ok_or_else(|| Error::not_found(Kind::Episode, format!("episode {number} of show #{show_id}")))
+            .ok_or_else(|| {
+                Error::not_found(EntityKind::Episode, format!("episode {number} of show #{show_id}"))
+            })
     }
 
     /// A show's episodes in order.
     pub fn episodes(&self, show_id: i64) -> Result<Vec<Episode>> {
-        require(&self.conn, Kind::Show, "show", show_id)?;
+        require(&self.conn, EntityKind::Show, show_id)?;
         load_episodes(&self.conn, show_id)
     }
 
@@ -284,7 +284,7 @@ impl Library {
     /// (the episode is created if the show does not have it yet).
     pub fn add_scene(&mut self, show_id: i64, input: &SceneInput) -> Result<i64> {
         self.edit(format!("add scene \"{}\" to show #{show_id}", input.title.trim()), |tx| {
-            require(tx, Kind::Show, "show", show_id)?;
+            require(tx, EntityKind::Show, show_id)?;
             let title = clean_lookup_name("scene title", &input.title)?;
             let episode_id = input.episode.map(|n| ensure_episode(tx, show_id, n)).transpose()?;
             tx.execute(
@@ -301,7 +301,7 @@ impl Library {
             let show_id: i64 = tx
                 .query_row("SELECT show_id FROM scene WHERE id = ?1", [id], |r| r.get(0))
                 .optional()?
-                .ok_or_else(|| Error::not_found(Kind::Scene, format!("#{id}")))?;
+                .ok_or_else(|| Error::not_found(EntityKind::Scene, format!("#{id}")))?;
             let title = clean_lookup_name("scene title", &input.title)?;
             let episode_id = input.episode.map(|n| ensure_episode(tx, show_id, n)).transpose()?;
             tx.execute(
@@ -315,7 +315,7 @@ impl Library {
     /// Deletes a scene; markers and clips that named it stay.
     pub fn delete_scene(&mut self, id: i64) -> Result<()> {
         self.edit(format!("delete scene #{id}"), |tx| {
-            require(tx, Kind::Scene, "scene", id)?;
+            require(tx, EntityKind::Scene, id)?;
             tx.execute("DELETE FROM scene WHERE id = ?1", [id])?;
             Ok(())
         })
@@ -324,12 +324,12 @@ impl Library {
     pub fn scene(&self, id: i64) -> Result<Scene> {
         load_scenes(&self.conn, "scene.id = ?1", id)?
             .pop()
-            .ok_or_else(|| Error::not_found(Kind::Scene, format!("#{id}")))
+            .ok_or_else(|| Error::not_found(EntityKind::Scene, format!("#{id}")))
     }
 
     /// A show's scenes, in episode order.
     pub fn scenes(&self, show_id: i64) -> Result<Vec<Scene>> {
-        require(&self.conn, Kind::Show, "show", show_id)?;
+        require(&self.conn, EntityKind::Show, show_id)?;
         load_scenes(&self.conn, "scene.show_id = ?1", show_id)
     }
 

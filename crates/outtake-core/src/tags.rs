@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{EntityKind, Error, Result};
 use crate::library::{Library, Lookup, require, resolve};
 use crate::names::{clean_lookup_name, clean_name, name_key};
 
@@ -40,8 +40,7 @@ pub fn tag_key(text: &str) -> String {
 }
 
 pub(crate) const TAG_LOOKUP: Lookup = Lookup {
-    kind: Kind::Tag,
-    table: "tag",
+    kind: EntityKind::Tag,
     key: tag_key,
     // A name typed without a namespace also finds `ns:name` tags.
     ids_by_key: "SELECT id FROM tag WHERE key = ?1
@@ -54,7 +53,7 @@ pub(crate) fn load_tag(conn: &Connection, id: i64) -> Result<Tag> {
     let (namespace, name): (Option<String>, String) = conn
         .query_row("SELECT namespace, name FROM tag WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .ok_or_else(|| Error::not_found(Kind::Tag, format!("#{id}")))?;
+        .ok_or_else(|| Error::not_found(EntityKind::Tag, format!("#{id}")))?;
     let strings = |sql: &str| -> Result<Vec<String>> {
         let mut statement = conn.prepare_cached(sql)?;
         let rows = statement.query_map([id], |r| r.get(0))?;
@@ -104,7 +103,7 @@ pub(crate) fn insert_tag(conn: &Connection, text: &str) -> Result<i64> {
     let (namespace, name) = clean_tag(text)?;
     let key = tag_key(&full_name(namespace.as_deref(), &name));
     if let Some(id) = tag_id_by_exact_key(conn, &key)? {
-        return Err(Error::AlreadyExists { kind: Kind::Tag, name: text.trim().to_string(), id });
+        return Err(Error::AlreadyExists { kind: EntityKind::Tag, name: text.trim().to_string(), id });
     }
     conn.execute(
         "INSERT INTO tag (namespace, name, key, name_key) VALUES (?1, ?2, ?3, ?4)",
@@ -129,7 +128,7 @@ pub(crate) fn add_alias(conn: &Connection, id: i64, alias: &str) -> Result<()> {
     let key = tag_key(&alias);
     match tag_id_by_exact_key(conn, &key)? {
         Some(owner) if owner == id => Ok(()),
-        Some(owner) => Err(Error::AlreadyExists { kind: Kind::Tag, name: alias, id: owner }),
+        Some(owner) => Err(Error::AlreadyExists { kind: EntityKind::Tag, name: alias, id: owner }),
         None => {
             conn.execute(
                 "INSERT INTO tag_alias (tag_id, alias, key) VALUES (?1, ?2, ?3)",
@@ -141,8 +140,8 @@ pub(crate) fn add_alias(conn: &Connection, id: i64, alias: &str) -> Result<()> {
 }
 
 pub(crate) fn add_parent(conn: &Connection, id: i64, parent: i64) -> Result<()> {
-    require(conn, Kind::Tag, "tag", id)?;
-    require(conn, Kind::Tag, "tag", parent)?;
+    require(conn, EntityKind::Tag, id)?;
+    require(conn, EntityKind::Tag, parent)?;
     if id == parent {
         return Err(Error::invalid("tag parent", "a tag cannot be its own parent"));
     }
@@ -173,12 +172,12 @@ impl Library {
     /// Renames a tag (namespace included); its clips, markers and aliases stay.
     pub fn rename_tag(&mut self, id: i64, text: &str) -> Result<()> {
         self.edit(format!("rename tag #{id} to {}", text.trim()), |tx| {
-            require(tx, Kind::Tag, "tag", id)?;
+            require(tx, EntityKind::Tag, id)?;
             let (namespace, name) = clean_tag(text)?;
             let key = tag_key(&full_name(namespace.as_deref(), &name));
             if let Some(other) = tag_id_by_exact_key(tx, &key)?.filter(|other| *other != id) {
                 return Err(Error::AlreadyExists {
-                    kind: Kind::Tag,
+                    kind: EntityKind::Tag,
                     name: text.trim().to_string(),
                     id: other,
                 });
@@ -194,7 +193,7 @@ impl Library {
 
     pub fn add_tag_alias(&mut self, id: i64, alias: &str) -> Result<()> {
         self.edit(format!("alias tag #{id} as {}", alias.trim()), |tx| {
-            require(tx, Kind::Tag, "tag", id)?;
+            require(tx, EntityKind::Tag, id)?;
             add_alias(tx, id, alias)
         })
     }
@@ -214,7 +213,7 @@ impl Library {
     /// Deletes a tag; clips and markers lose it, nothing else changes.
     pub fn delete_tag(&mut self, id: i64) -> Result<()> {
         self.edit(format!("delete tag #{id}"), |tx| {
-            require(tx, Kind::Tag, "tag", id)?;
+            require(tx, EntityKind::Tag, id)?;
             tx.execute("DELETE FROM tag WHERE id = ?1", [id])?;
             Ok(())
         })
@@ -247,7 +246,7 @@ impl Library {
         }
         self.edit(format!("merge tag #{from} into #{into}"), |tx| {
             let source = load_tag(tx, from)?;
-            require(tx, Kind::Tag, "tag", into)?;
+            require(tx, EntityKind::Tag, into)?;
             tx.execute("UPDATE tag_alias SET tag_id = ?2 WHERE tag_id = ?1", [from, into])?;
             for (table, owner) in [("clip_tag", "clip_id"), ("marker_tag", "marker_id")] {
                 tx.execute(

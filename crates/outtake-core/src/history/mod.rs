@@ -215,7 +215,7 @@ impl Library {
                 },
             )
             .optional()?
-            .ok_or_else(|| Error::not_found(crate::error::Kind::Edit, format!("#{id}")))
+            .ok_or_else(|| Error::not_found(crate::error::EntityKind::Edit, format!("#{id}")))
     }
 }
 

@@ -22,6 +22,7 @@ use std::rc::Rc;
 use rusqlite::types::Value;
 use rusqlite::{Connection, ToSql, params};
 
+use super::HitKind;
 use super::filters::{FacetFilter, Filters, id_array};
 use super::query::{Query, Sort, Within, without};
 use crate::error::Result;
@@ -36,7 +37,7 @@ const CANDIDATES_FILTERED: usize = 5000;
 #[derive(Debug, Clone)]
 pub(super) struct Found {
     pub(super) clip_id: i64,
-    pub(super) kind: &'static str,
+    pub(super) kind: HitKind,
     pub(super) ref_id: i64,
     pub(super) start_ms: Option<i64>,
     pub(super) end_ms: Option<i64>,
@@ -158,7 +159,9 @@ fn matches(
         let reading =
             reading(clip_ids.as_ref().map(|clips| Scope { docs: "search_doc", clips, clip_limit }), facets);
         for hit in candidates(reads, "fts_meta", &expression, k, docs, reading)? {
-            if allowed.is_some_and(|a| !a.contains(&hit.clip_id)) || (only_markers && hit.kind != "marker") {
+            if allowed.is_some_and(|a| !a.contains(&hit.clip_id))
+                || (only_markers && hit.kind != HitKind::Marker)
+            {
                 continue;
             }
             found.push(Found { score: 100.0 + hit.score, ..hit });
@@ -453,9 +456,9 @@ fn candidates(
         // Cue rows carry their language where documents carry their kind.
         let kind: String = r.get(1)?;
         let (kind, lang) = match kind.as_str() {
-            "marker" => ("marker", None),
-            "clip" => ("clip", None),
-            _ => ("cue", Some(kind)),
+            "marker" => (HitKind::Marker, None),
+            "clip" => (HitKind::Clip, None),
+            _ => (HitKind::Cue, Some(kind)),
         };
         Ok(Found {
             clip_id: r.get(0)?,

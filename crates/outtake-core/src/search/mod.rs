@@ -16,7 +16,7 @@ use serde::Serialize;
 pub(crate) use index::facet_counts;
 pub use run::{SearchHit, SearchPage};
 
-use crate::error::{Kind, Result};
+use crate::error::{EntityKind, Result};
 use crate::library::{Library, Lookup, resolve};
 use crate::names::{clean_lookup_name, name_key};
 
@@ -30,12 +30,40 @@ pub struct SavedSearch {
 }
 
 const SAVED_SEARCH_LOOKUP: Lookup = Lookup {
-    kind: Kind::SavedSearch,
-    table: "saved_search",
+    kind: EntityKind::SavedSearch,
     key: name_key,
     ids_by_key: "SELECT id FROM saved_search WHERE key = ?1",
     label: "SELECT name FROM saved_search WHERE id = ?1",
 };
+
+/// What a search hit is: the clip itself, a marker, a subtitle cue or a scene.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum HitKind {
+    Clip,
+    Marker,
+    Cue,
+    Scene,
+}
+
+impl HitKind {
+    /// The word `--json` and the CLI's lines use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitKind::Clip => "clip",
+            HitKind::Marker => "marker",
+            HitKind::Cue => "cue",
+            HitKind::Scene => "scene",
+        }
+    }
+}
+
+impl std::fmt::Display for HitKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 impl Library {
     /// Runs a query; hits come grouped by clip, best clips first, at most `limit` clips.

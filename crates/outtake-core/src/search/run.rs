@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::HitKind;
 use super::candidates::{Found, Reads, word_matches};
 use super::filters::{Facets, Filters, id_array};
 use super::query::{Query, Sort};
@@ -23,8 +24,7 @@ pub struct SearchHit {
     pub clip_id: i64,
     pub title: String,
     pub path: Option<String>,
-    /// `clip`, `marker` or `cue`.
-    pub kind: &'static str,
+    pub kind: HitKind,
     pub start_ms: Option<i64>,
     pub end_ms: Option<i64>,
     /// The matched text with the query's words between `**`.
@@ -130,7 +130,7 @@ fn filtered_only(
     for clip_id in clips {
         found.push(Found {
             clip_id,
-            kind: "clip",
+            kind: HitKind::Clip,
             ref_id: clip_id,
             start_ms: None,
             end_ms: None,
@@ -140,7 +140,7 @@ fn filtered_only(
         for (marker, start, end) in markers.get(&clip_id).into_iter().flatten() {
             found.push(Found {
                 clip_id,
-                kind: "marker",
+                kind: HitKind::Marker,
                 ref_id: *marker,
                 start_ms: Some(*start),
                 end_ms: *end,
@@ -199,16 +199,18 @@ fn clip_titles(
 fn hit_texts<'a>(
     conn: &Connection,
     hits: impl Iterator<Item = &'a Found>,
-) -> Result<HashMap<(&'static str, i64), String>> {
-    let mut ids: HashMap<&'static str, Vec<i64>> = HashMap::new();
+) -> Result<HashMap<(HitKind, i64), String>> {
+    let mut ids: HashMap<HitKind, Vec<i64>> = HashMap::new();
     for hit in hits {
         ids.entry(hit.kind).or_default().push(hit.ref_id);
     }
     let mut texts = HashMap::new();
     for (kind, list) in ids {
         let sql = match kind {
-            "cue" => "SELECT id, text FROM cue WHERE id IN rarray(?1)",
-            "marker" => "SELECT id, concat_ws(' — ', title, quote, note) FROM marker WHERE id IN rarray(?1)",
+            HitKind::Cue => "SELECT id, text FROM cue WHERE id IN rarray(?1)",
+            HitKind::Marker => {
+                "SELECT id, concat_ws(' — ', title, quote, note) FROM marker WHERE id IN rarray(?1)"
+            }
             _ => "SELECT id, concat_ws(' — ', title, description, note) FROM clip WHERE id IN rarray(?1)",
         };
         let mut statement = conn.prepare_cached(sql)?;

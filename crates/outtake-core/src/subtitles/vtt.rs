@@ -40,7 +40,7 @@ pub(super) fn parse(text: &str) -> Result<Vec<CueInput>, SubtitleError> {
 }
 
 /// Checks the `WEBVTT` line (blank lines before it are forgiven) and skips
-/// the header under it (`Kind: captions`, `Language: en`, …).
+/// the header under it (`EntityKind: captions`, `Language: en`, …).
 fn body_start(lines: &[&str]) -> Result<usize, SubtitleError> {
     let Some(at) = lines.iter().position(|l| !l.trim().is_empty()) else {
         return Err(SubtitleError::Empty { line: 1, format: SubtitleFormat::Vtt });
