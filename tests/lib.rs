@@ -1,1 +1,1 @@
-//! Holds nothing: this package exists for its `integration` test binary.
+//! Holds nothing: this package exists for its test binaries, `integration` and `memory`.

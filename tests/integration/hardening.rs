@@ -407,7 +407,7 @@ fn a_sidecar_too_big_to_be_one_is_a_problem_not_a_read() {
     let summary = library.scan(&[folder], &mut |_| {}).unwrap();
     assert_eq!(summary.added, 1);
     assert_eq!(summary.failed.len(), 1, "{:?}", summary.failed);
-    assert!(summary.failed[0].error.contains("at most 64 MiB"), "{:?}", summary.failed);
+    assert!(summary.failed[0].error.contains("at most 16 MiB"), "{:?}", summary.failed);
     assert!(library.import_problems().unwrap().iter().any(|p| p.path.ends_with("a.ko.vtt")));
 }
 

@@ -523,7 +523,11 @@ fn a_narrow_filter_over_a_common_word() {
     assert!(clips.iter().all(|c| hers.contains(c)));
     for clip in clips {
         let says_it = clip == hers[0] || clip == hers[2];
-        assert_eq!(page.iter().any(|h| h.clip_id == clip && h.kind == outtake_core::HitKind::Cue), says_it, "{page:?}");
+        assert_eq!(
+            page.iter().any(|h| h.clip_id == clip && h.kind == outtake_core::HitKind::Cue),
+            says_it,
+            "{page:?}"
+        );
     }
     // Subtitles alone: only the clips whose lines say it.
     let subs: std::collections::BTreeSet<i64> =

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::library::Library;
 use crate::media::SubtitleStream;
 use crate::process::{self, RunError};
-use crate::subtitles::{self, SubtitleFormat};
+use crate::subtitles::{self, MAX_SUBTITLE_BYTES, SubtitleFormat};
 
 /// ffmpeg reads the whole file to collect subtitle packets; a long film takes a while.
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -75,11 +75,16 @@ fn extract(video: &Path, index: usize) -> Result<Vec<u8>, String> {
         "srt",
         "-",
     ]);
-    match process::run(&mut command, TIMEOUT) {
+    // The track is read only up to the bound every subtitle file has: a
+    // video's size says nothing about how much text it carries.
+    match process::run(&mut command, TIMEOUT, MAX_SUBTITLE_BYTES) {
         Ok(finished) if finished.success => Ok(finished.stdout),
         Ok(finished) => Err(finished.reason()),
         Err(RunError::Missing) => Err("ffmpeg is not installed".into()),
         Err(RunError::TimedOut) => Err(format!("ffmpeg took longer than {} s", TIMEOUT.as_secs())),
+        Err(RunError::TooMuchOutput(limit)) => {
+            Err(format!("the track holds more than {} MiB of text, more than subtitles do", limit >> 20))
+        }
         Err(RunError::Io(error)) => Err(error.to_string()),
     }
 }

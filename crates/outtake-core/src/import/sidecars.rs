@@ -12,14 +12,14 @@ use crate::cues::insert_cues;
 use crate::error::Result;
 use crate::library::Library;
 use crate::markers::{MarkerInput, insert_marker};
-use crate::subtitles::{self, SubtitleFormat};
+use crate::subtitles::{self, MAX_SUBTITLE_BYTES, SubtitleFormat};
 use crate::tags::ensure_tag;
 
 /// At most this many of a video's site tags become `yt:` tags (some uploaders add hundreds).
 const MAX_SITE_TAGS: usize = 40;
 /// A sidecar larger than this is refused unread. yt-dlp's `.info.json` with
-/// every format is a few hundred KiB, with comments a few MiB; a subtitle file
-/// of a feature film is well under 1 MiB.
+/// every format is a few hundred KiB, with comments a few MiB. Subtitle files
+/// have a bound of their own, [`MAX_SUBTITLE_BYTES`].
 pub const MAX_SIDECAR_BYTES: u64 = 64 * 1024 * 1024;
 
 enum Kind {
@@ -61,7 +61,11 @@ impl Library {
         {
             return Ok(error);
         }
-        let bytes = match read_bounded(&sidecar.path, MAX_SIDECAR_BYTES) {
+        let limit = match kind {
+            Kind::Info => MAX_SIDECAR_BYTES,
+            Kind::Subtitles(_) => MAX_SUBTITLE_BYTES as u64,
+        };
+        let bytes = match read_bounded(&sidecar.path, limit) {
             Ok(bytes) => bytes,
             Err(error) => {
                 self.write(|tx| record(tx, path, clip_id, sidecar, Some(&error)))?;

@@ -33,6 +33,8 @@ pub enum ThumbError {
 }
 
 const TIMEOUT: Duration = Duration::from_secs(30);
+/// ffmpeg writes the frame to a file and nothing to stdout.
+const MAX_STDOUT: usize = 64 * 1024;
 
 impl Library {
     /// Where thumbnails of this library live (`library.db` → `library.db.thumbs/`);
@@ -160,7 +162,7 @@ fn run_ffmpeg(video: &Path, at_ms: i64, output: &Path) -> Result<Option<String>,
             "mjpeg",
         ])
         .arg(&partial);
-    let finished = match process::run(&mut command, TIMEOUT) {
+    let finished = match process::run(&mut command, TIMEOUT, MAX_STDOUT) {
         Ok(finished) => finished,
         Err(RunError::Missing) => return Err(ThumbError::FfmpegMissing),
         Err(RunError::TimedOut) => {
@@ -168,6 +170,10 @@ fn run_ffmpeg(video: &Path, at_ms: i64, output: &Path) -> Result<Option<String>,
             return Err(ThumbError::Timeout { video: video.to_path_buf(), seconds: TIMEOUT.as_secs() });
         }
         Err(RunError::Io(source)) => return Err(ThumbError::Io { path: video.to_path_buf(), source }),
+        Err(RunError::TooMuchOutput(_)) => {
+            let _ = std::fs::remove_file(&partial);
+            return Ok(Some("ffmpeg printed output it should not".into()));
+        }
     };
     if !finished.success {
         let _ = std::fs::remove_file(&partial);

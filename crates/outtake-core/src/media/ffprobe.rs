@@ -13,6 +13,9 @@ use super::{Container, Probe, ProbeError, ProbeSource, SubtitleStream, blank, ro
 use crate::process::{self, RunError};
 
 const MAX_RUNNING: usize = 2;
+/// ffprobe's JSON about a real file is a few KiB; its tags are as long as the
+/// file makes them, so more than this is not read.
+const MAX_JSON: usize = 4 * 1024 * 1024;
 static RUNNING: Mutex<usize> = Mutex::new(0);
 static FREED: Condvar = Condvar::new();
 
@@ -43,13 +46,17 @@ pub fn probe_ffprobe(path: &Path, timeout: Duration) -> Result<Probe, ProbeError
     let _slot = Slot::take();
     let mut command = Command::new("ffprobe");
     command.args(["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--"]).arg(path);
-    let finished = match process::run(&mut command, timeout) {
+    let finished = match process::run(&mut command, timeout, MAX_JSON) {
         Ok(finished) => finished,
         Err(RunError::Missing) => return Err(ProbeError::FfprobeMissing),
         Err(RunError::TimedOut) => {
             return Err(ProbeError::Timeout { path: path.to_path_buf(), seconds: timeout.as_secs() });
         }
         Err(RunError::Io(source)) => return Err(ProbeError::Io { path: path.to_path_buf(), source }),
+        Err(RunError::TooMuchOutput(limit)) => {
+            let why = format!("it says more than {} MiB about the file", limit >> 20);
+            return Err(ProbeError::FfprobeFailed { path: path.to_path_buf(), why });
+        }
     };
     if !finished.success {
         return Err(ProbeError::FfprobeFailed { path: path.to_path_buf(), why: finished.reason() });

@@ -29,6 +29,13 @@ const CLUSTER: u32 = 0x1F43_B675;
 /// Header elements are small; a bigger one is damage or hostility.
 const MAX_ELEMENT: u64 = 16 << 20;
 const MAX_ELEMENTS: usize = 100_000;
+/// Real files have a few tracks. Each TrackEntry read is kept until the
+/// headers are read, and a two-byte empty one is a TrackEntry: a 20 MB file
+/// of them once held 1 GB.
+const MAX_TRACKS: usize = 256;
+/// Codec ids are short (`V_MPEG4/ISO/AVC`); a longer one is no codec we know
+/// and is not kept whole.
+const MAX_CODEC_ID: usize = 64;
 /// Seconds between 1970-01-01 and Matroska's epoch, 2001-01-01.
 const MATROSKA_EPOCH: i64 = 978_307_200;
 
@@ -173,11 +180,17 @@ fn tracks(data: &[u8], found: &mut Found) {
         if id != TRACK_ENTRY {
             continue;
         }
+        if found.tracks.len() >= MAX_TRACKS {
+            return;
+        }
         let mut track = TrackEntry::default();
         for (id, value) in children(entry) {
             match id {
                 TRACK_TYPE => track.kind = uint(value).unwrap_or(0),
-                CODEC_ID => track.codec = String::from_utf8_lossy(value).trim_end_matches('\0').to_string(),
+                CODEC_ID => {
+                    let value = &value[..value.len().min(MAX_CODEC_ID)];
+                    track.codec = String::from_utf8_lossy(value).trim_end_matches('\0').to_string()
+                }
                 DEFAULT_DURATION => track.frame_ns = uint(value),
                 LANGUAGE if track.language.is_none() => {
                     track.language = super::short_lang(&String::from_utf8_lossy(value))

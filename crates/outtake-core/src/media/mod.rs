@@ -89,6 +89,11 @@ pub struct SubtitleStream {
 
 /// ISO 639-2 codes (what containers store) to the two-letter codes file names use.
 pub(crate) fn short_lang(code: &str) -> Option<String> {
+    // No language code is longer (`und`, `kor`, `en`, `zh-Hans`'s `zh`); a
+    // header can make this as long as an element, and it would be kept.
+    if code.trim().len() > 8 {
+        return None;
+    }
     let code = code.trim().to_ascii_lowercase();
     let short = match code.as_str() {
         "" | "und" | "zxx" | "mis" | "mul" => return None,

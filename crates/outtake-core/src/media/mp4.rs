@@ -1,6 +1,6 @@
 //! ISO base media files (MP4, MOV, M4V, 3GP). Top-level boxes are walked with
-//! seeks, never reading media data; `moov` (and each small `moof`) is read
-//! whole and parsed in memory with bounds-checked slicing.
+//! seeks, never reading media data; `moov` (and each small `moof`, one at a
+//! time) is read whole and parsed in memory with bounds-checked slicing.
 
 use std::io::{Read, Seek, SeekFrom};
 
@@ -10,8 +10,13 @@ use super::{Container, Probe, SubtitleStream, blank, rfc3339, round_fps};
 /// The movie header of a long clip is a few MB; more than this is not a header.
 const MAX_MOOV: u64 = 64 << 20;
 const MAX_MOOF: u64 = 8 << 20;
+/// Fragments counted at most (a fragment every 2 s is 55 hours).
+const MAX_MOOFS: usize = 100_000;
 /// Fragmented files have a moof/mdat pair every few seconds; this bounds hostile files.
 const MAX_TOP_LEVEL_BOXES: usize = 500_000;
+/// Real files have a few tracks. Each track box read is kept while the header
+/// is read, and 8 MiB of empty `trex` boxes once made 260,000 of them.
+const MAX_TRACKS: usize = 256;
 /// Seconds between 1904-01-01 (the format's epoch) and 1970-01-01.
 const MP4_EPOCH_OFFSET: i64 = 2_082_844_800;
 
@@ -69,7 +74,10 @@ fn child<'a>(data: &'a [u8], kind: &[u8]) -> Option<&'a [u8]> {
 /// Reads the file's structure; `Ok(None)` when it has no audio or video track this reader knows.
 pub(super) fn probe(reader: &mut (impl Read + Seek), len: u64) -> Result<Option<Probe>, String> {
     let mut moov: Option<Vec<u8>> = None;
-    let mut moofs: Vec<Vec<u8>> = Vec::new();
+    // Where each fragment's payload is (at, len), read one at a time once the
+    // movie header is known: holding them all held the whole of a file made
+    // of big fragments (about 1 GB of memory for a 1 GB file).
+    let mut moofs: Vec<(u64, u64)> = Vec::new();
     let mut truncated = false;
     let mut pos = 0u64;
     let mut count = 0;
@@ -101,8 +109,8 @@ pub(super) fn probe(reader: &mut (impl Read + Seek), len: u64) -> Result<Option<
                 moov = Some(read_payload(reader, pos + header_len, size - header_len)?)
             }
             b"moov" => return Err(format!("the movie header claims {size} bytes")),
-            b"moof" if size <= MAX_MOOF && moofs.len() < 100_000 => {
-                moofs.push(read_payload(reader, pos + header_len, size - header_len)?)
+            b"moof" if size <= MAX_MOOF && moofs.len() < MAX_MOOFS => {
+                moofs.push((pos + header_len, size - header_len))
             }
             _ => {}
         }
@@ -115,8 +123,9 @@ pub(super) fn probe(reader: &mut (impl Read + Seek), len: u64) -> Result<Option<
         return Err("no movie header ('moov' box)".into());
     };
     let mut movie = parse_moov(&moov);
-    for moof in &moofs {
-        add_fragment(&mut movie, moof);
+    drop(moov);
+    for (at, len) in moofs {
+        add_fragment(&mut movie, &read_payload(reader, at, len)?);
     }
     Ok(describe(&movie, truncated))
 }
@@ -150,21 +159,17 @@ fn parse_moov(moov: &[u8]) -> Movie {
                 u64::from(u32_at(mehd, 4).unwrap_or(0))
             };
         }
-        for (kind, trex) in boxes(mvex) {
-            if kind == b"trex" {
-                let id = u32_at(trex, 4).unwrap_or(0);
-                let duration = u32_at(trex, 12).unwrap_or(0);
-                movie.tracks.push(Track { id, default_duration: duration, ..Track::default() });
-            }
+        for (_, trex) in boxes(mvex).filter(|(kind, _)| *kind == b"trex").take(MAX_TRACKS) {
+            let id = u32_at(trex, 4).unwrap_or(0);
+            let duration = u32_at(trex, 12).unwrap_or(0);
+            movie.tracks.push(Track { id, default_duration: duration, ..Track::default() });
         }
     }
-    for (kind, trak) in boxes(moov) {
-        if kind == b"trak" {
-            let track = parse_trak(trak);
-            match movie.tracks.iter_mut().find(|t| t.id == track.id && t.handler == [0; 4]) {
-                Some(slot) => *slot = Track { default_duration: slot.default_duration, ..track },
-                None => movie.tracks.push(track),
-            }
+    for (_, trak) in boxes(moov).filter(|(kind, _)| *kind == b"trak").take(MAX_TRACKS) {
+        let track = parse_trak(trak);
+        match movie.tracks.iter_mut().find(|t| t.id == track.id && t.handler == [0; 4]) {
+            Some(slot) => *slot = Track { default_duration: slot.default_duration, ..track },
+            None => movie.tracks.push(track),
         }
     }
     movie

@@ -15,6 +15,13 @@ pub use decode::{Decoded, decode};
 
 use crate::cues::CueInput;
 
+/// The most subtitle text one track may bring in, in a file beside the video
+/// or inside it. A feature film's subtitles are well under 1 MiB, a YouTube
+/// livestream's auto-captions a few MiB; a track is held about three times
+/// over while it becomes cues (bytes, decoded text, cues), so a 200 MiB track
+/// once took 700 MB of the app's memory, most of which it kept.
+pub const MAX_SUBTITLE_BYTES: usize = 16 * 1024 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubtitleFormat {
     Srt,
