@@ -363,6 +363,8 @@ fn undo_tracks_every_column_of_every_table_a_fan_changes() {
         "search_dirty",
         "search_state",
         "search_facet",
+        // A setting is not an edit.
+        "setting",
     ];
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'fts_%' ORDER BY name")
@@ -422,4 +424,33 @@ fn a_scan_is_one_edit_and_undoing_it_takes_out_exactly_what_it_brought_in() {
         "{latest:?}: {:?}",
         lib.edit_changes(latest.id).unwrap()
     );
+}
+
+#[test]
+fn history_keeps_what_the_fan_set_and_forgets_the_oldest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lib = world(dir.path());
+    assert_eq!(lib.history_bounds().unwrap(), outtake_core::HistoryBounds { edits: 1000, days: 90 });
+    lib.set_history_bounds(3, 30).unwrap();
+    assert!(lib.set_history_bounds(0, 30).unwrap_err().to_string().contains("history edits"));
+    let clip = lib.find_clip("/videos/0.mp4").unwrap();
+    for n in 0..5 {
+        lib.tag_clip(clip, &[format!("kept:{n}")]).unwrap();
+    }
+    let kept: Vec<String> = lib.history(10).unwrap().into_iter().map(|h| h.description).collect();
+    assert_eq!(
+        kept,
+        [
+            format!("tag clip #{clip}: kept:4"),
+            format!("tag clip #{clip}: kept:3"),
+            format!("tag clip #{clip}: kept:2")
+        ]
+    );
+    // The oldest kept can still be undone, in order.
+    for _ in 0..3 {
+        lib.undo(None).unwrap();
+    }
+    assert!(lib.undo(None).unwrap_err().to_string().contains("nothing to undo"));
+    let tags = lib.clip(clip).unwrap().tags;
+    assert!(tags.contains(&"kept:1".to_string()) && !tags.contains(&"kept:2".to_string()), "{tags:?}");
 }

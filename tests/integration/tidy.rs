@@ -52,6 +52,7 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
     ("0006_chapters.sql", "34dc9be6d1520de4"),
     ("0007_facets.sql", "b8154d20ed7bcd03"),
     ("0008_history.sql", "5ddbe3d224f3cc2a"),
+    ("0009_settings.sql", "f94070c884c86da2"),
 ];
 
 #[test]

@@ -42,10 +42,8 @@ impl Command {
             Command::Folder(c) => matches!(c, FolderCommand::List { .. }),
             Command::Search { save, query, .. } => save.is_none() && !query.iter().any(|w| w == "--save"),
             Command::Saved(c) => matches!(c, SavedCommand::List { .. } | SavedCommand::Run { .. }),
-            Command::Problems { .. }
-            | Command::Export { .. }
-            | Command::Summary { .. }
-            | Command::History { .. } => true,
+            Command::Problems { .. } | Command::Export { .. } | Command::Summary { .. } => true,
+            Command::History { keep, days, .. } => keep.is_none() && days.is_none(),
             Command::Undo { .. } | Command::Redo => false,
             Command::Credit { .. }
             | Command::Tag { .. }
@@ -169,6 +167,12 @@ pub enum Command {
         /// How many to list
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Keep at most this many edits from now on [default: 1000]
+        #[arg(long, value_name = "EDITS")]
+        keep: Option<i64>,
+        /// Forget edits older than this many days from now on [default: 90]
+        #[arg(long, value_name = "DAYS")]
+        days: Option<i64>,
         #[command(flatten)]
         json: Json,
     },

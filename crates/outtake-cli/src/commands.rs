@@ -115,7 +115,13 @@ pub fn run(cli: Cli) -> Result<()> {
             let report = lib.import_from(&file)?;
             if json.json { out.json(&report) } else { out.text(render::import_report(&report, &file)) }
         }
-        Command::History { limit, json } => {
+        Command::History { limit, keep, days, json } => {
+            if keep.is_some() || days.is_some() {
+                let now = lib.history_bounds()?;
+                lib.set_history_bounds(keep.unwrap_or(now.edits), days.unwrap_or(now.days))?;
+                let set = lib.history_bounds()?;
+                eprintln!("keeping the last {} edits, none older than {} days", set.edits, set.days);
+            }
             let history = lib.history(limit)?;
             if json.json { out.json(&history) } else { out.text(render::history(&history)) }
         }

@@ -44,7 +44,7 @@ pub use db::{migrations, schema_version};
 pub use error::{Candidate, EntityKind, Error, ErrorKind, Result};
 pub use export::ImportReport;
 pub use folders::Folder;
-pub use history::{HistoryEntry, KEEP_DAYS, KEEP_EDITS, RowChange, TRACKED, Tracked};
+pub use history::{HistoryBounds, HistoryEntry, KEEP_DAYS, KEEP_EDITS, RowChange, TRACKED, Tracked};
 pub use library::{Library, LibrarySummary, default_library_path};
 pub use markers::{CastInput, Marker, MarkerInput};
 pub use people::{Person, PersonInput, Role, RoleInput};

@@ -28,8 +28,27 @@ pub use triggers::{TRACKED, Tracked};
 
 /// At most this many edits are kept (older ones are forgotten first)...
 pub const KEEP_EDITS: i64 = 1000;
-/// ...and none older than this many days.
+/// ...and none older than this many days, unless the fan says otherwise
+/// (`Library::set_history_bounds`, kept in the library's `setting` table).
 pub const KEEP_DAYS: i64 = 90;
+
+/// How much history the library keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HistoryBounds {
+    /// The most recent edits kept.
+    pub edits: i64,
+    /// Edits older than this many days are forgotten.
+    pub days: i64,
+}
+
+fn bounds(conn: &Connection) -> Result<HistoryBounds> {
+    let read = |key: &str, default: i64| -> Result<i64> {
+        let value: Option<String> =
+            conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+        Ok(value.and_then(|v| v.parse().ok()).unwrap_or(default))
+    };
+    Ok(HistoryBounds { edits: read("history.edits", KEEP_EDITS)?, days: read("history.days", KEEP_DAYS)? })
+}
 
 /// One edit in the history, as `outtake history` and the window list them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -111,6 +130,31 @@ impl Library {
         };
         self.write(|tx| close_edit(tx, id))?;
         result
+    }
+
+    /// How much history is kept.
+    pub fn history_bounds(&self) -> Result<HistoryBounds> {
+        bounds(&self.conn)
+    }
+
+    /// Keeps at most `edits` edits, none older than `days` days (applied from
+    /// the next edit on). A setting of the library, not itself an edit.
+    pub fn set_history_bounds(&mut self, edits: i64, days: i64) -> Result<()> {
+        if !(1..=1_000_000).contains(&edits) {
+            return Err(Error::invalid("history edits", format!("{edits} is not between 1 and 1,000,000")));
+        }
+        if !(1..=36_500).contains(&days) {
+            return Err(Error::invalid("history days", format!("{days} is not between 1 and 36,500")));
+        }
+        self.write(|tx| {
+            for (key, value) in [("history.edits", edits), ("history.days", days)] {
+                tx.execute(
+                    "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![key, value.to_string()],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// Whether edits are recorded (on unless a benchmark turns it off).
@@ -240,9 +284,10 @@ fn close_edit(tx: &Transaction<'_>, id: i64) -> Result<()> {
         return Ok(());
     }
     tx.execute("DELETE FROM edit WHERE undone_seq IS NOT NULL AND id <> ?1", [id])?;
+    let keep = bounds(tx)?;
     tx.execute(
         "DELETE FROM edit WHERE id <= ?1 - ?2 OR at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?3)",
-        params![id, KEEP_EDITS, format!("-{KEEP_DAYS} days")],
+        params![id, keep.edits, format!("-{} days", keep.days)],
     )?;
     Ok(())
 }
