@@ -327,6 +327,27 @@ fn hostile_bytes_never_panic() {
     }
 }
 
+/// The in-memory reader the fuzz harness drives answers exactly as the file reader does.
+#[test]
+fn bytes_and_files_probe_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<Vec<u8>> = vec![
+        b"\0\0\0\x18ftypisom\0\0\0\0isomiso2\0\0\0\x6cmoov\0\0\0\x64mvhd\0\0\0\0".to_vec(),
+        b"\x1a\x45\xdf\xa3\x84\x42\x82\x81\x01".to_vec(),
+        b"not a video".to_vec(),
+        Vec::new(),
+    ];
+    if let Some(media) = shared("media") {
+        files.extend(std::fs::read_dir(media).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()));
+    }
+    for (n, bytes) in files.iter().enumerate() {
+        let path = dir.path().join(format!("{n}.bin"));
+        std::fs::write(&path, bytes).unwrap();
+        let from_file = probe_fast(&path).map_err(|e| e.to_string());
+        assert_eq!(probe_fast_bytes(bytes, &path).map_err(|e| e.to_string()), from_file, "file {n}");
+    }
+}
+
 #[test]
 fn dates() {
     assert_eq!(rfc3339(1_631_588_645).as_deref(), Some("2021-09-14T03:04:05Z"));
