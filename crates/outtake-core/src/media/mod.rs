@@ -240,9 +240,12 @@ pub(crate) fn blank(container: Container) -> Probe {
     }
 }
 
-/// Frames per second rounded to what players show (29.97, 23.976, 25).
+/// Frames per second rounded to what players show (29.97, 23.976, 25); None
+/// for no rate, including one that rounds to 0 (a frame every few hours).
 pub(crate) fn round_fps(fps: f64) -> Option<f64> {
-    (fps.is_finite() && fps > 0.0 && fps < 1000.0).then(|| (fps * 1000.0).round() / 1000.0)
+    (fps.is_finite() && fps > 0.0 && fps < 1000.0)
+        .then(|| (fps * 1000.0).round() / 1000.0)
+        .filter(|rounded| *rounded > 0.0)
 }
 
 /// Seconds since the Unix epoch as RFC 3339 UTC; None before 1971 (unset clocks).
