@@ -170,7 +170,11 @@ impl Target {
                 if mutate {
                     text::subtitle_input(&mut rng, &seeds[base].bytes, other, dictionary, encoding, max)
                 } else {
-                    text::encode(&mut rng, &String::from_utf8_lossy(&seeds[base].bytes), encoding)
+                    text::encode(
+                        &mut rng,
+                        &outtake_core::subtitles::decode(&seeds[base].bytes).text,
+                        encoding,
+                    )
                 }
             }
             _ if !mutate => seeds[base].bytes.clone(),

@@ -312,9 +312,9 @@ pub fn subtitle_input(
     encoding: Encoding,
     max_len: usize,
 ) -> Vec<u8> {
-    // Seeds are UTF-8; text a mutation made is re-encoded below.
-    let mut text = String::from_utf8_lossy(seed).into_owned();
-    let other_text = String::from_utf8_lossy(other);
+    // Seeds are read the way the reader reads them (any encoding), mutated as text, then re-encoded.
+    let mut text = outtake_core::subtitles::decode(seed).text;
+    let other_text = outtake_core::subtitles::decode(other).text;
     for _ in 0..rng.stack() {
         mutate(rng, &mut text, dictionary, &other_text, max_len / 2);
     }

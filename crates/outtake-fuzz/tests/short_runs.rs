@@ -21,6 +21,16 @@ fn seeds(target: &Target) -> Corpus {
     Corpus::load(&corpus::default_dir(), target.corpus(), &[], target.max_len()).unwrap()
 }
 
+/// The committed seeds, and for MP4 the shared real-world files beside the
+/// workspace when they are there (other projects' test files; the shared
+/// subtitles are tens of KB each, too slow for a debug build's short run).
+fn seeds_and_fixtures(target: &Target) -> Corpus {
+    // `shared/` sits beside the workspace, as for the core's fixture tests.
+    let media = corpus::default_dir().join("../../../../shared/fixtures/real/media");
+    let extra: Vec<_> = Some(media).filter(|d| target.corpus() == "mp4" && d.is_dir()).into_iter().collect();
+    Corpus::load(&corpus::default_dir(), target.corpus(), &extra, target.max_len()).unwrap()
+}
+
 /// `execs` inputs of one target; `OUTTAKE_FUZZ_SEED` picks other inputs than the usual ones.
 fn short(name: &str, execs: u64) {
     let target = target(name);
@@ -28,7 +38,7 @@ fn short(name: &str, execs: u64) {
     let mut options = Options::new(execs, seed);
     // A debug build is ten times slower than the release build the real limit is for.
     options.hang = Duration::from_secs(20);
-    let report = run(&target, &seeds(&target), &options, &mut |_| {});
+    let report = run(&target, &seeds_and_fixtures(&target), &options, &mut |_| {});
     assert_eq!(report.execs, execs);
     assert!(report.clean(), "{name}: {:#?}", report.failures);
 }
