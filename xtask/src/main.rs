@@ -1,5 +1,6 @@
 //! Project chores: `cargo xtask run` sets up a machine and starts the app,
 //! `cargo xtask test` sets up a machine and runs every check and test,
+//! `cargo xtask fuzz` runs every fuzz target a million times,
 //! `cargo xtask dist` makes the Debian package.
 //!
 //! Both install what a fresh Debian/Ubuntu machine lacks (apt, via sudo when
@@ -14,6 +15,7 @@ use anyhow::{Context, Result, bail};
 mod bench;
 mod dist;
 mod e2e;
+mod fuzz;
 
 /// Debian packages the desktop app needs to build and run.
 const BUILD_PACKAGES: &[&str] = &[
@@ -41,6 +43,9 @@ commands:
   run [ARGS]   install what is missing, build the UI, start the desktop app
   test         install what is missing, then run every check and test
   bench        speed figures against baselines in the same run (see BENCHMARKS.md)
+  fuzz [--execs N] [ARGS]
+               every fuzz target, N inputs each (default 1,000,000); ARGS go to outtake-fuzz
+               (--target, --seed, --jobs); figures in crates/outtake-fuzz/FIGURES.md
   e2e [--screenshots]
                the real app under Xvfb through tauri-driver (--screenshots: update docs/screenshots)
   endurance    the crash and concurrency tests at full length (20 kills, 600 edits; figures in SECURITY.md)
@@ -64,6 +69,7 @@ fn dispatch() -> Result<()> {
             ensure_debian_packages(&packages)?;
             bench::bench(&root(), cargo)
         }
+        Some("fuzz") => fuzz::fuzz(&root(), cargo, args.collect()),
         Some("e2e") => {
             let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(e2e::PACKAGES).copied().collect();
             ensure_debian_packages(&packages)?;

@@ -207,7 +207,7 @@ pub(crate) fn insert_file(conn: &Connection, clip_id: i64, file: &FileInput) -> 
     Ok(conn.last_insert_rowid())
 }
 
-fn check_clip_numbers(input: &ClipInput) -> Result<()> {
+pub(crate) fn check_clip_numbers(input: &ClipInput) -> Result<()> {
     let non_negative = [("duration", input.duration_ms), ("width", input.width), ("height", input.height)];
     for (field, value) in non_negative {
         if let Some(v) = value.filter(|v| *v < 0) {

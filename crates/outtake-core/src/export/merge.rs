@@ -11,7 +11,7 @@ use super::format::{
     ClipRecord, CueRecord, LibraryFile, MarkerRecord, PersonRecord, SavedSearchRecord, ShowRecord, TagRecord,
 };
 use crate::aliases::{self, AliasTable};
-use crate::clips::{ClipInput, FileInput, insert_clip, insert_file};
+use crate::clips::{ClipInput, FileInput, check_clip_numbers, insert_clip, insert_file};
 use crate::cues::{CueInput, insert_cues};
 use crate::dates::{check_date, check_instant, check_optional_instant};
 use crate::error::{Error, Result};
@@ -447,7 +447,11 @@ fn import_clip(
     Ok(id)
 }
 
+/// Fills the fields a clip lacks from a record, checked and cleaned as
+/// `insert_clip` does, so a merged field is stored as a new clip's would be
+/// (and the library exports a file that imports again).
 fn merge_clip_fields(conn: &Connection, id: i64, input: &ClipInput) -> Result<()> {
+    check_clip_numbers(input)?;
     let episode_id = match (input.show_id, input.episode) {
         (Some(show), Some(number)) => Some(ensure_episode(conn, show, number)?),
         _ => None,
@@ -463,16 +467,16 @@ fn merge_clip_fields(conn: &Connection, id: i64, input: &ClipInput) -> Result<()
          WHERE id = ?1",
         params![
             id,
-            input.description,
-            input.note,
-            input.source_url,
-            input.uploader,
-            input.published,
+            clean_optional("description", input.description.as_deref())?,
+            clean_optional("note", input.note.as_deref())?,
+            clean_optional("source url", input.source_url.as_deref())?,
+            clean_optional("uploader", input.uploader.as_deref())?,
+            check_date("published", input.published.as_deref())?,
             input.duration_ms,
             input.width,
             input.height,
-            input.video_codec,
-            input.audio_codec,
+            clean_optional("video codec", input.video_codec.as_deref())?,
+            clean_optional("audio codec", input.audio_codec.as_deref())?,
             input.fps,
             input.rotation,
             input.show_id,
@@ -557,4 +561,42 @@ fn import_cues(conn: &Connection, clip_id: i64, cues: &[CueRecord], report: &mut
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::library::Library;
+
+    fn export_with_clip(fields: &str) -> String {
+        format!(
+            r#"{{"format": "outtake-library", "version": 2, "clips": [{{"id": 1, "title": "Making-of",
+                "added_at": "2024-05-01T09:30:00Z", "files": [{{"path": "/videos/a.mp4", "size": 1,
+                "oshash": "8f3b2c1d0e9a7b65", "status": "present"}}]{fields}}}]}}"#
+        )
+    }
+
+    /// Found by the fuzzer (`crates/outtake-fuzz`): fields merged into a clip
+    /// the library already had were stored raw (a decomposed "é", a blank
+    /// description, an impossible date, a negative duration), unlike a new
+    /// clip's, so the library's export no longer imported as itself.
+    #[test]
+    fn merged_clip_fields_are_checked_like_new_ones() {
+        let mut library = Library::open_in_memory().unwrap();
+        let import = |library: &mut Library, fields: &str| {
+            library.import_json(export_with_clip(fields).as_bytes(), Path::new("x.json"))
+        };
+        import(&mut library, "").unwrap();
+        let report = import(&mut library, r#", "note": "e\u0301", "description": " ""#).unwrap();
+        assert_eq!(report.clips_merged, 1);
+        let export = library.export_json().unwrap();
+        assert!(export.contains(r#""note": "é""#) && export.contains(r#""description": null"#), "{export}");
+        for bad in [r#", "published": "2021-02-30""#, r#", "duration_ms": -5"#, r#", "uploader": "\u0000""#] {
+            assert!(import(&mut library, bad).is_err(), "{bad}");
+        }
+        let mut again = Library::open_in_memory().unwrap();
+        again.import_json(export.as_bytes(), Path::new("export.json")).unwrap();
+        assert_eq!(again.export_json().unwrap(), export);
+    }
 }

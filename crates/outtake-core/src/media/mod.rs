@@ -8,7 +8,7 @@ mod matroska;
 mod mp4;
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -179,7 +179,18 @@ pub fn probe_fast(path: &Path) -> Result<Option<Probe>, ProbeError> {
     let io = |source| ProbeError::Io { path: path.to_path_buf(), source };
     let file = File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
-    let mut reader = BufReader::with_capacity(16 * 1024, file);
+    probe_fast_from(BufReader::with_capacity(16 * 1024, file), len, path)
+}
+
+/// [`probe_fast`] of a file's bytes already in memory; `path` only names it
+/// in errors. The fuzz harness (`crates/outtake-fuzz`) feeds it millions of
+/// damaged headers without a file system round trip for each.
+pub fn probe_fast_bytes(bytes: &[u8], path: &Path) -> Result<Option<Probe>, ProbeError> {
+    probe_fast_from(Cursor::new(bytes), bytes.len() as u64, path)
+}
+
+fn probe_fast_from(mut reader: impl Read + Seek, len: u64, path: &Path) -> Result<Option<Probe>, ProbeError> {
+    let io = |source| ProbeError::Io { path: path.to_path_buf(), source };
     let mut header = Vec::with_capacity(4096);
     (&mut reader).take(4096).read_to_end(&mut header).map_err(io)?;
     let Some(container) = sniff(&header) else {
@@ -234,9 +245,12 @@ pub(crate) fn blank(container: Container) -> Probe {
     }
 }
 
-/// Frames per second rounded to what players show (29.97, 23.976, 25).
+/// Frames per second rounded to what players show (29.97, 23.976, 25); None
+/// for no rate, including one that rounds to 0 (a frame every few hours).
 pub(crate) fn round_fps(fps: f64) -> Option<f64> {
-    (fps.is_finite() && fps > 0.0 && fps < 1000.0).then(|| (fps * 1000.0).round() / 1000.0)
+    (fps.is_finite() && fps > 0.0 && fps < 1000.0)
+        .then(|| (fps * 1000.0).round() / 1000.0)
+        .filter(|rounded| *rounded > 0.0)
 }
 
 /// Seconds since the Unix epoch as RFC 3339 UTC; None before 1971 (unset clocks).

@@ -207,8 +207,9 @@ fn parse_trak(trak: &[u8]) -> Track {
         for i in 0..entries.min(stts.len() / 8) {
             let (count, delta) =
                 (u32_at(stts, 8 + i * 8).unwrap_or(0), u32_at(stts, 12 + i * 8).unwrap_or(0));
-            track.samples += u64::from(count);
-            track.sample_time += u64::from(count) * u64::from(delta);
+            // Hostile counts can sum past u64: saturate (a nonsense rate, not a panic).
+            track.samples = track.samples.saturating_add(u64::from(count));
+            track.sample_time = track.sample_time.saturating_add(u64::from(count) * u64::from(delta));
         }
     }
     if let Some(stsd) = child(stbl, b"stsd") {
@@ -369,8 +370,8 @@ fn add_fragment(movie: &mut Movie, moof: &[u8]) {
         for (kind, trun) in boxes(traf) {
             if kind == b"trun" {
                 let (samples, time) = trun_time(trun, default);
-                track.fragment_samples += samples;
-                track.fragment_time += time;
+                track.fragment_samples = track.fragment_samples.saturating_add(samples);
+                track.fragment_time = track.fragment_time.saturating_add(time);
             }
         }
     }
@@ -388,7 +389,7 @@ fn trun_time(trun: &[u8], default: u32) -> (u64, u64) {
     let mut total = 0u64;
     for _ in 0..count {
         let Some(duration) = u32_at(trun, at) else { break };
-        total += u64::from(duration);
+        total = total.saturating_add(u64::from(duration));
         at += stride;
     }
     (count, total)

@@ -327,6 +327,77 @@ fn hostile_bytes_never_panic() {
     }
 }
 
+/// The in-memory reader the fuzz harness drives answers exactly as the file reader does.
+#[test]
+fn bytes_and_files_probe_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<Vec<u8>> = vec![
+        b"\0\0\0\x18ftypisom\0\0\0\0isomiso2\0\0\0\x6cmoov\0\0\0\x64mvhd\0\0\0\0".to_vec(),
+        b"\x1a\x45\xdf\xa3\x84\x42\x82\x81\x01".to_vec(),
+        b"not a video".to_vec(),
+        Vec::new(),
+    ];
+    if let Some(media) = shared("media") {
+        files.extend(std::fs::read_dir(media).unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()));
+    }
+    for (n, bytes) in files.iter().enumerate() {
+        let path = dir.path().join(format!("{n}.bin"));
+        std::fs::write(&path, bytes).unwrap();
+        let from_file = probe_fast(&path).map_err(|e| e.to_string());
+        assert_eq!(probe_fast_bytes(bytes, &path).map_err(|e| e.to_string()), from_file, "file {n}");
+    }
+}
+
+fn mp4_box(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    [&((payload.len() + 8) as u32).to_be_bytes()[..], kind, payload].concat()
+}
+
+/// A movie of one video track: `stts` entries (count, delta), then a
+/// fragment whose runs each hold `run_samples` samples of the default duration.
+fn movie(stts: &[(u32, u32)], default_duration: u32, runs: &[u32]) -> Vec<u8> {
+    let be = |n: u32| n.to_be_bytes();
+    let mvhd = mp4_box(b"mvhd", &[&[0; 12][..], &be(1000), &be(1000)].concat());
+    let hdlr = mp4_box(b"hdlr", &[&[0; 8][..], b"vide", &[0; 12]].concat());
+    let mdhd = mp4_box(b"mdhd", &[&[0; 12][..], &be(1000), &be(1000), &[0; 4]].concat());
+    let mut entries = [be(0), be(stts.len() as u32)].concat();
+    for (count, delta) in stts {
+        entries.extend([be(*count), be(*delta)].concat());
+    }
+    let stbl = mp4_box(b"stbl", &mp4_box(b"stts", &entries));
+    let mdia = mp4_box(b"mdia", &[mdhd, hdlr, mp4_box(b"minf", &stbl)].concat());
+    let tkhd = mp4_box(b"tkhd", &[&[0; 12][..], &be(1), &[0; 68]].concat());
+    let trex = mp4_box(b"trex", &[&[0; 4][..], &be(1), &be(0), &be(default_duration), &[0; 8]].concat());
+    let trak = mp4_box(b"trak", &[tkhd, mdia].concat());
+    let moov = mp4_box(b"moov", &[mvhd, trak, mp4_box(b"mvex", &trex)].concat());
+    let mut traf = mp4_box(b"tfhd", &[be(0), be(1)].concat());
+    for samples in runs {
+        traf.extend(mp4_box(b"trun", &[be(0), be(*samples)].concat()));
+    }
+    [mp4_box(b"ftyp", b"isom\0\0\0\0"), moov, mp4_box(b"moof", &mp4_box(b"traf", &traf))].concat()
+}
+
+/// Found by the fuzzer (`crates/outtake-fuzz`): sample counts and durations
+/// near u32::MAX in two `stts` entries, or in two track runs, summed past
+/// u64 and panicked ("attempt to add with overflow") in debug builds.
+#[test]
+fn sample_sums_past_u64_do_not_panic() {
+    let max = u32::MAX;
+    for file in [movie(&[(max, max), (max, max)], 1, &[1]), movie(&[(1, 1)], max, &[max, max])] {
+        let probe = probe_fast_bytes(&file, Path::new("sums.mp4")).unwrap().unwrap();
+        assert_eq!(probe.duration_ms, Some(1000));
+    }
+}
+
+#[test]
+fn frame_rates() {
+    assert_eq!(round_fps(29.970_029), Some(29.97));
+    assert_eq!(round_fps(23.976_023), Some(23.976));
+    // A frame every few hours rounds to no rate at all, not to "0 fps".
+    assert_eq!(round_fps(0.0001), None);
+    assert_eq!(round_fps(f64::NAN), None);
+    assert_eq!(round_fps(5000.0), None);
+}
+
 #[test]
 fn dates() {
     assert_eq!(rfc3339(1_631_588_645).as_deref(), Some("2021-09-14T03:04:05Z"));
