@@ -23,25 +23,23 @@ pub struct KnownIssue {
     pub about: &'static str,
 }
 
-pub const KNOWN_ISSUES: &[KnownIssue] = &[
-    KnownIssue {
-        target: "import",
-        message: "after merging records: ",
-        repro: || {
-            r#"{"format": "outtake-library", "version": 2, "people": [
+pub const KNOWN_ISSUES: &[KnownIssue] = &[KnownIssue {
+    target: "import",
+    message: "after merging records: ",
+    repro: || {
+        r#"{"format": "outtake-library", "version": 2, "people": [
                 {"id": 1, "name": "Shin Min-a", "native_name": null},
                 {"id": 2, "name": "Minah", "native_name": "신민아"},
                 {"id": 3, "name": "Shin Min-a", "native_name": "신민아"}]}"#
-                .into()
-        },
-        about: "a library that import merged records into (export.rs) does not always export \
+            .into()
+    },
+    about: "a library that import merged records into (export.rs) does not always export \
             losslessly: a merged person or show gets a native name another one already has \
             (add_person refuses that), so the export merges the two; a clip's duration is merged \
             in below its markers, so the export is refused ('past the end of the clip'); merged \
             markers come back fewer or in another order. Imports without a merge must round-trip \
             exactly, and do",
-    },
-];
+}];
 
 /// The kind of input a target makes and the API it calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
