@@ -45,7 +45,7 @@ commands:
   bench        speed figures against baselines in the same run (see BENCHMARKS.md)
   fuzz [--execs N] [ARGS]
                every fuzz target, N inputs each (default 1,000,000); ARGS go to outtake-fuzz
-               (--target, --seed, --jobs); figures in crates/outtake-fuzz/FIGURES.md
+               (--target, --seed, --jobs); figures in SECURITY.md
   e2e [--screenshots]
                the real app under Xvfb through tauri-driver (--screenshots: update docs/screenshots)
   endurance    the crash and concurrency tests at full length (20 kills, 600 edits; figures in SECURITY.md)
