@@ -95,8 +95,7 @@ impl Library {
         };
         let description = description.into();
         self.write(|tx| {
-            tx.execute("INSERT INTO edit (at, description) VALUES (?1, ?2)", params![now(tx)?, description])?;
-            let id = tx.last_insert_rowid();
+            let id = open_edit(tx, &description)?;
             let value = {
                 recording.store(id, Ordering::Relaxed);
                 let _on = Recording(&recording);
@@ -119,10 +118,7 @@ impl Library {
             return work(self);
         };
         let description = description.into();
-        let id = self.write(|tx| {
-            tx.execute("INSERT INTO edit (at, description) VALUES (?1, ?2)", params![now(tx)?, description])?;
-            Ok(tx.last_insert_rowid())
-        })?;
+        let id = self.write(|tx| open_edit(tx, &description))?;
         let result = {
             recording.store(id, Ordering::Relaxed);
             let _on = Recording(&recording);
@@ -164,20 +160,8 @@ impl Library {
 
     /// The most recent edits, newest first.
     pub fn history(&self, limit: usize) -> Result<Vec<HistoryEntry>> {
-        let mut statement = self.conn.prepare(
-            "SELECT id, at, description, undone_seq IS NOT NULL,
-                    (SELECT count(*) FROM edit_change WHERE edit_id = edit.id)
-             FROM edit ORDER BY id DESC LIMIT ?1",
-        )?;
-        let rows = statement.query_map([limit as i64], |r| {
-            Ok(HistoryEntry {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                description: r.get(2)?,
-                undone: r.get(3)?,
-                rows: r.get(4)?,
-            })
-        })?;
+        let mut statement = self.conn.prepare(&format!("{ENTRY} ORDER BY id DESC LIMIT ?1"))?;
+        let rows = statement.query_map([limit as i64], entry_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -243,24 +227,31 @@ impl Library {
 
     fn entry(&self, id: i64) -> Result<HistoryEntry> {
         self.conn
-            .query_row(
-                "SELECT id, at, description, undone_seq IS NOT NULL,
-                        (SELECT count(*) FROM edit_change WHERE edit_id = edit.id)
-                 FROM edit WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(HistoryEntry {
-                        id: r.get(0)?,
-                        at: r.get(1)?,
-                        description: r.get(2)?,
-                        undone: r.get(3)?,
-                        rows: r.get(4)?,
-                    })
-                },
-            )
+            .query_row(&format!("{ENTRY} WHERE id = ?1"), [id], entry_from_row)
             .optional()?
             .ok_or_else(|| Error::not_found(crate::error::EntityKind::Edit, format!("#{id}")))
     }
+}
+
+/// An edit as the history lists it: the SELECT, to be finished with a WHERE or ORDER BY.
+const ENTRY: &str = "SELECT id, at, description, undone_seq IS NOT NULL,
+        (SELECT count(*) FROM edit_change WHERE edit_id = edit.id)
+     FROM edit";
+
+fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
+    Ok(HistoryEntry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        description: r.get(2)?,
+        undone: r.get(3)?,
+        rows: r.get(4)?,
+    })
+}
+
+/// Starts an edit's entry; its rows are recorded under the id returned.
+fn open_edit(tx: &Transaction<'_>, description: &str) -> Result<i64> {
+    tx.execute("INSERT INTO edit (at, description) VALUES (?1, ?2)", params![now(tx)?, description])?;
+    Ok(tx.last_insert_rowid())
 }
 
 /// Ends recording an edit: one that changed nothing is forgotten; otherwise
