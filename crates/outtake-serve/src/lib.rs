@@ -4,7 +4,8 @@
 //! so clips and their thumbnails are served over HTTP on 127.0.0.1, on a
 //! random port, with a per-launch secret as the first path segment. The page
 //! asks for things by library id — `/clip/{id}/video`, `/clip/{id}/thumb`,
-//! `/marker/{id}/thumb` — and the server looks the file up in the library
+//! `/marker/{id}/thumb`, and `/clip/{id}/converted?t=S` for a clip the web
+//! view cannot decode (`convert.rs`) — and the server looks the file up in the library
 //! itself: it never takes a path from the page. File serving (Range, HEAD,
 //! conditional requests, content types) is tower-http's `ServeFile`.
 //!
@@ -19,6 +20,7 @@
 //! library lists as present, and nothing else.
 
 mod connections;
+mod convert;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -45,18 +47,22 @@ pub struct MediaServer {
 }
 
 /// What the server needs to answer a request.
-struct Shared {
+pub(crate) struct Shared {
     secret: String,
     /// `127.0.0.1:PORT`: any other Host header, or a second one, is refused,
     /// so a web page elsewhere cannot reach the server through DNS rebinding.
     host: String,
     library: Mutex<Library>,
+    /// The conversion running for the window's player, if any.
+    conversions: convert::Conversions,
 }
 
 /// The things a page may ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Asset {
     Video(i64),
+    /// The clip's video converted to what the web view plays, from a time.
+    Converted(i64),
     Poster(i64),
     MarkerFrame(i64),
 }
@@ -79,9 +85,11 @@ impl MediaServer {
             secret: secret.clone(),
             host: address.to_string(),
             library: Mutex::new(library),
+            conversions: convert::Conversions::default(),
         });
         let app = Router::new()
             .route("/{secret}/clip/{id}/video", get(video))
+            .route("/{secret}/clip/{id}/converted", get(converted))
             .route("/{secret}/clip/{id}/thumb", get(poster))
             .route("/{secret}/marker/{id}/thumb", get(marker_frame))
             .with_state(shared);
@@ -112,6 +120,10 @@ async fn video(state: State<Arc<Shared>>, url: UrlPath<(String, i64)>, request: 
     answer(state, url, request, Asset::Video).await
 }
 
+async fn converted(state: State<Arc<Shared>>, url: UrlPath<(String, i64)>, request: Request) -> Response {
+    answer(state, url, request, Asset::Converted).await
+}
+
 async fn poster(state: State<Arc<Shared>>, url: UrlPath<(String, i64)>, request: Request) -> Response {
     answer(state, url, request, Asset::Poster).await
 }
@@ -136,6 +148,13 @@ async fn answer(
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     let asset = asset(id);
+    let start = match asset {
+        Asset::Converted(_) => match convert::start_time(request.uri().query()) {
+            Some(start) => start,
+            None => return (StatusCode::BAD_REQUEST, "t is not a time in seconds").into_response(),
+        },
+        _ => 0.0,
+    };
     let lookup = Arc::clone(&shared);
     let found = tokio::task::spawn_blocking(move || locate(&lookup, asset)).await;
     let path = match found {
@@ -149,6 +168,9 @@ async fn answer(
         }
         Err(error) => return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
     };
+    if let Asset::Converted(_) = asset {
+        return convert::respond(shared, path, start, request.method() == Method::HEAD);
+    }
     let served = ServeFile::new(&path).oneshot(request).await;
     let mut response = match served {
         Ok(response) => response.map(Body::new),
@@ -185,7 +207,9 @@ fn same_secret(given: &str, secret: &str) -> bool {
 fn locate(shared: &Shared, asset: Asset) -> outtake_core::Result<Option<PathBuf>> {
     let library = shared.library.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     match asset {
-        Asset::Video(id) => Ok(library.playable_path(id)?.map(PathBuf::from).filter(|p| p.is_file())),
+        Asset::Video(id) | Asset::Converted(id) => {
+            Ok(library.playable_path(id)?.map(PathBuf::from).filter(|p| p.is_file()))
+        }
         Asset::Poster(id) => library.clip_poster(id),
         Asset::MarkerFrame(id) => library.marker_frame(id),
     }
