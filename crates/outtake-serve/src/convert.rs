@@ -67,16 +67,6 @@ impl Conversions {
             let _ = child.start_kill();
         }
     }
-
-    /// Whether a conversion is running now (tests).
-    #[cfg(test)]
-    pub(crate) fn busy(&self) -> bool {
-        let mut running = self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match running.1.as_mut() {
-            Some(child) => child.try_wait().ok().flatten().is_none(),
-            None => false,
-        }
-    }
 }
 
 /// ffmpeg's arguments: from `start` (a fast seek to the keyframe before it,
