@@ -28,6 +28,8 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command) -> Result<()> {
     println!();
     history(root, &target)?;
     println!();
+    conversion(root, &target)?;
+    println!();
     search(root, &target, &outtake)
 }
 
@@ -41,6 +43,22 @@ fn history(root: &Path, target: &Path) -> Result<()> {
         .status()?;
     if !status.success() {
         bail!("the history benchmark failed");
+    }
+    Ok(())
+}
+
+/// The media server's conversion (AV1 at 720p and 1080p) as a multiple of real time.
+fn conversion(root: &Path, target: &Path) -> Result<()> {
+    eprintln!(
+        "== conversion benchmark: the media server's ffmpeg on AV1 clips (kept in target/bench/conversion)"
+    );
+    let status = Command::new(target.join("release/outtake-bench"))
+        .arg("--dir")
+        .arg(root.join("target/bench/conversion"))
+        .arg("--conversion")
+        .status()?;
+    if !status.success() {
+        bail!("the conversion benchmark failed");
     }
     Ok(())
 }

@@ -67,7 +67,8 @@ fn check(deb: &Path) -> Result<()> {
     };
     let control = output(&["--field"])?;
     let contents = output(&["--contents"])?;
-    for needed in ["Package: outtake", "Depends:", "ffmpeg", "gstreamer1.0-libav"] {
+    for needed in ["Package: outtake", "Depends:", "ffmpeg", "gstreamer1.0-libav", "gstreamer1.0-plugins-bad"]
+    {
         if !control.contains(needed) {
             bail!("{}: the control file lacks {needed:?}:\n{control}", deb.display());
         }

@@ -12,8 +12,15 @@ use anyhow::{Context, Result, bail};
 use crate::{cargo, modified, npm, root, step};
 
 /// Debian packages the end-to-end run needs beyond the build's.
-pub const PACKAGES: &[&str] =
-    &["xvfb", "xauth", "webkit2gtk-driver", "ffmpeg", "gstreamer1.0-libav", "fonts-noto-cjk"];
+pub const PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "ffmpeg",
+    "gstreamer1.0-libav",
+    "gstreamer1.0-plugins-bad",
+    "fonts-noto-cjk",
+];
 
 /// The whole run may not take longer than this: a hung WebDriver must not hang CI.
 const TIMEOUT: Duration = Duration::from_secs(600);
@@ -22,7 +29,7 @@ const TIMEOUT: Duration = Duration::from_secs(600);
 const README_SHOTS: &[&str] =
     &["library", "search", "curated-clip", "marker-editor", "cast-editor", "clip-dark"];
 
-pub fn run(screenshots: bool) -> Result<()> {
+pub fn run(screenshots: bool, only: &[String]) -> Result<()> {
     let tauri_driver = ensure_tauri_driver()?;
     step("build the app (debug)", cargo().args(["build", "--package", "outtake-desktop", "--locked"]))?;
     let target = target_dir();
@@ -44,7 +51,11 @@ pub fn run(screenshots: bool) -> Result<()> {
             .args(["--signal=TERM", "--kill-after=30", &TIMEOUT.as_secs().to_string()])
             .args(["xvfb-run", "--auto-servernum", "--server-args=-screen 0 1280x800x24"])
             .args(["node", "--test", "--test-concurrency=1"])
-            .arg(&tests)
+            .args(if only.is_empty() {
+                vec![tests.clone()]
+            } else {
+                only.iter().map(|f| tests.join(f)).collect()
+            })
             .current_dir(root())
             .env("PATH", path)
             .env("OUTTAKE_APP", &app)

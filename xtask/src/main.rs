@@ -34,8 +34,9 @@ const BUILD_PACKAGES: &[&str] = &[
 const TEST_PACKAGES: &[&str] = &["ffmpeg"];
 
 /// Fonts so Korean titles and names render in the window; GStreamer's libav
-/// plugin so the window can play H.264 clips.
-const RUN_PACKAGES: &[&str] = &["fonts-noto-cjk", "gstreamer1.0-libav"];
+/// plugin (H.264, HEVC, VP9, MPEG-2/4, AC-3…) and its "bad" set (`av1dec`, AV1)
+/// so the window plays every codec of the matrix in README.
+const RUN_PACKAGES: &[&str] = &["fonts-noto-cjk", "gstreamer1.0-libav", "gstreamer1.0-plugins-bad"];
 
 const USAGE: &str = "usage: cargo xtask <command>
 
@@ -46,8 +47,9 @@ commands:
   fuzz [--execs N] [ARGS]
                every fuzz target, N inputs each (default 1,000,000); ARGS go to outtake-fuzz
                (--target, --seed, --jobs); figures in SECURITY.md
-  e2e [--screenshots]
-               the real app under Xvfb through tauri-driver (--screenshots: update docs/screenshots)
+  e2e [--screenshots] [FILE...]
+               the real app under Xvfb through tauri-driver (--screenshots: update docs/screenshots;
+               FILE: only these tests/e2e files, e.g. codecs.test.mjs)
   endurance    the crash and concurrency tests at full length (20 kills, 600 edits; figures in SECURITY.md)
   bindings     regenerate ui/src/lib/api/bindings.ts from the app's Rust commands
   dist         the Debian package (.deb) with the app and the outtake CLI, in target/release/bundle/deb";
@@ -74,7 +76,8 @@ fn dispatch() -> Result<()> {
             let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(e2e::PACKAGES).copied().collect();
             ensure_debian_packages(&packages)?;
             build_ui()?;
-            e2e::run(args.any(|a| a == "--screenshots"))
+            let (flags, only): (Vec<String>, Vec<String>) = args.partition(|a| a.starts_with("--"));
+            e2e::run(flags.iter().any(|a| a == "--screenshots"), &only)
         }
         Some("endurance") => {
             let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(TEST_PACKAGES).copied().collect();
@@ -175,7 +178,7 @@ fn test() -> Result<()> {
         step("Rust tests", cargo().args(["test", "--workspace", "--locked", "--no-fail-fast"]))?;
     }
     // The real window last: the app binary is already built by the step above.
-    e2e::run(false)
+    e2e::run(false, &[])
 }
 
 fn has_nextest() -> bool {

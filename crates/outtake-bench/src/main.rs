@@ -1,6 +1,7 @@
 //! `outtake-bench`: speed figures of Outtake's core, each against baselines
 //! measured in the same run on the same data (run through `cargo xtask bench`).
 
+mod conversion;
 mod generate;
 mod words;
 
@@ -26,6 +27,9 @@ fn main() -> Result<()> {
     let dir = PathBuf::from(value("--dir").context("--dir DIR is required")?);
     let cli = value("--cli").map(PathBuf::from);
     std::fs::create_dir_all(&dir)?;
+    if args.iter().any(|a| a == "--conversion") {
+        return conversion::conversion(&dir);
+    }
     if args.iter().any(|a| a == "--history") {
         return history_cost(&dir);
     }

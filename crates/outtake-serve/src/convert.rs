@@ -69,6 +69,12 @@ impl Conversions {
     }
 }
 
+/// ffmpeg's arguments for a conversion of `file` from `start` seconds, written
+/// to its standard output (public so the benchmark measures exactly these).
+pub fn conversion_arguments(file: &Path, start: f64) -> Vec<OsString> {
+    arguments(file, start)
+}
+
 /// ffmpeg's arguments: from `start` (a fast seek to the keyframe before it,
 /// then decoded exactly to it), the first video and audio streams, H.264 at
 /// most 720 pixels high (rotation applied) and stereo AAC, as fragments that

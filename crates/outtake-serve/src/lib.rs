@@ -38,6 +38,7 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 pub use crate::connections::Limits;
+pub use crate::convert::conversion_arguments;
 
 /// A running server. Dropping it stops the server.
 pub struct MediaServer {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cueAt } from './cues';
+import { cueAt, preferredLanguage } from './cues';
 
 const cues = [
   { start_ms: 1000, end_ms: 2000 },
@@ -23,5 +23,18 @@ describe('cueAt', () => {
   });
   it('finds nothing in no cues', () => {
     expect(cueAt([], 10)).toBe(-1);
+  });
+});
+
+describe('preferredLanguage', () => {
+  it('shows the fan their own language first, however the file names it', () => {
+    expect(preferredLanguage(['en', 'ko'], 'ko-KR')).toBe('ko');
+    expect(preferredLanguage(['eng', 'kor'], 'ko')).toBe('kor');
+    expect(preferredLanguage(['ko', 'en-US'], 'en_GB')).toBe('en-US');
+  });
+
+  it('else the first the clip has', () => {
+    expect(preferredLanguage(['ja', 'en'], 'ko-KR')).toBe('ja');
+    expect(preferredLanguage([], 'ko')).toBeNull();
   });
 });
