@@ -6,21 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { count, evalJson, makeClip, screenshot, search, startApp, until } from './harness.mjs';
+import { count, evalJson, invoke, makeClip, screenshot, search, startApp, until } from './harness.mjs';
 
 const $testid = (id) => `[data-testid="${id}"]`;
-
-/** Calls an app command the way the UI does (to check what the window stored). */
-async function invoke(browser, command, args) {
-  const text = await browser.executeAsync((command, args, done) => {
-    window.__TAURI_INTERNALS__
-      .invoke(command, args)
-      .then((value) => done(JSON.stringify({ value })), (error) => done(JSON.stringify({ error })));
-  }, command, args);
-  const answer = JSON.parse(text);
-  if (answer.error) throw new Error(`${command}: ${JSON.stringify(answer.error)}`);
-  return answer.value;
-}
 
 const video = (browser) =>
   evalJson(browser, () => {

@@ -224,3 +224,15 @@ function stamp(seconds) {
   const s = String(Math.floor(ms / 1000) % 60).padStart(2, '0');
   return `${h}:${m}:${s}.${String(ms % 1000).padStart(3, '0')}`;
 }
+
+/** Calls an app command the way the UI does (to check what the window stored); a failure names the command. */
+export async function invoke(browser, command, args) {
+  const text = await browser.executeAsync((command, args, done) => {
+    window.__TAURI_INTERNALS__
+      .invoke(command, args)
+      .then((value) => done(JSON.stringify({ value })), (error) => done(JSON.stringify({ error })));
+  }, command, args);
+  const answer = JSON.parse(text);
+  if (answer.error) throw new Error(`${command}: ${JSON.stringify(answer.error)}`);
+  return answer.value;
+}

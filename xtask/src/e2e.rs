@@ -49,7 +49,7 @@ pub fn run(screenshots: bool, only: &[String]) -> Result<()> {
         "end-to-end tests (xvfb + tauri-driver)",
         Command::new("timeout")
             .args(["--signal=TERM", "--kill-after=30", &TIMEOUT.as_secs().to_string()])
-            .args(["xvfb-run", "--auto-servernum", "--server-args=-screen 0 1280x800x24"])
+            .args(["xvfb-run", "--auto-servernum", "--server-args=-screen 0 1920x1080x24"])
             .args(["node", "--test", "--test-concurrency=1"])
             .args(if only.is_empty() {
                 vec![tests.clone()]

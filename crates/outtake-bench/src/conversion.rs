@@ -50,6 +50,7 @@ fn make_source(out: &Path, size: &str) -> Result<()> {
         .args(["-f", "lavfi", "-i"])
         .arg(format!("sine=frequency=440:duration={SECONDS}"))
         .args(["-c:v", "libsvtav1", "-preset", "12", "-c:a", "libopus"])
+        .env("SVT_LOG", "1")
         .arg(out)
         .status()
         .context("running ffmpeg")?;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ClipCard } from './api';
-import { PAGE_SIZE, PageCache, visibleRows } from './pages';
+import { PAGE_SIZE, PageCache, cellsOf, visibleRows } from './pages';
 
 function card(id: number): ClipCard {
   return { id, title: `clip ${id}`, duration_ms: 1000, status: 'present', show: null, episode: null, cast: [], added_at: '' };
@@ -42,6 +42,49 @@ describe('PageCache', () => {
     await cache.ensure(0, 0);
     expect(fetch.mock.calls.at(-1)?.[0].sort).toBe('title');
     expect(cache.get(0)?.id).toBe(1);
+  });
+});
+
+describe('a library change', () => {
+  it('keeps showing the old cards until the fresh page lands, then the fresh ones', async () => {
+    let clips = [card(1), card(2), card(3)];
+    let release: () => void = () => {};
+    let gate: Promise<void> = Promise.resolve();
+    const fetch = vi.fn(async ({ offset }: { offset: number }) => {
+      await gate;
+      return { total: clips.length, offset, clips: [...clips] };
+    });
+    const cache = new PageCache(fetch, 'added', () => {});
+    await cache.ensure(0, 2);
+    // A download lands first in the order; its page is on its way.
+    clips = [card(9), ...clips];
+    gate = new Promise<void>((resolve) => (release = resolve));
+    cache.refresh();
+    const loading = cache.ensure(0, 3);
+    expect([0, 1, 2].map((i) => cache.get(i)?.id)).toEqual([1, 2, 3]);
+    expect(cache.total).toBe(3);
+    release();
+    await loading;
+    expect([0, 1, 2, 3].map((i) => cache.get(i)?.id)).toEqual([9, 1, 2, 3]);
+    expect(cache.total).toBe(4);
+    expect(cache.indexOf(2)).toBe(2);
+    expect(cache.indexOf(77)).toBe(-1);
+  });
+
+  it('a new order forgets the old cards', async () => {
+    const cache = new PageCache(fakeLibrary(5), 'added', () => {});
+    await cache.ensure(0, 4);
+    cache.reset('title');
+    expect(cache.get(0)).toBeUndefined();
+  });
+});
+
+describe('cellsOf', () => {
+  it('keys cards by clip so a moved clip keeps its element, places while loading', () => {
+    const shown = new Map([[0, card(9)], [1, card(1)], [2, card(1)]]);
+    const cells = cellsOf({ get: (i: number) => shown.get(i) }, 0, 5, 4);
+    expect(cells.map((c) => c.key)).toEqual(['c9', 'c1', 'i2', 'i3']);
+    expect(cells[3].clip).toBeUndefined();
   });
 });
 

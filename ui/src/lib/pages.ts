@@ -1,6 +1,8 @@
 // The library grid's data: clip cards fetched a page at a time as rows come
-// into view, kept until the library changes. Only pages near the viewport
-// are ever requested, so 100k clips cost what one screen costs.
+// into view. Only pages near the viewport are ever requested, so 100k clips
+// cost what one screen costs. When the library changes, the pages shown stay
+// until their fresh copies arrive (`refresh`), so the grid never blanks; a
+// new order forgets them (`reset`).
 
 import type { ClipCard, ClipPage, ClipSort } from './api';
 
@@ -11,6 +13,8 @@ export type FetchPage = (args: { sort: ClipSort; offset: number; limit: number }
 export class PageCache {
   total = 0;
   private pages = new Map<number, ClipCard[]>();
+  /** Pages from before the last refresh, shown until their fresh copies land. */
+  private stale = new Map<number, ClipCard[]>();
   private loading = new Map<number, Promise<void>>();
   private generation = 0;
 
@@ -20,9 +24,21 @@ export class PageCache {
     private onChange: () => void,
   ) {}
 
-  /** The card at `index`, or undefined while its page loads. */
+  /** The card at `index` (maybe from before a refresh), or undefined while its page loads. */
   get(index: number): ClipCard | undefined {
-    return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+    const page = Math.floor(index / PAGE_SIZE);
+    return (this.pages.get(page) ?? this.stale.get(page))?.[index % PAGE_SIZE];
+  }
+
+  /** Where the clip `id` is among the loaded pages (fresh ones first), or -1. */
+  indexOf(id: number): number {
+    for (const pages of [this.pages, this.stale]) {
+      for (const [page, cards] of pages) {
+        const at = cards.findIndex((card) => card.id === id);
+        if (at >= 0) return page * PAGE_SIZE + at;
+      }
+    }
+    return -1;
   }
 
   /** Makes sure the pages holding `from..to` (card indexes) are loaded or loading. */
@@ -34,10 +50,23 @@ export class PageCache {
     return Promise.all(waits).then(() => undefined);
   }
 
-  /** Forgets every page (the library or the order changed); the total stays until reloaded. */
+  /** Forgets every page (the order changed); the total stays until reloaded. */
   reset(sort: ClipSort = this.sort) {
     this.sort = sort;
     this.generation++;
+    this.pages.clear();
+    this.stale.clear();
+    this.loading.clear();
+  }
+
+  /**
+   * The library changed: every page is fetched again when asked for, and
+   * until then the old copy is what `get` gives — cards keep their place on
+   * screen instead of blanking.
+   */
+  refresh() {
+    this.generation++;
+    for (const [page, cards] of this.pages) this.stale.set(page, cards);
     this.pages.clear();
     this.loading.clear();
   }
@@ -53,6 +82,7 @@ export class PageCache {
         if (generation !== this.generation) return;
         this.total = result.total;
         this.pages.set(page, result.clips);
+        this.stale.delete(page);
         this.onChange();
       })
       .finally(() => {
@@ -61,6 +91,27 @@ export class PageCache {
     this.loading.set(page, request);
     return request;
   }
+}
+
+/** A card on screen: its place in the order, the card (undefined while it loads), and a key that follows the clip. */
+export type Cell = { index: number; clip: ClipCard | undefined; key: string };
+
+/**
+ * The cells of cards `from..=to` (clamped to `total`), keyed by clip id so a
+ * clip that moves (a new download lands before it) keeps its element and its
+ * loaded poster. A clip seen twice (an old page beside a fresh one) is keyed
+ * by place the second time.
+ */
+export function cellsOf(cache: Pick<PageCache, 'get'>, from: number, to: number, total: number): Cell[] {
+  const cells: Cell[] = [];
+  const seen = new Set<number>();
+  for (let index = Math.max(0, from); index <= Math.min(to, total - 1); index++) {
+    const clip = cache.get(index);
+    const key = clip && !seen.has(clip.id) ? `c${clip.id}` : `i${index}`;
+    if (clip) seen.add(clip.id);
+    cells.push({ index, clip, key });
+  }
+  return cells;
 }
 
 /** Rows of a virtual grid that are on screen, with a margin of rows either side. */

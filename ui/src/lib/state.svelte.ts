@@ -42,6 +42,11 @@ class AppState {
   revision = $state(0);
   /** Clips that changed in the last `library-changed`, empty for "anything". */
   changedClips = $state<number[]>([]);
+  /**
+   * Per clip, the revision of its last change: its poster's URL carries it,
+   * so a library change fetches again only the posters of the clips it names.
+   */
+  posterVersions = $state<Record<number, number>>({});
   shortcutsOpen = $state(false);
   historyOpen = $state(false);
   /** Clips picked for a bulk edit. */
@@ -62,6 +67,10 @@ class AppState {
     await listen<EventPayloads['library-changed']>(events.libraryChanged, (event) => {
       this.changedClips = event.payload.clip_ids;
       this.revision++;
+      if (event.payload.clip_ids.length > 0) {
+        const bumped = Object.fromEntries(event.payload.clip_ids.map((id) => [id, this.revision]));
+        this.posterVersions = { ...this.posterVersions, ...bumped };
+      }
       void this.refreshFacets();
       if (this.query.trim()) void this.search(this.query);
     });
@@ -124,9 +133,10 @@ class AppState {
     this.view = { kind: 'library' };
   }
 
+  /** Shows a message in the status bar; it replaces the one shown. */
   toast(text: string) {
     const id = ++this.toastId;
-    this.toasts = [...this.toasts, { id, text }];
+    this.toasts = [{ id, text }];
     setTimeout(() => this.dismiss(id), 6000);
   }
 
@@ -144,7 +154,7 @@ class AppState {
     } catch {
       // No history to point at: the toast still says what happened.
     }
-    this.toasts = [...this.toasts, { id, text, edit }].slice(-3);
+    this.toasts = [{ id, text, edit }];
     setTimeout(() => this.dismiss(id), 10_000);
   }
 
@@ -171,6 +181,10 @@ class AppState {
 
   dismiss(id: number) {
     this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+
+  dismissAll() {
+    if (this.toasts.length > 0) this.toasts = [];
   }
 }
 
