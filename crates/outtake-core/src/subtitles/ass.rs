@@ -4,6 +4,8 @@
 //! renderer) reads it; lines that are signs or karaoke are marked so search
 //! can rank them below what people say.
 
+use std::collections::HashMap;
+
 use unicode_normalization::UnicodeNormalization;
 
 use super::text::{split_lines, tidy_line};
@@ -112,16 +114,13 @@ fn cues(events: Vec<Event>) -> Vec<CueInput> {
 
 /// The style of the most events that are neither songs nor signs by name.
 fn main_style(events: &[Event]) -> String {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for event in events.iter().filter(|e| e.kind.is_none()) {
-        match counts.iter_mut().find(|(style, _)| *style == event.style) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((&event.style, 1)),
-        }
+    // Each style's count and where it was first met: ties go to the style met first.
+    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (at, event) in events.iter().enumerate().filter(|(_, e)| e.kind.is_none()) {
+        counts.entry(&event.style).or_insert((0, at)).0 += 1;
     }
-    // The first of the most used, so ties go to the style met first.
-    let best = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    counts.iter().find(|(_, n)| *n == best).map_or(String::new(), |(style, _)| style.to_string())
+    let best = counts.into_iter().max_by_key(|(_, (n, first))| (*n, std::cmp::Reverse(*first)));
+    best.map_or(String::new(), |(style, _)| style.to_string())
 }
 
 /// A `Dialogue:` line's value split by the format: every field up to the
@@ -189,9 +188,12 @@ struct Plain {
 /// `\h` a space. Text drawn in `\p1` mode is vector commands, not words.
 fn plain_text(raw: &str, wrap_style_2: bool) -> Plain {
     let (mut out, mut karaoke, mut placed, mut drawing) = (String::new(), false, false, false);
+    // Known up front, so a thousand unclosed `{` do not each search to the end.
+    let last_close = raw.rfind('}');
     let mut rest = raw;
     while !rest.is_empty() {
-        if let Some(block) = rest.strip_prefix('{')
+        let closable = last_close.is_some_and(|end| raw.len() - rest.len() < end);
+        if let Some(block) = rest.strip_prefix('{').filter(|_| closable)
             && let Some(end) = block.find('}')
         {
             let tags = &block[..end];

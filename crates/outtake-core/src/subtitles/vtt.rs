@@ -237,9 +237,14 @@ fn collapse_rolling(cues: Vec<CueInput>) -> Vec<CueInput> {
     out
 }
 
+/// The most lines a rolling cue repeats (YouTube repeats one); the bound
+/// keeps a hostile file of long cues from costing lines² comparisons.
+const MAX_ROLLED_LINES: usize = 3;
+
 /// How many of `before`'s last lines `after` starts with (the most that match).
 fn overlap(before: &[String], after: &[String]) -> usize {
-    (1..=before.len().min(after.len())).rev().find(|&k| before[before.len() - k..] == after[..k]).unwrap_or(0)
+    let most = before.len().min(after.len()).min(MAX_ROLLED_LINES);
+    (1..=most).rev().find(|&k| before[before.len() - k..] == after[..k]).unwrap_or(0)
 }
 
 #[cfg(test)]
