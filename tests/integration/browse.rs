@@ -80,13 +80,7 @@ fn world() -> World {
         )
         .unwrap();
     library.tag_clip(bloopers, &["type:blooper".into()]).unwrap();
-    library
-        .replace_cues(
-            farewell,
-            "ko",
-            &[CueInput { start_ms: 1_000, end_ms: 2_000, text: "눈물이 나요".into() }],
-        )
-        .unwrap();
+    library.replace_cues(farewell, "ko", &[CueInput::new(1_000, 2_000, "눈물이 나요")]).unwrap();
     World { library, _dir: dir, folder, clips: [horse, farewell, bloopers] }
 }
 

@@ -89,7 +89,7 @@ fn example() -> Example {
             },
         )
         .unwrap();
-    let cue = CueInput { start_ms: 0, end_ms: 900, text: "봉인식을 시작하라".into() };
+    let cue = CueInput::new(0, 900, "봉인식을 시작하라");
     lib.replace_cues(clip, "ko", &[cue]).unwrap();
     Example { lib, show, other_show, kim, ahn, chun_gi, ha_ram, episode_two, sealing, pulse, clip, marker }
 }

@@ -588,7 +588,7 @@ fn clip_tags_make_missing_tags_and_never_repeat() {
 fn cues_are_replaced_per_language() {
     let mut lib = Library::open_in_memory().unwrap();
     let clip = lib.add_clip(&ClipInput { title: "a".into(), ..Default::default() }).unwrap();
-    let cue = |start: i64, text: &str| CueInput { start_ms: start, end_ms: start + 900, text: text.into() };
+    let cue = |start: i64, text: &str| CueInput::new(start, start + 900, text);
     assert_eq!(lib.replace_cues(clip, "ko", &[cue(2_000, "괜찮아요."), cue(0, "가지 마")]).unwrap(), 2);
     lib.replace_cues(clip, "en", &[cue(0, "Don't go"), cue(2_000, "I'm okay.")]).unwrap();
     let all: Vec<(String, i64)> =
@@ -599,7 +599,7 @@ fn cues_are_replaced_per_language() {
     let korean: Vec<String> = lib.cues(clip, Some("ko")).unwrap().into_iter().map(|c| c.text).collect();
     assert_eq!(korean, strings(&["괜찮아"]));
     assert_eq!(lib.cues(clip, Some("en")).unwrap().len(), 2, "the other language stayed");
-    let backwards = CueInput { start_ms: 5_000, end_ms: 4_000, text: "x".into() };
+    let backwards = CueInput::new(5_000, 4_000, "x");
     let rows: Vec<(&str, outtake_core::Result<usize>, Expect)> = vec![
         ("times run backwards", lib.replace_cues(clip, "ko", &[cue(0, "a"), backwards]), Invalid("cue 2")),
         ("control character", lib.replace_cues(clip, "ko", &[cue(0, "a\u{1b}b")]), Invalid("cue 1")),

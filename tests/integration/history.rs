@@ -88,12 +88,7 @@ fn world(folder: &Path) -> Library {
             },
         )
         .unwrap();
-        lib.replace_cues(
-            clip,
-            "ko",
-            &[CueInput { start_ms: 1000, end_ms: 2000, text: "괜찮아요, 눈물이 나네요".into() }],
-        )
-        .unwrap();
+        lib.replace_cues(clip, "ko", &[CueInput::new(1000, 2000, "괜찮아요, 눈물이 나네요")]).unwrap();
     }
     let (blooper, funny) = (lib.find_tag("type:blooper").unwrap(), lib.add_tag("type:funny").unwrap());
     lib.add_tag_parent(blooper, funny).unwrap();
@@ -223,9 +218,7 @@ fn random_edit(lib: &mut Library, dice: &mut Dice, n: usize) -> Result<String, S
         28 => e(lib.merge_tags(tag, other_tag)),
         29 => e(lib.delete_tag(tag)),
         30 => e(lib.save_search(&format!("Saved {n}"), "horse").map(drop)),
-        31 => e(lib
-            .replace_cues(clip, "en", &[CueInput { start_ms: 0, end_ms: 500, text: format!("line {n}") }])
-            .map(drop)),
+        31 => e(lib.replace_cues(clip, "en", &[CueInput::new(0, 500, format!("line {n}"))]).map(drop)),
         32 => {
             // A library export merged in (the JSON import is one edit too).
             let mut other = Library::open_in_memory().unwrap();

@@ -110,7 +110,7 @@ fn rich(dir: &Path) -> Library {
             },
         )
         .unwrap();
-    let cue = |start, text: &str| CueInput { start_ms: start, end_ms: start + 1000, text: text.into() };
+    let cue = |start, text: &str| CueInput::new(start, start + 1000, text);
     library.replace_cues(clip, "ko", &[cue(0, "괜찮아요"), cue(2000, "눈물이 나요")]).unwrap();
     library.add_folder(dir).unwrap();
     library.save_search("Tearful", "tag:mood:emotional 눈물").unwrap();

@@ -15,6 +15,7 @@ mod migrations;
 mod roundtrip;
 mod scan;
 mod search;
+mod subtitles;
 mod tidy;
 mod watch;
 mod workspace;

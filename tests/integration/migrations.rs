@@ -102,7 +102,7 @@ fn a_first_version_library_is_brought_up_to_date_intact() {
     assert_eq!(marker.cast[0].character.as_deref(), Some("Hong Chun Gi"));
 
     // The tables later migrations added work, and what was there is searchable.
-    let cue = CueInput { start_ms: 610_500, end_ms: 612_000, text: "괜찮아요.".into() };
+    let cue = CueInput::new(610_500, 612_000, "괜찮아요.");
     lib.replace_cues(clip.id, "ko", &[cue]).unwrap();
     lib.add_folder(dir.path()).unwrap();
     assert_eq!(lib.search("farewell", 10).unwrap()[0].clip_id, clip.id);

@@ -152,7 +152,7 @@ fn rich(folder: &Path) -> Library {
     for marker in &markers {
         lib.add_marker(clip, marker).unwrap();
     }
-    let cue = |start: i64, text: &str| CueInput { start_ms: start, end_ms: start + 1_800, text: text.into() };
+    let cue = |start: i64, text: &str| CueInput::new(start, start + 1_800, text);
     lib.replace_cues(clip, "ko", &[cue(610_500, "괜찮아요."), cue(613_000, "가지 마세요.\n제발.")]).unwrap();
     lib.replace_cues(clip, "en", &[cue(610_500, "I'm okay."), cue(613_000, "Please don't go.")]).unwrap();
 

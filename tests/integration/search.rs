@@ -132,7 +132,7 @@ fn example() -> Example {
         Some("I'm okay."),
         None,
     );
-    let cue = |start: i64, text: &str| CueInput { start_ms: start, end_ms: start + 2000, text: text.into() };
+    let cue = |start: i64, text: &str| CueInput::new(start, start + 2000, text);
     lib.replace_cues(
         making,
         "ko",
@@ -489,9 +489,8 @@ fn a_narrow_filter_over_a_common_word() {
             })
             .unwrap();
         let said = if n % 3 == 0 { "it is fine" } else { "okay, again" };
-        let cues: Vec<CueInput> = (0..5)
-            .map(|i| CueInput { start_ms: i * 1000, end_ms: i * 1000 + 900, text: format!("{said} {i}") })
-            .collect();
+        let cues: Vec<CueInput> =
+            (0..5).map(|i| CueInput::new(i * 1000, i * 1000 + 900, format!("{said} {i}"))).collect();
         lib.replace_cues(id, "en", &cues).unwrap();
         if [7, 150, 151, 390].contains(&n) {
             lib.credit(id, jung, None).unwrap();
@@ -558,8 +557,7 @@ fn a_wide_filter_over_a_common_word_reads_on_until_the_page_is_full() {
                 ..ClipInput::default()
             })
             .unwrap();
-        lib.replace_cues(id, "en", &[CueInput { start_ms: 1000, end_ms: 2000, text: format!("okay {n}") }])
-            .unwrap();
+        lib.replace_cues(id, "en", &[CueInput::new(1000, 2000, format!("okay {n}"))]).unwrap();
         if n < 3 {
             long.push(id);
         }
@@ -638,8 +636,7 @@ fn filters_with_words_follow_the_clips_facets() {
     lib.merge_people(dup, kim).unwrap();
     assert_eq!(clips(lib, "cast:김유정 coffee"), [phone]);
     // Subtitles added later carry the facets the clip already has.
-    lib.replace_cues(phone, "ko", &[CueInput { start_ms: 0, end_ms: 900, text: "커피 주세요".into() }])
-        .unwrap();
+    lib.replace_cues(phone, "ko", &[CueInput::new(0, 900, "커피 주세요")]).unwrap();
     assert_eq!(clips(lib, "cast:김유정 show:홍천기 커피"), [phone]);
     // Filters together: every one must hold; a name nothing has finds nothing.
     assert!(clips(lib, "cast:김유정 show:\"Twenty-Five Twenty-One\" 커피").is_empty());
@@ -663,8 +660,7 @@ fn a_big_page_reads_enough_matches_to_fill_it() {
                 ..ClipInput::default()
             })
             .unwrap();
-        let cue =
-            |start: i64| CueInput { start_ms: start, end_ms: start + 900, text: format!("okay {start}") };
+        let cue = |start: i64| CueInput::new(start, start + 900, format!("okay {start}"));
         lib.replace_cues(id, "en", &[cue(0), cue(1000)]).unwrap();
     }
     let page = lib.search_page("okay", 150).unwrap();

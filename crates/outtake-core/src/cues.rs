@@ -26,6 +26,37 @@ pub struct CueInput {
     pub start_ms: i64,
     pub end_ms: i64,
     pub text: String,
+    pub kind: CueKind,
+}
+
+impl CueInput {
+    /// A line of dialogue.
+    pub fn new(start_ms: i64, end_ms: i64, text: impl Into<String>) -> CueInput {
+        CueInput { start_ms, end_ms, text: text.into(), kind: CueKind::Dialogue }
+    }
+}
+
+/// What a cue is: something said, or text that is not (ASS files mark signs
+/// and song lyrics by style and tags). Search ranks the others below dialogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CueKind {
+    #[default]
+    Dialogue,
+    /// On-screen text: a shop sign, a title card, a phone screen.
+    Sign,
+    /// Sung lyrics: an opening, an ending, karaoke.
+    Song,
+}
+
+impl CueKind {
+    /// How the `cue.kind` column spells it (migration 0012).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CueKind::Dialogue => "dialogue",
+            CueKind::Sign => "sign",
+            CueKind::Song => "song",
+        }
+    }
 }
 
 fn check_lang(lang: &str) -> Result<String> {
@@ -41,7 +72,7 @@ pub(crate) fn insert_cues(conn: &Connection, clip_id: i64, lang: &str, cues: &[C
     require(conn, EntityKind::Clip, clip_id)?;
     let lang = check_lang(lang)?;
     let mut insert = conn.prepare_cached(
-        "INSERT INTO cue (clip_id, lang, start_ms, end_ms, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO cue (clip_id, lang, start_ms, end_ms, text, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (i, cue) in cues.iter().enumerate() {
         if cue.start_ms < 0 || cue.end_ms < cue.start_ms {
@@ -51,7 +82,7 @@ pub(crate) fn insert_cues(conn: &Connection, clip_id: i64, lang: &str, cues: &[C
             ));
         }
         let text = clean_text(&format!("cue {}", i + 1), &cue.text)?;
-        insert.execute(params![clip_id, lang, cue.start_ms, cue.end_ms, text])?;
+        insert.execute(params![clip_id, lang, cue.start_ms, cue.end_ms, text, cue.kind.as_str()])?;
     }
     Ok(cues.len())
 }

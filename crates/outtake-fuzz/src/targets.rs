@@ -64,10 +64,11 @@ pub struct Target {
     pub kind: Kind,
 }
 
-const FORMATS: [(SubtitleFormat, &str, &str); 3] = [
+const FORMATS: [(SubtitleFormat, &str, &str); 4] = [
     (SubtitleFormat::Srt, "srt", "srt"),
     (SubtitleFormat::Vtt, "vtt", "vtt"),
     (SubtitleFormat::Sami, "sami", "smi"),
+    (SubtitleFormat::Ass, "ass", "ass"),
 ];
 
 impl Target {
@@ -206,6 +207,7 @@ impl Target {
             Kind::Subtitles(SubtitleFormat::Srt, _) => SRT_TOKENS,
             Kind::Subtitles(SubtitleFormat::Vtt, _) => VTT_TOKENS,
             Kind::Subtitles(SubtitleFormat::Sami, _) => SAMI_TOKENS,
+            Kind::Subtitles(SubtitleFormat::Ass, _) => ASS_TOKENS,
             _ => QUERY_TOKENS,
         }
     }
@@ -366,6 +368,48 @@ const VTT_TOKENS: &[&str] = &[
     "\n\n",
     "1\n",
     "\n \n",
+];
+
+const ASS_TOKENS: &[&str] = &[
+    "[Script Info]\n",
+    "ScriptType: v4.00+\n",
+    "WrapStyle: 2\n",
+    "[V4+ Styles]\n",
+    "[Events]\n",
+    "[events]\n",
+    "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n",
+    "Format: Start, End, Text\n",
+    "Format: Text, Start, End\n",
+    "Format:\n",
+    "Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,",
+    "Dialogue: ",
+    "Comment: ",
+    "Picture: ",
+    "0:00:01.00",
+    "9999999999:00:00.00",
+    "0:00:01.5",
+    ",",
+    ",,",
+    "Sign",
+    "OP_Romaji",
+    "*Default",
+    "{\\i1}",
+    "{\\pos(640,50)}",
+    "{\\move(0,0,1,1)}",
+    "{\\k20}",
+    "{\\kf",
+    "{\\p1}m 0 0 l 1 1",
+    "{\\p0}",
+    "{\\p",
+    "\\N",
+    "\\n",
+    "\\h",
+    "\\",
+    "{",
+    "}",
+    "{comment}",
+    "\n",
+    "\r\n",
 ];
 
 const SAMI_TOKENS: &[&str] = &[

@@ -71,6 +71,11 @@ short_runs! {
     sami_utf16be: "sami-utf16be", 1000;
     sami_cp949: "sami-cp949", 500;
     sami_legacy: "sami-legacy", 500;
+    ass_utf8: "ass-utf8", 1000;
+    ass_utf16le: "ass-utf16le", 1000;
+    ass_utf16be: "ass-utf16be", 1000;
+    ass_cp949: "ass-cp949", 500;
+    ass_legacy: "ass-legacy", 500;
     info_json: "info-json", 3000;
     import: "import", 200;
     mp4: "mp4", 5000;

@@ -543,7 +543,7 @@ fn import_marker(
 fn import_cues(conn: &Connection, clip_id: i64, cues: &[CueRecord], report: &mut ImportReport) -> Result<()> {
     let mut by_lang: Vec<(&str, Vec<CueInput>)> = Vec::new();
     for cue in cues {
-        let input = CueInput { start_ms: cue.start_ms, end_ms: cue.end_ms, text: cue.text.clone() };
+        let input = CueInput::new(cue.start_ms, cue.end_ms, cue.text.clone());
         match by_lang.iter_mut().find(|(lang, _)| *lang == cue.lang) {
             Some((_, list)) => list.push(input),
             None => by_lang.push((&cue.lang, vec![input])),

@@ -70,7 +70,7 @@ pub const TRACKED: &[Tracked] = &[
     t("marker", &["id", "clip_id", "start_ms", "end_ms", "title", "scene_id", "note", "quote", "created_at"]),
     t("marker_person", &["marker_id", "person_id", "role_id", "character"]),
     t("marker_tag", &["marker_id", "tag_id"]),
-    t("cue", &["id", "clip_id", "lang", "start_ms", "end_ms", "text"]),
+    t("cue", &["id", "clip_id", "lang", "start_ms", "end_ms", "text", "kind"]),
     t("watched_folder", &["id", "path", "added_at"]),
     t("saved_search", &["id", "name", "key", "query"]),
     Tracked { table: "clip_chapter", columns: &["clip_id", "start_ms", "title"], rowid: false },

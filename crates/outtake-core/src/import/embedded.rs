@@ -1,5 +1,7 @@
 //! Text subtitle tracks inside a video (MKV's SRT/ASS, MP4's mov_text),
-//! extracted with ffmpeg as SRT and read like a subtitle file beside it.
+//! extracted with ffmpeg and read like a subtitle file beside it: ASS tracks
+//! copied out as ASS (their times exact, their signs and songs marked), the
+//! others converted to SRT.
 
 use std::path::Path;
 use std::process::Command;
@@ -7,6 +9,7 @@ use std::time::Duration;
 
 use rusqlite::params;
 
+use super::sidecars::storable;
 use crate::cues::insert_cues;
 use crate::error::Result;
 use crate::library::Library;
@@ -30,9 +33,9 @@ impl Library {
         for stream in streams {
             let lang = stream.lang.clone().unwrap_or_default();
             let label = format!("{}#subtitles:{}", video.display(), stream.index);
-            let outcome = extract(video, stream.index).and_then(|srt| {
-                subtitles::read_subtitles(&srt, SubtitleFormat::Srt).map_err(|e| e.to_string())
-            });
+            let format = if stream.ass { SubtitleFormat::Ass } else { SubtitleFormat::Srt };
+            let outcome = extract(video, stream.index, format)
+                .and_then(|bytes| subtitles::read_subtitles(&bytes, format).map_err(|e| e.to_string()));
             let error = match outcome {
                 Ok(tracks) => {
                     self.write(|tx| {
@@ -40,11 +43,8 @@ impl Library {
                             "DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2",
                             params![clip_id, lang],
                         )?;
-                        for mut track in tracks {
-                            for cue in &mut track.cues {
-                                cue.text.retain(|c| !c.is_control() || c == '\n' || c == '\t');
-                            }
-                            insert_cues(tx, clip_id, &lang, &track.cues)?;
+                        for track in tracks {
+                            insert_cues(tx, clip_id, &lang, &storable(track.cues))?;
                         }
                         Ok(())
                     })?;
@@ -65,16 +65,16 @@ impl Library {
     }
 }
 
-/// The `index`-th subtitle stream of `video` as SRT bytes.
-fn extract(video: &Path, index: usize) -> Result<Vec<u8>, String> {
+/// The `index`-th subtitle stream of `video` as bytes of `format`: an ASS
+/// track copied as it is stored (converting it would round its times and
+/// drop its styles), any other converted to SRT.
+fn extract(video: &Path, index: usize, format: SubtitleFormat) -> Result<Vec<u8>, String> {
     let mut command = Command::new("ffmpeg");
-    command.args(["-nostdin", "-v", "error", "-i"]).arg(video).args([
-        "-map",
-        &format!("0:s:{index}"),
-        "-f",
-        "srt",
-        "-",
-    ]);
+    command.args(["-nostdin", "-v", "error", "-i"]).arg(video).args(["-map", &format!("0:s:{index}")]);
+    match format {
+        SubtitleFormat::Ass => command.args(["-c:s", "copy", "-f", "ass", "-"]),
+        _ => command.args(["-f", "srt", "-"]),
+    };
     // The track is read only up to the bound every subtitle file has: a
     // video's size says nothing about how much text it carries.
     match process::run(&mut command, TIMEOUT, MAX_SUBTITLE_BYTES) {

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::info_json::{self, InfoJson};
 use super::store::guess_show;
 use super::walk::{self, Found};
-use crate::cues::insert_cues;
+use crate::cues::{CueInput, insert_cues};
 use crate::error::Result;
 use crate::library::Library;
 use crate::markers::{MarkerInput, insert_marker};
@@ -210,15 +210,24 @@ fn apply_subtitles(
 ) -> Result<()> {
     let tracks = subtitles::read_subtitles(bytes, format)
         .map_err(|e| crate::Error::invalid("subtitles", format!("not readable: {e}")))?;
-    for mut track in tracks {
-        for cue in &mut track.cues {
-            cue.text.retain(|c| !c.is_control() || c == '\n' || c == '\t');
-        }
+    for track in tracks {
         let lang = track.lang.as_deref().or(lang).unwrap_or("");
         let lang =
             if lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') { lang } else { "" };
         conn.execute("DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2", params![clip_id, lang])?;
-        insert_cues(conn, clip_id, lang, &track.cues)?;
+        insert_cues(conn, clip_id, lang, &storable(track.cues))?;
     }
     Ok(())
+}
+
+/// Cues as the library keeps them: text without control characters, and an
+/// end never before the start. WebVTT and ASS keep such an end as written;
+/// players never show that cue, but its words are in the file, so the
+/// library keeps them as a moment of no length at its start.
+pub(super) fn storable(mut cues: Vec<CueInput>) -> Vec<CueInput> {
+    for cue in &mut cues {
+        cue.text.retain(|c| !c.is_control() || c == '\n' || c == '\t');
+        cue.end_ms = cue.end_ms.max(cue.start_ms);
+    }
+    cues
 }

@@ -153,6 +153,7 @@ pub fn parse_ffprobe_json(json: &[u8]) -> Result<Probe, String> {
         .map(|(index, s)| SubtitleStream {
             index,
             lang: s.pointer("/tags/language").and_then(Value::as_str).and_then(super::short_lang),
+            ass: matches!(s.get("codec_name").and_then(Value::as_str), Some("ass" | "ssa")),
         })
         .collect();
     probe.created = format.pointer("/tags/creation_time").and_then(Value::as_str).and_then(normalise_time);

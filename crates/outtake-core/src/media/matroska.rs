@@ -268,7 +268,11 @@ fn describe(container: Container, found: &Found, truncated: bool) -> Option<Prob
     probe.subtitles = subtitles
         .enumerate()
         .filter(|(_, t)| t.codec.starts_with("S_TEXT/"))
-        .map(|(index, t)| SubtitleStream { index, lang: t.language.clone().or_else(|| Some("en".into())) })
+        .map(|(index, t)| SubtitleStream {
+            index,
+            lang: t.language.clone().or_else(|| Some("en".into())),
+            ass: matches!(t.codec.as_str(), "S_TEXT/ASS" | "S_TEXT/SSA"),
+        })
         .collect();
     probe.created = found.created.and_then(rfc3339);
     Some(probe)

@@ -85,6 +85,8 @@ pub struct SubtitleStream {
     pub index: usize,
     /// Language, two letters where one is known (`ko`, `en`).
     pub lang: Option<String>,
+    /// An ASS/SSA track: read as it is stored, by the ASS reader, not converted.
+    pub ass: bool,
 }
 
 /// ISO 639-2 codes (what containers store) to the two-letter codes file names use.

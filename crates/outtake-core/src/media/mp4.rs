@@ -456,7 +456,7 @@ fn describe(movie: &Movie, truncated: bool) -> Option<Probe> {
     let text_tracks = movie.tracks.iter().filter(|t| matches!(&t.handler, b"sbtl" | b"text" | b"subt"));
     probe.subtitles = text_tracks
         .enumerate()
-        .map(|(index, t)| SubtitleStream { index, lang: t.language.clone() })
+        .map(|(index, t)| SubtitleStream { index, lang: t.language.clone(), ass: false })
         .collect();
     probe.created = i64::try_from(movie.created).ok().and_then(|c| rfc3339(c - MP4_EPOCH_OFFSET));
     Some(probe)

@@ -33,6 +33,14 @@ const CANDIDATES: usize = 200;
 /// With filters many matches are thrown away, so more are read.
 const CANDIDATES_FILTERED: usize = 5000;
 
+/// The cues matched (as `f`), with their scores. Signs and songs
+/// (`cue.kind`, migration 0012) rank below what people say: 100 lower than a
+/// line of dialogue that matches as well — more than any cue's bm25 score,
+/// so every spoken line comes first — and below words spread over a clip.
+const CUES: &str = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms,
+        f.score - CASE c.kind WHEN 'dialogue' THEN 0.0 ELSE 100.0 END AS score
+    FROM ({}) f JOIN cue c ON c.id = f.id";
+
 /// A matched document before snippets: kind, id of the marker/cue/clip, times, score.
 #[derive(Debug, Clone)]
 pub(super) struct Found {
@@ -173,10 +181,9 @@ fn matches(
         let matched: HashSet<i64> = unique_clips(&found).collect();
         let page_full = allowed.is_some() && query.sort == Sort::Relevance && matched.len() >= clip_limit;
         let clip_ids = if page_full { Some(ids_of(&matched)) } else { clip_ids };
-        let cues = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms, f.score FROM ({}) f JOIN cue c ON c.id = f.id";
         let reading =
             reading(clip_ids.as_ref().map(|clips| Scope { docs: "cue", clips, clip_limit }), facets);
-        for hit in candidates(reads, "fts_cue", fts, k, cues, reading)? {
+        for hit in candidates(reads, "fts_cue", fts, k, CUES, reading)? {
             let lang = hit.lang.as_deref().unwrap_or("");
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id))
                 || (!langs.is_empty() && !langs.iter().any(|l| l == lang))
@@ -442,7 +449,8 @@ fn candidates(
         ),
         Some(_) => "SELECT value AS id, 0.0 AS score FROM rarray(?1)".to_string(),
     };
-    let sql = format!("{} ORDER BY f.score DESC, f.id DESC", select.replace("{}", &inner));
+    // `score` is the select's own (a cue's is lowered for signs), `f.score` where it has none.
+    let sql = format!("{} ORDER BY score DESC, f.id DESC", select.replace("{}", &inner));
     let mut statement = conn.prepare_cached(&sql)?;
     let array: Rc<Vec<Value>>;
     let params: &[&dyn ToSql] = match rowids {

@@ -1,7 +1,8 @@
-//! Subtitle files (SRT, WebVTT, SAMI) in any encoding fans meet — UTF-8 with or
+//! Subtitle files (SRT, WebVTT, SAMI, ASS/SSA) in any encoding fans meet — UTF-8 with or
 //! without BOM, UTF-16, CP949/EUC-KR — turned into timed cues. Pure functions:
 //! bytes in, cues out; no database, no file system.
 
+mod ass;
 mod decode;
 mod sami;
 mod srt;
@@ -27,16 +28,19 @@ pub enum SubtitleFormat {
     Srt,
     Vtt,
     Sami,
+    /// ASS and SSA (SubStation Alpha), one reader for both.
+    Ass,
 }
 
 impl SubtitleFormat {
-    /// `srt`, `vtt`, `smi`/`sami`, any case, with or without the dot.
+    /// `srt`, `vtt`, `smi`/`sami`, `ass`/`ssa`, any case, with or without the dot.
     pub fn from_extension(ext: &str) -> Option<SubtitleFormat> {
         let ext = ext.strip_prefix('.').unwrap_or(ext);
         match ext.to_ascii_lowercase().as_str() {
             "srt" => Some(SubtitleFormat::Srt),
             "vtt" => Some(SubtitleFormat::Vtt),
             "smi" | "sami" => Some(SubtitleFormat::Sami),
+            "ass" | "ssa" => Some(SubtitleFormat::Ass),
             _ => None,
         }
     }
@@ -47,6 +51,7 @@ impl SubtitleFormat {
             SubtitleFormat::Srt => "SRT",
             SubtitleFormat::Vtt => "WebVTT",
             SubtitleFormat::Sami => "SAMI",
+            SubtitleFormat::Ass => "ASS",
         }
     }
 
@@ -56,6 +61,7 @@ impl SubtitleFormat {
             SubtitleFormat::Srt => "00:01:02,500 --> 00:01:04,000",
             SubtitleFormat::Vtt => "00:01:02.500 --> 00:01:04.000",
             SubtitleFormat::Sami => "<SYNC Start=62500>",
+            SubtitleFormat::Ass => "Dialogue: 0,0:01:02.50,0:01:04.00,Default,,0,0,0,,…",
         }
     }
 }
@@ -73,7 +79,10 @@ pub struct SubtitleTrack {
     /// subtag (`ko`); `None` when the file does not say — the caller may then
     /// use [`lang_from_file_name`].
     pub lang: Option<String>,
-    /// Sorted by start; every cue has text and `end_ms >= start_ms >= 0`.
+    /// Sorted by start (stably); every cue has text and `start_ms >= 0`.
+    /// SRT and SAMI mend an end before its start; WebVTT and ASS keep it as
+    /// written, as their players do (such a cue never shows). Empty only for
+    /// a WebVTT file that is valid with no cue (a header, notes, styles).
     pub cues: Vec<CueInput>,
 }
 
@@ -103,6 +112,7 @@ pub fn read_subtitles(bytes: &[u8], format: SubtitleFormat) -> Result<Vec<Subtit
         SubtitleFormat::Srt => Ok(vec![SubtitleTrack { lang: None, cues: srt::parse(&text)? }]),
         SubtitleFormat::Vtt => Ok(vec![SubtitleTrack { lang: None, cues: vtt::parse(&text)? }]),
         SubtitleFormat::Sami => sami::parse(&text),
+        SubtitleFormat::Ass => Ok(vec![SubtitleTrack { lang: None, cues: ass::parse(&text)? }]),
     }
 }
 

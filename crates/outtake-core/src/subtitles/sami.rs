@@ -145,7 +145,7 @@ fn track(syncs: &[Sync], class: &str, langs: &StyleLangs) -> SubtitleTrack {
             (Some(end), None) | (None, Some(end)) => end,
             (None, None) => start_ms + LAST_CUE_MS,
         };
-        cues.push(CueInput { start_ms, end_ms, text });
+        cues.push(CueInput::new(start_ms, end_ms, text));
     }
     SubtitleTrack { lang: langs.of(class), cues }
 }
@@ -287,7 +287,7 @@ mod tests {
     use super::*;
 
     fn cue(start_ms: i64, end_ms: i64, text: &str) -> CueInput {
-        CueInput { start_ms, end_ms, text: text.into() }
+        CueInput::new(start_ms, end_ms, text)
     }
 
     fn track(lang: Option<&str>, cues: Vec<CueInput>) -> SubtitleTrack {

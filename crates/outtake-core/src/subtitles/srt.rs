@@ -25,7 +25,7 @@ pub(super) fn parse(text: &str) -> Result<Vec<CueInput>, SubtitleError> {
         let end = text_end(&lines, i + 1);
         let text = clean_cue_text(&lines[i + 1..end].join("\n"));
         if !text.is_empty() {
-            cues.push(CueInput { start_ms, end_ms, text });
+            cues.push(CueInput::new(start_ms, end_ms, text));
         }
         i = end;
     }
@@ -64,7 +64,7 @@ mod tests {
     use super::*;
 
     fn cue(start_ms: i64, end_ms: i64, text: &str) -> CueInput {
-        CueInput { start_ms, end_ms, text: text.into() }
+        CueInput::new(start_ms, end_ms, text)
     }
 
     #[test]

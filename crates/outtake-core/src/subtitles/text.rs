@@ -145,7 +145,7 @@ fn numeric_entity(name: &str) -> Option<char> {
 /// One line with runs of spaces made one, and control characters and
 /// invisible marks (BOM, direction marks) dropped: they only get in the way
 /// of search.
-fn tidy_line(line: &str) -> String {
+pub(super) fn tidy_line(line: &str) -> String {
     let visible: String = line
         .chars()
         .filter_map(|c| match c {

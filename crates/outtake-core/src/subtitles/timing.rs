@@ -200,7 +200,7 @@ mod tests {
 
     #[test]
     fn backward_ends_are_mended() {
-        let cue = |start_ms, end_ms| CueInput { start_ms, end_ms, text: "x".into() };
+        let cue = |start_ms, end_ms| CueInput::new(start_ms, end_ms, "x");
         let cues = vec![cue(9_000, 1_000), cue(1_000, 500), cue(2_000, 3_000), cue(2_000, 2_500)];
         let expected = vec![cue(1_000, 2_000), cue(2_000, 3_000), cue(2_000, 2_500), cue(9_000, 12_000)];
         assert_eq!(finish(cues), expected);

@@ -1,261 +1,251 @@
-//! WebVTT: a `WEBVTT` header, then blocks — cues (optional identifier, timing
-//! with settings, text) and NOTE/STYLE/REGION blocks, which carry no text.
+//! WebVTT, read by the parsing algorithm of the W3C spec ("WebVTT file
+//! parsing"): the `WEBVTT` signature, blocks split at blank lines, a cue's
+//! timing on its first or second line, the strict timestamp grammar, cue
+//! settings read past and ignored. Where the spec keeps something (an end
+//! before the start, the same words at two moments) so does this reader.
 //! YouTube's rolling automatic captions are collapsed so each line appears once.
 
-use std::collections::HashMap;
-
-use super::text::{clean_cue_text, quote, split_lines};
-use super::timing::{Notes, finish, is_timing_like, timing};
+use super::text::{clean_cue_text, quote};
+use super::timing::Notes;
 use super::{SubtitleError, SubtitleFormat};
 use crate::cues::CueInput;
 
-pub(super) fn parse(text: &str) -> Result<Vec<CueInput>, SubtitleError> {
-    let lines = split_lines(text);
-    let mut notes = Notes::default();
-    let mut cues = Vec::new();
-    let mut i = body_start(&lines)?;
-    while i < lines.len() {
-        let line = lines[i];
-        if line.trim().is_empty() {
-            i += 1;
-        } else if is_textless_block(line) {
-            i = block_end(&lines, i + 1);
-        } else if let Some((start_ms, end_ms)) = timing(line) {
-            notes.saw_cue(i);
-            let end = text_end(&lines, i + 1);
-            let text = clean_cue_text(&lines[i + 1..end].join("\n"));
-            if !text.is_empty() {
-                cues.push(CueInput { start_ms, end_ms, text });
-            }
-            i = end;
-        } else {
-            note_other(&mut notes, &lines, i);
-            i += 1;
-        }
-    }
-    if cues.is_empty() {
-        return Err(notes.into_error(SubtitleFormat::Vtt, &lines));
-    }
-    Ok(finish(collapse_rolling(cues)))
+/// What one block of the file turned out to be.
+enum Block {
+    /// A cue: its times and raw text (the lines after the timing).
+    Cue { start_ms: i64, end_ms: i64, text: String },
+    /// A comment, style sheet, region or stray text: no cue.
+    Other,
 }
 
-/// Checks the `WEBVTT` line (blank lines before it are forgiven) and skips
-/// the header under it (`EntityKind: captions`, `Language: en`, …).
-fn body_start(lines: &[&str]) -> Result<usize, SubtitleError> {
-    let Some(at) = lines.iter().position(|l| !l.trim().is_empty()) else {
-        return Err(SubtitleError::Empty { line: 1, format: SubtitleFormat::Vtt });
-    };
-    let first = lines[at].trim_start_matches('\u{feff}').trim_start();
-    let signature = first.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("WEBVTT"))
-        && first.get(6..).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric));
-    if !signature {
-        return Err(SubtitleError::NotVtt { line: at + 1, found: quote(lines[at]) });
+pub(super) fn parse(text: &str) -> Result<Vec<CueInput>, SubtitleError> {
+    let text = normalise(text);
+    let lines: Vec<&str> = text.split('\n').collect();
+    check_signature(&lines)?;
+    let mut notes = Notes::default();
+    let mut i = 1;
+    // The header: lines straight under the signature, up to a blank line
+    // (or a timing line, which starts the first cue).
+    if lines.get(i).is_some_and(|l| !l.is_empty()) {
+        i = collect_block(&lines, i, true, &mut notes).1;
     }
-    // A timing straight under the header (no blank line) still starts the body.
-    Ok((at + 1..lines.len())
-        .find(|&j| lines[j].is_empty() || is_timing_like(lines[j]))
-        .unwrap_or(lines.len()))
+    let mut raw = Vec::new();
+    loop {
+        while lines.get(i).is_some_and(|l| l.is_empty()) {
+            i += 1;
+        }
+        if i >= lines.len() {
+            break;
+        }
+        let (block, next) = collect_block(&lines, i, false, &mut notes);
+        if let Block::Cue { start_ms, end_ms, text } = block {
+            raw.push((start_ms, end_ms, text));
+        }
+        i = next;
+    }
+    let word_timed = raw.iter().any(|(_, _, text)| has_word_timings(text));
+    let cues: Vec<CueInput> = raw
+        .into_iter()
+        .map(|(start_ms, end_ms, text)| CueInput::new(start_ms, end_ms, clean_cue_text(&text)))
+        .filter(|cue| !cue.text.is_empty())
+        .collect();
+    if cues.is_empty()
+        && (notes.bad_timing.is_some() || notes.first_cue.is_some() || notes.first_text.is_some())
+    {
+        return Err(notes.into_error(SubtitleFormat::Vtt, &lines));
+    }
+    let mut cues = if word_timed { collapse_rolling(cues) } else { cues };
+    // Stable, so cues that start together keep the file's order; ends stay as written.
+    cues.sort_by_key(|c| c.start_ms);
+    Ok(cues)
+}
+
+/// The spec's preprocessing: NUL becomes U+FFFD, and CRLF, a lone CR and LF
+/// each end a line — a lone CR too when the file also has LF.
+fn normalise(text: &str) -> String {
+    text.replace('\0', "\u{FFFD}").replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// `WEBVTT`, exactly, at the very start (after a byte order mark), then
+/// nothing or a space or tab and anything.
+fn check_signature(lines: &[&str]) -> Result<(), SubtitleError> {
+    let first = lines[0].strip_prefix('\u{feff}').unwrap_or(lines[0]);
+    if lines.len() == 1 && first.trim().is_empty() {
+        return Err(SubtitleError::Empty { line: 1, format: SubtitleFormat::Vtt });
+    }
+    match first.strip_prefix("WEBVTT") {
+        Some(rest) if rest.is_empty() || rest.starts_with([' ', '\t']) => Ok(()),
+        _ => Err(SubtitleError::NotVtt { line: 1, found: quote(lines[0]) }),
+    }
+}
+
+/// The spec's "collect a WebVTT block" from line `from`: returns the block
+/// and the line the next one starts at. A line with `-->` is the timing when
+/// it is the block's first line, or its second after an identifier; any other
+/// `-->` line (and every one in the header) starts the next block.
+fn collect_block(lines: &[&str], from: usize, in_header: bool, notes: &mut Notes) -> (Block, usize) {
+    let mut buffer: Vec<&str> = Vec::new();
+    let mut cue: Option<(i64, i64)> = None;
+    let mut seen_arrow = false;
+    let mut i = from;
+    while i < lines.len() {
+        let line = lines[i];
+        let count = i - from + 1;
+        if line.contains("-->") {
+            if !in_header && (count == 1 || (count == 2 && !seen_arrow)) {
+                seen_arrow = true;
+                cue = cue_timings(line);
+                match cue {
+                    Some(_) => {
+                        buffer.clear();
+                        notes.saw_cue(i);
+                    }
+                    None => notes.saw_bad_timing(i, line),
+                }
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        i += 1;
+        if line.is_empty() {
+            break;
+        }
+        buffer.push(line);
+    }
+    let block = match cue {
+        Some((start_ms, end_ms)) => Block::Cue { start_ms, end_ms, text: buffer.join("\n") },
+        None => {
+            if !in_header && !seen_arrow && !is_textless_block(buffer.first().copied().unwrap_or("")) {
+                notes.saw_text(from, lines[from]);
+            }
+            Block::Other
+        }
+    };
+    // A block that starts at a `-->` line it may not read (in the header)
+    // is empty: the caller then reads that line as the next block's first.
+    (block, i)
 }
 
 /// NOTE, STYLE and REGION blocks hold comments and styling, never cue text.
-fn is_textless_block(line: &str) -> bool {
-    let word = line.split([' ', '\t']).next().unwrap_or("");
-    matches!(word, "NOTE" | "STYLE" | "REGION")
+fn is_textless_block(first: &str) -> bool {
+    ["NOTE", "STYLE", "REGION"].iter().any(|word| {
+        first.strip_prefix(word).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+    })
 }
 
-/// A block ends at an empty line; a timing line also ends it, for files that
-/// forgot the blank line before a cue.
-fn block_end(lines: &[&str], from: usize) -> usize {
-    (from..lines.len()).find(|&j| lines[j].is_empty() || is_timing_like(lines[j])).unwrap_or(lines.len())
+/// The spec's ASCII whitespace, as it skips it in a timing line. Not the
+/// vertical tab: a timing line with one is no timing line.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\u{0C}' | '\r')
 }
 
-/// A cue's text ends at an empty line — not at a line of spaces, which
-/// YouTube puts inside cues — or at the next timing line when the blank line
-/// before it is missing. Without the blank line, a number right above that
-/// timing is the next cue's SRT-style index, not text.
-fn text_end(lines: &[&str], from: usize) -> usize {
-    let stop = (from..lines.len()).find(|&j| lines[j].is_empty() || is_timing_like(lines[j]));
-    match stop {
-        Some(stop) if stop > from && is_timing_like(lines[stop]) && is_number(lines[stop - 1]) => stop - 1,
-        Some(stop) => stop,
-        None => lines.len(),
+/// `start --> end [settings]`: the settings are read past and ignored.
+fn cue_timings(line: &str) -> Option<(i64, i64)> {
+    let rest = line.trim_start_matches(is_space);
+    let (start_ms, rest) = timestamp(rest)?;
+    let rest = rest.trim_start_matches(is_space).strip_prefix("-->")?;
+    let (end_ms, rest) = timestamp(rest.trim_start_matches(is_space))?;
+    // The spec reads settings after the end, with or without a space before them.
+    let _settings = rest;
+    Some((start_ms, end_ms))
+}
+
+/// A WebVTT timestamp at the start of `text`, and what follows it:
+/// `[hours:]mm:ss.ttt`, minutes and seconds exactly two digits (below 60),
+/// milliseconds exactly three, hours two or more digits (a first field that
+/// is not two digits, or above 59, is hours). Hours too large for the clock
+/// (past i64 milliseconds) are refused.
+pub(super) fn timestamp(text: &str) -> Option<(i64, &str)> {
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let first_len = digits(text);
+    if first_len == 0 {
+        return None;
     }
-}
-
-fn is_number(line: &str) -> bool {
-    let line = line.trim();
-    !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// A line just above a timing line is that cue's identifier.
-fn is_identifier(lines: &[&str], j: usize) -> bool {
-    !lines[j].trim().is_empty() && lines.get(j + 1).is_some_and(|next| is_timing_like(next))
-}
-
-fn note_other(notes: &mut Notes, lines: &[&str], i: usize) {
-    if is_timing_like(lines[i]) {
-        notes.saw_bad_timing(i, lines[i]);
-    } else if !is_identifier(lines, i) {
-        notes.saw_text(i, lines[i]);
+    let first: i64 = text[..first_len].parse().ok()?;
+    let hours_first = first_len != 2 || first > 59;
+    let rest = text[first_len..].strip_prefix(':')?;
+    let second_len = digits(rest);
+    if second_len != 2 {
+        return None;
     }
+    let second: i64 = rest[..2].parse().ok()?;
+    let rest = &rest[2..];
+    let (hours, minutes, seconds, rest) = if hours_first || rest.starts_with(':') {
+        let rest = rest.strip_prefix(':')?;
+        if digits(rest) != 2 {
+            return None;
+        }
+        (first, second, rest[..2].parse().ok()?, &rest[2..])
+    } else {
+        (0, first, second, rest)
+    };
+    let rest = rest.strip_prefix('.')?;
+    if digits(rest) != 3 {
+        return None;
+    }
+    let millis: i64 = rest[..3].parse().ok()?;
+    if minutes > 59 || seconds > 59 {
+        return None;
+    }
+    let ms = hours.checked_mul(3_600_000)?.checked_add(minutes * 60_000 + seconds * 1000 + millis)?;
+    Some((ms, &rest[3..]))
 }
 
-/// YouTube's automatic captions (as yt-dlp saves them) roll: every cue
-/// repeats the line before it, and 10 ms cues in between repeat it again.
-/// When most cues do that, each line is kept once — in the cue that brought
-/// it, which then lasts as long as the line stays on screen.
+/// Whether cue text reveals its words one at a time (`<00:00:01.500>`), as
+/// YouTube's automatic captions do.
+fn has_word_timings(text: &str) -> bool {
+    text.match_indices('<')
+        .any(|(at, _)| timestamp(&text[at + 1..]).is_some_and(|(_, rest)| rest.starts_with('>')))
+}
+
+/// How far apart two rolling cues may be and still be one after the other.
+const CONTIGUOUS_MS: i64 = 10;
+
+/// YouTube's automatic captions (as yt-dlp saves them) roll: each cue starts
+/// as the one before ends and repeats the line that one ended on, and 10 ms
+/// cues in between repeat it again. Only in files whose words carry their
+/// own timings, and only where a cue does exactly that, the repeated lines
+/// are dropped and the cue that brought each line lasts as long as it stays
+/// on screen. The same words at two moments otherwise stay two cues.
 fn collapse_rolling(cues: Vec<CueInput>) -> Vec<CueInput> {
-    if !rolls(&cues) {
-        return cues;
-    }
     let mut out: Vec<CueInput> = Vec::new();
-    // The previous cue's lines, each with the index in `out` of the cue that brought it.
-    let mut shown: HashMap<String, usize> = HashMap::new();
+    // The previous cue: its times, its lines, and for each line the index in
+    // `out` of the cue that brought it.
+    let mut previous: Option<(i64, Vec<String>, Vec<usize>)> = None;
     for cue in cues {
-        let mut now_shown = HashMap::new();
-        let mut fresh = Vec::new();
-        for line in cue.text.lines() {
-            match shown.get(line) {
-                Some(&at) => {
-                    out[at].end_ms = out[at].end_ms.max(cue.end_ms);
-                    now_shown.insert(line.to_string(), at);
-                }
-                None => fresh.push(line),
+        let lines: Vec<String> = cue.text.lines().map(str::to_string).collect();
+        let repeated = match &previous {
+            Some((end_ms, before, _)) if (0..=CONTIGUOUS_MS).contains(&(cue.start_ms - end_ms)) => {
+                overlap(before, &lines)
+            }
+            _ => 0,
+        };
+        let mut brought = Vec::with_capacity(lines.len());
+        if let Some((_, before, bringers)) = &previous {
+            for &at in &bringers[before.len() - repeated..] {
+                out[at].end_ms = out[at].end_ms.max(cue.end_ms);
+                brought.push(at);
             }
         }
-        if !fresh.is_empty() {
-            now_shown.extend(fresh.iter().map(|line| (line.to_string(), out.len())));
-            out.push(CueInput { text: fresh.join("\n"), ..cue });
+        if repeated < lines.len() {
+            brought.extend(std::iter::repeat_n(out.len(), lines.len() - repeated));
+            out.push(CueInput { text: lines[repeated..].join("\n"), ..cue });
         }
-        shown = now_shown;
+        previous = Some((cue.end_ms, lines, brought));
     }
     out
 }
 
-/// Whether at least half the cues repeat the line the cue before ended on.
-fn rolls(cues: &[CueInput]) -> bool {
-    let pairs = cues.len().saturating_sub(1);
-    let repeats = cues
-        .windows(2)
-        .filter(|w| w[0].text.lines().last().is_some_and(|last| w[1].text.lines().any(|l| l == last)))
-        .count();
-    pairs >= 2 && repeats * 2 >= pairs
+/// The most lines a rolling cue repeats (YouTube repeats one); the bound
+/// keeps a hostile file of long cues from costing lines² comparisons.
+const MAX_ROLLED_LINES: usize = 3;
+
+/// How many of `before`'s last lines `after` starts with (the most that match).
+fn overlap(before: &[String], after: &[String]) -> usize {
+    let most = before.len().min(after.len()).min(MAX_ROLLED_LINES);
+    (1..=most).rev().find(|&k| before[before.len() - k..] == after[..k]).unwrap_or(0)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cue(start_ms: i64, end_ms: i64, text: &str) -> CueInput {
-        CueInput { start_ms, end_ms, text: text.into() }
-    }
-
-    #[test]
-    fn syntax_edges() {
-        let rows: Vec<(&str, &str, Vec<CueInput>)> = vec![
-            ("minimal", "WEBVTT\n\n00:01.000 --> 00:02.000\nhi\n", vec![cue(1000, 2000, "hi")]),
-            (
-                "bom, title, header lines",
-                "\u{feff}WEBVTT - Lovers of the Red Sky\nKind: captions\nLanguage: ko\n\n00:00:01.000 --> 00:00:02.000\n안녕\n",
-                vec![cue(1000, 2000, "안녕")],
-            ),
-            (
-                "no blank line after the header",
-                "WEBVTT\n00:01.000 --> 00:02.000\nhi\n",
-                vec![cue(1000, 2000, "hi")],
-            ),
-            (
-                "note, style and region blocks",
-                "WEBVTT\n\nNOTE a comment\nspanning 00:00:05.000 lines\n\nSTYLE\n::cue { color: red }\n\nREGION\nid:fred width:40%\n\nNOTE\n\n00:01.000 --> 00:02.000\nkept\n",
-                vec![cue(1000, 2000, "kept")],
-            ),
-            (
-                "identifiers and settings",
-                "WEBVTT\n\nintro\n00:01.000 --> 00:02.000 align:start position:10%\none\n\n2\n00:00:03.000 --> 00:00:04.000 line:6% size:110%\ntwo\n",
-                vec![cue(1000, 2000, "one"), cue(3000, 4000, "two")],
-            ),
-            (
-                "tags and entities",
-                "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Kim Yoo Jung>괜찮아요</v> <00:00:01.500><c.colorE5E5E5>정말</c>\n\n00:00:03.000 --> 00:00:04.000\nA &lrm;B&nbsp;C &amp; &lt;D&gt;&rlm;\n",
-                vec![cue(1000, 2000, "괜찮아요 정말"), cue(3000, 4000, "A B C & <D>")],
-            ),
-            (
-                "crlf and no blank line between cues",
-                "WEBVTT\r\n\r\n00:01.000 --> 00:02.000\r\none\r\n00:03.000 --> 00:04.000\r\ntwo\r\n",
-                vec![cue(1000, 2000, "one"), cue(3000, 4000, "two")],
-            ),
-            (
-                "srt-style numbers without blank lines",
-                "WEBVTT\n1\n00:01.000 --> 00:02.000\none\n2\n00:03.000 --> 00:04.000\ntwo\n",
-                vec![cue(1000, 2000, "one"), cue(3000, 4000, "two")],
-            ),
-            (
-                "a broken cue among good ones",
-                "WEBVTT\n\n00:01.000 --> 00:0x.000\nbroken\n\n00:03.000 --> 00:02.000\nbackwards\n\n00:04.000 --> 00:05.000\n<c></c>\n",
-                vec![cue(3000, 6000, "backwards")],
-            ),
-        ];
-        for (name, text, expected) in rows {
-            assert_eq!(parse(text), Ok(expected), "{name}");
-        }
-    }
-
-    /// The shape yt-dlp saves YouTube's automatic captions in: words revealed
-    /// by inline timestamps, a line of one space, 10 ms cues that only repeat.
-    #[test]
-    fn youtube_rolling_captions_collapse() {
-        let text = "WEBVTT\nKind: captions\nLanguage: en\n\n\
-            00:00:00.000 --> 00:00:02.330 align:start position:0%\n \n\
-            so<00:00:00.359><c> today</c><00:00:00.719><c> we're</c><00:00:01.079><c> going</c>\n\n\
-            00:00:02.330 --> 00:00:02.340 align:start position:0%\nso today we're going\n \n\n\
-            00:00:02.340 --> 00:00:04.670 align:start position:0%\nso today we're going\n\
-            to<00:00:02.580><c> the</c><00:00:02.820><c> horse</c><00:00:03.060><c> farm</c>\n\n\
-            00:00:04.670 --> 00:00:04.680 align:start position:0%\nto the horse farm\n \n\n\
-            00:00:04.680 --> 00:00:07.000 align:start position:0%\nto the horse farm\n\
-            and<00:00:05.000><c> she</c><00:00:05.500><c> laughed</c>\n";
-        let expected = vec![
-            cue(0, 4670, "so today we're going"),
-            cue(2340, 7000, "to the horse farm"),
-            cue(4680, 7000, "and she laughed"),
-        ];
-        assert_eq!(parse(text), Ok(expected));
-    }
-
-    #[test]
-    fn ordinary_repeats_stay() {
-        // One repeated line is dialogue ("No!" "No!"), not rolling captions.
-        let text = "WEBVTT\n\n00:01.000 --> 00:02.000\nNo!\n\n00:02.000 --> 00:03.000\nNo!\n\n\
-                    00:03.000 --> 00:04.000\nStop\n\n00:04.000 --> 00:05.000\nPlease\n\n00:05.000 --> 00:06.000\nGo\n";
-        let texts: Vec<String> = parse(text).unwrap().into_iter().map(|c| c.text).collect();
-        assert_eq!(texts, ["No!", "No!", "Stop", "Please", "Go"]);
-    }
-
-    #[test]
-    fn errors_say_what_and_where() {
-        let rows = [
-            ("", "line 1: the WebVTT file is empty"),
-            (
-                "1\n00:00:01,000 --> 00:00:02,000\nsrt really\n",
-                "line 1: \"1\" — a WebVTT file must start with WEBVTT",
-            ),
-            ("\n\nWEBVTTX\n", "line 3: \"WEBVTTX\" — a WebVTT file must start with WEBVTT"),
-            ("WEBVTT\n", "line 1: the WebVTT file ends here, without a single cue"),
-            ("WEBVTT\nKind: captions\n\n\n", "line 2: the WebVTT file ends here, without a single cue"),
-            (
-                "WEBVTT\n\nNOTE only\n\n00:01.000 --> 00:61.000\nx\n",
-                "line 5: \"00:01.000 --> 00:61.000\" is not a timing line (expected one like 00:01:02.500 --> 00:01:04.000)",
-            ),
-            (
-                "WEBVTT\n\nhello there\n",
-                "line 3: \"hello there\" — this is not WebVTT: no timing like 00:01:02.500 --> 00:01:04.000 anywhere in the file",
-            ),
-            (
-                "WEBVTT\n\n00:01.000 --> 00:02.000\n<b></b>\n",
-                "line 3: all 1 WebVTT cues are empty once tags are removed",
-            ),
-        ];
-        for (text, message) in rows {
-            assert_eq!(parse(text).unwrap_err().to_string(), message, "{text:?}");
-        }
-    }
-}
+mod tests;
