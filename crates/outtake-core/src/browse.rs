@@ -245,23 +245,28 @@ impl Library {
         Ok(langs)
     }
 
-    /// The path of a copy of the clip that can be played now: the first present one.
-    pub fn playable_path(&self, clip_id: i64) -> Result<Option<String>> {
-        Ok(self
+    /// The path of a copy of the clip that can be played now: the first
+    /// present one, exactly as the disk names it.
+    pub fn playable_path(&self, clip_id: i64) -> Result<Option<PathBuf>> {
+        let path = self
             .conn
             .query_row(
-                "SELECT path FROM file WHERE clip_id = ?1 AND status = 'present' ORDER BY id LIMIT 1",
+                "SELECT path, path_hex FROM file WHERE clip_id = ?1 AND status = 'present' ORDER BY id LIMIT 1",
                 [clip_id],
-                |r| r.get(0),
+                |r| crate::paths::from_row(r, 0, 1),
             )
-            .optional()?)
+            .optional()?;
+        Ok(path.map(|p| p.to_path_buf()))
     }
 
-    /// The path of one copy of a clip, by the copy's id.
-    pub fn file_path(&self, file_id: i64) -> Result<String> {
+    /// The path of one copy of a clip, by the copy's id, exactly as the disk names it.
+    pub fn file_path(&self, file_id: i64) -> Result<PathBuf> {
         self.conn
-            .query_row("SELECT path FROM file WHERE id = ?1", [file_id], |r| r.get(0))
+            .query_row("SELECT path, path_hex FROM file WHERE id = ?1", [file_id], |r| {
+                crate::paths::from_row(r, 0, 1)
+            })
             .optional()?
+            .map(|p| p.to_path_buf())
             .ok_or_else(|| Error::NotFound { kind: EntityKind::Clip, name: format!("file #{file_id}") })
     }
 

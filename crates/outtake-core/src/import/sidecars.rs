@@ -12,6 +12,7 @@ use crate::cues::insert_cues;
 use crate::error::Result;
 use crate::library::Library;
 use crate::markers::{MarkerInput, insert_marker};
+use crate::paths::{PATH_KEY, StoredPath};
 use crate::subtitles::{self, MAX_SUBTITLE_BYTES, SubtitleFormat};
 use crate::tags::ensure_tag;
 
@@ -45,14 +46,14 @@ impl Library {
         sidecar: &Found,
     ) -> Result<Option<String>> {
         let Some(kind) = kind_of(&sidecar.path) else { return Ok(None) };
-        let Some(path) = sidecar.path.to_str() else {
-            return Ok(Some("the file name is not valid UTF-8".into()));
-        };
+        let path = &StoredPath::from_path(&sidecar.path);
         let known: Option<(i64, i64, i64, Option<String>)> = self
             .conn
-            .query_row("SELECT clip_id, size, mtime_ms, error FROM sidecar WHERE path = ?1", [path], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
+            .query_row(
+                &format!("SELECT clip_id, size, mtime_ms, error FROM sidecar WHERE {PATH_KEY} = ?1"),
+                [path.key()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .optional()?;
         if let Some((known_clip, size, mtime, error)) = known
             && known_clip == clip_id
@@ -72,8 +73,9 @@ impl Library {
                 return Ok(Some(error));
             }
         };
-        let video_stem = video.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-        let file_name = sidecar.path.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        // The language is in the name's ASCII tail (`.ko.vtt`), which a legacy encoding leaves alone.
+        let video_stem = StoredPath::from_path(video).stem_text();
+        let file_name = Path::new(path.text()).file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let shows = self.show_name_keys()?;
         let applied = self.write(|tx| {
             match kind {
@@ -127,12 +129,14 @@ pub(crate) fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn record(conn: &Connection, path: &str, clip_id: i64, sidecar: &Found, error: Option<&str>) -> Result<()> {
+fn record(conn: &Connection, path: &StoredPath, clip_id: i64, sidecar: &Found, error: Option<&str>) -> Result<()> {
     conn.execute(
-        "INSERT INTO sidecar (path, clip_id, size, mtime_ms, error) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (path) DO UPDATE SET clip_id = excluded.clip_id, size = excluded.size,
-             mtime_ms = excluded.mtime_ms, error = excluded.error",
-        params![path, clip_id, sidecar.size as i64, sidecar.mtime_ms, error],
+        &format!(
+            "INSERT INTO sidecar (path, path_hex, clip_id, size, mtime_ms, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT ({PATH_KEY}) DO UPDATE SET clip_id = excluded.clip_id, size = excluded.size,
+                 mtime_ms = excluded.mtime_ms, error = excluded.error"
+        ),
+        params![path.text(), path.hex(), clip_id, sidecar.size as i64, sidecar.mtime_ms, error],
     )?;
     Ok(())
 }

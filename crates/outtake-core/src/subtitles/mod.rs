@@ -12,6 +12,7 @@ mod vtt;
 use std::fmt;
 
 pub use decode::{Decoded, decode};
+pub(crate) use decode::guess_legacy;
 
 use crate::cues::CueInput;
 
