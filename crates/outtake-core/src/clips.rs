@@ -174,21 +174,8 @@ pub(crate) const CLIP_LOOKUP: Lookup = Lookup {
             FROM clip WHERE id = ?1",
 };
 
-/// A file's path is stored exactly as the file system has it: a name may hold
-/// control characters, and Korean names from a Mac are decomposed (NFD), so
-/// cleaning or normalising it would name a file that does not exist.
-fn check_file_path(path: &StoredPath) -> Result<&StoredPath> {
-    if path.text().trim().is_empty() {
-        return Err(Error::invalid("file path", "may not be empty"));
-    }
-    if path.text().contains('\0') {
-        return Err(Error::invalid("file path", "contains a NUL character, which no file name can"));
-    }
-    Ok(path)
-}
-
 pub(crate) fn insert_file(conn: &Connection, clip_id: i64, file: &FileInput) -> Result<i64> {
-    let path = check_file_path(&file.path)?;
+    let path = file.path.checked()?;
     if file.size < 0 {
         return Err(Error::invalid("file size", format!("{} is negative", file.size)));
     }
@@ -201,7 +188,11 @@ pub(crate) fn insert_file(conn: &Connection, clip_id: i64, file: &FileInput) -> 
         .query_row(&format!("SELECT clip_id FROM file WHERE {PATH_KEY} = ?1"), [path.key()], |r| r.get(0))
         .optional()?;
     if let Some(owner) = owner {
-        return Err(Error::AlreadyExists { kind: EntityKind::File, name: path.text().to_string(), id: owner });
+        return Err(Error::AlreadyExists {
+            kind: EntityKind::File,
+            name: path.text().to_string(),
+            id: owner,
+        });
     }
     conn.execute(
         "INSERT INTO file (clip_id, path, size, mtime_ms, oshash, status, path_hex)
@@ -280,8 +271,7 @@ pub(crate) fn insert_clip(conn: &Connection, input: &ClipInput, added_at: Option
 
 fn file_from_row(row: &Row<'_>) -> rusqlite::Result<(ClipFile, String)> {
     let status: String = row.get("status")?;
-    let path = StoredPath::from_columns(row.get("path")?, row.get::<_, Option<String>>("path_hex")?.as_deref())
-        .map_err(|why| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, why.into()))?;
+    let path = crate::paths::from_row(row, "path", "path_hex")?;
     Ok((
         ClipFile {
             id: row.get("id")?,
@@ -451,8 +441,9 @@ impl Library {
                 .filter_map(|line| line.split_once('\t'))
                 .filter_map(|(status, rest)| rest.split_once('\t').map(|(hex, path)| (status, hex, path)))
                 .map(|(status, hex, path)| {
-                    let path = StoredPath::from_columns(path.to_string(), Some(hex).filter(|h| !h.is_empty()))
-                        .map_err(|why| Error::invalid("file path", why))?;
+                    let path =
+                        StoredPath::from_columns(path.to_string(), Some(hex).filter(|h| !h.is_empty()))
+                            .map_err(|why| Error::invalid("file path", why))?;
                     Ok(ClipFile {
                         id: 0,
                         path: path.text().to_string(),
@@ -481,7 +472,9 @@ impl Library {
             Err(Error::NotFound { kind, name }) => self
                 .conn
                 .query_row(
-                    &format!("SELECT clip_id FROM file WHERE {PATH_KEY} = ?1 OR path = ?2 ORDER BY id LIMIT 1"),
+                    &format!(
+                        "SELECT clip_id FROM file WHERE {PATH_KEY} = ?1 OR path = ?2 ORDER BY id LIMIT 1"
+                    ),
                     params![reference.trim().as_bytes(), reference.trim()],
                     |r| r.get(0),
                 )

@@ -50,6 +50,21 @@ impl StoredPath {
         Ok(StoredPath { text, raw: Some(raw) })
     }
 
+    /// The path if it can name a file. It is kept exactly as the file system
+    /// has it: a name may hold control characters, and Korean names from a Mac
+    /// are decomposed (NFD), so cleaning or normalising it would name a file
+    /// that does not exist.
+    pub(crate) fn checked(&self) -> crate::error::Result<&StoredPath> {
+        let invalid = |why: &str| crate::error::Error::invalid("file path", why);
+        if self.text.trim().is_empty() {
+            return Err(invalid("may not be empty"));
+        }
+        if self.text.contains('\0') {
+            return Err(invalid("contains a NUL character, which no file name can"));
+        }
+        Ok(self)
+    }
+
     /// What a fan reads: the path itself, or its decoding when it is not UTF-8.
     pub fn text(&self) -> &str {
         &self.text
@@ -98,10 +113,15 @@ impl From<String> for StoredPath {
 }
 
 /// Reads a path's two columns (`path`, `path_hex`) from a row.
-pub(crate) fn from_row(row: &rusqlite::Row<'_>, text: usize, hex: usize) -> rusqlite::Result<StoredPath> {
+pub(crate) fn from_row<I: rusqlite::RowIndex + Copy>(
+    row: &rusqlite::Row<'_>,
+    text: I,
+    hex: I,
+) -> rusqlite::Result<StoredPath> {
     let (path, path_hex): (String, Option<String>) = (row.get(text)?, row.get(hex)?);
     StoredPath::from_columns(path, path_hex.as_deref()).map_err(|why| {
-        rusqlite::Error::FromSqlConversionFailure(hex, rusqlite::types::Type::Text, why.into())
+        let column = hex.idx(row.as_ref()).unwrap_or_default();
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, why.into())
     })
 }
 
@@ -110,40 +130,48 @@ pub(crate) fn bytes_of(path: &Path) -> &[u8] {
     path.as_os_str().as_encoded_bytes()
 }
 
+/// The path with exactly these bytes.
 #[cfg(unix)]
-fn path_from_bytes(raw: &[u8]) -> PathBuf {
+pub(crate) fn path_from_bytes(raw: &[u8]) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
     PathBuf::from(std::ffi::OsStr::from_bytes(raw))
 }
 
 #[cfg(not(unix))]
-fn path_from_bytes(raw: &[u8]) -> PathBuf {
+pub(crate) fn path_from_bytes(raw: &[u8]) -> PathBuf {
     // Only Unix file systems hand out names that are not Unicode.
     PathBuf::from(String::from_utf8_lossy(raw).into_owned())
 }
 
 /// A path that is not UTF-8, decoded one step (folder or file name) at a
-/// time: steps that are UTF-8 stay as they are, the others are read in the
-/// legacy encoding the subtitle reader would guess from them.
+/// time: steps that are UTF-8 stay as they are, each other one is read in the
+/// legacy encoding the subtitle reader would guess from it (a Korean folder
+/// may hold a Japanese name). The encoding said is the last step's: the file's.
 fn decode(bytes: &[u8]) -> (String, &'static str) {
-    let steps: Vec<&[u8]> = bytes.split(|b| *b == b'/').collect();
-    let encoding = guess(&steps);
-    let text: Vec<String> = steps.iter().map(|step| decode_step(step, encoding)).collect();
-    (text.join("/"), encoding.name())
+    let mut encoding = encoding_rs::UTF_8;
+    let steps: Vec<String> = bytes
+        .split(|b| *b == b'/')
+        .map(|step| match std::str::from_utf8(step) {
+            Ok(text) => text.to_string(),
+            Err(_) => {
+                encoding = guess(step);
+                decode_step(step, encoding)
+            }
+        })
+        .collect();
+    (steps.join("/"), encoding.name())
 }
 
-/// The legacy encoding of a path's steps that are not UTF-8, guessed from
-/// their names without extensions (a trailing `.webm` tips a short kana name
-/// over to windows-1252), or from their legacy bytes alone when a name mixes
-/// UTF-8 in.
-fn guess(steps: &[&[u8]]) -> &'static Encoding {
-    let legacy: Vec<&[u8]> =
-        steps.iter().filter(|step| std::str::from_utf8(step).is_err()).map(|s| without_extension(s)).collect();
-    let sample: Vec<&[u8]> = match legacy.iter().any(|step| mixes_utf8(step)) {
-        false => legacy,
-        true => legacy.iter().flat_map(|step| runs(step)).filter(|(utf8, _)| !utf8).map(|(_, run)| run).collect(),
-    };
-    crate::subtitles::guess_legacy(&sample.join(b" ".as_slice()))
+/// The legacy encoding of a name, guessed without its extension (a trailing
+/// `.webm` tips a short kana name over to windows-1252), and from its legacy
+/// bytes alone when it mixes UTF-8 in.
+fn guess(step: &[u8]) -> &'static Encoding {
+    let step = without_extension(step);
+    if !mixes_utf8(step) {
+        return crate::subtitles::guess_legacy(step);
+    }
+    let legacy: Vec<&[u8]> = runs(step).into_iter().filter(|(utf8, _)| !utf8).map(|(_, run)| run).collect();
+    crate::subtitles::guess_legacy(&legacy.join(b" ".as_slice()))
 }
 
 /// Whether a name holds UTF-8 Hangul or kana (two characters in a row at
@@ -213,7 +241,7 @@ fn to_hex(bytes: &[u8]) -> String {
 }
 
 fn from_hex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok()).collect()
@@ -233,7 +261,8 @@ mod tests {
 
     #[test]
     fn names_read_as_the_fan_reads_them() {
-        let mixed = [b"/v/".as_slice(), "홍천기_".as_bytes(), &cp949("메이킹 말 타는 장면"), b".mp4"].concat();
+        let mixed =
+            [b"/v/".as_slice(), "홍천기_".as_bytes(), &cp949("메이킹 말 타는 장면"), b".mp4"].concat();
         let rows: Vec<(&str, Vec<u8>, &str, Option<&str>)> = vec![
             ("utf-8", "/v/홍천기.mp4".into(), "/v/홍천기.mp4", None),
             (
@@ -249,14 +278,35 @@ mod tests {
                 Some("EUC-KR"),
             ),
             (
+                "shift-jis in a cp949 folder",
+                [b"/v/".as_slice(), &cp949("촬영장"), b"/", &sjis("メイキング映像"), b".mp4"].concat(),
+                "/v/촬영장/メイキング映像.mp4",
+                Some("Shift_JIS"),
+            ),
+            (
                 "shift-jis",
                 [b"/v/".as_slice(), &sjis("メイキング映像 撮影現場"), b".mp4"].concat(),
                 "/v/メイキング映像 撮影現場.mp4",
                 Some("Shift_JIS"),
             ),
-            ("short cp949", [b"/v/".as_slice(), &cp949("홍천기 3화"), b".mp4"].concat(), "/v/홍천기 3화.mp4", Some("EUC-KR")),
-            ("kanji", [b"/v/".as_slice(), &sjis("撮影現場"), b".mp4"].concat(), "/v/撮影現場.mp4", Some("Shift_JIS")),
-            ("kana", [b"/v/".as_slice(), &sjis("ひらがな"), b".webm"].concat(), "/v/ひらがな.webm", Some("Shift_JIS")),
+            (
+                "short cp949",
+                [b"/v/".as_slice(), &cp949("홍천기 3화"), b".mp4"].concat(),
+                "/v/홍천기 3화.mp4",
+                Some("EUC-KR"),
+            ),
+            (
+                "kanji",
+                [b"/v/".as_slice(), &sjis("撮影現場"), b".mp4"].concat(),
+                "/v/撮影現場.mp4",
+                Some("Shift_JIS"),
+            ),
+            (
+                "kana",
+                [b"/v/".as_slice(), &sjis("ひらがな"), b".webm"].concat(),
+                "/v/ひらがな.webm",
+                Some("Shift_JIS"),
+            ),
             ("mixed", mixed, "/v/홍천기_메이킹 말 타는 장면.mp4", Some("EUC-KR")),
         ];
         for (name, bytes, text, encoding) in rows {

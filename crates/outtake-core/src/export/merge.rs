@@ -8,8 +8,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::format::{
-    ClipRecord, CueRecord, FileRecord, LibraryFile, MarkerRecord, PersonRecord, SavedSearchRecord, ShowRecord,
-    TagRecord,
+    ClipRecord, CueRecord, FileRecord, LibraryFile, MarkerRecord, PersonRecord, SavedSearchRecord,
+    ShowRecord, TagRecord,
 };
 use crate::aliases::{self, AliasTable};
 use crate::clips::{ClipInput, FileInput, check_clip_numbers, insert_clip, insert_file};

@@ -266,7 +266,8 @@ fn export_clip(conn: &Connection, id: i64, file_id: i64, n: &Numberings) -> Resu
             .into_iter()
             .map(|f| {
                 Ok(FileRecord {
-                    path_bytes: conn.query_row("SELECT path_hex FROM file WHERE id = ?1", [f.id], |r| r.get(0))?,
+                    path_bytes: conn
+                        .query_row("SELECT path_hex FROM file WHERE id = ?1", [f.id], |r| r.get(0))?,
                     path: f.path,
                     size: f.size,
                     mtime_ms: f.mtime_ms,

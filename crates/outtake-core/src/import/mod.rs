@@ -103,10 +103,22 @@ impl Library {
         for root in roots {
             match root.canonicalize() {
                 Ok(real) if real.is_dir() => walks.push((real.clone(), walk::walk(&real))),
-                Ok(real) => summary.failed.push(failure(&real, "is not a folder")),
+                Ok(real) => {
+                    let failed = failure(&real, "is not a folder");
+                    self.settle_problems(&real, std::slice::from_ref(&failed))?;
+                    summary.failed.push(failed);
+                }
                 Err(error) => {
                     summary.offline += self.mark_offline(root)?;
-                    summary.failed.push(failure(root, &format!("cannot be read: {error}")));
+                    let failed = failure(root, &format!("cannot be read: {error}"));
+                    // A folder that is not there (an unplugged drive) is offline, not a
+                    // problem; one that is there and cannot be read is listed.
+                    if error.kind() != std::io::ErrorKind::NotFound {
+                        self.settle_problems(root, std::slice::from_ref(&failed))?;
+                    } else {
+                        self.forget_problem(root)?;
+                    }
+                    summary.failed.push(failed);
                 }
             }
         }
@@ -198,9 +210,10 @@ impl Library {
         // scan's: only an error of the library itself (full disk, read-only) stops it.
         let (outcome, embedded) = match self.import_video(found) {
             Ok(imported) => imported,
-            Err(error) if !error.is_library_wide() => {
-                (self.record_problem(&StoredPath::from_path(&found.path), found, &error.to_string())?, Vec::new())
-            }
+            Err(error) if !error.is_library_wide() => (
+                self.record_problem(&StoredPath::from_path(&found.path), found, &error.to_string())?,
+                Vec::new(),
+            ),
             Err(error) => return Err(error),
         };
         if let Outcome::Added(id) | Outcome::Updated(id) = outcome
@@ -208,8 +221,8 @@ impl Library {
         {
             match self.import_embedded(id, &found.path, &embedded) {
                 Ok(errors) => {
-                    for error in errors {
-                        summary.failed.push(failure(&found.path, &error));
+                    for (track, error) in errors {
+                        summary.failed.push(failure(&track, &error));
                     }
                 }
                 Err(error) if !error.is_library_wide() => {

@@ -22,9 +22,11 @@ impl Library {
     pub(super) fn unchanged(&self, path: &StoredPath, found: &Found) -> Result<bool> {
         let row: Option<(i64, Option<i64>, String)> = self
             .conn
-            .query_row(&format!("SELECT size, mtime_ms, status FROM file WHERE {PATH_KEY} = ?1"), [path.key()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                &format!("SELECT size, mtime_ms, status FROM file WHERE {PATH_KEY} = ?1"),
+                [path.key()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?;
         Ok(matches!(row, Some((size, Some(mtime), status))
             if size == found.size as i64 && mtime == found.mtime_ms && status == FileStatus::Present.as_str()))
@@ -35,21 +37,26 @@ impl Library {
         Ok(self
             .conn
             .query_row(
-                &format!("SELECT error FROM import_problem WHERE {PATH_KEY} = ?1 AND size = ?2 AND mtime_ms = ?3"),
+                &format!(
+                    "SELECT error FROM import_problem WHERE {PATH_KEY} = ?1 AND size = ?2 AND mtime_ms = ?3"
+                ),
                 params![path.key(), found.size as i64, found.mtime_ms],
                 |r| r.get(0),
             )
             .optional()?)
     }
 
-    pub(super) fn record_problem(&mut self, path: &StoredPath, found: &Found, error: &str) -> Result<Outcome> {
+    pub(super) fn record_problem(
+        &mut self,
+        path: &StoredPath,
+        found: &Found,
+        error: &str,
+    ) -> Result<Outcome> {
         let at = now(&self.conn)?;
+        // An upsert cannot name the bytes' index (an expression): replace the row.
+        self.conn.execute(&format!("DELETE FROM import_problem WHERE {PATH_KEY} = ?1"), [path.key()])?;
         self.conn.execute(
-            &format!(
-                "INSERT INTO import_problem (path, path_hex, error, size, mtime_ms, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT ({PATH_KEY}) DO UPDATE SET error = excluded.error, size = excluded.size,
-                     mtime_ms = excluded.mtime_ms, at = excluded.at"
-            ),
+            "INSERT INTO import_problem (path, path_hex, error, size, mtime_ms, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![path.text(), path.hex(), error, found.size as i64, found.mtime_ms, at],
         )?;
         Ok(Outcome::Failed(error.to_string()))
@@ -71,15 +78,20 @@ impl Library {
         self.write(|tx| {
             for failure in failures {
                 let path = StoredPath::from_path(&failure.exact);
-                // A sidecar's problem lives with the sidecar (`sidecar.error`).
-                tx.execute(
-                    &format!(
-                        "INSERT INTO import_problem (path, path_hex, error, size, mtime_ms, at)
-                         SELECT ?1, ?2, ?3, 0, 0, ?4 WHERE NOT EXISTS (SELECT 1 FROM sidecar WHERE {PATH_KEY} = ?5)
-                         ON CONFLICT ({PATH_KEY}) DO UPDATE SET error = excluded.error"
-                    ),
-                    params![path.text(), path.hex(), failure.error, at, path.key()],
+                let known = tx.execute(
+                    &format!("UPDATE import_problem SET error = ?2 WHERE {PATH_KEY} = ?1"),
+                    params![path.key(), failure.error],
                 )?;
+                // A sidecar's problem lives with the sidecar (`sidecar.error`).
+                if known == 0 {
+                    tx.execute(
+                        &format!(
+                            "INSERT INTO import_problem (path, path_hex, error, size, mtime_ms, at)
+                             SELECT ?1, ?2, ?3, 0, 0, ?4 WHERE NOT EXISTS (SELECT 1 FROM sidecar WHERE {PATH_KEY} = ?5)"
+                        ),
+                        params![path.text(), path.hex(), failure.error, at, path.key()],
+                    )?;
+                }
             }
             let still: Vec<rusqlite::types::Value> = failures
                 .iter()
@@ -92,8 +104,30 @@ impl Library {
                 ),
                 params![prefix, std::rc::Rc::new(still), root_key],
             )?;
+            // A sidecar that could not be read leaves the list when it is gone
+            // (a fixed one is read again, which clears its error).
+            let erring: Vec<(i64, StoredPath)> = tx
+                .prepare(&format!(
+                    "SELECT rowid, path, path_hex FROM sidecar
+                     WHERE error IS NOT NULL AND substr({PATH_KEY}, 1, length(?1)) = ?1"
+                ))?
+                .query_map([&prefix], |r| Ok((r.get(0)?, crate::paths::from_row(r, 1, 2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (rowid, path) in erring {
+                if !file_behind(&path.to_path_buf()).exists() {
+                    tx.execute("DELETE FROM sidecar WHERE rowid = ?1", [rowid])?;
+                }
+            }
             Ok(())
         })
+    }
+
+    /// A path that is gone leaves the problem list (what was under it stays
+    /// listed: an unplugged drive's files are not fixed).
+    pub(super) fn forget_problem(&mut self, path: &Path) -> Result<()> {
+        let key = crate::paths::bytes_of(path);
+        self.conn.execute(&format!("DELETE FROM import_problem WHERE {PATH_KEY} = ?1"), [key])?;
+        Ok(())
     }
 
     /// The clip a path belongs to.
@@ -199,9 +233,32 @@ impl Library {
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT id, path, path_hex FROM file WHERE status = ?1 AND substr({PATH_KEY}, 1, length(?2)) = ?2"
         ))?;
-        let rows =
-            statement.query_map(params![status, prefix], |r| Ok((r.get(0)?, crate::paths::from_row(r, 1, 2)?)))?;
+        let rows = statement
+            .query_map(params![status, prefix], |r| Ok((r.get(0)?, crate::paths::from_row(r, 1, 2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// How a video's embedded track is listed: the video's exact bytes and a
+/// suffix, so it sits beside the video however the video is named.
+pub(super) fn track_label(video: &Path, index: usize) -> PathBuf {
+    let mut label = video.as_os_str().to_os_string();
+    label.push(format!("{TRACK_SUFFIX}{index}"));
+    PathBuf::from(label)
+}
+
+const TRACK_SUFFIX: &str = "#subtitles:";
+
+/// The file a listed sidecar lives in: itself, or the video of an embedded track.
+pub(super) fn file_behind(listed: &Path) -> PathBuf {
+    let bytes = crate::paths::bytes_of(listed);
+    let suffix = TRACK_SUFFIX.as_bytes();
+    let cut = (0..bytes.len().saturating_sub(suffix.len())).rev().find(|&i| {
+        bytes[i..].starts_with(suffix) && bytes[i + suffix.len()..].iter().all(u8::is_ascii_digit)
+    });
+    match cut {
+        Some(i) => crate::paths::path_from_bytes(&bytes[..i]),
+        None => listed.to_path_buf(),
     }
 }
 
@@ -215,7 +272,13 @@ fn file_input(path: &StoredPath, found: &Found, oshash: &str) -> FileInput {
     }
 }
 
-fn refresh_file(conn: &Connection, file_id: i64, path: &StoredPath, found: &Found, oshash: &str) -> Result<()> {
+fn refresh_file(
+    conn: &Connection,
+    file_id: i64,
+    path: &StoredPath,
+    found: &Found,
+    oshash: &str,
+) -> Result<()> {
     conn.execute(
         "UPDATE file SET path = ?2, path_hex = ?6, size = ?3, mtime_ms = ?4, oshash = ?5, status = 'present'
          WHERE id = ?1",

@@ -95,11 +95,7 @@ impl Library {
         for (clip_id, path, oshash, duration) in rows {
             let poster = self.clip_thumbnail(&oshash).expect("file-backed library");
             if !poster.exists() {
-                jobs.push(ThumbJob {
-                    video: path.clone(),
-                    at_ms: poster_time(duration),
-                    output: poster,
-                });
+                jobs.push(ThumbJob { video: path.clone(), at_ms: poster_time(duration), output: poster });
             }
             let starts: Vec<i64> =
                 markers.query_map([clip_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;

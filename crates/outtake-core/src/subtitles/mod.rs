@@ -11,8 +11,8 @@ mod vtt;
 
 use std::fmt;
 
-pub use decode::{Decoded, decode};
 pub(crate) use decode::guess_legacy;
+pub use decode::{Decoded, decode};
 
 use crate::cues::CueInput;
 
