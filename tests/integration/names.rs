@@ -209,3 +209,58 @@ fn every_failed_file_is_listed_until_fixed() {
     library.scan(std::slice::from_ref(&not_folder), &mut |_| {}).unwrap();
     assert!(library.import_problems().unwrap().is_empty());
 }
+
+#[test]
+fn an_export_with_bad_path_bytes_is_refused_naming_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut library = Library::open(&dir.path().join("library.db")).unwrap();
+    let path = outtake_core::StoredPath::from_path(&join(dir.path(), &cp949("홍천기.mp4")));
+    let file = outtake_core::FileInput { path, size: 1, ..Default::default() };
+    library
+        .add_clip(&outtake_core::ClipInput {
+            title: "홍천기".into(),
+            files: vec![file],
+            ..Default::default()
+        })
+        .unwrap();
+    let export = dir.path().join("export.json");
+    library.export_to(&export).unwrap();
+    let good = std::fs::read_to_string(&export).unwrap();
+    let hex: String = cp949("홍천기").iter().map(|b| format!("{b:02x}")).collect();
+    assert!(good.contains(&hex), "the exact bytes are exported");
+    // Replace the whole value of path_bytes with a bad one.
+    let mut json: serde_json::Value = serde_json::from_str(&good).unwrap();
+    for bad in ["zz", "2f6162", "2f00ff"] {
+        json["clips"][0]["files"][0]["path_bytes"] = serde_json::json!(bad);
+        std::fs::write(&export, json.to_string()).unwrap();
+        let mut other = Library::open(&dir.path().join(format!("other-{bad}.db"))).unwrap();
+        let error = other.import_from(&export).unwrap_err().to_string();
+        assert!(error.contains("clips[0]") && error.contains("path_bytes"), "{bad}: {error}");
+    }
+}
+
+#[test]
+fn the_watchers_batches_take_legacy_names_and_their_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap().join("clips");
+    std::fs::create_dir(&root).unwrap();
+    let mut library = Library::open(&dir.path().join("library.db")).unwrap();
+    let roots = std::slice::from_ref(&root);
+    library.scan(roots, &mut |_| {}).unwrap();
+    let video = join(&root, &[sjis("撮影現場"), b".mp4".to_vec()].concat());
+    if !make_clip(&video, 1.0, &[]) {
+        eprintln!("ffmpeg is not installed: skipped");
+        return;
+    }
+    age(&video);
+    let summary = library.import_changes(roots, std::slice::from_ref(&video), &mut |_| {}).unwrap();
+    assert_eq!((summary.added, summary.failed.len()), (1, 0), "{summary:?}");
+    let id = clip_at(&library, &video);
+    let folder = join(&root, &cp949("촬영장"));
+    std::fs::create_dir(&folder).unwrap();
+    let moved = join(&folder, &[sjis("撮影現場 2"), b".mp4".to_vec()].concat());
+    std::fs::rename(&video, &moved).unwrap();
+    let summary = library.import_changes(roots, &[video.clone(), moved.clone()], &mut |_| {}).unwrap();
+    assert_eq!((summary.moved, summary.added, summary.missing), (1, 0, 0), "{summary:?}");
+    assert_eq!(library.playable_path(id).unwrap(), Some(moved));
+}
