@@ -196,6 +196,9 @@ fn every_failed_file_is_listed_until_fixed() {
     let problems = library.import_problems().unwrap();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].path.ends_with("/깨진 파일.info.json"), "{problems:?}");
+    // The window's folder view counts what the list holds.
+    library.add_folder(&root).unwrap();
+    assert_eq!(library.facets().unwrap().folders[0].problems, 1);
     std::fs::remove_file(&info).unwrap();
     library.scan(std::slice::from_ref(&root), &mut |_| {}).unwrap();
     assert!(library.import_problems().unwrap().is_empty());
@@ -263,4 +266,15 @@ fn the_watchers_batches_take_legacy_names_and_their_moves() {
     let summary = library.import_changes(roots, &[video.clone(), moved.clone()], &mut |_| {}).unwrap();
     assert_eq!((summary.moved, summary.added, summary.missing), (1, 0, 0), "{summary:?}");
     assert_eq!(library.playable_path(id).unwrap(), Some(moved));
+}
+
+#[test]
+fn a_watched_folder_with_a_legacy_name_is_refused_saying_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = join(dir.path(), &cp949("메이킹"));
+    std::fs::create_dir(&folder).unwrap();
+    let mut library = Library::open(&dir.path().join("library.db")).unwrap();
+    let error = library.add_folder(&folder).unwrap_err().to_string();
+    assert!(error.contains("메이킹") && error.contains("watch the folder that holds it"), "{error}");
+    library.add_folder(dir.path()).unwrap();
 }

@@ -166,7 +166,8 @@ pub struct FolderView {
     pub state: FolderState,
     /// Clips with a copy under this folder.
     pub clips: i64,
-    /// Files under this folder that could not be imported.
+    /// Files under this folder that could not be imported (videos and sidecars:
+    /// what `import_problems` lists under it).
     pub problems: i64,
 }
 
@@ -432,6 +433,7 @@ fn folder_views(conn: &Connection) -> Result<Vec<FolderView>> {
             (SELECT count(DISTINCT clip_id) FROM file
              WHERE path > w.path || '/' AND path < w.path || '0'),
             (SELECT count(*) FROM import_problem WHERE path > w.path || '/' AND path < w.path || '0')
+              + (SELECT count(*) FROM sidecar WHERE error IS NOT NULL AND path > w.path || '/' AND path < w.path || '0')
          FROM watched_folder w ORDER BY w.path",
     )?;
     let folders = statement
