@@ -259,13 +259,23 @@ fn the_watchers_batches_take_legacy_names_and_their_moves() {
     let summary = library.import_changes(roots, std::slice::from_ref(&video), &mut |_| {}).unwrap();
     assert_eq!((summary.added, summary.failed.len()), (1, 0), "{summary:?}");
     let id = clip_at(&library, &video);
+    // The import is undone and redone with the exact bytes (the history keeps `path_hex`).
+    library.undo(None).unwrap();
+    assert!(library.clips().unwrap().is_empty());
+    library.redo().unwrap();
+    assert_eq!(clip_at(&library, &video), id);
     let folder = join(&root, &cp949("촬영장"));
     std::fs::create_dir(&folder).unwrap();
     let moved = join(&folder, &[sjis("撮影現場 2"), b".mp4".to_vec()].concat());
     std::fs::rename(&video, &moved).unwrap();
     let summary = library.import_changes(roots, &[video.clone(), moved.clone()], &mut |_| {}).unwrap();
     assert_eq!((summary.moved, summary.added, summary.missing), (1, 0, 0), "{summary:?}");
-    assert_eq!(library.playable_path(id).unwrap(), Some(moved));
+    assert_eq!(library.playable_path(id).unwrap(), Some(moved.clone()));
+    // Its poster is made from the exact bytes.
+    let jobs = library.pending_thumbnails().unwrap();
+    assert_eq!(jobs.iter().map(|j| &j.video).collect::<Vec<_>>(), [&moved]);
+    outtake_core::import::thumbs::make_thumbnail(&jobs[0]).unwrap();
+    assert!(library.clip_poster(id).unwrap().is_some());
 }
 
 #[test]
