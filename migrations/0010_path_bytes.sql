@@ -23,6 +23,8 @@ ALTER TABLE file_new RENAME TO file;
 CREATE INDEX file_clip ON file(clip_id);
 CREATE INDEX file_oshash ON file(oshash);
 CREATE UNIQUE INDEX file_path ON file(coalesce(unhex(path_hex), CAST(path AS BLOB)));
+-- The text too: the folder view counts a folder's files as a range of it (`browse.rs`).
+CREATE INDEX file_path_text ON file(path);
 
 CREATE TABLE sidecar_new (
     path      TEXT NOT NULL,
@@ -38,6 +40,7 @@ DROP TABLE sidecar;
 ALTER TABLE sidecar_new RENAME TO sidecar;
 CREATE INDEX sidecar_clip ON sidecar(clip_id);
 CREATE UNIQUE INDEX sidecar_path ON sidecar(coalesce(unhex(path_hex), CAST(path AS BLOB)));
+CREATE INDEX sidecar_path_text ON sidecar(path);
 
 CREATE TABLE import_problem_new (
     path      TEXT NOT NULL,
@@ -52,3 +55,4 @@ INSERT INTO import_problem_new (path, error, size, mtime_ms, at)
 DROP TABLE import_problem;
 ALTER TABLE import_problem_new RENAME TO import_problem;
 CREATE UNIQUE INDEX import_problem_path ON import_problem(coalesce(unhex(path_hex), CAST(path AS BLOB)));
+CREATE INDEX import_problem_path_text ON import_problem(path);

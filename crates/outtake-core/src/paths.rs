@@ -327,3 +327,25 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod plans {
+    use super::PATH_KEY;
+
+    fn plan(sql: &str) -> String {
+        let library = crate::Library::open_in_memory().unwrap();
+        let mut statement = library.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = statement.query_map([], |r| r.get::<_, String>(3)).unwrap();
+        rows.collect::<rusqlite::Result<Vec<_>>>().unwrap().join("; ")
+    }
+
+    #[test]
+    fn lookups_by_path_are_index_seeks() {
+        for table in ["file", "sidecar", "import_problem"] {
+            let seek = plan(&format!("SELECT rowid FROM {table} WHERE {PATH_KEY} = x'2f61'"));
+            assert!(seek.contains(&format!("USING INDEX {table}_path ")), "{table}: {seek}");
+            let range = plan(&format!("SELECT count(*) FROM {table} WHERE path > '/a/' AND path < '/a0'"));
+            assert!(range.contains(&format!("{table}_path_text")), "{table}: {range}");
+        }
+    }
+}
