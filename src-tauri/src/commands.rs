@@ -220,7 +220,7 @@ commands! {
         let path = state(&app).library().file_path(file_id)?;
         app.opener()
             .reveal_item_in_dir(&path)
-            .map_err(|e| IpcError::app(format!("cannot show {path} in the file manager: {e}")))
+            .map_err(|e| IpcError::app(format!("cannot show {} in the file manager: {e}", path.display())))
     }
 
     /// Plays the clip in an external player (mpv or VLC, else the system's default) from `at_ms`.
@@ -230,7 +230,7 @@ commands! {
             kind: IpcErrorKind::Core(ErrorKind::NotFound),
             message: "no copy of this clip is present: reconnect its drive or rescan".into(),
         })?;
-        crate::external::play(&app, &path, at_ms)
+        crate::external::play(&path, at_ms)
     }
 
     /// Adds a marker to a clip, written with names (people, scene, tags).

@@ -4,14 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use tauri_plugin_opener::OpenerExt;
-
 use crate::ipc::IpcError;
 
 /// Players that take a start time, and how to say it.
 const PLAYERS: &[(&str, &str)] = &[("mpv", "--start="), ("vlc", "--start-time=")];
 
-pub fn play(app: &tauri::AppHandle, path: &str, at_ms: i64) -> Result<(), IpcError> {
+/// Plays the file at its exact path (a CP949 name is passed as its bytes).
+pub fn play(path: &Path, at_ms: i64) -> Result<(), IpcError> {
     let seconds = format!("{:.3}", at_ms.max(0) as f64 / 1000.0);
     for (player, flag) in PLAYERS {
         let Some(program) = find_program(player) else { continue };
@@ -27,9 +26,9 @@ pub fn play(app: &tauri::AppHandle, path: &str, at_ms: i64) -> Result<(), IpcErr
             Err(error) => Err(IpcError::app(format!("cannot start {}: {error}", program.display()))),
         };
     }
-    app.opener()
-        .open_path(path, None::<&str>)
-        .map_err(|e| IpcError::app(format!("no video player could open {path}: {e}")))
+    // The plugin's free function takes any path; its `OpenerExt` method only UTF-8 text.
+    tauri_plugin_opener::open_path(path, None::<&str>)
+        .map_err(|e| IpcError::app(format!("no video player could open {}: {e}", path.display())))
 }
 
 /// The program's path when it is on `PATH`.

@@ -29,7 +29,7 @@ fn world() -> World {
         })
         .unwrap();
     let file = |name: &str, status| FileInput {
-        path: folder.join(name).display().to_string(),
+        path: folder.join(name).display().to_string().into(),
         size: 1,
         status: Some(status),
         ..Default::default()
@@ -159,7 +159,7 @@ fn a_folder_counts_only_its_own_files() {
         .add_clip(&ClipInput {
             title: "Elsewhere".into(),
             files: vec![FileInput {
-                path: sibling.join("x.mp4").display().to_string(),
+                path: sibling.join("x.mp4").display().to_string().into(),
                 size: 1,
                 ..Default::default()
             }],
@@ -194,7 +194,7 @@ fn thumbnails_pending_for_touched_clips_only() {
                 video_codec: Some("h264".into()),
                 duration_ms: Some(10_000),
                 files: vec![FileInput {
-                    path: dir.path().join(name).display().to_string(),
+                    path: dir.path().join(name).display().to_string().into(),
                     size: 1,
                     oshash: Some(oshash.into()),
                     ..Default::default()

@@ -674,9 +674,9 @@ fn every_failure_of_a_scan_is_listed_until_it_is_fixed() {
     if !clips(&root, &["good.mp4"]) {
         return;
     }
-    // A CP949 name (홍천기.mp4), which is not UTF-8, and a broken "video".
+    // A broken "video" with a CP949 name (홍천기.mp4), which is not UTF-8, and another.
     let cp949 = root.join(std::ffi::OsStr::from_bytes(b"\xc8\xab\xc3\xb5\xb1\xe2.mp4"));
-    std::fs::copy(root.join("good.mp4"), &cp949).unwrap();
+    std::fs::write(&cp949, b"\x1aE\xdf\xa3 a Matroska header and nothing after it").unwrap();
     std::fs::write(root.join("broken.mp4"), b"not a video at all, just text").unwrap();
     age(&cp949);
     age(&root.join("broken.mp4"));
@@ -694,11 +694,13 @@ fn every_failure_of_a_scan_is_listed_until_it_is_fixed() {
     let problems = listed(&library);
     assert_eq!(problems.len(), 2, "every failure the scan printed is listed: {problems:?}");
     assert!(problems.contains(&"broken.mp4".to_string()), "{problems:?}");
+    assert!(problems.contains(&"홍천기.mp4".to_string()), "shown decoded: {problems:?}");
     // Listed again on the next scan, not doubled.
     library.scan(std::slice::from_ref(&root), &mut |_| {}).unwrap();
     assert_eq!(listed(&library).len(), 2);
-    // Fixed (renamed to UTF-8) and gone: the list empties.
-    std::fs::rename(&cp949, root.join("홍천기.mp4")).unwrap();
+    // Fixed (a whole video in its place, name unchanged) and gone: the list empties.
+    std::fs::copy(root.join("good.mp4"), &cp949).unwrap();
+    age(&cp949);
     std::fs::remove_file(root.join("broken.mp4")).unwrap();
     library.scan(std::slice::from_ref(&root), &mut |_| {}).unwrap();
     assert_eq!(listed(&library), Vec::<String>::new());

@@ -64,7 +64,7 @@ fn world(folder: &Path) -> Library {
                 fps: Some(29.970_029_970_029_97),
                 show_id: Some(if i == 2 { other } else { red_sky }),
                 files: vec![FileInput {
-                    path: format!("/videos/{i}.mp4"),
+                    path: format!("/videos/{i}.mp4").into(),
                     size: 1000 + i as i64,
                     mtime_ms: Some(1),
                     oshash: Some(format!("{i:016x}")),

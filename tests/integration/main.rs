@@ -12,6 +12,7 @@ mod library;
 mod lookup;
 mod merge;
 mod migrations;
+mod names;
 mod roundtrip;
 mod scan;
 mod search;

@@ -484,7 +484,11 @@ fn a_narrow_filter_over_a_common_word() {
         let id = lib
             .add_clip(&ClipInput {
                 title: format!("okay take {n}"),
-                files: vec![FileInput { path: format!("/v/{n}.mp4"), size: 10, ..FileInput::default() }],
+                files: vec![FileInput {
+                    path: format!("/v/{n}.mp4").into(),
+                    size: 10,
+                    ..FileInput::default()
+                }],
                 ..ClipInput::default()
             })
             .unwrap();
@@ -553,7 +557,11 @@ fn a_wide_filter_over_a_common_word_reads_on_until_the_page_is_full() {
             .add_clip(&ClipInput {
                 title: format!("take {n}"),
                 duration_ms: Some(if n < 3 { 180_000 } else { 30_000 }),
-                files: vec![FileInput { path: format!("/v/{n}.mp4"), size: 10, ..FileInput::default() }],
+                files: vec![FileInput {
+                    path: format!("/v/{n}.mp4").into(),
+                    size: 10,
+                    ..FileInput::default()
+                }],
                 ..ClipInput::default()
             })
             .unwrap();
@@ -656,7 +664,11 @@ fn a_big_page_reads_enough_matches_to_fill_it() {
         let id = lib
             .add_clip(&ClipInput {
                 title: format!("take {n}"),
-                files: vec![FileInput { path: format!("/v/{n}.mp4"), size: 10, ..FileInput::default() }],
+                files: vec![FileInput {
+                    path: format!("/v/{n}.mp4").into(),
+                    size: 10,
+                    ..FileInput::default()
+                }],
                 ..ClipInput::default()
             })
             .unwrap();

@@ -245,7 +245,7 @@ pub fn clip_detail(clip: &ClipDetail) -> String {
     }
     field("length", technical.join(" · "));
     for file in &clip.files {
-        field("file", format!("{} ({})", file.path, file.status.as_str()));
+        field("file", format!("{} ({})", shown(&file.path, &file.path_encoding), file.status.as_str()));
     }
     let source: Vec<&str> =
         [clip.source.url.as_deref(), clip.source.uploader.as_deref(), clip.source.published.as_deref()]
@@ -350,7 +350,7 @@ pub fn scan_summary(summary: &outtake_core::import::ScanSummary) -> String {
         summary.failed.len()
     );
     for failure in &summary.failed {
-        let _ = writeln!(text, "  {}: {}", failure.path, failure.error);
+        let _ = writeln!(text, "  {}: {}", shown(&failure.path, &failure.path_encoding), failure.error);
     }
     text
 }
@@ -359,7 +359,15 @@ pub fn problems(problems: &[outtake_core::import::Failure]) -> String {
     if problems.is_empty() {
         return "every file imported\n".into();
     }
-    problems.iter().map(|p| format!("{}: {}\n", p.path, p.error)).collect()
+    problems.iter().map(|p| format!("{}: {}\n", shown(&p.path, &p.path_encoding), p.error)).collect()
+}
+
+/// A path as the fan reads it, marked when its name on disk is not UTF-8 and was decoded.
+fn shown(path: &str, encoding: &Option<String>) -> String {
+    match encoding {
+        Some(encoding) => format!("{path} [name decoded from {encoding}]"),
+        None => path.to_string(),
+    }
 }
 
 /// A search's hits under their clips, and a last line when more clips match.

@@ -166,7 +166,8 @@ pub struct FolderView {
     pub state: FolderState,
     /// Clips with a copy under this folder.
     pub clips: i64,
-    /// Files under this folder that could not be imported.
+    /// Files under this folder that could not be imported (videos and sidecars:
+    /// what `import_problems` lists under it).
     pub problems: i64,
 }
 
@@ -245,23 +246,28 @@ impl Library {
         Ok(langs)
     }
 
-    /// The path of a copy of the clip that can be played now: the first present one.
-    pub fn playable_path(&self, clip_id: i64) -> Result<Option<String>> {
-        Ok(self
+    /// The path of a copy of the clip that can be played now: the first
+    /// present one, exactly as the disk names it.
+    pub fn playable_path(&self, clip_id: i64) -> Result<Option<PathBuf>> {
+        let path = self
             .conn
             .query_row(
-                "SELECT path FROM file WHERE clip_id = ?1 AND status = 'present' ORDER BY id LIMIT 1",
+                "SELECT path, path_hex FROM file WHERE clip_id = ?1 AND status = 'present' ORDER BY id LIMIT 1",
                 [clip_id],
-                |r| r.get(0),
+                |r| crate::paths::from_row(r, 0, 1),
             )
-            .optional()?)
+            .optional()?;
+        Ok(path.map(|p| p.to_path_buf()))
     }
 
-    /// The path of one copy of a clip, by the copy's id.
-    pub fn file_path(&self, file_id: i64) -> Result<String> {
+    /// The path of one copy of a clip, by the copy's id, exactly as the disk names it.
+    pub fn file_path(&self, file_id: i64) -> Result<PathBuf> {
         self.conn
-            .query_row("SELECT path FROM file WHERE id = ?1", [file_id], |r| r.get(0))
+            .query_row("SELECT path, path_hex FROM file WHERE id = ?1", [file_id], |r| {
+                crate::paths::from_row(r, 0, 1)
+            })
             .optional()?
+            .map(|p| p.to_path_buf())
             .ok_or_else(|| Error::NotFound { kind: EntityKind::Clip, name: format!("file #{file_id}") })
     }
 
@@ -427,6 +433,7 @@ fn folder_views(conn: &Connection) -> Result<Vec<FolderView>> {
             (SELECT count(DISTINCT clip_id) FROM file
              WHERE path > w.path || '/' AND path < w.path || '0'),
             (SELECT count(*) FROM import_problem WHERE path > w.path || '/' AND path < w.path || '0')
+              + (SELECT count(*) FROM sidecar WHERE error IS NOT NULL AND path > w.path || '/' AND path < w.path || '0')
          FROM watched_folder w ORDER BY w.path",
     )?;
     let folders = statement

@@ -9,6 +9,7 @@ use crate::error::{EntityKind, Error, Result};
 use crate::library::{Library, Lookup, now, require, resolve};
 use crate::markers::{Marker, load_markers};
 use crate::names::{clean_name, clean_optional, name_key};
+use crate::paths::{PATH_KEY, StoredPath};
 use crate::shows::ensure_episode;
 use crate::tags::ensure_tag;
 
@@ -49,7 +50,11 @@ impl FileStatus {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClipFile {
     pub id: i64,
+    /// The path as the fan reads it: decoded when the name on disk is not UTF-8.
     pub path: String,
+    /// The encoding `path` was decoded from (`EUC-KR`, `Shift_JIS`, …), when
+    /// the name on disk is not UTF-8; `None` when `path` is exactly the name.
+    pub path_encoding: Option<String>,
     pub size: i64,
     pub mtime_ms: Option<i64>,
     pub oshash: Option<String>,
@@ -58,7 +63,7 @@ pub struct ClipFile {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileInput {
-    pub path: String,
+    pub path: StoredPath,
     pub size: i64,
     pub mtime_ms: Option<i64>,
     pub oshash: Option<String>,
@@ -106,6 +111,8 @@ pub struct ClipSummary {
     pub title: String,
     /// The first copy that is present, else the first copy known.
     pub path: Option<String>,
+    /// The encoding `path` was decoded from, when the name on disk is not UTF-8.
+    pub path_encoding: Option<String>,
     pub duration_ms: Option<i64>,
     pub status: FileStatus,
     pub show: Option<String>,
@@ -129,6 +136,8 @@ pub struct ClipDetail {
     pub description: Option<String>,
     pub note: Option<String>,
     pub path: Option<String>,
+    /// The encoding `path` was decoded from, when the name on disk is not UTF-8.
+    pub path_encoding: Option<String>,
     pub duration_ms: Option<i64>,
     pub width: Option<i64>,
     pub height: Option<i64>,
@@ -165,21 +174,8 @@ pub(crate) const CLIP_LOOKUP: Lookup = Lookup {
             FROM clip WHERE id = ?1",
 };
 
-/// A file's path is stored exactly as the file system has it: a name may hold
-/// control characters, and Korean names from a Mac are decomposed (NFD), so
-/// cleaning or normalising it would name a file that does not exist.
-fn check_file_path(path: &str) -> Result<String> {
-    if path.trim().is_empty() {
-        return Err(Error::invalid("file path", "may not be empty"));
-    }
-    if path.contains('\0') {
-        return Err(Error::invalid("file path", "contains a NUL character, which no file name can"));
-    }
-    Ok(path.to_string())
-}
-
 pub(crate) fn insert_file(conn: &Connection, clip_id: i64, file: &FileInput) -> Result<i64> {
-    let path = check_file_path(&file.path)?;
+    let path = file.path.checked()?;
     if file.size < 0 {
         return Err(Error::invalid("file size", format!("{} is negative", file.size)));
     }
@@ -188,20 +184,27 @@ pub(crate) fn insert_file(conn: &Connection, clip_id: i64, file: &FileInput) -> 
     {
         return Err(Error::invalid("oshash", format!("\"{hash}\" is not 16 hex digits")));
     }
-    let owner: Option<i64> =
-        conn.query_row("SELECT clip_id FROM file WHERE path = ?1", [&path], |r| r.get(0)).optional()?;
+    let owner: Option<i64> = conn
+        .query_row(&format!("SELECT clip_id FROM file WHERE {PATH_KEY} = ?1"), [path.key()], |r| r.get(0))
+        .optional()?;
     if let Some(owner) = owner {
-        return Err(Error::AlreadyExists { kind: EntityKind::File, name: path, id: owner });
+        return Err(Error::AlreadyExists {
+            kind: EntityKind::File,
+            name: path.text().to_string(),
+            id: owner,
+        });
     }
     conn.execute(
-        "INSERT INTO file (clip_id, path, size, mtime_ms, oshash, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO file (clip_id, path, size, mtime_ms, oshash, status, path_hex)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             clip_id,
-            path,
+            path.text(),
             file.size,
             file.mtime_ms,
             file.oshash.as_deref().map(str::to_ascii_lowercase),
-            file.status.unwrap_or(FileStatus::Present).as_str()
+            file.status.unwrap_or(FileStatus::Present).as_str(),
+            path.hex()
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -268,10 +271,12 @@ pub(crate) fn insert_clip(conn: &Connection, input: &ClipInput, added_at: Option
 
 fn file_from_row(row: &Row<'_>) -> rusqlite::Result<(ClipFile, String)> {
     let status: String = row.get("status")?;
+    let path = crate::paths::from_row(row, "path", "path_hex")?;
     Ok((
         ClipFile {
             id: row.get("id")?,
-            path: row.get("path")?,
+            path: path.text().to_string(),
+            path_encoding: path.encoding().map(str::to_string),
             size: row.get("size")?,
             mtime_ms: row.get("mtime_ms")?,
             oshash: row.get("oshash")?,
@@ -312,6 +317,7 @@ pub(crate) fn load_clip(conn: &Connection, id: i64) -> Result<ClipDetail> {
     let files = load_files(conn, id)?;
     let (first, status) = primary(&files);
     let (path, oshash) = (first.map(|f| f.path.clone()), first.and_then(|f| f.oshash.clone()));
+    let path_encoding = first.and_then(|f| f.path_encoding.clone());
     let detail = conn
         .query_row(
             "SELECT clip.*, show.title AS show_title, episode.number AS episode_number FROM clip
@@ -325,6 +331,7 @@ pub(crate) fn load_clip(conn: &Connection, id: i64) -> Result<ClipDetail> {
                     description: r.get("description")?,
                     note: r.get("note")?,
                     path: path.clone(),
+                    path_encoding: path_encoding.clone(),
                     duration_ms: r.get("duration_ms")?,
                     width: r.get("width")?,
                     height: r.get("height")?,
@@ -405,8 +412,8 @@ impl Library {
     pub fn clips(&self) -> Result<Vec<ClipSummary>> {
         let mut statement = self.conn.prepare(
             "SELECT clip.id, clip.title, clip.duration_ms, show.title, episode.number,
-                 (SELECT group_concat(status || char(9) || path, char(10)) FROM
-                    (SELECT status, path FROM file WHERE clip_id = clip.id ORDER BY id))
+                 (SELECT group_concat(status || char(9) || coalesce(path_hex, '') || char(9) || path, char(10)) FROM
+                    (SELECT status, path, path_hex FROM file WHERE clip_id = clip.id ORDER BY id))
              FROM clip LEFT JOIN show ON show.id = clip.show_id LEFT JOIN episode ON episode.id = clip.episode_id
              ORDER BY clip.added_at DESC, clip.id DESC",
         )?;
@@ -417,6 +424,7 @@ impl Library {
                     id: r.get(0)?,
                     title: r.get(1)?,
                     path: None,
+                    path_encoding: None,
                     duration_ms: r.get(2)?,
                     status: FileStatus::Missing,
                     show: r.get(3)?,
@@ -431,10 +439,15 @@ impl Library {
             let files = files
                 .lines()
                 .filter_map(|line| line.split_once('\t'))
-                .map(|(status, path)| {
+                .filter_map(|(status, rest)| rest.split_once('\t').map(|(hex, path)| (status, hex, path)))
+                .map(|(status, hex, path)| {
+                    let path =
+                        StoredPath::from_columns(path.to_string(), Some(hex).filter(|h| !h.is_empty()))
+                            .map_err(|why| Error::invalid("file path", why))?;
                     Ok(ClipFile {
                         id: 0,
-                        path: path.to_string(),
+                        path: path.text().to_string(),
+                        path_encoding: path.encoding().map(str::to_string),
                         size: 0,
                         mtime_ms: None,
                         oshash: None,
@@ -443,7 +456,12 @@ impl Library {
                 })
                 .collect::<Result<Vec<_>>>()?;
             let (first, status) = primary(&files);
-            clips.push(ClipSummary { path: first.map(|f| f.path.clone()), status, ..summary });
+            clips.push(ClipSummary {
+                path: first.map(|f| f.path.clone()),
+                path_encoding: first.and_then(|f| f.path_encoding.clone()),
+                status,
+                ..summary
+            });
         }
         Ok(clips)
     }
@@ -453,7 +471,13 @@ impl Library {
         match resolve(&self.conn, &CLIP_LOOKUP, reference, None) {
             Err(Error::NotFound { kind, name }) => self
                 .conn
-                .query_row("SELECT clip_id FROM file WHERE path = ?1", [reference.trim()], |r| r.get(0))
+                .query_row(
+                    &format!(
+                        "SELECT clip_id FROM file WHERE {PATH_KEY} = ?1 OR path = ?2 ORDER BY id LIMIT 1"
+                    ),
+                    params![reference.trim().as_bytes(), reference.trim()],
+                    |r| r.get(0),
+                )
                 .optional()?
                 .ok_or(Error::NotFound { kind, name }),
             found => found,

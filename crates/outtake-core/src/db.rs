@@ -19,7 +19,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/0007_facets.sql")),
     M::up(include_str!("../../../migrations/0008_history.sql")),
     M::up(include_str!("../../../migrations/0009_settings.sql")),
-    // 0010 and 0011 belong to other branches; they go before this one when merged.
+    M::up(include_str!("../../../migrations/0010_path_bytes.sql")),
+    // 0011 belongs to another branch; it goes before this one when merged.
     M::up(include_str!("../../../migrations/0012_cue_kinds.sql")),
 ];
 

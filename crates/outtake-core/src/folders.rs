@@ -56,8 +56,17 @@ impl Library {
         if !real.is_dir() {
             return Err(Error::invalid("folder", format!("{} is not a folder", path.display())));
         }
+        // Files and folders inside a watched folder may have any name; the
+        // watched folder itself is kept as text.
         let text = real.to_str().ok_or_else(|| {
-            Error::invalid("folder", format!("{} is not valid UTF-8; rename it to watch it", real.display()))
+            Error::invalid(
+                "folder",
+                format!(
+                    "{} has a name that is not UTF-8 (from a Windows archive?): watch the folder that holds it \
+                     (the clips inside import whatever their names), or rename it",
+                    crate::paths::StoredPath::from_path(&real).text()
+                ),
+            )
         })?;
         let text = check_folder_path(text)?;
         self.edit(format!("watch folder {}", path.display()), |tx| {

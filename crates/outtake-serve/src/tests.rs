@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use outtake_core::{ClipInput, FileInput, FileStatus, Library};
+use outtake_core::{ClipInput, FileInput, FileStatus, Library, StoredPath};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -33,7 +33,7 @@ fn fixture() -> Fixture {
     let library_path = dir.path().join("library.db");
     let mut library = Library::open(&library_path).unwrap();
     let file = |path: &PathBuf, status| FileInput {
-        path: path.display().to_string(),
+        path: StoredPath::from_path(path),
         size: 4096,
         oshash: Some(OSHASH.to_string()),
         status: Some(status),
@@ -209,6 +209,29 @@ async fn plays_a_clip_with_ranges() {
 
     let head = request(&server, "HEAD", &url, &[]).await;
     assert_eq!((head.status, head.header("content-length"), head.body.len()), (200, Some("4096"), 0));
+}
+
+#[tokio::test]
+async fn plays_a_clip_whose_name_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    // `홍천기 메이킹.mp4` as a Windows archive names it: CP949 bytes.
+    let name = [b"\xc8\xab\xc3\xb5\xb1\xe2 \xb8\xde\xc0\xcc\xc5\xb7".as_slice(), b".mp4"].concat();
+    let video = dir.path().join(std::ffi::OsStr::from_bytes(&name));
+    let bytes: Vec<u8> = (0..2048u32).map(|i| (i * 7 % 256) as u8).collect();
+    std::fs::write(&video, &bytes).unwrap();
+    let library_path = dir.path().join("library.db");
+    let mut library = Library::open(&library_path).unwrap();
+    let path = StoredPath::from_path(&video);
+    assert_eq!(path.text(), dir.path().join("홍천기 메이킹.mp4").to_str().unwrap());
+    let file = FileInput { path, size: 2048, oshash: Some(OSHASH.into()), ..Default::default() };
+    let clip = library
+        .add_clip(&ClipInput { title: "홍천기".into(), files: vec![file], ..Default::default() })
+        .unwrap();
+    drop(library);
+    let server = MediaServer::start(&library_path).await.unwrap();
+    let answer = request(&server, "GET", &path_of(&server, &format!("/clip/{clip}/video")), &[]).await;
+    assert_eq!((answer.status, answer.body), (200, bytes));
 }
 
 #[tokio::test]
@@ -455,7 +478,7 @@ fn vp9_library(seconds: u32) -> Option<(tempfile::TempDir, PathBuf, i64)> {
         .add_clip(&ClipInput {
             title: "VP9 making-of".into(),
             files: vec![FileInput {
-                path: video.display().to_string(),
+                path: StoredPath::from_path(&video),
                 size: std::fs::metadata(&video).unwrap().len() as i64,
                 oshash: Some(OSHASH.to_string()),
                 status: Some(FileStatus::Present),

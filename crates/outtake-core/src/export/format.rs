@@ -1,5 +1,5 @@
 //! The export file's records. **API Boundary:** this is the versioned export
-//! format (`format: "outtake-library"`, `version: 2`) that files outlive the
+//! format (`format: "outtake-library"`, `version: 3`) that files outlive the
 //! Outtake that wrote them in. Changing a record means a new version number
 //! and an importer for the old one; the byte-stable round-trip tests
 //! (`tests/integration/roundtrip.rs`) fail on drift.
@@ -10,9 +10,10 @@ use crate::clips::FileStatus;
 
 pub(super) const FORMAT: &str = "outtake-library";
 /// Version 2 added `chapters_taken` to clips; a version 1 file reads as one without it.
-pub(super) const VERSION: u32 = 2;
+/// Version 3 added `path_bytes` to files; an older file has only UTF-8 paths.
+pub(super) const VERSION: u32 = 3;
 /// The versions this Outtake imports.
-pub(super) const READS: [u32; 2] = [1, 2];
+pub(super) const READS: [u32; 3] = [1, 2, 3];
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -124,7 +125,13 @@ pub(super) struct ClipRecord {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct FileRecord {
+    /// The path as the fan reads it; when the name on disk is not UTF-8,
+    /// a decoding of `path_bytes`.
     pub(super) path: String,
+    /// The exact bytes of the path as lowercase hex, only when they are not
+    /// UTF-8 (a CP949 or Shift-JIS name): these, not `path`, name the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) path_bytes: Option<String>,
     pub(super) size: i64,
     #[serde(default)]
     pub(super) mtime_ms: Option<i64>,

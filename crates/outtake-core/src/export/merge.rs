@@ -8,7 +8,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::format::{
-    ClipRecord, CueRecord, LibraryFile, MarkerRecord, PersonRecord, SavedSearchRecord, ShowRecord, TagRecord,
+    ClipRecord, CueRecord, FileRecord, LibraryFile, MarkerRecord, PersonRecord, SavedSearchRecord,
+    ShowRecord, TagRecord,
 };
 use crate::aliases::{self, AliasTable};
 use crate::clips::{ClipInput, FileInput, check_clip_numbers, insert_clip, insert_file};
@@ -17,6 +18,7 @@ use crate::dates::{check_date, check_instant, check_optional_instant};
 use crate::error::{Error, Result};
 use crate::markers::{MarkerInput, insert_marker};
 use crate::names::{clean_optional, name_key};
+use crate::paths::{PATH_KEY, StoredPath};
 use crate::people::{PersonInput, RoleInput, insert_person, insert_role, load_person, people_named};
 use crate::shows::{ShowInput, ensure_episode, insert_show, same_show};
 use crate::tags::{add_alias, add_parent, full_name, insert_tag, tag_key};
@@ -302,6 +304,11 @@ fn import_tag(
     Ok(())
 }
 
+/// A file record's path: its exact bytes when it has them.
+fn stored_path(file: &FileRecord) -> std::result::Result<StoredPath, String> {
+    StoredPath::from_columns(file.path.clone(), file.path_bytes.as_deref())
+}
+
 /// The library's clip for this record: one sharing a fingerprint, else a path;
 /// for a record without copies, a copyless clip of that title added at that
 /// time and not already `taken` by an earlier record of the same file.
@@ -326,8 +333,9 @@ fn matching_clip(
         }
     }
     for file in &record.files {
+        let Ok(path) = stored_path(file) else { continue };
         let found = conn
-            .query_row("SELECT clip_id FROM file WHERE path = ?1", [&file.path], |r| r.get(0))
+            .query_row(&format!("SELECT clip_id FROM file WHERE {PATH_KEY} = ?1"), [path.key()], |r| r.get(0))
             .optional()?;
         if found.is_some() {
             return Ok(found);
@@ -399,11 +407,15 @@ fn import_clip(
         params![id, created, record.source_id, record.title_by_user, show_id, record.show_guessed],
     )?;
     for (j, file) in record.files.iter().enumerate() {
-        let taken: bool =
-            conn.query_row("SELECT EXISTS (SELECT 1 FROM file WHERE path = ?1)", [&file.path], |r| r.get(0))?;
+        let path = stored_path(file).map_err(|why| Error::invalid(format!("files[{j}].path_bytes"), why))?;
+        let taken: bool = conn.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM file WHERE {PATH_KEY} = ?1)"),
+            [path.key()],
+            |r| r.get(0),
+        )?;
         if !taken {
             let input = FileInput {
-                path: file.path.clone(),
+                path,
                 size: file.size,
                 mtime_ms: file.mtime_ms,
                 oshash: file.oshash.clone(),

@@ -35,7 +35,7 @@ pub(super) fn parse_from<'de, R: serde_json::de::Read<'de>>(
     }
     if !READS.contains(&file.version) {
         return Err(format!(
-            "version: {} is not a version this Outtake reads (it reads 1 and {VERSION})",
+            "version: {} is not a version this Outtake reads (it reads 1 to {VERSION})",
             file.version
         ));
     }

@@ -264,14 +264,18 @@ fn export_clip(conn: &Connection, id: i64, file_id: i64, n: &Numberings) -> Resu
             .collect(),
         files: load_files(conn, id)?
             .into_iter()
-            .map(|f| FileRecord {
-                path: f.path,
-                size: f.size,
-                mtime_ms: f.mtime_ms,
-                oshash: f.oshash,
-                status: f.status,
+            .map(|f| {
+                Ok(FileRecord {
+                    path_bytes: conn
+                        .query_row("SELECT path_hex FROM file WHERE id = ?1", [f.id], |r| r.get(0))?,
+                    path: f.path,
+                    size: f.size,
+                    mtime_ms: f.mtime_ms,
+                    oshash: f.oshash,
+                    status: f.status,
+                })
             })
-            .collect(),
+            .collect::<Result<_>>()?,
         credits,
         markers,
         cues,

@@ -63,7 +63,7 @@ pub const TRACKED: &[Tracked] = &[
             "show_guessed",
         ],
     ),
-    t("file", &["id", "clip_id", "path", "size", "mtime_ms", "oshash", "status"]),
+    t("file", &["id", "clip_id", "path", "size", "mtime_ms", "oshash", "status", "path_hex"]),
     t("clip_scene", &["clip_id", "scene_id"]),
     t("clip_tag", &["clip_id", "tag_id"]),
     t("credit", &["clip_id", "person_id", "role_id", "character"]),

@@ -3,7 +3,7 @@
 //! copied out as ASS (their times exact, their signs and songs marked), the
 //! others converted to SRT.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ use crate::cues::insert_cues;
 use crate::error::Result;
 use crate::library::Library;
 use crate::media::SubtitleStream;
+use crate::paths::StoredPath;
 use crate::process::{self, RunError};
 use crate::subtitles::{self, MAX_SUBTITLE_BYTES, SubtitleFormat};
 
@@ -28,11 +29,11 @@ impl Library {
         clip_id: i64,
         video: &Path,
         streams: &[SubtitleStream],
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<(PathBuf, String)>> {
         let mut errors = Vec::new();
         for stream in streams {
             let lang = stream.lang.clone().unwrap_or_default();
-            let label = format!("{}#subtitles:{}", video.display(), stream.index);
+            let label = super::store::track_label(video, stream.index);
             let format = if stream.ass { SubtitleFormat::Ass } else { SubtitleFormat::Srt };
             let outcome = extract(video, stream.index, format)
                 .and_then(|bytes| subtitles::read_subtitles(&bytes, format).map_err(|e| e.to_string()));
@@ -54,12 +55,9 @@ impl Library {
                 Err(error) if error.contains("not installed") => continue,
                 Err(error) => Some(format!("embedded subtitles: {error}")),
             };
-            self.conn.execute(
-                "INSERT INTO sidecar (path, clip_id, size, mtime_ms, error) VALUES (?1, ?2, 0, 0, ?3)
-                 ON CONFLICT (path) DO UPDATE SET clip_id = excluded.clip_id, error = excluded.error",
-                params![label, clip_id, error],
-            )?;
-            errors.extend(error.map(|e| format!("{label}: {e}")));
+            let stored = StoredPath::from_path(&label);
+            self.write(|tx| super::sidecars::record(tx, &stored, clip_id, (0, 0), error.as_deref()))?;
+            errors.extend(error.map(|e| (label, e)));
         }
         Ok(errors)
     }

@@ -25,6 +25,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::library::Library;
 use crate::media::{self, Probe};
+use crate::paths::StoredPath;
 use walk::{Found, Walked};
 
 /// What one scan did, as `outtake scan --json` prints it.
@@ -43,8 +44,15 @@ pub struct ScanSummary {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ImportProblem"))]
 pub struct Failure {
+    /// The path as the fan reads it (decoded when it is not UTF-8).
     pub path: String,
+    /// The encoding `path` was decoded from, when the name is not UTF-8.
+    pub path_encoding: Option<String>,
     pub error: String,
+    /// The exact path on disk.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub exact: PathBuf,
 }
 
 /// What happened to one file.
@@ -95,10 +103,22 @@ impl Library {
         for root in roots {
             match root.canonicalize() {
                 Ok(real) if real.is_dir() => walks.push((real.clone(), walk::walk(&real))),
-                Ok(real) => summary.failed.push(failure(&real, "is not a folder")),
+                Ok(real) => {
+                    let failed = failure(&real, "is not a folder");
+                    self.settle_problems(&real, std::slice::from_ref(&failed))?;
+                    summary.failed.push(failed);
+                }
                 Err(error) => {
                     summary.offline += self.mark_offline(root)?;
-                    summary.failed.push(failure(root, &format!("cannot be read: {error}")));
+                    let failed = failure(root, &format!("cannot be read: {error}"));
+                    // A folder that is not there (an unplugged drive) is offline, not a
+                    // problem; one that is there and cannot be read is listed.
+                    if error.kind() != std::io::ErrorKind::NotFound {
+                        self.settle_problems(root, std::slice::from_ref(&failed))?;
+                    } else {
+                        self.forget_problem(root)?;
+                    }
+                    summary.failed.push(failed);
                 }
             }
         }
@@ -163,10 +183,18 @@ impl Library {
     /// Files that could not be imported (or whose sidecars could not be read), and why.
     pub fn import_problems(&self) -> Result<Vec<Failure>> {
         let mut statement = self.conn.prepare(
-            "SELECT path, error FROM import_problem
-             UNION ALL SELECT path, error FROM sidecar WHERE error IS NOT NULL ORDER BY 1",
+            "SELECT path, path_hex, error FROM import_problem
+             UNION ALL SELECT path, path_hex, error FROM sidecar WHERE error IS NOT NULL ORDER BY 1",
         )?;
-        let rows = statement.query_map([], |r| Ok(Failure { path: r.get(0)?, error: r.get(1)? }))?;
+        let rows = statement.query_map([], |r| {
+            let path = crate::paths::from_row(r, 0, 1)?;
+            Ok(Failure {
+                path: path.text().to_string(),
+                path_encoding: path.encoding().map(str::to_string),
+                error: r.get(2)?,
+                exact: path.to_path_buf(),
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -182,10 +210,10 @@ impl Library {
         // scan's: only an error of the library itself (full disk, read-only) stops it.
         let (outcome, embedded) = match self.import_video(found) {
             Ok(imported) => imported,
-            Err(error) if !error.is_library_wide() => match found.path.to_str() {
-                Some(path) => (self.record_problem(path, found, &error.to_string())?, Vec::new()),
-                None => (Outcome::Failed(error.to_string()), Vec::new()),
-            },
+            Err(error) if !error.is_library_wide() => (
+                self.record_problem(&StoredPath::from_path(&found.path), found, &error.to_string())?,
+                Vec::new(),
+            ),
             Err(error) => return Err(error),
         };
         if let Outcome::Added(id) | Outcome::Updated(id) = outcome
@@ -193,8 +221,8 @@ impl Library {
         {
             match self.import_embedded(id, &found.path, &embedded) {
                 Ok(errors) => {
-                    for error in errors {
-                        summary.failed.push(failure(&found.path, &error));
+                    for (track, error) in errors {
+                        summary.failed.push(failure(&track, &error));
                     }
                 }
                 Err(error) if !error.is_library_wide() => {
@@ -226,10 +254,7 @@ impl Library {
     /// Imports one video file (not its sidecars); also says which embedded
     /// subtitle tracks it has, when it was (re)read.
     fn import_video(&mut self, found: &Found) -> Result<(Outcome, Vec<media::SubtitleStream>)> {
-        let Some(path) = found.path.to_str() else {
-            let error = "the file name is not valid UTF-8: rename it to import it";
-            return Ok((Outcome::Failed(error.into()), Vec::new()));
-        };
+        let path = &StoredPath::from_path(&found.path);
         if self.unchanged(path, found)? {
             return Ok((Outcome::Unchanged, Vec::new()));
         }
@@ -297,7 +322,13 @@ fn describe(header: &[u8]) -> &'static str {
 }
 
 fn failure(path: &Path, error: &str) -> Failure {
-    Failure { path: path.display().to_string(), error: error.to_string() }
+    let stored = StoredPath::from_path(path);
+    Failure {
+        path: stored.text().to_string(),
+        path_encoding: stored.encoding().map(str::to_string),
+        error: error.to_string(),
+        exact: path.to_path_buf(),
+    }
 }
 
 fn count(summary: &mut ScanSummary, path: &Path, outcome: &Outcome) {

@@ -12,6 +12,7 @@ use crate::cues::{CueInput, insert_cues};
 use crate::error::Result;
 use crate::library::Library;
 use crate::markers::{MarkerInput, insert_marker};
+use crate::paths::{PATH_KEY, StoredPath};
 use crate::subtitles::{self, MAX_SUBTITLE_BYTES, SubtitleFormat};
 use crate::tags::ensure_tag;
 
@@ -45,14 +46,14 @@ impl Library {
         sidecar: &Found,
     ) -> Result<Option<String>> {
         let Some(kind) = kind_of(&sidecar.path) else { return Ok(None) };
-        let Some(path) = sidecar.path.to_str() else {
-            return Ok(Some("the file name is not valid UTF-8".into()));
-        };
+        let path = &StoredPath::from_path(&sidecar.path);
         let known: Option<(i64, i64, i64, Option<String>)> = self
             .conn
-            .query_row("SELECT clip_id, size, mtime_ms, error FROM sidecar WHERE path = ?1", [path], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
+            .query_row(
+                &format!("SELECT clip_id, size, mtime_ms, error FROM sidecar WHERE {PATH_KEY} = ?1"),
+                [path.key()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .optional()?;
         if let Some((known_clip, size, mtime, error)) = known
             && known_clip == clip_id
@@ -68,12 +69,16 @@ impl Library {
         let bytes = match read_bounded(&sidecar.path, limit) {
             Ok(bytes) => bytes,
             Err(error) => {
-                self.write(|tx| record(tx, path, clip_id, sidecar, Some(&error)))?;
+                self.write(|tx| {
+                    record(tx, path, clip_id, (sidecar.size as i64, sidecar.mtime_ms), Some(&error))
+                })?;
                 return Ok(Some(error));
             }
         };
-        let video_stem = video.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-        let file_name = sidecar.path.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        // The language is in the name's ASCII tail (`.ko.vtt`), which a legacy encoding leaves alone.
+        let video_stem = StoredPath::from_path(video).stem_text();
+        let file_name =
+            Path::new(path.text()).file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let shows = self.show_name_keys()?;
         let applied = self.write(|tx| {
             match kind {
@@ -88,14 +93,16 @@ impl Library {
                     apply_subtitles(tx, clip_id, &bytes, format, lang.as_deref())?;
                 }
             }
-            record(tx, path, clip_id, sidecar, None)
+            record(tx, path, clip_id, (sidecar.size as i64, sidecar.mtime_ms), None)
         });
         match applied {
             Ok(()) => Ok(None),
             // The sidecar's own fault: the transaction rolled back; keep the reason.
             Err(error) if error.is_user_error() => {
                 let message = error.to_string();
-                self.write(|tx| record(tx, path, clip_id, sidecar, Some(&message)))?;
+                self.write(|tx| {
+                    record(tx, path, clip_id, (sidecar.size as i64, sidecar.mtime_ms), Some(&message))
+                })?;
                 Ok(Some(message))
             }
             Err(error) => Err(error),
@@ -127,12 +134,19 @@ pub(crate) fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn record(conn: &Connection, path: &str, clip_id: i64, sidecar: &Found, error: Option<&str>) -> Result<()> {
+/// Remembers a sidecar as read (with its error, if any), in place of what was known of it.
+pub(super) fn record(
+    conn: &Connection,
+    path: &StoredPath,
+    clip_id: i64,
+    (size, mtime_ms): (i64, i64),
+    error: Option<&str>,
+) -> Result<()> {
+    // An upsert cannot name the bytes' index (an expression): replace the row.
+    conn.execute(&format!("DELETE FROM sidecar WHERE {PATH_KEY} = ?1"), [path.key()])?;
     conn.execute(
-        "INSERT INTO sidecar (path, clip_id, size, mtime_ms, error) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (path) DO UPDATE SET clip_id = excluded.clip_id, size = excluded.size,
-             mtime_ms = excluded.mtime_ms, error = excluded.error",
-        params![path, clip_id, sidecar.size as i64, sidecar.mtime_ms, error],
+        "INSERT INTO sidecar (path, path_hex, clip_id, size, mtime_ms, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![path.text(), path.hex(), clip_id, size, mtime_ms, error],
     )?;
     Ok(())
 }

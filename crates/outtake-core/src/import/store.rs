@@ -4,6 +4,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use unicode_normalization::UnicodeNormalization;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::info_json::MAX_TITLE_CHARS;
@@ -13,77 +15,130 @@ use crate::clips::{ClipInput, FileInput, FileStatus, insert_clip, insert_file};
 use crate::error::Result;
 use crate::library::{Library, now};
 use crate::media::Probe;
+use crate::paths::{PATH_KEY, StoredPath};
 
 impl Library {
     /// Same path, size and mtime as the library's present copy: nothing to do.
-    pub(super) fn unchanged(&self, path: &str, found: &Found) -> Result<bool> {
+    pub(super) fn unchanged(&self, path: &StoredPath, found: &Found) -> Result<bool> {
         let row: Option<(i64, Option<i64>, String)> = self
             .conn
-            .query_row("SELECT size, mtime_ms, status FROM file WHERE path = ?1", [path], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                &format!("SELECT size, mtime_ms, status FROM file WHERE {PATH_KEY} = ?1"),
+                [path.key()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?;
         Ok(matches!(row, Some((size, Some(mtime), status))
             if size == found.size as i64 && mtime == found.mtime_ms && status == FileStatus::Present.as_str()))
     }
 
     /// The error recorded for this very file (same size and mtime) on an earlier scan.
-    pub(super) fn known_problem(&self, path: &str, found: &Found) -> Result<Option<String>> {
+    pub(super) fn known_problem(&self, path: &StoredPath, found: &Found) -> Result<Option<String>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT error FROM import_problem WHERE path = ?1 AND size = ?2 AND mtime_ms = ?3",
-                params![path, found.size as i64, found.mtime_ms],
+                &format!(
+                    "SELECT error FROM import_problem WHERE {PATH_KEY} = ?1 AND size = ?2 AND mtime_ms = ?3"
+                ),
+                params![path.key(), found.size as i64, found.mtime_ms],
                 |r| r.get(0),
             )
             .optional()?)
     }
 
-    pub(super) fn record_problem(&mut self, path: &str, found: &Found, error: &str) -> Result<Outcome> {
+    pub(super) fn record_problem(
+        &mut self,
+        path: &StoredPath,
+        found: &Found,
+        error: &str,
+    ) -> Result<Outcome> {
         let at = now(&self.conn)?;
+        // An upsert cannot name the bytes' index (an expression): replace the row.
+        self.conn.execute(&format!("DELETE FROM import_problem WHERE {PATH_KEY} = ?1"), [path.key()])?;
         self.conn.execute(
-            "INSERT INTO import_problem (path, error, size, mtime_ms, at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (path) DO UPDATE SET error = excluded.error, size = excluded.size,
-                 mtime_ms = excluded.mtime_ms, at = excluded.at",
-            params![path, error, found.size as i64, found.mtime_ms, at],
+            "INSERT INTO import_problem (path, path_hex, error, size, mtime_ms, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![path.text(), path.hex(), error, found.size as i64, found.mtime_ms, at],
         )?;
         Ok(Outcome::Failed(error.to_string()))
     }
 
     /// Makes the problem list of a scanned folder what this scan found: every
     /// failure is listed (a folder that could not be read, a path too long,
-    /// a name that is not UTF-8 — not only files that failed to import), and
-    /// one not found again (fixed, or gone) leaves the list.
+    /// a file that failed in any way — not only files that failed to import),
+    /// and one not found again (fixed, or gone) leaves the list. The root's
+    /// own failure is listed under the root.
     pub(super) fn settle_problems(&mut self, root: &Path, failures: &[super::Failure]) -> Result<()> {
-        let Some(root) = root.to_str() else { return Ok(()) };
-        let prefix = format!("{}/", root.trim_end_matches('/'));
+        let mut prefix = crate::paths::bytes_of(root).to_vec();
+        while prefix.len() > 1 && prefix.ends_with(b"/") {
+            prefix.pop();
+        }
+        let root_key = prefix.clone();
+        prefix.push(b'/');
         let at = now(&self.conn)?;
         self.write(|tx| {
             for failure in failures {
-                // A sidecar's problem lives with the sidecar (`sidecar.error`).
-                tx.execute(
-                    "INSERT INTO import_problem (path, error, size, mtime_ms, at)
-                     SELECT ?1, ?2, 0, 0, ?3 WHERE NOT EXISTS (SELECT 1 FROM sidecar WHERE path = ?1)
-                     ON CONFLICT (path) DO UPDATE SET error = excluded.error",
-                    params![failure.path, failure.error, at],
+                let path = StoredPath::from_path(&failure.exact);
+                let known = tx.execute(
+                    &format!("UPDATE import_problem SET error = ?2 WHERE {PATH_KEY} = ?1"),
+                    params![path.key(), failure.error],
                 )?;
+                // A sidecar's problem lives with the sidecar (`sidecar.error`).
+                if known == 0 {
+                    tx.execute(
+                        &format!(
+                            "INSERT INTO import_problem (path, path_hex, error, size, mtime_ms, at)
+                             SELECT ?1, ?2, ?3, 0, 0, ?4 WHERE NOT EXISTS (SELECT 1 FROM sidecar WHERE {PATH_KEY} = ?5)"
+                        ),
+                        params![path.text(), path.hex(), failure.error, at, path.key()],
+                    )?;
+                }
             }
-            let still: Vec<rusqlite::types::Value> =
-                failures.iter().map(|f| rusqlite::types::Value::Text(f.path.clone())).collect();
+            let still: Vec<rusqlite::types::Value> = failures
+                .iter()
+                .map(|f| rusqlite::types::Value::Blob(crate::paths::bytes_of(&f.exact).to_vec()))
+                .collect();
             tx.execute(
-                "DELETE FROM import_problem WHERE substr(path, 1, length(?1)) = ?1 AND path NOT IN rarray(?2)",
-                params![prefix, std::rc::Rc::new(still)],
+                &format!(
+                    "DELETE FROM import_problem WHERE (substr({PATH_KEY}, 1, length(?1)) = ?1 OR {PATH_KEY} = ?3)
+                         AND {PATH_KEY} NOT IN rarray(?2)"
+                ),
+                params![prefix, std::rc::Rc::new(still), root_key],
             )?;
+            // A sidecar that could not be read leaves the list when it is gone
+            // (a fixed one is read again, which clears its error).
+            let erring: Vec<(i64, StoredPath)> = tx
+                .prepare(&format!(
+                    "SELECT rowid, path, path_hex FROM sidecar
+                     WHERE error IS NOT NULL AND substr({PATH_KEY}, 1, length(?1)) = ?1"
+                ))?
+                .query_map([&prefix], |r| Ok((r.get(0)?, crate::paths::from_row(r, 1, 2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (rowid, path) in erring {
+                if !file_behind(&path.to_path_buf()).exists() {
+                    tx.execute("DELETE FROM sidecar WHERE rowid = ?1", [rowid])?;
+                }
+            }
             Ok(())
         })
     }
 
+    /// A path that is gone leaves the problem list (what was under it stays
+    /// listed: an unplugged drive's files are not fixed).
+    pub(super) fn forget_problem(&mut self, path: &Path) -> Result<()> {
+        let key = crate::paths::bytes_of(path);
+        self.conn.execute(&format!("DELETE FROM import_problem WHERE {PATH_KEY} = ?1"), [key])?;
+        Ok(())
+    }
+
     /// The clip a path belongs to.
     pub(super) fn clip_of_path(&self, path: &Path) -> Result<Option<i64>> {
-        let Some(path) = path.to_str() else { return Ok(None) };
         Ok(self
             .conn
-            .query_row("SELECT clip_id FROM file WHERE path = ?1", [path], |r| r.get(0))
+            .query_row(
+                &format!("SELECT clip_id FROM file WHERE {PATH_KEY} = ?1"),
+                [crate::paths::bytes_of(path)],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -91,16 +146,16 @@ impl Library {
     /// file re-linked to its clip, another copy of a known clip, or a new clip.
     pub(super) fn store_video(
         &mut self,
-        path: &str,
+        path: &StoredPath,
         found: &Found,
         probe: &Probe,
         oshash: &str,
     ) -> Result<Outcome> {
         let shows = self.show_name_keys()?;
         self.write(|tx| {
-            tx.execute("DELETE FROM import_problem WHERE path = ?1", [path])?;
+            tx.execute(&format!("DELETE FROM import_problem WHERE {PATH_KEY} = ?1"), [path.key()])?;
             let by_path: Option<(i64, i64)> = tx
-                .query_row("SELECT id, clip_id FROM file WHERE path = ?1", [path], |r| {
+                .query_row(&format!("SELECT id, clip_id FROM file WHERE {PATH_KEY} = ?1"), [path.key()], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })
                 .optional()?;
@@ -109,13 +164,15 @@ impl Library {
                 set_technical(tx, clip_id, probe)?;
                 return Ok(Outcome::Updated(clip_id));
             }
-            let same_content: Vec<(i64, i64, String)> = tx
-                .prepare("SELECT id, clip_id, path FROM file WHERE oshash = ?1 AND size = ?2 ORDER BY id")?
-                .query_map(params![oshash, found.size as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            let same_content: Vec<(i64, i64, StoredPath)> = tx
+                .prepare("SELECT id, clip_id, path, path_hex FROM file WHERE oshash = ?1 AND size = ?2 ORDER BY id")?
+                .query_map(params![oshash, found.size as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?, crate::paths::from_row(r, 2, 3)?))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             // A copy whose old path is gone moved here: same clip, same tags and markers.
             if let Some((file_id, clip_id, _)) =
-                same_content.iter().find(|(_, _, old)| !Path::new(old).exists())
+                same_content.iter().find(|(_, _, old)| !old.to_path_buf().exists())
             {
                 refresh_file(tx, *file_id, path, found, oshash)?;
                 return Ok(Outcome::Moved(*clip_id));
@@ -146,7 +203,7 @@ impl Library {
         self.write(|tx| {
             let mut missing = 0;
             for (id, path) in rows {
-                let path = PathBuf::from(path);
+                let path = path.to_path_buf();
                 if !seen.contains(&path) && !path.exists() {
                     tx.execute("UPDATE file SET status = 'missing' WHERE id = ?1", [id])?;
                     missing += 1;
@@ -167,20 +224,47 @@ impl Library {
         })
     }
 
-    fn files_under(&self, root: &Path, status: &str) -> Result<Vec<(i64, String)>> {
-        let Some(root) = root.to_str() else { return Ok(Vec::new()) };
-        let prefix = format!("{}/", root.trim_end_matches('/'));
-        let mut statement = self.conn.prepare_cached(
-            "SELECT id, path FROM file WHERE status = ?1 AND substr(path, 1, length(?2)) = ?2",
-        )?;
-        let rows = statement.query_map(params![status, prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    fn files_under(&self, root: &Path, status: &str) -> Result<Vec<(i64, StoredPath)>> {
+        let mut prefix = crate::paths::bytes_of(root).to_vec();
+        while prefix.ends_with(b"/") {
+            prefix.pop();
+        }
+        prefix.push(b'/');
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT id, path, path_hex FROM file WHERE status = ?1 AND substr({PATH_KEY}, 1, length(?2)) = ?2"
+        ))?;
+        let rows = statement
+            .query_map(params![status, prefix], |r| Ok((r.get(0)?, crate::paths::from_row(r, 1, 2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
-fn file_input(path: &str, found: &Found, oshash: &str) -> FileInput {
+/// How a video's embedded track is listed: the video's exact bytes and a
+/// suffix, so it sits beside the video however the video is named.
+pub(super) fn track_label(video: &Path, index: usize) -> PathBuf {
+    let mut label = video.as_os_str().to_os_string();
+    label.push(format!("{TRACK_SUFFIX}{index}"));
+    PathBuf::from(label)
+}
+
+const TRACK_SUFFIX: &str = "#subtitles:";
+
+/// The file a listed sidecar lives in: itself, or the video of an embedded track.
+pub(super) fn file_behind(listed: &Path) -> PathBuf {
+    let bytes = crate::paths::bytes_of(listed);
+    let suffix = TRACK_SUFFIX.as_bytes();
+    let cut = (0..bytes.len().saturating_sub(suffix.len())).rev().find(|&i| {
+        bytes[i..].starts_with(suffix) && bytes[i + suffix.len()..].iter().all(u8::is_ascii_digit)
+    });
+    match cut {
+        Some(i) => crate::paths::path_from_bytes(&bytes[..i]),
+        None => listed.to_path_buf(),
+    }
+}
+
+fn file_input(path: &StoredPath, found: &Found, oshash: &str) -> FileInput {
     FileInput {
-        path: path.to_string(),
+        path: path.clone(),
         size: found.size as i64,
         mtime_ms: Some(found.mtime_ms),
         oshash: Some(oshash.to_string()),
@@ -188,10 +272,17 @@ fn file_input(path: &str, found: &Found, oshash: &str) -> FileInput {
     }
 }
 
-fn refresh_file(conn: &Connection, file_id: i64, path: &str, found: &Found, oshash: &str) -> Result<()> {
+fn refresh_file(
+    conn: &Connection,
+    file_id: i64,
+    path: &StoredPath,
+    found: &Found,
+    oshash: &str,
+) -> Result<()> {
     conn.execute(
-        "UPDATE file SET path = ?2, size = ?3, mtime_ms = ?4, oshash = ?5, status = 'present' WHERE id = ?1",
-        params![file_id, path, found.size as i64, found.mtime_ms, oshash],
+        "UPDATE file SET path = ?2, path_hex = ?6, size = ?3, mtime_ms = ?4, oshash = ?5, status = 'present'
+         WHERE id = ?1",
+        params![file_id, path.text(), found.size as i64, found.mtime_ms, oshash, path.hex()],
     )?;
     Ok(())
 }
@@ -216,10 +307,18 @@ fn set_technical(conn: &Connection, clip_id: i64, probe: &Probe) -> Result<()> {
     Ok(())
 }
 
-fn insert_new_clip(conn: &Connection, path: &str, found: &Found, probe: &Probe, oshash: &str) -> Result<i64> {
+fn insert_new_clip(
+    conn: &Connection,
+    path: &StoredPath,
+    found: &Found,
+    probe: &Probe,
+    oshash: &str,
+) -> Result<i64> {
     // A file name may hold anything but `/` and NUL (control characters, an
-    // escape sequence, a newline): the title keeps what can be shown.
-    let raw_stem = found.path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    // escape sequence, a newline): the title keeps what can be shown. A name
+    // that is not UTF-8 is read decoded; a macOS name (NFD Hangul) composed,
+    // as the fan types it.
+    let raw_stem: String = path.stem_text().nfc().collect();
     let stem = crate::names::text_from_file(&raw_stem, MAX_TITLE_CHARS, true);
     let mut title = naming::title_from_stem(&stem);
     if title.is_empty() {
@@ -258,11 +357,15 @@ pub(super) fn guess_show(conn: &Connection, clip_id: i64, shows: &[(i64, String)
     if has_show {
         return Ok(());
     }
+    // `path` is the text the fan reads: a legacy name decoded, so `홍천기 3화`
+    // in CP949 finds the show like its UTF-8 twin.
     let path: Option<String> = conn
         .query_row("SELECT path FROM file WHERE clip_id = ?1 ORDER BY id LIMIT 1", [clip_id], |r| r.get(0))
         .optional()?;
-    let file_name =
-        path.as_deref().and_then(|p| Path::new(p).file_stem()).map(|s| s.to_string_lossy().to_string());
+    let file_name = path
+        .as_deref()
+        .and_then(|p| Path::new(p).file_stem())
+        .map(|s| s.to_string_lossy().nfc().collect::<String>());
     let names: Vec<&str> = std::iter::once(title.as_str()).chain(file_name.as_deref()).collect();
     let Some(show_id) = names.iter().find_map(|name| naming::guess_show(name, shows)) else { return Ok(()) };
     let episode = names.iter().find_map(|name| naming::episode_number(name));

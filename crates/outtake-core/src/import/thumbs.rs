@@ -79,13 +79,14 @@ impl Library {
             only.map(|ids| Rc::new(ids.iter().copied().map(Value::Integer).collect()));
         let within = if ids.is_some() { "AND c.id IN rarray(?1)" } else { "" };
         let mut clips = self.conn.prepare(&format!(
-            "SELECT c.id, f.path, f.oshash, c.duration_ms FROM clip c JOIN file f ON f.id =
+            "SELECT c.id, f.path, f.path_hex, f.oshash, c.duration_ms FROM clip c JOIN file f ON f.id =
                 (SELECT id FROM file WHERE clip_id = c.id AND status = 'present' AND oshash IS NOT NULL ORDER BY id LIMIT 1)
              WHERE c.video_codec IS NOT NULL {within} ORDER BY c.id"
         ))?;
-        let rows: Vec<(i64, String, String, Option<i64>)> = clips
+        // The video is opened by its exact bytes (a CP949 name stays CP949).
+        let rows: Vec<(i64, PathBuf, String, Option<i64>)> = clips
             .query_map(rusqlite::params_from_iter(ids.iter()), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((r.get(0)?, crate::paths::from_row(r, 1, 2)?.to_path_buf(), r.get(3)?, r.get(4)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut markers = self
@@ -94,18 +95,14 @@ impl Library {
         for (clip_id, path, oshash, duration) in rows {
             let poster = self.clip_thumbnail(&oshash).expect("file-backed library");
             if !poster.exists() {
-                jobs.push(ThumbJob {
-                    video: PathBuf::from(&path),
-                    at_ms: poster_time(duration),
-                    output: poster,
-                });
+                jobs.push(ThumbJob { video: path.clone(), at_ms: poster_time(duration), output: poster });
             }
             let starts: Vec<i64> =
                 markers.query_map([clip_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
             for start in starts {
                 let output = self.marker_thumbnail(&oshash, start).expect("file-backed library");
                 if !output.exists() {
-                    jobs.push(ThumbJob { video: PathBuf::from(&path), at_ms: start, output });
+                    jobs.push(ThumbJob { video: path.clone(), at_ms: start, output });
                 }
             }
         }

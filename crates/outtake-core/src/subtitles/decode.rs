@@ -22,12 +22,14 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         return with(encoding, &bytes[bom..]);
     }
-    let encoding = bomless_utf16(bytes).unwrap_or_else(|| if is_utf8(bytes) { UTF_8 } else { guess(bytes) });
+    let encoding =
+        bomless_utf16(bytes).unwrap_or_else(|| if is_utf8(bytes) { UTF_8 } else { guess_legacy(bytes) });
     with(encoding, bytes)
 }
 
-/// A legacy encoding, guessed from the bytes the way browsers do.
-fn guess(bytes: &[u8]) -> &'static Encoding {
+/// A legacy encoding, guessed from the bytes the way browsers do. File
+/// names that are not UTF-8 are read with it too (`paths.rs`).
+pub(crate) fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, true);
     detector.guess(None, true)

@@ -12,6 +12,7 @@ mod vtt;
 
 use std::fmt;
 
+pub(crate) use decode::guess_legacy;
 pub use decode::{Decoded, decode};
 
 use crate::cues::CueInput;

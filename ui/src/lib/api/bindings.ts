@@ -34,7 +34,11 @@ added_at: string, };
 /**
  * Everything about one clip.
  */
-export type ClipDetail = { id: number, title: string, description: string | null, note: string | null, path: string | null, duration_ms: number | null, width: number | null, height: number | null, video_codec: string | null, audio_codec: string | null, fps: number | null, rotation: number | null, oshash: string | null, status: FileStatus, added_at: string, show_id: number | null, show: string | null, episode: number | null, 
+export type ClipDetail = { id: number, title: string, description: string | null, note: string | null, path: string | null, 
+/**
+ * The encoding `path` was decoded from, when the name on disk is not UTF-8.
+ */
+path_encoding: string | null, duration_ms: number | null, width: number | null, height: number | null, video_codec: string | null, audio_codec: string | null, fps: number | null, rotation: number | null, oshash: string | null, status: FileStatus, added_at: string, show_id: number | null, show: string | null, episode: number | null, 
 /**
  * Show and episode were guessed from the file name, not set by the fan.
  */
@@ -51,7 +55,16 @@ source_id: string | null, scenes: Array<string>, tags: Array<string>, cast: Arra
 /**
  * One copy of a clip on disk. The library describes the file; it never writes it.
  */
-export type ClipFile = { id: number, path: string, size: number, mtime_ms: number | null, oshash: string | null, status: FileStatus, };
+export type ClipFile = { id: number, 
+/**
+ * The path as the fan reads it: decoded when the name on disk is not UTF-8.
+ */
+path: string, 
+/**
+ * The encoding `path` was decoded from (`EUC-KR`, `Shift_JIS`, …), when
+ * the name on disk is not UTF-8; `None` when `path` is exactly the name.
+ */
+path_encoding: string | null, size: number, mtime_ms: number | null, oshash: string | null, status: FileStatus, };
 
 /**
  * A slice of the whole library in one order.
@@ -123,7 +136,8 @@ export type FolderView = { id: number, path: string, state: FolderState,
  */
 clips: number, 
 /**
- * Files under this folder that could not be imported.
+ * Files under this folder that could not be imported (videos and sidecars:
+ * what `import_problems` lists under it).
  */
 problems: number, };
 
@@ -162,7 +176,15 @@ export type ImportPhase = "scanning" | "thumbnails" | "idle";
 /**
  * A file (video or sidecar) that could not be taken in, and why.
  */
-export type ImportProblem = { path: string, error: string, };
+export type ImportProblem = { 
+/**
+ * The path as the fan reads it (decoded when it is not UTF-8).
+ */
+path: string, 
+/**
+ * The encoding `path` was decoded from, when the name is not UTF-8.
+ */
+path_encoding: string | null, error: string, };
 
 export type ImportProgress = { phase: ImportPhase, done: number, total: number | null, 
 /**
