@@ -7,7 +7,8 @@
 // picture makes the player say so instead of freezing.
 //
 // Every clip's picture is testsrc2 with its hue turning a full circle every
-// 8 s, so the colours say the time.
+// 8 s, so the colours say the time. A clip named in CP949 bytes (an old
+// Windows archive) is among them: it imports, reads decoded, and plays.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -230,8 +231,21 @@ test('every codec of the matrix plays in the window and shows the right picture 
   const dubbed = path.join(folder, 'two-audio.mkv');
   fs.copyFileSync(twoAudioClip(), dubbed);
   sources.set('two-audio', dubbed);
+  // A clip from an old Windows archive: its name is CP949 bytes, not UTF-8
+  // ("홍천기 메이킹 말 타는 장면.mp4").
+  const cp949 = Buffer.from([200, 171, 195, 181, 177, 226, 32, 184, 222, 192, 204, 197, 183, 32, 184, 187, 32, 197, 184, 180, 194, 32, 192, 229, 184, 233]);
+  const archived = Buffer.concat([Buffer.from(`${folder}/`), cp949, Buffer.from('.mp4')]);
+  fs.copyFileSync(makeMatrixClip('archived-h264', 'mp4', MATRIX[0][2], MATRIX[0][3]), archived);
+  const archivedBytes = fs.readFileSync(archived);
   const before = new Map([...sources].map(([n, f]) => [n, fs.readFileSync(f)]));
-  await importFolder(browser, folder, MATRIX.length + 1);
+  await importFolder(browser, folder, MATRIX.length + 2);
+
+  // It reads as the fan reads it, says its name was decoded, and plays.
+  await openClip(browser, '홍천기 메이킹 말 타는 장면');
+  const decoded = await evalJson(browser, () => document.querySelector('[data-testid="decoded-name"]')?.textContent);
+  assert.match(decoded ?? '', /EUC-KR|CP949|windows-949/i);
+  await playPast(browser, 'cp949-name', 0.8);
+  assert.ok(fs.readFileSync(archived).equals(archivedBytes), 'the CP949-named file was changed');
 
   await openClip(browser, 'two-audio');
   const tracks = await until(

@@ -1,13 +1,14 @@
 //! Subtitle files as an import meets them: ASS sidecars read into searchable
 //! lines with signs ranked below dialogue, an ASS track inside an MKV read
-//! to the same millisecond as the file, and a WebVTT file with no cue yet.
+//! to the same millisecond as the file, and a WebVTT file with no cue yet;
+//! signs stay signs through an export.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use outtake_core::Library;
 use outtake_core::subtitles::{SubtitleFormat, read_subtitles};
+use outtake_core::{CueKind, Library};
 
 fn ffmpeg(args: &[&str]) -> bool {
     match Command::new("ffmpeg").args(["-nostdin", "-v", "error", "-y"]).args(args).status() {
@@ -98,6 +99,24 @@ fn an_ass_sidecar_is_read_and_searchable_with_signs_below_dialogue() {
     assert_eq!(hits, [(making, "cue".to_string()), (teaser, "cue".to_string())]);
     let hits = library.search("괜찮아요", 10).unwrap();
     assert_eq!(hits.iter().map(|h| (h.clip_id, h.start_ms)).collect::<Vec<_>>(), [(making, Some(1200))]);
+
+    // The cues say what they are, and an export carries it to another library.
+    let kinds = |library: &Library, clip| -> Vec<CueKind> {
+        library.cues(clip, Some("ko")).unwrap().iter().map(|c| c.kind).collect()
+    };
+    assert_eq!(kinds(&library, teaser), [CueKind::Dialogue, CueKind::Dialogue, CueKind::Sign]);
+    let exported = library.export_json().unwrap();
+    assert!(exported.contains(r#""kind": "sign""#), "the export names the sign");
+    let mut copy = Library::open_in_memory().unwrap();
+    copy.import_json(exported.as_bytes(), Path::new("library.json")).unwrap();
+    let teaser_copy = copy.find_clip(signed.to_str().unwrap()).unwrap();
+    assert_eq!(kinds(&copy, teaser_copy), [CueKind::Dialogue, CueKind::Dialogue, CueKind::Sign]);
+    let lying = exported.replace(r#""kind": "sign""#, r#""kind": "shout""#);
+    let refused = Library::open_in_memory()
+        .unwrap()
+        .import_json(lying.as_bytes(), Path::new("library.json"))
+        .unwrap_err();
+    assert!(refused.to_string().contains(".kind: \"shout\" is not a kind of line"), "{refused}");
 }
 
 #[test]

@@ -19,6 +19,8 @@ pub struct Cue {
     pub start_ms: i64,
     pub end_ms: i64,
     pub text: String,
+    /// Dialogue, or a sign or song lyric (from an ASS file's styles and tags).
+    pub kind: CueKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -38,7 +40,9 @@ impl CueInput {
 
 /// What a cue is: something said, or text that is not (ASS files mark signs
 /// and song lyrics by style and tags). Search ranks the others below dialogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CueKind {
     #[default]
     Dialogue,
@@ -56,6 +60,11 @@ impl CueKind {
             CueKind::Sign => "sign",
             CueKind::Song => "song",
         }
+    }
+
+    /// The kind a `cue.kind` value or an export's `kind` names; `None` for anything else.
+    pub fn from_name(name: &str) -> Option<CueKind> {
+        [CueKind::Dialogue, CueKind::Sign, CueKind::Song].into_iter().find(|kind| kind.as_str() == name)
     }
 }
 
@@ -89,7 +98,7 @@ pub(crate) fn insert_cues(conn: &Connection, clip_id: i64, lang: &str, cues: &[C
 
 pub(crate) fn load_cues(conn: &Connection, clip_id: i64, lang: Option<&str>) -> Result<Vec<Cue>> {
     let mut statement = conn.prepare_cached(
-        "SELECT id, clip_id, lang, start_ms, end_ms, text FROM cue
+        "SELECT id, clip_id, lang, start_ms, end_ms, text, kind FROM cue
          WHERE clip_id = ?1 AND (?2 IS NULL OR lang = ?2) ORDER BY lang, start_ms, id",
     )?;
     let rows = statement.query_map(params![clip_id, lang], |r| {
@@ -100,6 +109,7 @@ pub(crate) fn load_cues(conn: &Connection, clip_id: i64, lang: Option<&str>) -> 
             start_ms: r.get(3)?,
             end_ms: r.get(4)?,
             text: r.get(5)?,
+            kind: CueKind::from_name(&r.get::<_, String>(6)?).unwrap_or_default(),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

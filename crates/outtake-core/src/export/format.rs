@@ -10,7 +10,8 @@ use crate::clips::FileStatus;
 
 pub(super) const FORMAT: &str = "outtake-library";
 /// Version 2 added `chapters_taken` to clips; a version 1 file reads as one without it.
-/// Version 3 added `path_bytes` to files; an older file has only UTF-8 paths.
+/// Version 3 added `path_bytes` to files (an older file has only UTF-8 paths)
+/// and `kind` to cues (`sign` or `song`; absent for dialogue, as in older files).
 pub(super) const VERSION: u32 = 3;
 /// The versions this Outtake imports.
 pub(super) const READS: [u32; 3] = [1, 2, 3];
@@ -176,6 +177,9 @@ pub(super) struct CueRecord {
     pub(super) start_ms: i64,
     pub(super) end_ms: i64,
     pub(super) text: String,
+    /// `sign` or `song`; dialogue has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) kind: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -555,7 +555,9 @@ fn import_marker(
 fn import_cues(conn: &Connection, clip_id: i64, cues: &[CueRecord], report: &mut ImportReport) -> Result<()> {
     let mut by_lang: Vec<(&str, Vec<CueInput>)> = Vec::new();
     for cue in cues {
-        let input = CueInput::new(cue.start_ms, cue.end_ms, cue.text.clone());
+        let mut input = CueInput::new(cue.start_ms, cue.end_ms, cue.text.clone());
+        // Checked when the file was read: only `sign` and `song` get here.
+        input.kind = cue.kind.as_deref().and_then(crate::cues::CueKind::from_name).unwrap_or_default();
         match by_lang.iter_mut().find(|(lang, _)| *lang == cue.lang) {
             Some((_, list)) => list.push(input),
             None => by_lang.push((&cue.lang, vec![input])),

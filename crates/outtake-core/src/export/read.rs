@@ -114,6 +114,13 @@ pub(super) fn check_references(file: &LibraryFile) -> Result<(), String> {
             }
             check_cast(format!("{at}.markers[{j}].cast"), &marker.cast)?;
         }
+        for (j, cue) in clip.cues.iter().enumerate() {
+            if let Some(kind) = &cue.kind
+                && !matches!(kind.as_str(), "sign" | "song")
+            {
+                return Err(format!("{at}.cues[{j}].kind: \"{kind}\" is not a kind of line (sign or song)"));
+            }
+        }
     }
     Ok(())
 }

@@ -224,7 +224,13 @@ fn export_clip(conn: &Connection, id: i64, file_id: i64, n: &Numberings) -> Resu
     }
     let cues = crate::cues::load_cues(conn, id, None)?
         .into_iter()
-        .map(|c| CueRecord { lang: c.lang, start_ms: c.start_ms, end_ms: c.end_ms, text: c.text })
+        .map(|c| CueRecord {
+            lang: c.lang,
+            start_ms: c.start_ms,
+            end_ms: c.end_ms,
+            text: c.text,
+            kind: (c.kind != crate::cues::CueKind::Dialogue).then(|| c.kind.as_str().to_string()),
+        })
         .collect();
     let chapters_taken = conn
         .prepare_cached(

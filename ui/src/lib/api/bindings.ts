@@ -98,7 +98,17 @@ export type Cue = { id: number, clip_id: number,
 /**
  * Language from the subtitle file's name (`ko`, `en`); empty when unknown.
  */
-lang: string, start_ms: number, end_ms: number, text: string, };
+lang: string, start_ms: number, end_ms: number, text: string, 
+/**
+ * Dialogue, or a sign or song lyric (from an ASS file's styles and tags).
+ */
+kind: CueKind, };
+
+/**
+ * What a cue is: something said, or text that is not (ASS files mark signs
+ * and song lyrics by style and tags). Search ranks the others below dialogue.
+ */
+export type CueKind = "dialogue" | "sign" | "song";
 
 export type Episode = { id: number, show_id: number, number: number, title: string | null, 
 /**
