@@ -110,6 +110,34 @@ fn pages_come_in_each_order() {
     assert_eq!(by_duration.clips[0].status, FileStatus::Missing);
 }
 
+/// Deep pages are slices of an order kept between pages: a change by this
+/// connection or by another (the importer's) is seen at once, in every order.
+#[test]
+fn deep_pages_follow_every_change() {
+    let mut world = world();
+    let path = world.library.path().to_path_buf();
+    let reader = Library::open_read_only(&path).unwrap();
+    let page = |library: &Library, sort, offset| {
+        let page = library.clip_page(sort, offset, 2).unwrap();
+        (page.total, page.clips.iter().map(|c| c.title.clone()).collect::<Vec<_>>())
+    };
+    assert_eq!(page(&reader, ClipSort::Title, 1), (3, vec!["Farewell".into(), "Horse ride".into()]));
+    // Another connection adds a clip that sorts first: the reader's deep page moves.
+    world.library.add_clip(&ClipInput { title: "Aaa first".into(), ..Default::default() }).unwrap();
+    assert_eq!(page(&reader, ClipSort::Title, 1), (4, vec!["bloopers".into(), "Farewell".into()]));
+    // Its own write, and another order.
+    assert_eq!(page(&world.library, ClipSort::Title, 3), (4, vec!["Horse ride".into()]));
+    world.library.delete_clip(world.clips[0]).unwrap();
+    assert_eq!(page(&world.library, ClipSort::Title, 2).0, 3);
+    let every = world.library.clip_ids(ClipSort::Duration).unwrap();
+    let paged: Vec<i64> = (0..every.len())
+        .step_by(2)
+        .flat_map(|o| world.library.clip_page(ClipSort::Duration, o, 2).unwrap().clips)
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(paged, every);
+}
+
 #[test]
 fn search_results_group_hits_under_cards() {
     let world = world();

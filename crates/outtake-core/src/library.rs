@@ -21,6 +21,9 @@ pub struct Library {
     /// (`history/triggers.rs`); None on a read-only connection.
     pub(crate) recording: Option<std::sync::Arc<std::sync::atomic::AtomicI64>>,
     pub(crate) history_on: bool,
+    /// Every clip's id in the grid's last order, while the library is
+    /// unchanged (`browse.rs`): a page deep in the grid is a slice of it.
+    pub(crate) order: std::cell::RefCell<Option<crate::browse::Order>>,
 }
 
 /// How much a library holds, for start pages and `outtake` summaries.
@@ -127,6 +130,7 @@ impl Library {
             wal_left_full: Default::default(),
             recording: None,
             history_on: false,
+            order: Default::default(),
         })
     }
 
@@ -149,6 +153,7 @@ impl Library {
             wal_left_full: Default::default(),
             recording: Some(recording),
             history_on: true,
+            order: Default::default(),
         })
     }
 
