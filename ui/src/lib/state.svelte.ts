@@ -16,8 +16,12 @@ import {
 } from './api';
 import { errorText } from './keys';
 import { latestOnly } from './latest';
+import type { Moment } from './reel';
 
-export type View = { kind: 'library' } | { kind: 'clip'; id: number; at: number | null };
+export type View =
+  | { kind: 'library' }
+  | { kind: 'clip'; id: number; at: number | null }
+  | { kind: 'reel'; moments: Moment[]; title: string };
 /** A message; `edit`: the history entry its Undo button takes back. */
 export type Toast = { id: number; text: string; edit?: number };
 
@@ -127,6 +131,15 @@ class AppState {
 
   openClip(id: number, at: number | null = null) {
     this.view = { kind: 'clip', id, at };
+  }
+
+  /** Plays `moments` one after another. */
+  playReel(moments: Moment[], title: string) {
+    if (moments.length === 0) {
+      this.toast('Nothing to play: no marker or subtitle line among these results.');
+      return;
+    }
+    this.view = { kind: 'reel', moments, title };
   }
 
   back() {
