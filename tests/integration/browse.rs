@@ -111,7 +111,8 @@ fn pages_come_in_each_order() {
 }
 
 /// Deep pages are slices of an order kept between pages: a change by this
-/// connection or by another (the importer's) is seen at once, in every order.
+/// connection or by another (the importer's) is seen at once, in every order;
+/// so are the sidebar's counts, kept between reads while nothing changes.
 #[test]
 fn deep_pages_follow_every_change() {
     let mut world = world();
@@ -122,9 +123,13 @@ fn deep_pages_follow_every_change() {
         (page.total, page.clips.iter().map(|c| c.title.clone()).collect::<Vec<_>>())
     };
     assert_eq!(page(&reader, ClipSort::Title, 1), (3, vec!["Farewell".into(), "Horse ride".into()]));
-    // Another connection adds a clip that sorts first: the reader's deep page moves.
+    let before = reader.facets().unwrap();
+    assert_eq!(reader.facets().unwrap(), before, "read twice, unchanged");
+    // Another connection adds a clip that sorts first: the reader's deep page moves,
+    // and its sidebar counts are read again.
     world.library.add_clip(&ClipInput { title: "Aaa first".into(), ..Default::default() }).unwrap();
     assert_eq!(page(&reader, ClipSort::Title, 1), (4, vec!["bloopers".into(), "Farewell".into()]));
+    assert_eq!((reader.facets().unwrap().total, reader.facets().unwrap().missing), (4, before.missing + 1));
     // Its own write, and another order.
     assert_eq!(page(&world.library, ClipSort::Title, 3), (4, vec!["Horse ride".into()]));
     world.library.delete_clip(world.clips[0]).unwrap();

@@ -332,9 +332,13 @@ fn views(library: &Library) -> Result<()> {
     let total = library.summary()?.clips as usize;
     let rows: Vec<(String, Box<Work<'_>>)> = vec![
         (
-            "sidebar facets (every show, person, tag with counts)".into(),
-            Box::new(|| Ok(library.facets()?.people.len())),
+            "sidebar facets after a change (every show, person, tag with counts)".into(),
+            Box::new(|| {
+                library.forget_kept_reads();
+                Ok(library.facets()?.people.len())
+            }),
         ),
+        ("sidebar facets again, nothing changed".into(), Box::new(|| Ok(library.facets()?.people.len()))),
         (
             "grid page 1, newest first (120 cards)".into(),
             Box::new(|| Ok(library.clip_page(ClipSort::Added, 0, 120)?.clips.len())),
@@ -346,6 +350,13 @@ fn views(library: &Library) -> Result<()> {
         (
             "grid last page, longest first".into(),
             Box::new(move || {
+                Ok(library.clip_page(ClipSort::Duration, total.saturating_sub(120), 120)?.clips.len())
+            }),
+        ),
+        (
+            "grid last page, longest first, after a change (the order read again)".into(),
+            Box::new(move || {
+                library.forget_kept_reads();
                 Ok(library.clip_page(ClipSort::Duration, total.saturating_sub(120), 120)?.clips.len())
             }),
         ),

@@ -341,6 +341,30 @@ impl Library {
 
     /// The sidebar's facets. Folders are `watching` when reachable, else `offline`.
     pub fn facets(&self) -> Result<Facets> {
+        // Read again only when the library changed since the last read: the
+        // window asks after every change it hears of, and often twice.
+        // The folders are always read again: whether one is there is the
+        // disk's to say, not the library's.
+        let stamp = self.stamp()?;
+        if let Some((at, facets)) = self.facets_read.borrow().as_ref()
+            && *at == stamp
+        {
+            return Ok(Facets { folders: folder_views(&self.conn)?, ..facets.clone() });
+        }
+        let facets = self.read_facets()?;
+        *self.facets_read.borrow_mut() = Some((stamp, facets.clone()));
+        Ok(facets)
+    }
+
+    /// Forgets the order and the facets kept between reads, as a change of
+    /// the library would (the benchmark measures reads after a change so).
+    #[doc(hidden)]
+    pub fn forget_kept_reads(&self) {
+        self.order.borrow_mut().take();
+        self.facets_read.borrow_mut().take();
+    }
+
+    fn read_facets(&self) -> Result<Facets> {
         let conn = &self.conn;
         let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
         // People's and tags' counts, and the untagged clips, in one pass over
@@ -349,8 +373,11 @@ impl Library {
         Ok(Facets {
             total: count("SELECT count(*) FROM clip")?,
             untagged: counts.untagged,
+            // Every clip less those with a copy that is not missing: two
+            // passes over indexes, twice as fast as a NOT IN per clip.
             missing: count(
-                "SELECT count(*) FROM clip WHERE id NOT IN (SELECT clip_id FROM file WHERE status <> 'missing')",
+                "SELECT (SELECT count(*) FROM clip)
+                      - (SELECT count(DISTINCT clip_id) FROM file WHERE status <> 'missing')",
             )?,
             shows: show_facets(conn)?,
             people: person_facets(conn, &counts.people)?,

@@ -24,6 +24,8 @@ pub struct Library {
     /// Every clip's id in the grid's last order, while the library is
     /// unchanged (`browse.rs`): a page deep in the grid is a slice of it.
     pub(crate) order: std::cell::RefCell<Option<crate::browse::Order>>,
+    /// The sidebar's facets as last read, and when (`browse.rs`).
+    pub(crate) facets_read: std::cell::RefCell<Option<((i64, u64), crate::browse::Facets)>>,
 }
 
 /// How much a library holds, for start pages and `outtake` summaries.
@@ -131,6 +133,7 @@ impl Library {
             recording: None,
             history_on: false,
             order: Default::default(),
+            facets_read: Default::default(),
         })
     }
 
@@ -154,6 +157,7 @@ impl Library {
             recording: Some(recording),
             history_on: true,
             order: Default::default(),
+            facets_read: Default::default(),
         })
     }
 
