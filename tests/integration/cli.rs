@@ -525,3 +525,40 @@ fn undo_takes_back_exactly_the_last_edit_and_redo_makes_it_again() {
     assert!(f.fails(&["undo", "#999"]).contains("no edit named \"#999\""));
     assert!(f.fails(&["undo", "x"]).contains("is not an edit number"));
 }
+
+/// The shell: a completion script per shell, names completed from the
+/// library as they are typed, and the manual page; none needs a library.
+#[test]
+fn completes_names_from_the_library_and_prints_its_manual() {
+    let f = Fixture::new();
+    f.ok(&["show", "add", "Lovers of the Red Sky"]);
+    f.ok(&["person", "add", "Kim Yoo Jung"]);
+    f.ok(&["tags", "list"]);
+    for shell in ["bash", "zsh", "fish"] {
+        let script = Command::new(binary()).args(["completions", shell]).output().unwrap();
+        assert!(script.status.success());
+        assert!(
+            String::from_utf8_lossy(&script.stdout).contains("outtake"),
+            "{shell} script names the command"
+        );
+    }
+    let unknown = Command::new(binary()).args(["completions", "tcsh"]).output().unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no completion for the shell \"tcsh\""));
+    // What fish asks when the fan presses Tab after `outtake credit 3 ki`.
+    let asked = |words: &[&str]| {
+        let output = Command::new(binary())
+            .env("COMPLETE", "fish")
+            .env("OUTTAKE_LIBRARY", f.library())
+            .arg("--")
+            .args(words)
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert_eq!(asked(&["outtake", "credit", "3", "ki"]).trim(), "Kim Yoo Jung");
+    assert_eq!(asked(&["outtake", "episode", "list", "lov"]).trim(), "Lovers of the Red Sky");
+    let manual = Command::new(binary()).arg("manpage").output().unwrap();
+    let manual = String::from_utf8(manual.stdout).unwrap();
+    assert!(manual.contains(".TH outtake 1") && manual.contains("search"), "a manual page of the commands");
+}

@@ -99,7 +99,8 @@ fn dispatch() -> Result<()> {
             )
         }
         Some("dist") => {
-            ensure_debian_packages(BUILD_PACKAGES)?;
+            let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(dist::PACKAGES).copied().collect();
+            ensure_debian_packages(&packages)?;
             dist::dist()
         }
         Some("bindings") => step(

@@ -52,6 +52,7 @@ impl Command {
             | Command::Watch { .. }
             | Command::Thumbnails
             | Command::Import { .. } => false,
+            Command::Completions { .. } | Command::Manpage => true,
         }
     }
 }
@@ -79,6 +80,7 @@ pub enum Command {
     /// Say a person appears in a clip, optionally as a character
     Credit {
         clip: String,
+        #[arg(add = crate::complete::names(crate::complete::Names::Person))]
         person: String,
         /// The character they play here
         #[arg(long = "as", value_name = "CHARACTER")]
@@ -87,13 +89,13 @@ pub enum Command {
     /// Tag a clip (tags are created as needed: mood:emotional, type:blooper)
     Tag {
         clip: String,
-        #[arg(required = true)]
+        #[arg(add = crate::complete::names(crate::complete::Names::Tag), required = true)]
         tags: Vec<String>,
     },
     /// Remove tags from a clip
     Untag {
         clip: String,
-        #[arg(required = true)]
+        #[arg(add = crate::complete::names(crate::complete::Names::Tag), required = true)]
         tags: Vec<String>,
     },
     /// Manage tags: list, rename, alias, parent, merge, remove
@@ -183,6 +185,16 @@ pub enum Command {
     },
     /// Make again the edit undone last
     Redo,
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell):
+    /// `source <(outtake completions bash)`; names of shows, people and tags
+    /// complete from the library ($OUTTAKE_LIBRARY or the default one)
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: String,
+    },
+    /// Print the manual page (roff), as the package installs it
+    #[command(hide = true)]
+    Manpage,
 }
 
 #[derive(Debug, Clone, Copy, Args)]
@@ -215,12 +227,14 @@ pub enum ShowCommand {
     },
     /// A show with its episodes, scenes and cast
     Show {
+        #[arg(add = crate::complete::names(crate::complete::Names::Show))]
         show: String,
         #[command(flatten)]
         json: Json,
     },
     /// Add names a show is known by
     Alias {
+        #[arg(add = crate::complete::names(crate::complete::Names::Show))]
         show: String,
         #[arg(required = true)]
         aliases: Vec<String>,
@@ -233,6 +247,7 @@ pub enum ShowCommand {
 pub enum EpisodeCommand {
     /// Add an episode
     Add {
+        #[arg(add = crate::complete::names(crate::complete::Names::Show))]
         show: String,
         number: i64,
         #[arg(long)]
@@ -243,6 +258,7 @@ pub enum EpisodeCommand {
     },
     /// List a show's episodes
     List {
+        #[arg(add = crate::complete::names(crate::complete::Names::Show))]
         show: String,
         #[command(flatten)]
         json: Json,
@@ -253,6 +269,7 @@ pub enum EpisodeCommand {
 pub enum SceneCommand {
     /// Add a scene to a show
     Add {
+        #[arg(add = crate::complete::names(crate::complete::Names::Show))]
         show: String,
         title: String,
         /// The episode it is in (created if new)
@@ -263,6 +280,7 @@ pub enum SceneCommand {
     },
     /// List a show's scenes
     List {
+        #[arg(add = crate::complete::names(crate::complete::Names::Show))]
         show: String,
         #[command(flatten)]
         json: Json,
@@ -288,12 +306,14 @@ pub enum PersonCommand {
     },
     /// A person with their roles
     Show {
+        #[arg(add = crate::complete::names(crate::complete::Names::Person))]
         person: String,
         #[command(flatten)]
         json: Json,
     },
     /// Add names a person is known by
     Alias {
+        #[arg(add = crate::complete::names(crate::complete::Names::Person))]
         person: String,
         #[arg(required = true)]
         aliases: Vec<String>,
@@ -308,7 +328,9 @@ pub enum PersonCommand {
 pub enum RoleCommand {
     /// Say PERSON plays CHARACTER in SHOW
     Add {
+        #[arg(add = crate::complete::names(crate::complete::Names::Person))]
         person: String,
+        #[arg(add = crate::complete::names(crate::complete::Names::Show))]
         show: String,
         character: String,
         /// Character's name in its own script
@@ -317,6 +339,7 @@ pub enum RoleCommand {
     },
     /// A show's cast
     List {
+        #[arg(add = crate::complete::names(crate::complete::Names::Show))]
         show: String,
         #[command(flatten)]
         json: Json,
@@ -341,7 +364,7 @@ pub enum ClipCommand {
         clip: String,
         #[arg(long)]
         title: Option<String>,
-        #[arg(long, conflicts_with = "no_show")]
+        #[arg(add = crate::complete::names(crate::complete::Names::Show), long, conflicts_with = "no_show")]
         show: Option<String>,
         /// Unlink the clip from its show
         #[arg(long)]
@@ -394,7 +417,7 @@ pub enum MarkerCommand {
         #[arg(long = "cast", value_name = "PERSON")]
         cast: Vec<String>,
         /// Tag (repeatable; created as needed)
-        #[arg(long = "tag", value_name = "TAG")]
+        #[arg(add = crate::complete::names(crate::complete::Names::Tag), long = "tag", value_name = "TAG")]
         tags: Vec<String>,
         #[arg(long)]
         note: Option<String>,

@@ -12,6 +12,14 @@ use crate::args::*;
 use crate::render::{self, Out};
 
 pub fn run(cli: Cli) -> Result<()> {
+    // What the shell and the package need, without a library.
+    match &cli.command {
+        Command::Completions { shell } => {
+            return crate::complete::print_script(shell).map_err(anyhow::Error::msg);
+        }
+        Command::Manpage => return crate::complete::print_manpage().map_err(anyhow::Error::msg),
+        _ => {}
+    }
     let mut library = open(cli.library, cli.create, cli.command.only_reads())?;
     let mut out = Out::stdout();
     let lib = &mut library;
@@ -130,6 +138,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let entry = lib.undo(edit)?;
             out.line(format!("undid #{} {}", entry.id, entry.description))
         }
+        // Answered above, before any library is opened.
+        Command::Completions { .. } | Command::Manpage => Ok(()),
         Command::Redo => {
             let entry = lib.redo()?;
             out.line(format!("redid #{} {}", entry.id, entry.description))

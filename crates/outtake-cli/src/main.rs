@@ -5,6 +5,7 @@
 
 mod args;
 mod commands;
+mod complete;
 mod progress;
 mod render;
 mod watching;
@@ -24,6 +25,8 @@ fn main() -> ExitCode {
             .unwrap_or_else(|| "unknown".into());
         eprintln!("outtake: internal error (please report it): {message}");
     }));
+    // The shell asking for completions is answered, and the program exits.
+    complete::answer_the_shell();
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
