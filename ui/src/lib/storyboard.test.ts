@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { place, tileAt, tileStyle, timeOf, type Board } from './storyboard';
+
+// Five columns and four rows a sheet: 20 tiles a sheet, 45 tiles in all.
+const board: Board = { interval_ms: 2000, tile_width: 160, tile_height: 90, columns: 5, rows: 4, tiles: 45, sheets: 3 };
+
+describe('storyboard tiles', () => {
+  it('finds the tile of a moment, clamped to the board', () => {
+    expect(tileAt(board, 0)).toBe(0);
+    expect(tileAt(board, 3999)).toBe(1);
+    expect(tileAt(board, 4000)).toBe(2);
+    expect(tileAt(board, 10_000_000)).toBe(44);
+    expect(tileAt(board, -5)).toBe(0);
+    expect(timeOf(board, 2)).toBe(4000);
+  });
+
+  it('places a tile on its sheet, row by row', () => {
+    expect(place(board, 0)).toEqual({ sheet: 0, x: 0, y: 0 });
+    expect(place(board, 7)).toEqual({ sheet: 0, x: 320, y: 90 });
+    expect(place(board, 20)).toEqual({ sheet: 1, x: 0, y: 0 });
+    expect(place(board, 44)).toEqual({ sheet: 2, x: 640, y: 0 });
+  });
+
+  it('shows one tile of its sheet in a box of the size asked', () => {
+    const css = tileStyle(board, 7, (n) => `/s/${n}`, 80);
+    expect(css).toContain('url("/s/0")');
+    expect(css).toContain('background-size: 400px 180px');
+    expect(css).toContain('background-position: -160px -45px');
+    expect(css).toContain('height: 45px');
+  });
+});
