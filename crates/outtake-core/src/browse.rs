@@ -268,7 +268,9 @@ impl Library {
     /// The cached poster of a clip, when one has been made.
     pub fn clip_poster(&self, clip_id: i64) -> Result<Option<PathBuf>> {
         let Some(oshash) = self.fingerprint_of(clip_id)? else { return Ok(None) };
-        Ok(self.clip_thumbnail(&oshash).filter(|path| path.is_file()))
+        // The fan's frame once it is made; until then the poster there was.
+        let chosen = self.poster_path(clip_id, &oshash)?.filter(|path| path.is_file());
+        Ok(chosen.or_else(|| self.clip_thumbnail(&oshash).filter(|path| path.is_file())))
     }
 
     /// The cached frame at a marker's start, when one has been made.

@@ -19,6 +19,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/0007_facets.sql")),
     M::up(include_str!("../../../migrations/0008_history.sql")),
     M::up(include_str!("../../../migrations/0009_settings.sql")),
+    M::up(include_str!("../../../migrations/0011_posters.sql")),
 ];
 
 /// The migrations as `rusqlite_migration` runs them (tests call `validate()` on it).

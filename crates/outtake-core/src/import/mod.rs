@@ -6,6 +6,7 @@
 //! moment leaves a sound library and running it again finishes the job. The
 //! user's files are only ever read.
 
+mod container;
 mod embedded;
 pub mod fingerprint;
 pub mod info_json;
@@ -180,14 +181,24 @@ impl Library {
     ) -> Result<Outcome> {
         // A bad file is that file's problem, recorded and shown, never the
         // scan's: only an error of the library itself (full disk, read-only) stops it.
-        let (outcome, embedded) = match self.import_video(found) {
+        let (outcome, probe) = match self.import_video(found) {
             Ok(imported) => imported,
             Err(error) if !error.is_library_wide() => match found.path.to_str() {
-                Some(path) => (self.record_problem(path, found, &error.to_string())?, Vec::new()),
-                None => (Outcome::Failed(error.to_string()), Vec::new()),
+                Some(path) => (self.record_problem(path, found, &error.to_string())?, None),
+                None => (Outcome::Failed(error.to_string()), None),
             },
             Err(error) => return Err(error),
         };
+        if let (Outcome::Added(id) | Outcome::Updated(id), Some(probe)) = (&outcome, &probe) {
+            match self.apply_container(*id, &found.path, probe) {
+                Ok(problems) => summary.failed.extend(problems),
+                Err(error) if !error.is_library_wide() => {
+                    summary.failed.push(failure(&found.path, &error.to_string()))
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        let embedded = probe.map(|probe| probe.subtitles).unwrap_or_default();
         if let Outcome::Added(id) | Outcome::Updated(id) = outcome
             && !embedded.is_empty()
         {
@@ -223,30 +234,30 @@ impl Library {
         Ok(outcome)
     }
 
-    /// Imports one video file (not its sidecars); also says which embedded
-    /// subtitle tracks it has, when it was (re)read.
-    fn import_video(&mut self, found: &Found) -> Result<(Outcome, Vec<media::SubtitleStream>)> {
+    /// Imports one video file (not its sidecars); also gives what its
+    /// container says (tags, chapters, subtitle tracks), when it was (re)read.
+    fn import_video(&mut self, found: &Found) -> Result<(Outcome, Option<Probe>)> {
         let Some(path) = found.path.to_str() else {
             let error = "the file name is not valid UTF-8: rename it to import it";
-            return Ok((Outcome::Failed(error.into()), Vec::new()));
+            return Ok((Outcome::Failed(error.into()), None));
         };
         if self.unchanged(path, found)? {
-            return Ok((Outcome::Unchanged, Vec::new()));
+            return Ok((Outcome::Unchanged, None));
         }
         if let Some(error) = self.known_problem(path, found)? {
-            return Ok((Outcome::Failed(error), Vec::new()));
+            return Ok((Outcome::Failed(error), None));
         }
         let named_like_video = walk::VIDEO_EXTENSIONS.contains(&walk::extension(&found.path).as_str());
         let (probe, oshash) = match examine(&found.path) {
             Examined::Video(probe, oshash) => (probe, oshash),
             Examined::NotVideo(why) if named_like_video => {
-                return Ok((self.record_problem(path, found, &format!("not a video: {why}"))?, Vec::new()));
+                return Ok((self.record_problem(path, found, &format!("not a video: {why}"))?, None));
             }
-            Examined::NotVideo(_) => return Ok((Outcome::Ignored, Vec::new())),
-            Examined::Failed(error) => return Ok((self.record_problem(path, found, &error)?, Vec::new())),
+            Examined::NotVideo(_) => return Ok((Outcome::Ignored, None)),
+            Examined::Failed(error) => return Ok((self.record_problem(path, found, &error)?, None)),
         };
         let outcome = self.store_video(path, found, &probe, &oshash)?;
-        Ok((outcome, probe.subtitles))
+        Ok((outcome, Some(probe)))
     }
 }
 

@@ -217,17 +217,8 @@ fn set_technical(conn: &Connection, clip_id: i64, probe: &Probe) -> Result<()> {
 }
 
 fn insert_new_clip(conn: &Connection, path: &str, found: &Found, probe: &Probe, oshash: &str) -> Result<i64> {
-    // A file name may hold anything but `/` and NUL (control characters, an
-    // escape sequence, a newline): the title keeps what can be shown.
-    let raw_stem = found.path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-    let stem = crate::names::text_from_file(&raw_stem, MAX_TITLE_CHARS, true);
-    let mut title = naming::title_from_stem(&stem);
-    if title.is_empty() {
-        title = stem.clone();
-    }
-    if title.is_empty() {
-        title = "(untitled)".into();
-    }
+    let stem = clean_stem(&found.path);
+    let title = stem_title(&found.path);
     let input = ClipInput {
         title,
         duration_ms: probe.duration_ms,
@@ -246,6 +237,24 @@ fn insert_new_clip(conn: &Connection, path: &str, found: &Found, probe: &Probe, 
         params![id, probe.created, naming::source_id_from_stem(&stem)],
     )?;
     Ok(id)
+}
+
+/// A file's stem as a title may show it: a file name may hold anything but `/`
+/// and NUL (control characters, an escape sequence, a newline).
+fn clean_stem(path: &Path) -> String {
+    let raw_stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    crate::names::text_from_file(&raw_stem, MAX_TITLE_CHARS, true)
+}
+
+/// The title a file name gives a clip: the stem without yt-dlp's ` [id]`.
+pub(super) fn stem_title(path: &Path) -> String {
+    let stem = clean_stem(path);
+    let title = naming::title_from_stem(&stem);
+    match (title.is_empty(), stem.is_empty()) {
+        (false, _) => title,
+        (true, false) => stem,
+        (true, true) => "(untitled)".into(),
+    }
 }
 
 /// Sets show and episode from the clip's title and file name when exactly one
