@@ -53,6 +53,7 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
     ("0007_facets.sql", "b8154d20ed7bcd03"),
     ("0008_history.sql", "5ddbe3d224f3cc2a"),
     ("0009_settings.sql", "f94070c884c86da2"),
+    ("0011_posters.sql", "e01dd4c2dd9d405c"),
 ];
 
 #[test]

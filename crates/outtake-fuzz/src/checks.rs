@@ -182,7 +182,10 @@ pub(crate) fn media(input: &[u8], name: &str) -> &'static str {
 /// What the container carries besides its tracks stays within the file and its bounds.
 fn check_embedded(probe: &Probe, len: u64) {
     if let Some(cover) = probe.cover {
-        assert!(cover.offset.checked_add(cover.len).is_some_and(|end| end <= len), "cover {cover:?} of {len}");
+        assert!(
+            cover.offset.checked_add(cover.len).is_some_and(|end| end <= len),
+            "cover {cover:?} of {len}"
+        );
     }
     assert!(probe.chapters.len() <= 500, "{} chapters", probe.chapters.len());
     for chapter in &probe.chapters {
@@ -190,7 +193,9 @@ fn check_embedded(probe: &Probe, len: u64) {
         assert!(chapter.end_ms.is_none_or(|end| end > chapter.start_ms), "{chapter:?}");
     }
     let m = &probe.metadata;
-    for text in [&m.title, &m.artist, &m.date, &m.description, &m.comment, &m.url, &m.show].into_iter().flatten() {
+    for text in
+        [&m.title, &m.artist, &m.date, &m.description, &m.comment, &m.url, &m.show].into_iter().flatten()
+    {
         assert!(!text.is_empty() && text.len() <= 256 * 1024 + 3, "a tag of {} bytes", text.len());
     }
 }

@@ -89,6 +89,12 @@ impl Library {
             .collect();
         let label = format!("{}#metadata", video.display());
         let damage = (!probe.damaged.is_empty()).then(|| probe.damaged.join("; "));
+        let nothing =
+            said.is_empty() && chapters.is_empty() && probe.metadata.show.is_none() && damage.is_none();
+        if nothing && !self.has_sidecar_row(&label)? {
+            // Most files carry nothing: no transaction for them (import speed).
+            return Ok(Vec::new());
+        }
         let stem = stem_title(video);
         let shows = self.show_name_keys()?;
         self.write(|tx| {
@@ -111,6 +117,14 @@ impl Library {
             Ok(())
         })?;
         Ok(damage.map(|error| Failure { path: label, error }).into_iter().collect())
+    }
+}
+
+impl Library {
+    /// Whether a problem was recorded under `label` (a file's metadata damaged last time).
+    fn has_sidecar_row(&self, label: &str) -> Result<bool> {
+        let mut statement = self.conn.prepare_cached("SELECT 1 FROM sidecar WHERE path = ?1")?;
+        Ok(statement.exists([label])?)
     }
 }
 

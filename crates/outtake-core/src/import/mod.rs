@@ -249,7 +249,7 @@ impl Library {
         }
         let named_like_video = walk::VIDEO_EXTENSIONS.contains(&walk::extension(&found.path).as_str());
         let (probe, oshash) = match examine(&found.path) {
-            Examined::Video(probe, oshash) => (probe, oshash),
+            Examined::Video(probe, oshash) => (*probe, oshash),
             Examined::NotVideo(why) if named_like_video => {
                 return Ok((self.record_problem(path, found, &format!("not a video: {why}"))?, None));
             }
@@ -263,7 +263,7 @@ impl Library {
 
 /// What reading a file's beginning, fingerprint and headers said.
 enum Examined {
-    Video(Probe, String),
+    Video(Box<Probe>, String),
     NotVideo(String),
     Failed(String),
 }
@@ -288,7 +288,7 @@ fn examine(path: &Path) -> Examined {
         Ok(probe) if probe.truncated => Examined::Failed(
             "the file is cut short (an interrupted download?): its container describes more data than it holds".into(),
         ),
-        Ok(probe) => Examined::Video(probe, oshash),
+        Ok(probe) => Examined::Video(Box::new(probe), oshash),
         Err(error) => Examined::Failed(error.to_string()),
     }
 }

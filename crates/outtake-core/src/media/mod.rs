@@ -139,7 +139,7 @@ pub(crate) fn tag_text(bytes: &[u8]) -> Option<String> {
 
 /// Fills in the ends of chapters that give none (the next chapter's start,
 /// the last one's the video's end), and puts them in time order.
-pub(crate) fn settle_chapters(chapters: &mut Vec<Chapter>, duration_ms: Option<i64>) {
+pub(crate) fn settle_chapters(chapters: &mut [Chapter], duration_ms: Option<i64>) {
     chapters.sort_by_key(|c| c.start_ms);
     let starts: Vec<i64> = chapters.iter().map(|c| c.start_ms).skip(1).collect();
     for (i, chapter) in chapters.iter_mut().enumerate() {
