@@ -347,3 +347,26 @@ fn the_uploaders_picture_is_the_poster_until_the_fan_picks_a_frame() {
     assert!(close(mean_colour(&poster(&library, beside)), red));
     assert!(library.use_frame_as_poster(beside, 60_000).unwrap_err().to_string().contains("not within"));
 }
+
+#[test]
+fn a_show_the_container_names_is_guessed_when_the_library_knows_it() {
+    for name in ["show.mp4", "show.mkv"] {
+        let (_dir, clips, mut library) = folder();
+        let show = outtake_core::ShowInput {
+            title: "Lovers of the Red Sky".into(),
+            native_title: Some("홍천기".into()),
+            ..outtake_core::ShowInput::default()
+        };
+        library.add_show(&show).unwrap();
+        let extra = ["title=Behind the horse", "show=홍천기", "episode_sort=3"];
+        let Some(_) = tagged(&clips, name, &extra) else { return };
+        scan(&mut library, &clips);
+        let clip = only_clip(&library);
+        assert_eq!(clip.title, "Behind the horse", "{name}");
+        assert_eq!(
+            (clip.show.as_deref(), clip.episode, clip.show_guessed),
+            (Some("Lovers of the Red Sky"), Some(3), true),
+            "{name}"
+        );
+    }
+}

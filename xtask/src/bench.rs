@@ -106,7 +106,8 @@ fn import(root: &Path, outtake: &Path) -> Result<()> {
         let output = Command::new(outtake)
             .arg("--library")
             .arg(&library)
-            .args(["scan", "--json", "--no-thumbnails"])
+            // A new library each run: `--library` alone opens only one that exists.
+            .args(["--create", "scan", "--json", "--no-thumbnails"])
             .arg(&corpus)
             .stderr(Stdio::inherit())
             .output()?;

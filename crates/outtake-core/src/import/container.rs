@@ -12,13 +12,11 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::info_json::{MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS};
-use super::store::{guess_show, stem_title};
 use super::{Failure, naming};
 use crate::error::Result;
-use crate::library::Library;
-use crate::markers::{MarkerInput, insert_marker};
 use crate::media::Probe;
 use crate::names::{name_key, text_from_file};
+use crate::tags::ensure_tag;
 
 /// The clip fields a container can fill, cleaned as any text from a file is.
 #[derive(Debug, Default, PartialEq)]
@@ -71,113 +69,131 @@ fn calendar_date(text: &str) -> Option<String> {
     Some(date.format("%Y-%m-%d").to_string())
 }
 
-impl Library {
-    /// Fills a clip just (re)read from `video` with what its container says,
-    /// in one transaction; returns the container's damage as problems.
-    pub(super) fn apply_container(
-        &mut self,
-        clip_id: i64,
-        video: &Path,
-        probe: &Probe,
-    ) -> Result<Vec<Failure>> {
-        let said = Said::of(probe);
-        let chapters: Vec<(i64, Option<i64>, String)> = probe
+/// What a container says, made ready to store: cleaned fields, chapters, the
+/// show it names, and its damage.
+pub(super) struct Facts {
+    said: Said,
+    chapters: Vec<(i64, Option<i64>, String)>,
+    show: Option<String>,
+    episode: Option<i64>,
+    damage: Option<String>,
+    /// Where the container's problem is recorded (`VIDEO#metadata`).
+    label: String,
+    stem_title: String,
+}
+
+impl Facts {
+    pub(super) fn of(probe: &Probe, video: &Path) -> Facts {
+        let chapters = probe
             .chapters
             .iter()
             .map(|c| (c.start_ms, c.end_ms, text_from_file(&c.title, MAX_TITLE_CHARS, true)))
             .filter(|(_, _, title)| !title.is_empty())
             .collect();
-        let label = format!("{}#metadata", video.display());
-        let damage = (!probe.damaged.is_empty()).then(|| probe.damaged.join("; "));
-        let nothing =
-            said.is_empty() && chapters.is_empty() && probe.metadata.show.is_none() && damage.is_none();
-        if nothing && !self.has_sidecar_row(&label)? {
-            // Most files carry nothing: no transaction for them (import speed).
-            return Ok(Vec::new());
+        Facts {
+            said: Said::of(probe),
+            chapters,
+            show: probe.metadata.show.clone(),
+            episode: probe.metadata.episode,
+            damage: (!probe.damaged.is_empty()).then(|| probe.damaged.join("; ")),
+            label: format!("{}#metadata", video.display()),
+            stem_title: naming::stem_title(video),
         }
-        let stem = stem_title(video);
-        let shows = self.show_name_keys()?;
-        self.write(|tx| {
-            if !said.is_empty() {
-                fill(tx, clip_id, &said, &stem)?;
-            }
-            take_chapters(tx, clip_id, &chapters)?;
-            if let Some(show) = &probe.metadata.show {
-                guess_show_named(tx, clip_id, show, probe.metadata.episode, &shows)?;
-            }
-            guess_show(tx, clip_id, &shows)?;
-            match &damage {
-                Some(error) => tx.execute(
+    }
+
+    /// The container's damage, as the file's problem.
+    pub(super) fn problem(&self) -> Option<Failure> {
+        self.damage.clone().map(|error| Failure { path: self.label.clone(), error })
+    }
+
+    /// Fills the clip just (re)read, inside the transaction that stores the
+    /// file (one transaction and one search refresh per file: import speed).
+    /// True when it changed the title (the show may be guessed again from it).
+    pub(super) fn apply(&self, conn: &Connection, clip_id: i64, shows: &[(i64, String)]) -> Result<bool> {
+        let retitled = !self.said.is_empty() && fill(conn, clip_id, &self.said, &self.stem_title)?;
+        take_chapters(conn, clip_id, &self.chapters)?;
+        if let Some(show) = &self.show {
+            guess_show_named(conn, clip_id, show, self.episode, shows)?;
+        }
+        match &self.damage {
+            Some(error) => conn
+                .prepare_cached(
                     "INSERT INTO sidecar (path, clip_id, size, mtime_ms, error) VALUES (?1, ?2, 0, 0, ?3)
                      ON CONFLICT (path) DO UPDATE SET clip_id = excluded.clip_id, error = excluded.error",
-                    params![label, clip_id, error],
-                )?,
-                None => tx.execute("DELETE FROM sidecar WHERE path = ?1", [&label])?,
-            };
-            Ok(())
-        })?;
-        Ok(damage.map(|error| Failure { path: label, error }).into_iter().collect())
-    }
-}
-
-impl Library {
-    /// Whether a problem was recorded under `label` (a file's metadata damaged last time).
-    fn has_sidecar_row(&self, label: &str) -> Result<bool> {
-        let mut statement = self.conn.prepare_cached("SELECT 1 FROM sidecar WHERE path = ?1")?;
-        Ok(statement.exists([label])?)
+                )?
+                .execute(params![self.label, clip_id, error])?,
+            None => conn.prepare_cached("DELETE FROM sidecar WHERE path = ?1")?.execute([&self.label])?,
+        };
+        Ok(retitled)
     }
 }
 
 /// Fills blanks, and what the container itself gave last time; the title
 /// replaces only the file name's (or the container's own earlier one), and
-/// never a title the fan typed.
-fn fill(conn: &Connection, clip_id: i64, said: &Said, stem_title: &str) -> Result<()> {
+/// never a title the fan typed. True when it changed the title.
+fn fill(conn: &Connection, clip_id: i64, said: &Said, stem_title: &str) -> Result<bool> {
     let before: Option<Said> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT title, description, uploader, published, source_url, source_id FROM clip_embedded WHERE clip_id = ?1",
-            [clip_id],
-            |r| {
+        )?
+        .query_row([clip_id], |r| {
                 Ok(Said {
                     title: r.get(0)?,
                     description: r.get(1)?,
                     uploader: r.get(2)?,
                     published: r.get(3)?,
                     source_url: r.get(4)?,
-                    source_id: r.get(5)?,
-                })
-            },
-        )
+                source_id: r.get(5)?,
+            })
+        })
         .optional()?;
     let before = before.unwrap_or_default();
-    if let Some(title) = &said.title {
-        conn.execute(
-            "UPDATE clip SET title = ?2, title_key = ?3
-             WHERE id = ?1 AND title_by_user = 0 AND (title = ?4 OR title IS ?5)",
-            params![clip_id, title, name_key(title), stem_title, before.title],
-        )?;
-    }
-    let fields = [
-        ("description", &said.description, &before.description),
-        ("uploader", &said.uploader, &before.uploader),
-        ("published", &said.published, &before.published),
-        ("source_url", &said.source_url, &before.source_url),
-        ("source_id", &said.source_id, &before.source_id),
-    ];
-    for (column, now, then) in fields {
-        if now.is_some() {
-            // The column names are this list's own, never text from a file.
-            conn.execute(
-                &format!(
-                    "UPDATE clip SET {column} = ?2 WHERE id = ?1 AND ({column} IS NULL OR {column} IS ?3)"
-                ),
-                params![clip_id, now, then],
-            )?;
-        }
-    }
-    conn.execute(
+    // One statement, so the edit history records the clip's change once.
+    let title_fits =
+        "?2 IS NOT NULL AND title_by_user = 0 AND title IS NOT ?2 AND (title = ?4 OR title IS ?5)";
+    let fills = |column: &str, now: usize, then: usize| {
+        format!(
+            "{column} = CASE WHEN ?{now} IS NOT NULL AND ({column} IS NULL OR {column} IS ?{then}) THEN ?{now} ELSE {column} END"
+        )
+    };
+    let sql = format!(
+        "UPDATE clip SET title = CASE WHEN {title_fits} THEN ?2 ELSE title END,
+             title_key = CASE WHEN {title_fits} THEN ?3 ELSE title_key END, {}, {}, {}, {}, {}
+         WHERE id = ?1 RETURNING title IS ?2 AND title IS NOT ?6",
+        fills("description", 7, 8),
+        fills("uploader", 9, 10),
+        fills("published", 11, 12),
+        fills("source_url", 13, 14),
+        fills("source_id", 15, 16),
+    );
+    let title_before: String =
+        conn.prepare_cached("SELECT title FROM clip WHERE id = ?1")?.query_row([clip_id], |r| r.get(0))?;
+    let retitled: bool = conn.prepare_cached(&sql)?.query_row(
+        params![
+            clip_id,
+            said.title,
+            said.title.as_deref().map(name_key),
+            stem_title,
+            before.title,
+            title_before,
+            said.description,
+            before.description,
+            said.uploader,
+            before.uploader,
+            said.published,
+            before.published,
+            said.source_url,
+            before.source_url,
+            said.source_id,
+            before.source_id
+        ],
+        |r| r.get(0),
+    )?;
+    conn.prepare_cached(
         "INSERT OR REPLACE INTO clip_embedded (clip_id, title, description, uploader, published, source_url, source_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
+    )?
+    .execute(params![
             clip_id,
             said.title,
             said.description,
@@ -185,9 +201,8 @@ fn fill(conn: &Connection, clip_id: i64, said: &Said, stem_title: &str) -> Resul
             said.published,
             said.source_url,
             said.source_id
-        ],
-    )?;
-    Ok(())
+    ])?;
+    Ok(retitled)
 }
 
 /// A show the container names (MP4 `tvsh`, Matroska `SHOW`) that is exactly
@@ -221,33 +236,52 @@ fn guess_show_named(
 /// once: a chapter the fan renamed or deleted stays so when the file or its
 /// `.info.json` is read again (`clip_chapter` remembers what was taken). The
 /// same chapter from the container and the `.info.json` is one chapter.
+///
+/// Written here with cached statements rather than through `insert_marker`
+/// (which prepares a dozen statements per marker): most downloads carry
+/// chapters, and this runs for every file an import reads. The checks are
+/// `insert_marker`'s: a chapter must lie within the clip.
 pub(super) fn take_chapters(
     conn: &Connection,
     clip_id: i64,
     chapters: &[(i64, Option<i64>, String)],
 ) -> Result<()> {
+    if chapters.is_empty() {
+        return Ok(());
+    }
+    let duration: Option<i64> = conn
+        .prepare_cached("SELECT duration_ms FROM clip WHERE id = ?1")?
+        .query_row([clip_id], |r| r.get(0))?;
+    // The tag exists after the first clip with chapters: found by its key with a cached statement.
+    let known: Option<i64> = conn
+        .prepare_cached("SELECT id FROM tag WHERE key = ?1")?
+        .query_row([crate::tags::tag_key("chapter")], |r| r.get(0))
+        .optional()?;
+    let tag_id = match known {
+        Some(id) => id,
+        None => ensure_tag(conn, "chapter")?,
+    };
+    let mut taken = conn.prepare_cached(
+        "INSERT OR IGNORE INTO clip_chapter (clip_id, start_ms, title) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut marker = conn.prepare_cached(
+        "INSERT INTO marker (clip_id, start_ms, end_ms, title, created_at)
+         VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    )?;
+    let mut tagged =
+        conn.prepare_cached("INSERT OR IGNORE INTO marker_tag (marker_id, tag_id) VALUES (?1, ?2)")?;
     for (start_ms, end_ms, title) in chapters {
-        let new = conn.execute(
-            "INSERT OR IGNORE INTO clip_chapter (clip_id, start_ms, title) VALUES (?1, ?2, ?3)",
-            params![clip_id, start_ms, title],
-        )? == 1;
-        if !new {
+        // A chapter past the clip's end (a wrong duration somewhere) is dropped.
+        let within = |at: i64| at >= 0 && duration.is_none_or(|d| at <= d);
+        let end_ms = end_ms.filter(|end| *end >= *start_ms);
+        if !within(*start_ms) || !end_ms.is_none_or(within) || title.trim().is_empty() {
             continue;
         }
-        let input = MarkerInput {
-            start_ms: *start_ms,
-            end_ms: *end_ms,
-            title: Some(title.clone()),
-            tags: vec!["chapter".into()],
-            ..MarkerInput::default()
-        };
-        // A chapter past the clip's end (a wrong duration somewhere) is dropped.
-        match insert_marker(conn, clip_id, &input, None) {
-            Err(crate::Error::Invalid { .. }) => {}
-            other => {
-                other?;
-            }
+        if taken.execute(params![clip_id, start_ms, title])? == 0 {
+            continue;
         }
+        marker.execute(params![clip_id, start_ms, end_ms, title])?;
+        tagged.execute([conn.last_insert_rowid(), tag_id])?;
     }
     Ok(())
 }

@@ -189,14 +189,8 @@ impl Library {
             },
             Err(error) => return Err(error),
         };
-        if let (Outcome::Added(id) | Outcome::Updated(id), Some(probe)) = (&outcome, &probe) {
-            match self.apply_container(*id, &found.path, probe) {
-                Ok(problems) => summary.failed.extend(problems),
-                Err(error) if !error.is_library_wide() => {
-                    summary.failed.push(failure(&found.path, &error.to_string()))
-                }
-                Err(error) => return Err(error),
-            }
+        if let (Outcome::Added(_) | Outcome::Updated(_), Some(probe)) = (&outcome, &probe) {
+            summary.failed.extend(container::Facts::of(probe, &found.path).problem());
         }
         let embedded = probe.map(|probe| probe.subtitles).unwrap_or_default();
         if let Outcome::Added(id) | Outcome::Updated(id) = outcome

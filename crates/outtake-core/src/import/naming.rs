@@ -19,6 +19,24 @@ pub fn title_from_stem(stem: &str) -> String {
     trimmed.to_string()
 }
 
+/// A file's stem as a title may show it: a file name may hold anything but `/`
+/// and NUL (control characters, an escape sequence, a newline).
+pub(super) fn clean_stem(path: &std::path::Path) -> String {
+    let raw_stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    crate::names::text_from_file(&raw_stem, super::info_json::MAX_TITLE_CHARS, true)
+}
+
+/// The title a file name gives a clip: the stem without yt-dlp's ` [id]`.
+pub(super) fn stem_title(path: &std::path::Path) -> String {
+    let stem = clean_stem(path);
+    let title = title_from_stem(&stem);
+    match (title.is_empty(), stem.is_empty()) {
+        (false, _) => title,
+        (true, false) => stem,
+        (true, true) => "(untitled)".into(),
+    }
+}
+
 /// The yt-dlp video id in a stem like `Title [dQw4w9WgXcQ]`, if any.
 pub fn source_id_from_stem(stem: &str) -> Option<String> {
     let title = title_from_stem(stem);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::info_json::MAX_TITLE_CHARS;
+use super::container::Facts;
 use super::walk::Found;
 use super::{Outcome, naming};
 use crate::clips::{ClipInput, FileInput, FileStatus, insert_clip, insert_file};
@@ -88,7 +88,8 @@ impl Library {
     }
 
     /// Stores a probed video in one transaction: the same path updated, a moved
-    /// file re-linked to its clip, another copy of a known clip, or a new clip.
+    /// file re-linked to its clip, another copy of a known clip, or a new clip;
+    /// what its container says fills the clip in the same transaction.
     pub(super) fn store_video(
         &mut self,
         path: &str,
@@ -97,6 +98,7 @@ impl Library {
         oshash: &str,
     ) -> Result<Outcome> {
         let shows = self.show_name_keys()?;
+        let facts = Facts::of(probe, &found.path);
         self.write(|tx| {
             tx.execute("DELETE FROM import_problem WHERE path = ?1", [path])?;
             let by_path: Option<(i64, i64)> = tx
@@ -107,6 +109,9 @@ impl Library {
             if let Some((file_id, clip_id)) = by_path {
                 refresh_file(tx, file_id, path, found, oshash)?;
                 set_technical(tx, clip_id, probe)?;
+                if facts.apply(tx, clip_id, &shows)? {
+                    guess_show(tx, clip_id, &shows)?;
+                }
                 return Ok(Outcome::Updated(clip_id));
             }
             let same_content: Vec<(i64, i64, String)> = tx
@@ -122,9 +127,13 @@ impl Library {
             }
             if let Some((_, clip_id, _)) = same_content.first() {
                 insert_file(tx, *clip_id, &file_input(path, found, oshash))?;
+                if facts.apply(tx, *clip_id, &shows)? {
+                    guess_show(tx, *clip_id, &shows)?;
+                }
                 return Ok(Outcome::Updated(*clip_id));
             }
             let clip_id = insert_new_clip(tx, path, found, probe, oshash)?;
+            facts.apply(tx, clip_id, &shows)?;
             guess_show(tx, clip_id, &shows)?;
             Ok(Outcome::Added(clip_id))
         })
@@ -217,8 +226,8 @@ fn set_technical(conn: &Connection, clip_id: i64, probe: &Probe) -> Result<()> {
 }
 
 fn insert_new_clip(conn: &Connection, path: &str, found: &Found, probe: &Probe, oshash: &str) -> Result<i64> {
-    let stem = clean_stem(&found.path);
-    let title = stem_title(&found.path);
+    let stem = naming::clean_stem(&found.path);
+    let title = naming::stem_title(&found.path);
     let input = ClipInput {
         title,
         duration_ms: probe.duration_ms,
@@ -237,24 +246,6 @@ fn insert_new_clip(conn: &Connection, path: &str, found: &Found, probe: &Probe, 
         params![id, probe.created, naming::source_id_from_stem(&stem)],
     )?;
     Ok(id)
-}
-
-/// A file's stem as a title may show it: a file name may hold anything but `/`
-/// and NUL (control characters, an escape sequence, a newline).
-fn clean_stem(path: &Path) -> String {
-    let raw_stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-    crate::names::text_from_file(&raw_stem, MAX_TITLE_CHARS, true)
-}
-
-/// The title a file name gives a clip: the stem without yt-dlp's ` [id]`.
-pub(super) fn stem_title(path: &Path) -> String {
-    let stem = clean_stem(path);
-    let title = naming::title_from_stem(&stem);
-    match (title.is_empty(), stem.is_empty()) {
-        (false, _) => title,
-        (true, false) => stem,
-        (true, true) => "(untitled)".into(),
-    }
 }
 
 /// Sets show and episode from the clip's title and file name when exactly one
