@@ -98,25 +98,32 @@ fn import(root: &Path, outtake: &Path) -> Result<()> {
     })?;
 
     let library = root.join("target/bench/import-library.db");
-    let _ = std::fs::remove_file(&library);
-    let _ = std::fs::remove_file(library.with_extension("db-wal"));
-    let _ = std::fs::remove_file(library.with_extension("db-shm"));
     let mut summary = String::new();
-    let scan = time(|| {
-        let output = Command::new(outtake)
-            .arg("--library")
-            .arg(&library)
-            // A new library each run: `--library` alone opens only one that exists.
-            .args(["--create", "scan", "--json", "--no-thumbnails"])
-            .arg(&corpus)
-            .stderr(Stdio::inherit())
-            .output()?;
-        if !output.status.success() {
-            bail!("outtake scan failed");
-        }
-        summary = String::from_utf8_lossy(&output.stdout).to_string();
-        Ok(())
-    })?;
+    // A scan lasts a second or two, so a burst of another program's work on
+    // this shared machine can double it: the best of three new libraries is
+    // kept (the baseline, minutes long, averages such bursts out).
+    let mut scan = Duration::MAX;
+    for _ in 0..3 {
+        let _ = std::fs::remove_file(&library);
+        let _ = std::fs::remove_file(library.with_extension("db-wal"));
+        let _ = std::fs::remove_file(library.with_extension("db-shm"));
+        let took = time(|| {
+            let output = Command::new(outtake)
+                .arg("--library")
+                .arg(&library)
+                // A new library each run: `--library` alone opens only one that exists.
+                .args(["--create", "scan", "--json", "--no-thumbnails"])
+                .arg(&corpus)
+                .stderr(Stdio::inherit())
+                .output()?;
+            if !output.status.success() {
+                bail!("outtake scan failed");
+            }
+            summary = String::from_utf8_lossy(&output.stdout).to_string();
+            Ok(())
+        })?;
+        scan = scan.min(took);
+    }
     if !summary.contains(&format!("\"added\": {}", files.len())) {
         bail!("outtake scan did not add every file:\n{summary}");
     }

@@ -13,6 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::info_json::{MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS};
 use super::{Failure, naming};
+use crate::clips::ClipInput;
 use crate::error::Result;
 use crate::media::Probe;
 use crate::names::{name_key, text_from_file};
@@ -106,11 +107,39 @@ impl Facts {
         self.damage.clone().map(|error| Failure { path: self.label.clone(), error })
     }
 
+    /// A new clip's fields, straight from the container where it says them
+    /// (no UPDATE after the INSERT: one row change per new clip).
+    pub(super) fn fill_new(&self, input: &mut ClipInput) {
+        let said = &self.said;
+        if let Some(title) = &said.title {
+            input.title = title.clone();
+        }
+        input.description = said.description.clone();
+        input.uploader = said.uploader.clone();
+        input.published = said.published.clone();
+        input.source_url = said.source_url.clone();
+    }
+
+    /// The source id the container's page address gives.
+    pub(super) fn source_id(&self) -> Option<&str> {
+        self.said.source_id.as_deref()
+    }
+
     /// Fills the clip just (re)read, inside the transaction that stores the
-    /// file (one transaction and one search refresh per file: import speed).
-    /// True when it changed the title (the show may be guessed again from it).
-    pub(super) fn apply(&self, conn: &Connection, clip_id: i64, shows: &[(i64, String)]) -> Result<bool> {
-        let retitled = !self.said.is_empty() && fill(conn, clip_id, &self.said, &self.stem_title)?;
+    /// file (one transaction and one search refresh per file: import speed);
+    /// a `new` clip was filled by [`Facts::fill_new`]. True when it changed
+    /// the title (the show may be guessed again from it).
+    pub(super) fn apply(
+        &self,
+        conn: &Connection,
+        clip_id: i64,
+        new: bool,
+        shows: &[(i64, String)],
+    ) -> Result<bool> {
+        let retitled = !new && !self.said.is_empty() && fill(conn, clip_id, &self.said, &self.stem_title)?;
+        if !self.said.is_empty() {
+            remember(conn, clip_id, &self.said)?;
+        }
         take_chapters(conn, clip_id, &self.chapters)?;
         if let Some(show) = &self.show {
             guess_show_named(conn, clip_id, show, self.episode, shows)?;
@@ -189,6 +218,11 @@ fn fill(conn: &Connection, clip_id: i64, said: &Said, stem_title: &str) -> Resul
         ],
         |r| r.get(0),
     )?;
+    Ok(retitled)
+}
+
+/// Keeps what the container said, so it is known for what it is later.
+fn remember(conn: &Connection, clip_id: i64, said: &Said) -> Result<()> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO clip_embedded (clip_id, title, description, uploader, published, source_url, source_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -202,7 +236,7 @@ fn fill(conn: &Connection, clip_id: i64, said: &Said, stem_title: &str) -> Resul
             said.source_url,
             said.source_id
     ])?;
-    Ok(retitled)
+    Ok(())
 }
 
 /// A show the container names (MP4 `tvsh`, Matroska `SHOW`) that is exactly

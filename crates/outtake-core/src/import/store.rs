@@ -109,7 +109,7 @@ impl Library {
             if let Some((file_id, clip_id)) = by_path {
                 refresh_file(tx, file_id, path, found, oshash)?;
                 set_technical(tx, clip_id, probe)?;
-                if facts.apply(tx, clip_id, &shows)? {
+                if facts.apply(tx, clip_id, false, &shows)? {
                     guess_show(tx, clip_id, &shows)?;
                 }
                 return Ok(Outcome::Updated(clip_id));
@@ -127,13 +127,13 @@ impl Library {
             }
             if let Some((_, clip_id, _)) = same_content.first() {
                 insert_file(tx, *clip_id, &file_input(path, found, oshash))?;
-                if facts.apply(tx, *clip_id, &shows)? {
+                if facts.apply(tx, *clip_id, false, &shows)? {
                     guess_show(tx, *clip_id, &shows)?;
                 }
                 return Ok(Outcome::Updated(*clip_id));
             }
-            let clip_id = insert_new_clip(tx, path, found, probe, oshash)?;
-            facts.apply(tx, clip_id, &shows)?;
+            let clip_id = insert_new_clip(tx, path, found, probe, oshash, &facts)?;
+            facts.apply(tx, clip_id, true, &shows)?;
             guess_show(tx, clip_id, &shows)?;
             Ok(Outcome::Added(clip_id))
         })
@@ -225,10 +225,17 @@ fn set_technical(conn: &Connection, clip_id: i64, probe: &Probe) -> Result<()> {
     Ok(())
 }
 
-fn insert_new_clip(conn: &Connection, path: &str, found: &Found, probe: &Probe, oshash: &str) -> Result<i64> {
+fn insert_new_clip(
+    conn: &Connection,
+    path: &str,
+    found: &Found,
+    probe: &Probe,
+    oshash: &str,
+    facts: &Facts,
+) -> Result<i64> {
     let stem = naming::clean_stem(&found.path);
     let title = naming::stem_title(&found.path);
-    let input = ClipInput {
+    let mut input = ClipInput {
         title,
         duration_ms: probe.duration_ms,
         width: probe.width,
@@ -240,10 +247,13 @@ fn insert_new_clip(conn: &Connection, path: &str, found: &Found, probe: &Probe, 
         files: vec![file_input(path, found, oshash)],
         ..ClipInput::default()
     };
+    // The container's title and page facts rank above the file name's.
+    facts.fill_new(&mut input);
     let id = insert_clip(conn, &input, None)?;
+    let source_id = facts.source_id().map(str::to_string).or_else(|| naming::source_id_from_stem(&stem));
     conn.execute(
         "UPDATE clip SET created = ?2, source_id = ?3 WHERE id = ?1",
-        params![id, probe.created, naming::source_id_from_stem(&stem)],
+        params![id, probe.created, source_id],
     )?;
     Ok(id)
 }
