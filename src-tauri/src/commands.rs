@@ -223,6 +223,25 @@ commands! {
             .map_err(|e| IpcError::app(format!("cannot show {} in the file manager: {e}", path.display())))
     }
 
+    /// Makes the frame at `at_ms` the clip's poster: the fan's choice, kept
+    /// through rescans, undone like any edit. The frame is made right after.
+    fn use_frame_as_poster(app, clip_id: i64, at_ms: i64) -> () {
+        let state = state(&app);
+        state.library().use_frame_as_poster(clip_id, at_ms)?;
+        state.importer.thumbnails_for(vec![clip_id]);
+        clips_changed(&app, vec![clip_id]);
+        Ok(())
+    }
+
+    /// Gives the clip its own poster back (the uploader's picture, or the default frame).
+    fn use_default_poster(app, clip_id: i64) -> () {
+        let state = state(&app);
+        state.library().use_default_poster(clip_id)?;
+        state.importer.thumbnails_for(vec![clip_id]);
+        clips_changed(&app, vec![clip_id]);
+        Ok(())
+    }
+
     /// Plays the clip in an external player (mpv or VLC, else the system's default) from `at_ms`.
     fn open_external(app, clip_id: i64, at_ms: i64) -> () {
         let path = state(&app).library().playable_path(clip_id)?;

@@ -228,3 +228,44 @@ test('downloads landing while the grid is scrolled never blank a card, and keep 
   assert.ok(after.titles.some((title) => title.startsWith('new download')), `the new clips are shown: ${after.titles.join(' | ')}`);
   await screenshot(browser, 'grid-after-arrivals');
 });
+
+test('the frame shown becomes the poster, and its undo brings the old one back', async (t) => {
+  const app = await startApp();
+  t.after(() => app.stop());
+  const { browser } = app;
+  const folder = path.join(app.dir, 'downloads');
+  fs.mkdirSync(folder);
+  makeClip(folder, 'poster clip [post1]', { seconds: 12 });
+  await addFolder(browser, folder, 1);
+  // The poster as the media server gives it (the card's URL without its version).
+  const url = await until(
+    () => evalJson(browser, () => {
+      const img = document.querySelector('[data-testid="clip-card"] img');
+      return img && img.complete && img.naturalWidth > 0 && img.src.split('?')[0];
+    }),
+    'the first poster',
+    30_000,
+  );
+  const poster = async () => Buffer.from(await (await fetch(url)).arrayBuffer());
+  const first = await poster();
+  await browser.$($testid('clip-card')).click();
+  await browser.$($testid('player')).waitForExist({ timeout: 10_000 });
+  await evalJson(browser, () => {
+    document.querySelector('[data-testid="player"]').currentTime = 9.5;
+  });
+  await until(() => evalJson(browser, () => document.querySelector('[data-testid="player"]').currentTime >= 9.4), 'the seek to 9.5 s');
+  await browser.$($testid('use-frame')).click();
+  const chosen = await until(async () => {
+    const now = await poster();
+    return !now.equals(first) && now;
+  }, 'the poster to become the frame at 9.5 s', 20_000);
+  assert.ok(chosen.length > 1000, 'a picture');
+  await browser.$($testid('own-poster')).waitForExist({ timeout: 10_000 });
+  // The grid's card shows the new poster (its URL names the choice).
+  await browser.keys('Escape');
+  await until(() => evalJson(browser, () => document.querySelector('[data-testid="clip-card"] img')?.src.includes('&p=9500')), 'the card showing the chosen frame');
+  // Undo: the clip's own poster again.
+  await browser.keys(['Control', 'z']);
+  await until(async () => (await poster()).equals(first), 'the old poster back after undo', 20_000);
+  await screenshot(browser, 'poster-undone');
+});

@@ -255,6 +255,8 @@ fn thumbnails_for_clips_and_markers() {
     assert!(library.pending_thumbnails().unwrap().is_empty(), "made once, cached");
     // Past the end ffmpeg writes nothing at first; earlier times are tried.
     let late = outtake_core::import::thumbs::ThumbJob {
+        picture: None,
+        cover: false,
         at_ms: 60_000,
         output: dir.path().join("late.jpg"),
         ..jobs[0].clone()

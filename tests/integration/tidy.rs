@@ -54,6 +54,7 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
     ("0008_history.sql", "5ddbe3d224f3cc2a"),
     ("0009_settings.sql", "f94070c884c86da2"),
     ("0010_path_bytes.sql", "2b5b1d191ea5dda5"),
+    ("0011_posters.sql", "e01dd4c2dd9d405c"),
     ("0012_cue_kinds.sql", "02b0fd268d262ac8"),
 ];
 

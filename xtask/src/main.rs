@@ -43,7 +43,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run [ARGS]   install what is missing, build the UI, start the desktop app
   test         install what is missing, then run every check and test
-  bench        speed figures against baselines in the same run (see BENCHMARKS.md)
+  bench [import|history|search]
+               speed figures against baselines in the same run (see BENCHMARKS.md); one part alone when named
   fuzz [--execs N] [ARGS]
                every fuzz target, N inputs each (default 1,000,000); ARGS go to outtake-fuzz
                (--target, --seed, --jobs); figures in SECURITY.md
@@ -69,7 +70,7 @@ fn dispatch() -> Result<()> {
         Some("bench") => {
             let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(TEST_PACKAGES).copied().collect();
             ensure_debian_packages(&packages)?;
-            bench::bench(&root(), cargo)
+            bench::bench(&root(), cargo, args.next().as_deref())
         }
         Some("fuzz") => fuzz::fuzz(&root(), cargo, args.collect()),
         Some("e2e") => {

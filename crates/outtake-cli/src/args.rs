@@ -377,6 +377,17 @@ pub enum ClipCommand {
         #[arg(long)]
         description: Option<String>,
     },
+    /// Choose a clip's poster: the frame at TIME, or with --default the
+    /// uploader's picture (a thumbnail beside the video, or its cover art) or
+    /// a frame a fifth of the way in
+    Poster {
+        clip: String,
+        /// 83.5, 1:23 or 01:01:23.500
+        #[arg(required_unless_present = "default", conflicts_with = "default")]
+        time: Option<String>,
+        #[arg(long)]
+        default: bool,
+    },
     /// Forget a clip (its video file is not touched)
     Rm { clip: String },
 }

@@ -347,6 +347,20 @@ fn clip(lib: &mut Library, out: &mut Out, command: ClipCommand) -> Result<()> {
             lib.update_clip(id, &patch)?;
             out.text(render::clip_detail(&lib.clip(id)?))
         }
+        ClipCommand::Poster { clip, time, default } => {
+            let id = lib.find_clip(&clip)?;
+            match time.filter(|_| !default) {
+                Some(time) => lib.use_frame_as_poster(id, parse_time("time", &time)?)?,
+                None => lib.use_default_poster(id)?,
+            }
+            // The poster is made now, as `outtake thumbnails` would.
+            crate::progress::thumbnails(lib)?;
+            let poster = lib.clip_poster(id)?;
+            out.line(match poster {
+                Some(path) => format!("poster of clip #{id}: {}", path.display()),
+                None => format!("poster of clip #{id} chosen; it is made when ffmpeg can read the video"),
+            })
+        }
         ClipCommand::Rm { clip } => {
             let id = lib.find_clip(&clip)?;
             let title = lib.clip(id)?.title;

@@ -33,6 +33,9 @@ pub struct ClipCard {
     pub cast: Vec<String>,
     /// When the clip entered the library (RFC 3339, UTC).
     pub added_at: String,
+    /// The frame the fan chose as the poster (ms), if they did: the window's
+    /// poster URL carries it, so a new choice (or its undo) shows at once.
+    pub poster_ms: Option<i64>,
 }
 
 /// The orders the library grid offers.
@@ -185,9 +188,13 @@ pub struct Facets {
     pub folders: Vec<FolderView>,
 }
 
+/// The sidebar's facets as read at a stamp ([`Library::facets`]).
+#[derive(Debug, Clone)]
+struct KeptFacets((i64, u64), Facets);
+
 /// Every clip's id in one order, as read at `stamp` ([`Library::clip_page`]).
 #[derive(Debug)]
-pub(crate) struct Order {
+struct Order {
     sort: ClipSort,
     stamp: (i64, u64),
     ids: Vec<i64>,
@@ -217,12 +224,19 @@ impl Library {
         }
         if !self.order_is_current(sort)? {
             let ids = self.clip_ids(sort)?;
-            *self.order.borrow_mut() = Some(Order { sort, stamp: self.stamp()?, ids });
+            self.keep(Order { sort, stamp: self.stamp()?, ids });
         }
-        let order = self.order.borrow();
-        let ids = &order.as_ref().expect("the order was just read").ids;
+        let kept = self.kept.borrow();
+        let ids = &kept.iter().find_map(|k| k.downcast_ref::<Order>()).expect("the order was just kept").ids;
         let page = &ids[offset.min(ids.len())..(offset + limit).min(ids.len())];
         Ok(ClipPage { total: ids.len() as i64, offset: offset as i64, clips: cards(&self.conn, page)? })
+    }
+
+    /// Keeps `value` in place of the one of its type kept before.
+    fn keep<T: std::any::Any + Send>(&self, value: T) {
+        let mut kept = self.kept.borrow_mut();
+        kept.retain(|k| !k.is::<T>());
+        kept.push(Box::new(value));
     }
 
     /// What tells a change of the library: another connection's commits
@@ -234,7 +248,11 @@ impl Library {
 
     fn order_is_current(&self, sort: ClipSort) -> Result<bool> {
         let stamp = self.stamp()?;
-        Ok(self.order.borrow().as_ref().is_some_and(|order| order.sort == sort && order.stamp == stamp))
+        let kept = self.kept.borrow();
+        Ok(kept
+            .iter()
+            .find_map(|k| k.downcast_ref::<Order>())
+            .is_some_and(|o| o.sort == sort && o.stamp == stamp))
     }
 
     /// Every clip's id in `sort` order (what "select all" picks in the grid).
@@ -310,7 +328,9 @@ impl Library {
     /// The cached poster of a clip, when one has been made.
     pub fn clip_poster(&self, clip_id: i64) -> Result<Option<PathBuf>> {
         let Some(oshash) = self.fingerprint_of(clip_id)? else { return Ok(None) };
-        Ok(self.clip_thumbnail(&oshash).filter(|path| path.is_file()))
+        // The fan's frame once it is made; until then the poster there was.
+        let chosen = self.poster_path(clip_id, &oshash)?.filter(|path| path.is_file());
+        Ok(chosen.or_else(|| self.clip_thumbnail(&oshash).filter(|path| path.is_file())))
     }
 
     /// The cached frame at a marker's start, when one has been made.
@@ -346,13 +366,14 @@ impl Library {
         // The folders are always read again: whether one is there is the
         // disk's to say, not the library's.
         let stamp = self.stamp()?;
-        if let Some((at, facets)) = self.facets_read.borrow().as_ref()
-            && *at == stamp
+        let kept = self.kept.borrow().iter().find_map(|k| k.downcast_ref::<KeptFacets>()).cloned();
+        if let Some(KeptFacets(at, facets)) = kept
+            && at == stamp
         {
-            return Ok(Facets { folders: folder_views(&self.conn)?, ..facets.clone() });
+            return Ok(Facets { folders: folder_views(&self.conn)?, ..facets });
         }
         let facets = self.read_facets()?;
-        *self.facets_read.borrow_mut() = Some((stamp, facets.clone()));
+        self.keep(KeptFacets(stamp, facets.clone()));
         Ok(facets)
     }
 
@@ -360,8 +381,7 @@ impl Library {
     /// the library would (the benchmark measures reads after a change so).
     #[doc(hidden)]
     pub fn forget_kept_reads(&self) {
-        self.order.borrow_mut().take();
-        self.facets_read.borrow_mut().take();
+        self.kept.borrow_mut().clear();
     }
 
     fn read_facets(&self) -> Result<Facets> {
@@ -394,7 +414,7 @@ fn cards(conn: &Connection, ids: &[i64]) -> Result<Vec<ClipCard>> {
 
 fn card(conn: &Connection, id: i64) -> Result<ClipCard> {
     let mut statement = conn.prepare_cached(
-        "SELECT c.title, c.duration_ms, s.title, e.number, c.added_at,
+        "SELECT c.title, c.duration_ms, s.title, e.number, c.added_at, c.poster_ms,
             CASE WHEN EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'present') THEN 'present'
                  WHEN EXISTS (SELECT 1 FROM file WHERE clip_id = c.id AND status = 'offline') THEN 'offline'
                  ELSE 'missing' END
@@ -403,10 +423,10 @@ fn card(conn: &Connection, id: i64) -> Result<ClipCard> {
     )?;
     let row = statement
         .query_row([id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, String>(5)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get::<_, String>(6)?))
         })
         .optional()?;
-    let Some((title, duration_ms, show, episode, added_at, status)) = row else {
+    let Some((title, duration_ms, show, episode, added_at, poster_ms, status)) = row else {
         return Err(Error::NotFound { kind: EntityKind::Clip, name: format!("#{id}") });
     };
     let mut statement = conn.prepare_cached(
@@ -424,6 +444,7 @@ fn card(conn: &Connection, id: i64) -> Result<ClipCard> {
         episode,
         cast,
         added_at,
+        poster_ms,
     })
 }
 

@@ -153,6 +153,8 @@ pub struct ClipDetail {
     pub episode: Option<i64>,
     /// Show and episode were guessed from the file name, not set by the fan.
     pub show_guessed: bool,
+    /// The frame the fan chose as the poster (ms), if they did.
+    pub poster_ms: Option<i64>,
     /// The container's creation time (RFC 3339), e.g. when a phone recorded it.
     pub created: Option<String>,
     /// The download site's id of the video.
@@ -346,6 +348,7 @@ pub(crate) fn load_clip(conn: &Connection, id: i64) -> Result<ClipDetail> {
                     show: r.get("show_title")?,
                     episode: r.get("episode_number")?,
                     show_guessed: r.get("show_guessed")?,
+                    poster_ms: r.get("poster_ms")?,
                     created: r.get("created")?,
                     source_id: r.get("source_id")?,
                     scenes: Vec::new(),

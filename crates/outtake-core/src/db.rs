@@ -20,7 +20,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/0008_history.sql")),
     M::up(include_str!("../../../migrations/0009_settings.sql")),
     M::up(include_str!("../../../migrations/0010_path_bytes.sql")),
-    // 0011 belongs to another branch; it goes before this one when merged.
+    M::up(include_str!("../../../migrations/0011_posters.sql")),
     M::up(include_str!("../../../migrations/0012_cue_kinds.sql")),
 ];
 

@@ -21,11 +21,10 @@ pub struct Library {
     /// (`history/triggers.rs`); None on a read-only connection.
     pub(crate) recording: Option<std::sync::Arc<std::sync::atomic::AtomicI64>>,
     pub(crate) history_on: bool,
-    /// Every clip's id in the grid's last order, while the library is
-    /// unchanged (`browse.rs`): a page deep in the grid is a slice of it.
-    pub(crate) order: std::cell::RefCell<Option<crate::browse::Order>>,
-    /// The sidebar's facets as last read, and when (`browse.rs`).
-    pub(crate) facets_read: std::cell::RefCell<Option<((i64, u64), crate::browse::Facets)>>,
+    /// Reads kept between calls while the library is unchanged: `browse.rs`
+    /// keeps the grid's order and the sidebar's facets here, one value per
+    /// type (it alone knows them, so this file depends on no view).
+    pub(crate) kept: std::cell::RefCell<Vec<Box<dyn std::any::Any + Send>>>,
 }
 
 /// How much a library holds, for start pages and `outtake` summaries.
@@ -132,8 +131,7 @@ impl Library {
             wal_left_full: Default::default(),
             recording: None,
             history_on: false,
-            order: Default::default(),
-            facets_read: Default::default(),
+            kept: Default::default(),
         })
     }
 
@@ -156,8 +154,7 @@ impl Library {
             wal_left_full: Default::default(),
             recording: Some(recording),
             history_on: true,
-            order: Default::default(),
-            facets_read: Default::default(),
+            kept: Default::default(),
         })
     }
 

@@ -32,4 +32,18 @@ ffmpeg $q $V $A -i "$subs" -map 0 -map 1 -map 2 $X264 $AAC -c:s srt -metadata:s:
     -metadata creation_time=$at matroska/h264-aac-srt.mkv
 ffmpeg $q $V $A $X264 -c:a flac -live 1 -f matroska matroska/live-unknown-size.mkv
 ffmpeg $q $V -c:v libaom-av1 -cpu-used 8 matroska/av1.mkv
-rm -f "$subs"
+# What yt-dlp's --embed-metadata --embed-chapters --embed-thumbnail leave in a
+# file: iTunes tags (and QuickTime mdta keys), Nero and QuickTime chapters,
+# Matroska Tags, Chapters and a cover attachment.
+chapters=$(mktemp --suffix=.txt)
+cover=$(mktemp --suffix=.jpg)
+printf ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=100\ntitle=Horse ride\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=100\nEND=200\ntitle=눈물\n' > "$chapters"
+ffmpeg $q -f lavfi -i color=c=blue:s=16x16 -frames:v 1 "$cover"
+T="-metadata title=말_타는_장면 -metadata artist=SBS -metadata date=20210914 -metadata description=Behind -metadata comment=https://youtu.be/dQw4w9WgXcQ -metadata purl=https://youtu.be/dQw4w9WgXcQ"
+ffmpeg $q $V -i "$cover" -i "$chapters" -map 0 -map 1 -map_chapters 2 -c:v:0 libx264 -preset ultrafast \
+    -c:v:1 mjpeg -disposition:v:1 attached_pic $T -metadata episode_sort=3 -metadata show=홍천기 mp4/tagged.mp4
+ffmpeg $q $V -i "$chapters" -map 0 -map_chapters 1 $X264 $T -movflags use_metadata_tags mp4/tagged-keys.mov
+ffmpeg $q $V -i "$chapters" -map 0 -map_chapters 1 $X264 -attach "$cover" -metadata:s:t mimetype=image/jpeg \
+    -metadata:s:t filename=cover.jpg $T -metadata:s:v language=kor matroska/tagged.mkv
+ffmpeg $q $V -i "$chapters" -map 0 -map_chapters 1 -c:v libvpx -deadline realtime $T matroska/tagged.webm
+rm -f "$subs" "$chapters" "$cover"

@@ -174,6 +174,7 @@ pub(crate) fn media(input: &[u8], name: &str) -> &'static str {
     match probe_fast_bytes(input, Path::new(name)) {
         Ok(Some(probe)) => {
             check_probe(&probe);
+            check_embedded(&probe, input.len() as u64);
             "probed"
         }
         Ok(None) => "left to ffprobe",
@@ -181,6 +182,27 @@ pub(crate) fn media(input: &[u8], name: &str) -> &'static str {
             let _ = error.to_string();
             "refused"
         }
+    }
+}
+
+/// What the container carries besides its tracks stays within the file and its bounds.
+fn check_embedded(probe: &Probe, len: u64) {
+    if let Some(cover) = probe.cover {
+        assert!(
+            cover.offset.checked_add(cover.len).is_some_and(|end| end <= len),
+            "cover {cover:?} of {len}"
+        );
+    }
+    assert!(probe.chapters.len() <= 500, "{} chapters", probe.chapters.len());
+    for chapter in &probe.chapters {
+        assert!(chapter.start_ms >= 0 && !chapter.title.trim().is_empty(), "{chapter:?}");
+        assert!(chapter.end_ms.is_none_or(|end| end > chapter.start_ms), "{chapter:?}");
+    }
+    let m = &probe.metadata;
+    for text in
+        [&m.title, &m.artist, &m.date, &m.description, &m.comment, &m.url, &m.show].into_iter().flatten()
+    {
+        assert!(!text.is_empty() && text.len() <= 256 * 1024 + 3, "a tag of {} bytes", text.len());
     }
 }
 

@@ -131,6 +131,17 @@ fn media_seeds_probe_in_full() {
             }
             let probe = probe.expect(&seed.name);
             assert!(probe.duration_ms.is_some_and(|d| d > 0), "{}: {probe:?}", seed.name);
+            // The tagged seeds reach the metadata, chapter and cover readers.
+            if seed.name.starts_with("tagged") {
+                assert!(
+                    probe.metadata.title.is_some() && probe.metadata.url.is_some(),
+                    "{}: {probe:?}",
+                    seed.name
+                );
+                assert_eq!(probe.chapters.len(), 2, "{}", seed.name);
+                let has_cover = !seed.name.ends_with(".webm") && !seed.name.ends_with(".mov");
+                assert_eq!(probe.cover.is_some(), has_cover, "{}", seed.name);
+            }
         }
     }
     let rotated = seeds(&target("mp4")).seeds.into_iter().find(|s| s.name.starts_with("rotated")).unwrap();

@@ -3,7 +3,7 @@ import type { ClipCard } from './api';
 import { PAGE_SIZE, PageCache, cellsOf, visibleRows } from './pages';
 
 function card(id: number): ClipCard {
-  return { id, title: `clip ${id}`, duration_ms: 1000, status: 'present', show: null, episode: null, cast: [], added_at: '' };
+  return { id, title: `clip ${id}`, duration_ms: 1000, status: 'present', show: null, episode: null, cast: [], added_at: '', poster_ms: null };
 }
 
 function fakeLibrary(total: number) {

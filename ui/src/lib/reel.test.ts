@@ -11,6 +11,7 @@ const card = (id: number, duration_ms: number | null = 60_000) => ({
   episode: null,
   cast: [],
   added_at: '',
+  poster_ms: null,
 });
 
 const results: SearchResults = {

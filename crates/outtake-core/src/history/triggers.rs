@@ -61,6 +61,7 @@ pub const TRACKED: &[Tracked] = &[
             "source_id",
             "title_by_user",
             "show_guessed",
+            "poster_ms",
         ],
     ),
     t("file", &["id", "clip_id", "path", "size", "mtime_ms", "oshash", "status", "path_hex"]),

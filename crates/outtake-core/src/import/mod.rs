@@ -6,6 +6,7 @@
 //! moment leaves a sound library and running it again finishes the job. The
 //! user's files are only ever read.
 
+mod container;
 mod embedded;
 pub mod fingerprint;
 pub mod info_json;
@@ -208,14 +209,17 @@ impl Library {
     ) -> Result<Outcome> {
         // A bad file is that file's problem, recorded and shown, never the
         // scan's: only an error of the library itself (full disk, read-only) stops it.
-        let (outcome, embedded) = match self.import_video(found) {
+        let (outcome, probe) = match self.import_video(found) {
             Ok(imported) => imported,
-            Err(error) if !error.is_library_wide() => (
-                self.record_problem(&StoredPath::from_path(&found.path), found, &error.to_string())?,
-                Vec::new(),
-            ),
+            Err(error) if !error.is_library_wide() => {
+                (self.record_problem(&StoredPath::from_path(&found.path), found, &error.to_string())?, None)
+            }
             Err(error) => return Err(error),
         };
+        if let (Outcome::Added(_) | Outcome::Updated(_), Some(probe)) = (&outcome, &probe) {
+            summary.failed.extend(container::Facts::of(probe, &found.path).problem());
+        }
+        let embedded = probe.map(|probe| probe.subtitles).unwrap_or_default();
         if let Outcome::Added(id) | Outcome::Updated(id) = outcome
             && !embedded.is_empty()
         {
@@ -251,33 +255,33 @@ impl Library {
         Ok(outcome)
     }
 
-    /// Imports one video file (not its sidecars); also says which embedded
-    /// subtitle tracks it has, when it was (re)read.
-    fn import_video(&mut self, found: &Found) -> Result<(Outcome, Vec<media::SubtitleStream>)> {
+    /// Imports one video file (not its sidecars); also gives what its
+    /// container says (tags, chapters, subtitle tracks), when it was (re)read.
+    fn import_video(&mut self, found: &Found) -> Result<(Outcome, Option<Probe>)> {
         let path = &StoredPath::from_path(&found.path);
         if self.unchanged(path, found)? {
-            return Ok((Outcome::Unchanged, Vec::new()));
+            return Ok((Outcome::Unchanged, None));
         }
         if let Some(error) = self.known_problem(path, found)? {
-            return Ok((Outcome::Failed(error), Vec::new()));
+            return Ok((Outcome::Failed(error), None));
         }
         let named_like_video = walk::VIDEO_EXTENSIONS.contains(&walk::extension(&found.path).as_str());
         let (probe, oshash) = match examine(&found.path) {
-            Examined::Video(probe, oshash) => (probe, oshash),
+            Examined::Video(probe, oshash) => (*probe, oshash),
             Examined::NotVideo(why) if named_like_video => {
-                return Ok((self.record_problem(path, found, &format!("not a video: {why}"))?, Vec::new()));
+                return Ok((self.record_problem(path, found, &format!("not a video: {why}"))?, None));
             }
-            Examined::NotVideo(_) => return Ok((Outcome::Ignored, Vec::new())),
-            Examined::Failed(error) => return Ok((self.record_problem(path, found, &error)?, Vec::new())),
+            Examined::NotVideo(_) => return Ok((Outcome::Ignored, None)),
+            Examined::Failed(error) => return Ok((self.record_problem(path, found, &error)?, None)),
         };
         let outcome = self.store_video(path, found, &probe, &oshash)?;
-        Ok((outcome, probe.subtitles))
+        Ok((outcome, Some(probe)))
     }
 }
 
 /// What reading a file's beginning, fingerprint and headers said.
 enum Examined {
-    Video(Probe, String),
+    Video(Box<Probe>, String),
     NotVideo(String),
     Failed(String),
 }
@@ -302,7 +306,7 @@ fn examine(path: &Path) -> Examined {
         Ok(probe) if probe.truncated => Examined::Failed(
             "the file is cut short (an interrupted download?): its container describes more data than it holds".into(),
         ),
-        Ok(probe) => Examined::Video(probe, oshash),
+        Ok(probe) => Examined::Video(Box::new(probe), oshash),
         Err(error) => Examined::Failed(error.to_string()),
     }
 }
@@ -321,7 +325,7 @@ fn describe(header: &[u8]) -> &'static str {
     }
 }
 
-fn failure(path: &Path, error: &str) -> Failure {
+pub(super) fn failure(path: &Path, error: &str) -> Failure {
     let stored = StoredPath::from_path(path);
     Failure {
         path: stored.text().to_string(),

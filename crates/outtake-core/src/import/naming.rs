@@ -19,10 +19,67 @@ pub fn title_from_stem(stem: &str) -> String {
     trimmed.to_string()
 }
 
+/// A file's stem as a title may show it: a file name may hold anything but `/`
+/// and NUL (control characters, an escape sequence, a newline); the title keeps
+/// what can be shown. A name that is not UTF-8 is read decoded, and a macOS
+/// name (NFD Hangul) composed, as the fan types it.
+pub(super) fn clean_stem(path: &std::path::Path) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let raw_stem: String = crate::paths::StoredPath::from_path(path).stem_text().nfc().collect();
+    crate::names::text_from_file(&raw_stem, super::info_json::MAX_TITLE_CHARS, true)
+}
+
+/// The title a file name gives a clip: the stem without yt-dlp's ` [id]`.
+pub(super) fn stem_title(path: &std::path::Path) -> String {
+    let stem = clean_stem(path);
+    let title = title_from_stem(&stem);
+    match (title.is_empty(), stem.is_empty()) {
+        (false, _) => title,
+        (true, false) => stem,
+        (true, true) => "(untitled)".into(),
+    }
+}
+
 /// The yt-dlp video id in a stem like `Title [dQw4w9WgXcQ]`, if any.
 pub fn source_id_from_stem(stem: &str) -> Option<String> {
     let title = title_from_stem(stem);
     (title.len() < stem.trim().len()).then(|| stem.trim()[title.len() + 2..stem.trim().len() - 1].to_string())
+}
+
+/// The id yt-dlp gives the video at a page address, for the sites whose ids
+/// an address shows: YouTube (`watch?v=ID`, `youtu.be/ID`, `shorts/ID`,
+/// `embed/ID`, `live/ID`) and Vimeo (`vimeo.com/123456`). So a clip whose
+/// container names its page gets the same source id its `.info.json` would give.
+pub fn source_id_from_url(url: &str) -> Option<String> {
+    let rest = url.trim().strip_prefix("https://").or_else(|| url.trim().strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").or_else(|| host.strip_prefix("m.")).unwrap_or(&host);
+    let host = host.strip_prefix("music.").unwrap_or(host);
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let path = path.split('#').next().unwrap_or("");
+    let youtube_id = |id: &str| {
+        (id.len() == 11 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+            .then(|| id.to_string())
+    };
+    match host {
+        "youtube.com" | "youtube-nocookie.com" => {
+            if path == "watch" {
+                let query = query.split('#').next().unwrap_or("");
+                return query.split('&').find_map(|pair| pair.strip_prefix("v=")).and_then(youtube_id);
+            }
+            let (kind, id) = path.split_once('/')?;
+            matches!(kind, "shorts" | "embed" | "live" | "v").then_some(())?;
+            youtube_id(id.split('/').next()?)
+        }
+        "youtu.be" => youtube_id(path.split('/').next()?),
+        "vimeo.com" => {
+            let id = path.split('/').next()?;
+            (!id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| id.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// The episode number a name mentions, when it mentions exactly one:
@@ -125,6 +182,27 @@ fn min_key_len(key: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_ids_from_page_addresses() {
+        let rows = [
+            ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", Some("dQw4w9WgXcQ")),
+            ("https://www.youtube.com/watch?feature=share&v=dQw4w9WgXcQ&t=10", Some("dQw4w9WgXcQ")),
+            ("https://m.youtube.com/watch?v=dQw4w9WgXcQ#t=1", Some("dQw4w9WgXcQ")),
+            ("https://youtu.be/dQw4w9WgXcQ?si=abc", Some("dQw4w9WgXcQ")),
+            ("https://www.youtube.com/shorts/dQw4w9WgXcQ", Some("dQw4w9WgXcQ")),
+            ("http://music.youtube.com/watch?v=dQw4w9WgXcQ", Some("dQw4w9WgXcQ")),
+            ("https://vimeo.com/76979871", Some("76979871")),
+            ("https://www.youtube.com/watch?v=short", None),
+            ("https://www.youtube.com/channel/UCabcdefghijk", None),
+            ("https://example.com/watch?v=dQw4w9WgXcQ", None),
+            ("ftp://youtu.be/dQw4w9WgXcQ", None),
+            ("not a url", None),
+        ];
+        for (url, id) in rows {
+            assert_eq!(source_id_from_url(url).as_deref(), id, "{url}");
+        }
+    }
 
     #[test]
     fn episode_numbers() {

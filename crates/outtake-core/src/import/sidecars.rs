@@ -1,17 +1,18 @@
-//! Reading a video's sidecars into its clip: yt-dlp's `.info.json` and
-//! subtitle files. A bad sidecar is recorded and reported; it never blocks the video.
+//! Reading a video's sidecars into its clip: yt-dlp's `.info.json`,
+//! `.description`, thumbnail picture, and subtitle files. A bad sidecar is
+//! recorded and reported; it never blocks the video.
 
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::info_json::{self, InfoJson};
+use super::container::take_chapters;
+use super::info_json::{self, InfoJson, MAX_DESCRIPTION_CHARS};
 use super::store::guess_show;
 use super::walk::{self, Found};
 use crate::cues::{CueInput, insert_cues};
 use crate::error::Result;
 use crate::library::Library;
-use crate::markers::{MarkerInput, insert_marker};
 use crate::paths::{PATH_KEY, StoredPath};
 use crate::subtitles::{self, MAX_SUBTITLE_BYTES, SubtitleFormat};
 use crate::tags::ensure_tag;
@@ -23,17 +24,34 @@ const MAX_SITE_TAGS: usize = 40;
 /// have a bound of their own, [`MAX_SUBTITLE_BYTES`].
 pub const MAX_SIDECAR_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Pictures yt-dlp's `--write-thumbnail` leaves beside a video (`NAME.webp`).
+pub(crate) const PICTURE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp"];
+
 enum Kind {
     Info,
+    /// yt-dlp's `--write-description`: the page's description as text.
+    Description,
+    /// The thumbnail the uploader chose: the clip's poster (`thumbs.rs` reads it).
+    Picture,
     Subtitles(SubtitleFormat),
 }
 
-fn kind_of(path: &Path) -> Option<Kind> {
+fn kind_of(path: &Path, video: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
     if name.ends_with(".info.json") {
         return Some(Kind::Info);
     }
-    SubtitleFormat::from_extension(&walk::extension(path)).map(Kind::Subtitles)
+    let extension = walk::extension(path);
+    // Only `NAME.jpg` is the video's own picture; `NAME.something.jpg` is another's.
+    if path.file_stem() == video.file_stem() {
+        if extension == "description" {
+            return Some(Kind::Description);
+        }
+        if PICTURE_EXTENSIONS.contains(&extension.as_str()) {
+            return Some(Kind::Picture);
+        }
+    }
+    SubtitleFormat::from_extension(&extension).map(Kind::Subtitles)
 }
 
 impl Library {
@@ -45,7 +63,7 @@ impl Library {
         video: &Path,
         sidecar: &Found,
     ) -> Result<Option<String>> {
-        let Some(kind) = kind_of(&sidecar.path) else { return Ok(None) };
+        let Some(kind) = kind_of(&sidecar.path, video) else { return Ok(None) };
         let path = &StoredPath::from_path(&sidecar.path);
         let known: Option<(i64, i64, i64, Option<String>)> = self
             .conn
@@ -62,8 +80,14 @@ impl Library {
         {
             return Ok(error);
         }
+        if let Kind::Picture = kind {
+            // The picture is read when the poster is made; a changed one makes it again.
+            self.write(|tx| record(tx, path, clip_id, (sidecar.size as i64, sidecar.mtime_ms), None))?;
+            self.forget_poster(clip_id)?;
+            return Ok(None);
+        }
         let limit = match kind {
-            Kind::Info => MAX_SIDECAR_BYTES,
+            Kind::Info | Kind::Description | Kind::Picture => MAX_SIDECAR_BYTES,
             Kind::Subtitles(_) => MAX_SUBTITLE_BYTES as u64,
         };
         let bytes = match read_bounded(&sidecar.path, limit) {
@@ -88,6 +112,21 @@ impl Library {
                     apply_info(tx, clip_id, &info)?;
                     guess_show(tx, clip_id, &shows)?;
                 }
+                Kind::Description => {
+                    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+                    let text = crate::names::text_from_file(
+                        &String::from_utf8_lossy(bytes),
+                        MAX_DESCRIPTION_CHARS,
+                        false,
+                    );
+                    if !text.is_empty() {
+                        tx.execute(
+                            "UPDATE clip SET description = coalesce(description, ?2) WHERE id = ?1",
+                            params![clip_id, text],
+                        )?;
+                    }
+                }
+                Kind::Picture => {}
                 Kind::Subtitles(format) => {
                     let lang = subtitles::lang_from_file_name(&video_stem, &file_name);
                     apply_subtitles(tx, clip_id, &bytes, format, lang.as_deref())?;
@@ -161,21 +200,30 @@ fn apply_info(conn: &Connection, clip_id: i64, info: &InfoJson) -> Result<()> {
             params![clip_id, title, crate::names::name_key(&title)],
         )?;
     }
+    // The page's facts fill blanks, and replace what the video's container
+    // gave (`clip_embedded`), never what the fan typed.
+    let fields = [
+        ("description", clean("description", &info.description)?),
+        ("uploader", clean("uploader", &info.uploader_name())?),
+        ("source_url", clean("url", &info.url())?),
+        ("published", info.published()),
+        ("source_id", clean("id", &info.id)?),
+    ];
+    for (column, value) in fields {
+        if value.is_some() {
+            // The column names are this list's own, never text from a file.
+            conn.execute(
+                &format!(
+                    "UPDATE clip SET {column} = ?2 WHERE id = ?1 AND ({column} IS NULL
+                         OR {column} IS (SELECT {column} FROM clip_embedded WHERE clip_id = ?1))"
+                ),
+                params![clip_id, value],
+            )?;
+        }
+    }
     conn.execute(
-        "UPDATE clip SET description = coalesce(description, ?2), uploader = coalesce(uploader, ?3),
-             source_url = coalesce(source_url, ?4), published = coalesce(published, ?5),
-             source_id = coalesce(source_id, ?6),
-             duration_ms = coalesce(duration_ms, ?7)
-         WHERE id = ?1",
-        params![
-            clip_id,
-            clean("description", &info.description)?,
-            clean("uploader", &info.uploader_name())?,
-            clean("url", &info.url())?,
-            info.published(),
-            clean("id", &info.id)?,
-            info.duration.map(|d| (d * 1000.0).round() as i64)
-        ],
+        "UPDATE clip SET duration_ms = coalesce(duration_ms, ?2) WHERE id = ?1",
+        params![clip_id, info.duration.map(|d| (d * 1000.0).round() as i64)],
     )?;
     for tag in info.tags.iter().flatten().filter(|t| !t.trim().is_empty()).take(MAX_SITE_TAGS) {
         // A tag that cannot be a tag name (control characters) is skipped, not fatal.
@@ -186,32 +234,7 @@ fn apply_info(conn: &Connection, clip_id: i64, info: &InfoJson) -> Result<()> {
             )?;
         }
     }
-    // Each chapter becomes a marker once: one the fan renamed or deleted
-    // stays so when the sidecar is read again.
-    for (start_ms, end_ms, title) in info.chapter_markers() {
-        let new = conn.execute(
-            "INSERT OR IGNORE INTO clip_chapter (clip_id, start_ms, title) VALUES (?1, ?2, ?3)",
-            params![clip_id, start_ms, title],
-        )? == 1;
-        if !new {
-            continue;
-        }
-        let input = MarkerInput {
-            start_ms,
-            end_ms,
-            title: Some(title),
-            tags: vec!["chapter".into()],
-            ..MarkerInput::default()
-        };
-        // A chapter past the clip's end (a wrong duration somewhere) is dropped.
-        match insert_marker(conn, clip_id, &input, None) {
-            Err(crate::Error::Invalid { .. }) => {}
-            other => {
-                other?;
-            }
-        }
-    }
-    Ok(())
+    take_chapters(conn, clip_id, &info.chapter_markers())
 }
 
 /// Replaces the clip's cues in each language the file holds.

@@ -8,7 +8,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::info_json::MAX_TITLE_CHARS;
+use super::container::Facts;
 use super::walk::Found;
 use super::{Outcome, naming};
 use crate::clips::{ClipInput, FileInput, FileStatus, insert_clip, insert_file};
@@ -143,7 +143,8 @@ impl Library {
     }
 
     /// Stores a probed video in one transaction: the same path updated, a moved
-    /// file re-linked to its clip, another copy of a known clip, or a new clip.
+    /// file re-linked to its clip, another copy of a known clip, or a new clip;
+    /// what its container says fills the clip in the same transaction.
     pub(super) fn store_video(
         &mut self,
         path: &StoredPath,
@@ -152,6 +153,7 @@ impl Library {
         oshash: &str,
     ) -> Result<Outcome> {
         let shows = self.show_name_keys()?;
+        let facts = Facts::of(probe, &found.path);
         self.write(|tx| {
             tx.execute(&format!("DELETE FROM import_problem WHERE {PATH_KEY} = ?1"), [path.key()])?;
             let by_path: Option<(i64, i64)> = tx
@@ -162,6 +164,9 @@ impl Library {
             if let Some((file_id, clip_id)) = by_path {
                 refresh_file(tx, file_id, path, found, oshash)?;
                 set_technical(tx, clip_id, probe)?;
+                if facts.apply(tx, clip_id, false, &shows)? {
+                    guess_show(tx, clip_id, &shows)?;
+                }
                 return Ok(Outcome::Updated(clip_id));
             }
             let same_content: Vec<(i64, i64, StoredPath)> = tx
@@ -179,9 +184,13 @@ impl Library {
             }
             if let Some((_, clip_id, _)) = same_content.first() {
                 insert_file(tx, *clip_id, &file_input(path, found, oshash))?;
+                if facts.apply(tx, *clip_id, false, &shows)? {
+                    guess_show(tx, *clip_id, &shows)?;
+                }
                 return Ok(Outcome::Updated(*clip_id));
             }
-            let clip_id = insert_new_clip(tx, path, found, probe, oshash)?;
+            let clip_id = insert_new_clip(tx, path, found, probe, oshash, &facts)?;
+            facts.apply(tx, clip_id, true, &shows)?;
             guess_show(tx, clip_id, &shows)?;
             Ok(Outcome::Added(clip_id))
         })
@@ -249,9 +258,22 @@ pub(super) fn track_label(video: &Path, index: usize) -> PathBuf {
 
 const TRACK_SUFFIX: &str = "#subtitles:";
 
-/// The file a listed sidecar lives in: itself, or the video of an embedded track.
+/// How a video's damaged metadata is listed as a problem: beside the video, like a track.
+pub(super) fn metadata_label(video: &Path) -> PathBuf {
+    let mut label = video.as_os_str().to_os_string();
+    label.push(METADATA_SUFFIX);
+    PathBuf::from(label)
+}
+
+const METADATA_SUFFIX: &str = "#metadata";
+
+/// The file a listed sidecar lives in: itself, or the video of an embedded
+/// track or of its metadata.
 pub(super) fn file_behind(listed: &Path) -> PathBuf {
     let bytes = crate::paths::bytes_of(listed);
+    if let Some(video) = bytes.strip_suffix(METADATA_SUFFIX.as_bytes()) {
+        return crate::paths::path_from_bytes(video);
+    }
     let suffix = TRACK_SUFFIX.as_bytes();
     let cut = (0..bytes.len().saturating_sub(suffix.len())).rev().find(|&i| {
         bytes[i..].starts_with(suffix) && bytes[i + suffix.len()..].iter().all(u8::is_ascii_digit)
@@ -313,21 +335,11 @@ fn insert_new_clip(
     found: &Found,
     probe: &Probe,
     oshash: &str,
+    facts: &Facts,
 ) -> Result<i64> {
-    // A file name may hold anything but `/` and NUL (control characters, an
-    // escape sequence, a newline): the title keeps what can be shown. A name
-    // that is not UTF-8 is read decoded; a macOS name (NFD Hangul) composed,
-    // as the fan types it.
-    let raw_stem: String = path.stem_text().nfc().collect();
-    let stem = crate::names::text_from_file(&raw_stem, MAX_TITLE_CHARS, true);
-    let mut title = naming::title_from_stem(&stem);
-    if title.is_empty() {
-        title = stem.clone();
-    }
-    if title.is_empty() {
-        title = "(untitled)".into();
-    }
-    let input = ClipInput {
+    let stem = naming::clean_stem(&found.path);
+    let title = naming::stem_title(&found.path);
+    let mut input = ClipInput {
         title,
         duration_ms: probe.duration_ms,
         width: probe.width,
@@ -339,10 +351,13 @@ fn insert_new_clip(
         files: vec![file_input(path, found, oshash)],
         ..ClipInput::default()
     };
+    // The container's title and page facts rank above the file name's.
+    facts.fill_new(&mut input);
     let id = insert_clip(conn, &input, None)?;
+    let source_id = facts.source_id().map(str::to_string).or_else(|| naming::source_id_from_stem(&stem));
     conn.execute(
         "UPDATE clip SET created = ?2, source_id = ?3 WHERE id = ?1",
-        params![id, probe.created, naming::source_id_from_stem(&stem)],
+        params![id, probe.created, source_id],
     )?;
     Ok(id)
 }

@@ -5,7 +5,9 @@
 use std::io::{Read, Seek, SeekFrom};
 
 use super::bytes::uint;
-use super::{Container, Probe, SubtitleStream, blank, rfc3339, round_fps};
+use super::ebml::{children, float, header};
+use super::matroska_meta::{self, ATTACHMENTS, CHAPTERS, SEEK_HEAD, TAGS};
+use super::{Container, Probe, SubtitleStream, blank, rfc3339, round_fps, settle_chapters};
 
 const EBML: u32 = 0x1A45_DFA3;
 const DOC_TYPE: u32 = 0x4282;
@@ -14,9 +16,11 @@ const INFO: u32 = 0x1549_A966;
 const TIMESTAMP_SCALE: u32 = 0x2A_D7B1;
 const DURATION: u32 = 0x4489;
 const DATE_UTC: u32 = 0x4461;
+const TITLE: u32 = 0x7BA9;
 const TRACKS: u32 = 0x1654_AE6B;
 const TRACK_ENTRY: u32 = 0xAE;
 const TRACK_TYPE: u32 = 0x83;
+const TRACK_UID: u32 = 0x73C5;
 const CODEC_ID: u32 = 0x86;
 const LANGUAGE: u32 = 0x22_B59C;
 const LANGUAGE_BCP47: u32 = 0x22_B59D;
@@ -39,58 +43,11 @@ const MAX_CODEC_ID: usize = 64;
 /// Seconds between 1970-01-01 and Matroska's epoch, 2001-01-01.
 const MATROSKA_EPOCH: i64 = 978_307_200;
 
-/// An element header: id, payload size (None = unknown), header length.
-fn header(reader: &mut impl Read) -> Option<(u32, Option<u64>, u64)> {
-    let (id, id_len) = vint(reader, true)?;
-    let (size, size_len) = vint(reader, false)?;
-    let all_ones = (1u64 << (7 * size_len)) - 1;
-    let size = (size != all_ones).then_some(size);
-    Some((u32::try_from(id).ok()?, size, u64::from(id_len + size_len)))
-}
-
-/// An EBML variable-length integer (kept with its marker bit for ids).
-fn vint(reader: &mut impl Read, keep_marker: bool) -> Option<(u64, u32)> {
-    let mut first = [0u8; 1];
-    reader.read_exact(&mut first).ok()?;
-    let len = first[0].leading_zeros() + 1;
-    if len > 8 || (keep_marker && len > 4) {
-        return None;
-    }
-    let mut value = u64::from(if keep_marker { first[0] } else { first[0] & (0xFFu16 >> len) as u8 });
-    for _ in 1..len {
-        let mut byte = [0u8; 1];
-        reader.read_exact(&mut byte).ok()?;
-        value = (value << 8) | u64::from(byte[0]);
-    }
-    Some((value, len))
-}
-
-/// Children of an in-memory master element: (id, payload).
-fn children(data: &[u8]) -> Vec<(u32, &[u8])> {
-    let mut out = Vec::new();
-    let mut cursor = std::io::Cursor::new(data);
-    while (cursor.position() as usize) < data.len() && out.len() < MAX_ELEMENTS {
-        let Some((id, size, _)) = header(&mut cursor) else { break };
-        let start = cursor.position() as usize;
-        let end = size.map_or(data.len(), |s| start.saturating_add(s as usize)).min(data.len());
-        out.push((id, &data[start..end]));
-        cursor.set_position(end as u64);
-    }
-    out
-}
-
-fn float(data: &[u8]) -> Option<f64> {
-    match data.len() {
-        4 => Some(f64::from(f32::from_be_bytes(data.try_into().ok()?))),
-        8 => Some(f64::from_be_bytes(data.try_into().ok()?)),
-        _ => None,
-    }
-}
-
 /// One TrackEntry: type (1 video, 2 audio), codec id, frame duration (ns), pixel size.
 #[derive(Default)]
 struct TrackEntry {
     kind: u64,
+    uid: u64,
     language: Option<String>,
     codec: String,
     frame_ns: Option<u64>,
@@ -104,6 +61,7 @@ struct Found {
     duration: Option<f64>,
     created: Option<i64>,
     tracks: Vec<TrackEntry>,
+    embedded: matroska_meta::Embedded,
 }
 
 /// Reads the headers; `Ok(None)` when they lack a duration or tracks (ffprobe can count).
@@ -127,10 +85,12 @@ pub(super) fn probe(reader: &mut (impl Read + Seek), len: u64) -> Result<Option<
         return Err("no Segment after the EBML header".into());
     }
     pos += segment_head;
+    let segment_at = pos;
     // A Segment that claims more bytes than the file has was cut short.
     let truncated = segment_size.is_some_and(|s| pos.saturating_add(s) > len);
     let end = segment_size.map_or(len, |s| pos.saturating_add(s).min(len));
     let mut found = Found::default();
+    let (mut seeks, mut seen) = (Vec::new(), Vec::new());
     let mut count = 0;
     while pos < end && count < MAX_ELEMENTS {
         count += 1;
@@ -142,13 +102,61 @@ pub(super) fn probe(reader: &mut (impl Read + Seek), len: u64) -> Result<Option<
                 let data = read(reader, pos + head, size)?;
                 if id == INFO { info(&data, &mut found) } else { tracks(&data, &mut found) }
             }
+            SEEK_HEAD => {
+                if let Some(data) = size.and_then(|size| read(reader, pos + head, size).ok()) {
+                    seeks.extend(matroska_meta::seek_entries(&data));
+                }
+            }
+            TAGS | CHAPTERS | ATTACHMENTS => {
+                embedded(reader, &mut found, (id, pos + head, size), len);
+                seen.push(id);
+            }
             CLUSTER if found.duration.is_some() && !found.tracks.is_empty() => break,
             _ => {}
         }
         let Some(size) = size else { break }; // an unknown-size cluster runs to the end
         pos = pos.saturating_add(head).saturating_add(size);
     }
-    Ok(describe(container, &found, truncated))
+    // Tags written after the media data (mkvmerge does) are found through the SeekHead.
+    for id in [TAGS, CHAPTERS, ATTACHMENTS] {
+        let Some((_, offset)) = seeks.iter().find(|(seek, _)| *seek == id) else { continue };
+        let at = segment_at.saturating_add(*offset);
+        if seen.contains(&id) || at >= end {
+            continue;
+        }
+        reader.seek(SeekFrom::Start(at)).map_err(|e| e.to_string())?;
+        if let Some((found_id, size, head)) = header(reader)
+            && found_id == id
+        {
+            embedded(reader, &mut found, (id, at + head, size), len);
+        }
+    }
+    Ok(describe(container, found, truncated))
+}
+
+/// Reads one of Tags, Chapters or Attachments (`element`: id, where its data
+/// starts, its size); damage is noted in the probe, never an error.
+fn embedded(reader: &mut (impl Read + Seek), found: &mut Found, element: (u32, u64, Option<u64>), len: u64) {
+    let (id, at, size) = element;
+    let name = match id {
+        TAGS => "Tags",
+        CHAPTERS => "Chapters",
+        _ => "Attachments",
+    };
+    let Some(size) = size else {
+        return found.embedded.damaged(name, "the element's size is unknown");
+    };
+    if id == ATTACHMENTS {
+        return found.embedded.attachments(reader, at, size, len);
+    }
+    if at.saturating_add(size) > len {
+        return found.embedded.damaged(name, &format!("it claims {size} bytes, past the end of the file"));
+    }
+    match read(reader, at, size) {
+        Ok(data) if id == TAGS => found.embedded.tags(&data),
+        Ok(data) => found.embedded.chapters(&data),
+        Err(why) => found.embedded.damaged(name, &why),
+    }
 }
 
 fn read(reader: &mut (impl Read + Seek), at: u64, size: u64) -> Result<Vec<u8>, String> {
@@ -166,6 +174,7 @@ fn info(data: &[u8], found: &mut Found) {
         match id {
             TIMESTAMP_SCALE => found.scale = uint(value),
             DURATION => found.duration = float(value),
+            TITLE => found.embedded.info_title(value),
             DATE_UTC if value.len() == 8 => {
                 let nanos = i64::from_be_bytes(value.try_into().unwrap_or([0; 8]));
                 found.created = Some(MATROSKA_EPOCH + nanos / 1_000_000_000);
@@ -187,6 +196,7 @@ fn tracks(data: &[u8], found: &mut Found) {
         for (id, value) in children(entry) {
             match id {
                 TRACK_TYPE => track.kind = uint(value).unwrap_or(0),
+                TRACK_UID => track.uid = uint(value).unwrap_or(0),
                 CODEC_ID => {
                     let value = &value[..value.len().min(MAX_CODEC_ID)];
                     track.codec = String::from_utf8_lossy(value).trim_end_matches('\0').to_string()
@@ -241,7 +251,12 @@ fn codec_name(id: &str) -> Option<&'static str> {
     })
 }
 
-fn describe(container: Container, found: &Found, truncated: bool) -> Option<Probe> {
+fn describe(container: Container, mut found: Found, truncated: bool) -> Option<Probe> {
+    for (uid, language) in std::mem::take(&mut found.embedded.track_languages) {
+        if let Some(track) = found.tracks.iter_mut().find(|t| t.uid == uid && t.language.is_none()) {
+            track.language = super::short_lang(&language);
+        }
+    }
     if truncated && found.tracks.is_empty() {
         return Some(Probe { truncated, ..blank(container) });
     }
@@ -275,5 +290,12 @@ fn describe(container: Container, found: &Found, truncated: bool) -> Option<Prob
         })
         .collect();
     probe.created = found.created.and_then(rfc3339);
+    let mut embedded = found.embedded;
+    embedded.finish();
+    probe.metadata = embedded.metadata;
+    probe.chapters = embedded.chapters;
+    settle_chapters(&mut probe.chapters, probe.duration_ms);
+    probe.cover = embedded.cover;
+    probe.damaged = embedded.damaged;
     Some(probe)
 }

@@ -1,11 +1,16 @@
 //! Recognising video files by their content and reading what their containers
-//! say (duration, size, codecs, frame rate, rotation, creation time) — in
+//! say (duration, size, codecs, frame rate, rotation, creation time, and what
+//! the uploader embedded: title, description, chapters, cover art) — in
 //! process for MP4/MOV/3GP and Matroska/WebM, with ffprobe as the fallback.
 
+mod boxes;
 mod bytes;
+mod ebml;
 pub mod ffprobe;
 mod matroska;
+mod matroska_meta;
 mod mp4;
+mod mp4_meta;
 
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
@@ -75,7 +80,73 @@ pub struct Probe {
     pub truncated: bool,
     /// Text subtitle tracks inside the file (ffmpeg can extract them).
     pub subtitles: Vec<SubtitleStream>,
+    /// What the uploader (yt-dlp's `--embed-metadata`, a tagger) wrote into the container.
+    pub metadata: Metadata,
+    /// Chapters the container holds, in time order.
+    pub chapters: Vec<Chapter>,
+    /// Where the embedded cover art lies in the file, when there is one.
+    pub cover: Option<Cover>,
+    /// Metadata the reader found damaged and left out (the video itself is sound).
+    pub damaged: Vec<String>,
     pub source: ProbeSource,
+}
+
+/// The container's descriptive tags, as written (bounded in length, not cleaned).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metadata {
+    pub title: Option<String>,
+    /// The artist tag: yt-dlp writes the uploader there.
+    pub artist: Option<String>,
+    /// The date tag as written (`20210914`, `2021-09-14`, `2021-09-14T10:00:00Z`).
+    pub date: Option<String>,
+    pub description: Option<String>,
+    pub comment: Option<String>,
+    /// The page the video came from (`purl`, or a comment that is only a URL).
+    pub url: Option<String>,
+    pub show: Option<String>,
+    pub season: Option<i64>,
+    pub episode: Option<i64>,
+}
+
+/// One chapter a container marks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chapter {
+    pub start_ms: i64,
+    pub end_ms: Option<i64>,
+    pub title: String,
+}
+
+/// Cover art stored inside a video file: its bytes are `len` bytes at `offset`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cover {
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// The longest tag value kept from a container (a description is the longest real one).
+pub(crate) const MAX_TAG_BYTES: usize = 256 * 1024;
+/// At most this many chapters are read from a container.
+pub(crate) const MAX_CHAPTERS: usize = 500;
+
+/// A tag's text: UTF-8 (damaged bytes replaced), cut at [`MAX_TAG_BYTES`], trailing NULs
+/// gone; `None` when blank.
+pub(crate) fn tag_text(bytes: &[u8]) -> Option<String> {
+    let bytes = &bytes[..bytes.len().min(MAX_TAG_BYTES)];
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_end_matches('\0').trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// Fills in the ends of chapters that give none (the next chapter's start,
+/// the last one's the video's end), and puts them in time order.
+pub(crate) fn settle_chapters(chapters: &mut [Chapter], duration_ms: Option<i64>) {
+    chapters.sort_by_key(|c| c.start_ms);
+    let starts: Vec<i64> = chapters.iter().map(|c| c.start_ms).skip(1).collect();
+    for (i, chapter) in chapters.iter_mut().enumerate() {
+        if chapter.end_ms.is_none() {
+            chapter.end_ms = starts.get(i).copied().or(duration_ms).filter(|end| *end > chapter.start_ms);
+        }
+    }
 }
 
 /// A text subtitle track inside a video file.
@@ -243,6 +314,10 @@ pub(crate) fn blank(container: Container) -> Probe {
         created: None,
         truncated: false,
         subtitles: Vec::new(),
+        metadata: Metadata::default(),
+        chapters: Vec::new(),
+        cover: None,
+        damaged: Vec::new(),
         source: ProbeSource::Fast,
     }
 }
@@ -282,3 +357,6 @@ pub(crate) fn rfc3339(unix_seconds: i64) -> Option<String> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod meta_tests;

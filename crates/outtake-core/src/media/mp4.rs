@@ -4,8 +4,9 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
+use super::boxes::{boxes, child};
 use super::bytes::{i32_at, u16_at, u32_at, u64_at};
-use super::{Container, Probe, SubtitleStream, blank, rfc3339, round_fps};
+use super::{Container, Probe, SubtitleStream, blank, mp4_meta, rfc3339, round_fps, settle_chapters};
 
 /// The movie header of a long clip is a few MB; more than this is not a header.
 const MAX_MOOV: u64 = 64 << 20;
@@ -25,6 +26,8 @@ struct Track {
     id: u32,
     language: Option<String>,
     handler: [u8; 4],
+    /// Tracks this one names as its chapter titles (`tref/chap`).
+    chapter_tracks: Vec<u32>,
     timescale: u32,
     duration: u64,
     codec: Option<String>,
@@ -45,35 +48,12 @@ struct Movie {
     created: u64,
     fragment_duration: u64,
     tracks: Vec<Track>,
-}
-
-/// Iterates the child boxes of a payload: (type, payload). Stops at the first malformed size.
-fn boxes(data: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
-    let mut at = 0usize;
-    std::iter::from_fn(move || {
-        let size32 = u32_at(data, at)? as usize;
-        let kind = data.get(at + 4..at + 8)?;
-        let (size, header) = match size32 {
-            0 => (data.len() - at, 8),
-            1 => (usize::try_from(u64_at(data, at + 8)?).ok()?, 16),
-            n => (n, 8),
-        };
-        if size < header || at.checked_add(size)? > data.len() {
-            return None;
-        }
-        let payload = &data[at + header..at + size];
-        at += size;
-        Some((kind, payload))
-    })
-}
-
-fn child<'a>(data: &'a [u8], kind: &[u8]) -> Option<&'a [u8]> {
-    boxes(data).find(|(k, _)| *k == kind).map(|(_, payload)| payload)
+    embedded: mp4_meta::Embedded,
 }
 
 /// Reads the file's structure; `Ok(None)` when it has no audio or video track this reader knows.
 pub(super) fn probe(reader: &mut (impl Read + Seek), len: u64) -> Result<Option<Probe>, String> {
-    let mut moov: Option<Vec<u8>> = None;
+    let mut moov: Option<(Vec<u8>, u64)> = None;
     // Where each fragment's payload is (at, len), read one at a time once the
     // movie header is known: holding them all held the whole of a file made
     // of big fragments (about 1 GB of memory for a 1 GB file).
@@ -106,7 +86,7 @@ pub(super) fn probe(reader: &mut (impl Read + Seek), len: u64) -> Result<Option<
         }
         match kind {
             b"moov" if size <= MAX_MOOV => {
-                moov = Some(read_payload(reader, pos + header_len, size - header_len)?)
+                moov = Some((read_payload(reader, pos + header_len, size - header_len)?, pos + header_len))
             }
             b"moov" => return Err(format!("the movie header claims {size} bytes")),
             b"moof" if size <= MAX_MOOF && moofs.len() < MAX_MOOFS => {
@@ -116,18 +96,19 @@ pub(super) fn probe(reader: &mut (impl Read + Seek), len: u64) -> Result<Option<
         }
         pos += size;
     }
-    let Some(moov) = moov else {
+    let Some((moov, moov_at)) = moov else {
         if truncated {
             return Ok(Some(Probe { truncated: true, ..blank(Container::Mp4) }));
         }
         return Err("no movie header ('moov' box)".into());
     };
     let mut movie = parse_moov(&moov);
+    movie.embedded = mp4_meta::read(&moov, moov_at);
     drop(moov);
     for (at, len) in moofs {
         add_fragment(&mut movie, &read_payload(reader, at, len)?);
     }
-    Ok(describe(&movie, truncated))
+    Ok(describe(movie, truncated))
 }
 
 fn read_payload(reader: &mut (impl Read + Seek), at: u64, len: u64) -> Result<Vec<u8>, String> {
@@ -184,6 +165,9 @@ fn parse_trak(trak: &[u8]) -> Track {
         track.matrix = [0, 1, 3, 4].map(|i| i32_at(tkhd, matrix_at + i * 4).unwrap_or(0));
         track.width = u32_at(tkhd, matrix_at + 36).unwrap_or(0) >> 16;
         track.height = u32_at(tkhd, matrix_at + 40).unwrap_or(0) >> 16;
+    }
+    if let Some(chap) = child(trak, b"tref").and_then(|tref| child(tref, b"chap")) {
+        track.chapter_tracks = chap.chunks_exact(4).take(MAX_TRACKS).filter_map(|id| u32_at(id, 0)).collect();
     }
     let Some(mdia) = child(trak, b"mdia") else { return track };
     if let Some(mdhd) = child(mdia, b"mdhd") {
@@ -421,7 +405,7 @@ fn seconds(value: u64, timescale: u32) -> Option<f64> {
         .then(|| value as f64 / f64::from(timescale))
 }
 
-fn describe(movie: &Movie, truncated: bool) -> Option<Probe> {
+fn describe(mut movie: Movie, truncated: bool) -> Option<Probe> {
     let is_cover = |t: &&Track| {
         matches!(t.codec.as_deref(), Some("mjpeg" | "png")) && t.samples + t.fragment_samples <= 1
     };
@@ -453,11 +437,22 @@ fn describe(movie: &Movie, truncated: bool) -> Option<Probe> {
         (probe.width, probe.height) = ((w > 0).then_some(w), (h > 0).then_some(h));
     }
     probe.audio_codec = audio.and_then(|a| a.codec.clone());
-    let text_tracks = movie.tracks.iter().filter(|t| matches!(&t.handler, b"sbtl" | b"text" | b"subt"));
+    // A QuickTime chapter track is a text track too, but it holds chapter titles, not lines.
+    let chapter_tracks: Vec<u32> = movie.tracks.iter().flat_map(|t| t.chapter_tracks.clone()).collect();
+    let text_tracks = movie
+        .tracks
+        .iter()
+        .filter(|t| matches!(&t.handler, b"sbtl" | b"text" | b"subt") && !chapter_tracks.contains(&t.id));
     probe.subtitles = text_tracks
         .enumerate()
         .map(|(index, t)| SubtitleStream { index, lang: t.language.clone(), ass: false })
         .collect();
     probe.created = i64::try_from(movie.created).ok().and_then(|c| rfc3339(c - MP4_EPOCH_OFFSET));
+    let embedded = std::mem::take(&mut movie.embedded);
+    probe.metadata = embedded.metadata;
+    probe.chapters = embedded.chapters;
+    settle_chapters(&mut probe.chapters, probe.duration_ms);
+    probe.cover = embedded.cover;
+    probe.damaged = embedded.damaged;
     Some(probe)
 }

@@ -29,7 +29,12 @@ cast: Array<string>,
 /**
  * When the clip entered the library (RFC 3339, UTC).
  */
-added_at: string, };
+added_at: string, 
+/**
+ * The frame the fan chose as the poster (ms), if they did: the window's
+ * poster URL carries it, so a new choice (or its undo) shows at once.
+ */
+poster_ms: number | null, };
 
 /**
  * Everything about one clip.
@@ -43,6 +48,10 @@ path_encoding: string | null, duration_ms: number | null, width: number | null, 
  * Show and episode were guessed from the file name, not set by the fan.
  */
 show_guessed: boolean, 
+/**
+ * The frame the fan chose as the poster (ms), if they did.
+ */
+poster_ms: number | null, 
 /**
  * The container's creation time (RFC 3339), e.g. when a phone recorded it.
  */
@@ -387,6 +396,13 @@ export const commands = {
   openSource: (args: { clip_id: number }) => invoke<null>('open_source', args),
   /** Shows a copy of a clip in the system's file manager. */
   revealFile: (args: { file_id: number }) => invoke<null>('reveal_file', args),
+  /**
+   * Makes the frame at `at_ms` the clip's poster: the fan's choice, kept
+   * through rescans, undone like any edit. The frame is made right after.
+   */
+  useFrameAsPoster: (args: { clip_id: number; at_ms: number }) => invoke<null>('use_frame_as_poster', args),
+  /** Gives the clip its own poster back (the uploader's picture, or the default frame). */
+  useDefaultPoster: (args: { clip_id: number }) => invoke<null>('use_default_poster', args),
   /** Plays the clip in an external player (mpv or VLC, else the system's default) from `at_ms`. */
   openExternal: (args: { clip_id: number; at_ms: number }) => invoke<null>('open_external', args),
   /** Adds a marker to a clip, written with names (people, scene, tags). */
