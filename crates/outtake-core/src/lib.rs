@@ -25,6 +25,7 @@ mod names;
 mod paths;
 mod people;
 mod process;
+pub mod screen_text;
 pub mod search;
 mod shows;
 pub mod subtitles;
