@@ -54,7 +54,7 @@ impl Frames {
         );
         let mut command = low_priority("ffmpeg");
         command
-            .args(["-nostdin", "-v", "error", "-skip_frame", "nonref", "-i"])
+            .args(["-nostdin", "-v", "error", "-skip_frame", "noref", "-i"])
             .arg(path)
             .args(["-an", "-sn", "-dn", "-vf", &filter, "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"])
             .stdin(Stdio::null())

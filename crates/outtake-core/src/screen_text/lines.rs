@@ -33,16 +33,32 @@ pub struct ScreenLine {
 }
 
 /// The words worth keeping as one line, or `None` when nothing is.
-pub(crate) fn clean(words: &[Word], place: Rect) -> Option<Reading> {
+/// `spaces` are the crop's ink-free runs as wide as a space.
+pub(crate) fn clean(words: &[Word], spaces: &[(usize, usize)], place: Rect) -> Option<Reading> {
     let kept: Vec<&Word> = words.iter().filter(|w| w.conf >= MIN_WORD_CONF && !stray(&w.text)).collect();
     if kept.is_empty() {
         return None;
     }
-    let text: String = kept.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
-    let text: String = text.chars().take(MAX_LINE_CHARS).collect();
+    let text: String = joined(&kept, spaces).chars().take(MAX_LINE_CHARS).collect();
     let conf = kept.iter().map(|w| w.conf).sum::<f32>() / kept.len() as f32;
     let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
     (letters >= 2 && conf >= MIN_LINE_CONF).then_some(Reading { text, conf, place })
+}
+
+/// The words as one line. Tesseract's word boxes often split a Hangul word
+/// between its syllables, so a word is spaced from the one before only where
+/// the crop has a space-wide gap between their left edges (the right edges
+/// of its boxes are not to be trusted: they overlap the next word's).
+fn joined(words: &[&Word], spaces: &[(usize, usize)]) -> String {
+    let mut text = String::new();
+    for (i, word) in words.iter().enumerate() {
+        let left = |w: &Word| w.left.max(0) as usize;
+        if i > 0 && spaces.iter().any(|(from, to)| *from >= left(words[i - 1]) && *to <= left(word) + 3) {
+            text.push(' ');
+        }
+        text.push_str(&word.text);
+    }
+    text
 }
 
 /// A word that is one character and no letter of a script (`|`, `~`), or a
@@ -178,9 +194,12 @@ fn best(readings: &[(String, f32)]) -> String {
 mod tests {
     use super::*;
 
+    /// A word at the start of the line, where `SPACED` has a space.
     fn word(text: &str, conf: f32) -> Word {
-        Word { text: text.into(), conf }
+        Word { text: text.into(), conf, ..Word::default() }
     }
+
+    const SPACED: &[(usize, usize)] = &[(0, 0)];
 
     const HERE: Rect = Rect { x: 400, y: 600, w: 400, h: 40 };
 
@@ -199,8 +218,16 @@ mod tests {
             (&[word("Hello", 90.0), word("there", 85.0)], Some("Hello there")),
         ];
         for (words, expected) in cases {
-            assert_eq!(clean(words, HERE).map(|r| r.text).as_deref(), *expected, "{words:?}");
+            assert_eq!(clean(words, SPACED, HERE).map(|r| r.text).as_deref(), *expected, "{words:?}");
         }
+    }
+
+    #[test]
+    fn words_closer_than_a_space_are_one() {
+        let at = |text: &str, left: i64, right: i64| Word { text: text.into(), conf: 90.0, left, right, height: 40 };
+        // Tesseract's boxes: 타 overlaps 는, and starts a little after the gap.
+        let words = [at("말", 0, 40), at("타", 58, 100), at("는", 96, 136), at("장면", 163, 240)];
+        assert_eq!(clean(&words, &[(42, 55), (138, 160)], HERE).unwrap().text, "말 타는 장면");
     }
 
     #[test]

@@ -88,30 +88,36 @@ const BATCH: usize = 48;
 /// read (by ffmpeg). `cancel` stops it between frames.
 pub fn read_video(path: &Path, cancel: &AtomicBool) -> Result<VideoText, ReadError> {
     let started = Instant::now();
-    let mut reader = Reader { scratch: Scratch::new()?, words: Vec::new(), pending: Vec::new(), running: None };
+    let mut reader =
+        Reader { scratch: Scratch::new()?, words: Vec::new(), gaps: Vec::new(), pending: Vec::new(), running: None };
     let mut frames = Frames::open(path)?;
     let mut result = VideoText::default();
-    // Each frame's lines, as (number of the crop read, where it was).
+    // Each pair of frames' lines, as (number of the crop read, where it was)
+    // at the time of the pair's first frame: a caption is found where both
+    // show it.
     let mut seen: Vec<(i64, Vec<(usize, regions::Rect)>)> = Vec::new();
-    let mut before: Vec<(usize, Crop)> = Vec::new();
+    let mut lines_before: Vec<(usize, Crop)> = Vec::new();
+    let mut frame_before: Option<(i64, regions::Frame)> = None;
     loop {
         let waited = Instant::now();
         let Some((at_ms, frame)) = frames.next(cancel)? else { break };
         result.decoding += waited.elapsed();
+        result.frames += 1;
+        let Some((then_ms, before)) = frame_before.replace((at_ms, frame)) else { continue };
         let finding = Instant::now();
+        let frame = &frame_before.as_ref().expect("just set").1;
         let mut now: Vec<(usize, Crop)> = Vec::new();
-        for crop in regions::caption_crops(&frame) {
+        for crop in regions::caption_crops(frame, &before) {
             // A caption unchanged since the frame before is not read again.
-            let number = match before.iter().find(|(_, b)| b.same_as(&crop)) {
+            let number = match lines_before.iter().find(|(_, b)| b.same_as(&crop)) {
                 Some((number, _)) => *number,
                 None => reader.add(crop.clone()),
             };
             now.push((number, crop));
         }
         result.finding += finding.elapsed();
-        seen.push((at_ms, now.iter().map(|(n, c)| (*n, c.place)).collect()));
-        before = now;
-        result.frames += 1;
+        seen.push((then_ms, now.iter().map(|(n, c)| (*n, c.place)).collect()));
+        lines_before = now;
         if reader.pending.len() >= BATCH {
             reader.send(&mut result)?;
         }
@@ -120,7 +126,10 @@ pub fn read_video(path: &Path, cancel: &AtomicBool) -> Result<VideoText, ReadErr
     reader.wait(&mut result)?;
     let mut merger = lines::Merger::new(1000 / i64::from(frames::PER_SECOND));
     for (at_ms, places) in seen {
-        let readings = places.into_iter().filter_map(|(n, place)| lines::clean(&reader.words[n], place)).collect();
+        let readings = places
+            .into_iter()
+            .filter_map(|(n, place)| lines::clean(&reader.words[n], &reader.gaps[n], place))
+            .collect();
         merger.add(at_ms, readings);
     }
     result.lines = merger.finish();
@@ -136,6 +145,8 @@ struct Reader {
     scratch: Scratch,
     /// The words of every crop read so far.
     words: Vec<Vec<tesseract::Word>>,
+    /// The spaces of every crop added (`Crop::spaces`).
+    gaps: Vec<Vec<(usize, usize)>>,
     pending: Vec<Crop>,
     /// The batch being read, and how many crops it holds.
     running: Option<(Batch, usize)>,
@@ -145,6 +156,7 @@ impl Reader {
     /// Queues a crop; returns its number.
     fn add(&mut self, crop: Crop) -> usize {
         let in_flight = self.running.as_ref().map_or(0, |(_, n)| *n);
+        self.gaps.push(crop.spaces.clone());
         self.pending.push(crop);
         self.words.len() + in_flight + self.pending.len() - 1
     }

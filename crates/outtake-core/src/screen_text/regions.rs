@@ -2,9 +2,10 @@
 //! picture. Tesseract on a whole busy frame reads almost nothing (measured:
 //! DESIGN.md); on a tight crop where only the text's colour is left, black
 //! on white, it reads well. So: a mask of the pixels near a caption colour
-//! (white, or yellow), its connected components, the ones shaped like glyphs
-//! and edged by contrast (an outline, a box, or a picture darker than the
-//! text) grouped into lines, and each line cut out of the mask.
+//! (white, or yellow) in this frame and the one sampled before (a caption
+//! stays put while the picture moves), its connected components, the ones
+//! shaped like glyphs and edged by contrast (an outline, a box, or a picture
+//! unlike the text) grouped into lines, and each line cut out of the mask.
 
 /// One decoded frame: `width × height` pixels of RGB.
 pub(crate) struct Frame {
@@ -74,6 +75,10 @@ pub(crate) struct Crop {
     pub w: usize,
     pub h: usize,
     pub grey: Vec<u8>,
+    /// Runs of columns without ink as wide as a space (a fifth of the line's
+    /// height or more), in the crop's pixels: Tesseract's own word boxes
+    /// put spaces between the syllables of a Hangul word.
+    pub spaces: Vec<(usize, usize)>,
 }
 
 impl Crop {
@@ -100,16 +105,21 @@ struct Piece {
     rect: Rect,
 }
 
-fn luma(rgb: &[u8], i: usize) -> i32 {
-    let (r, g, b) = (rgb[3 * i] as i32, rgb[3 * i + 1] as i32, rgb[3 * i + 2] as i32);
-    (299 * r + 587 * g + 114 * b) / 1000
+/// How far apart two pixels' colours are: the largest difference of a channel.
+/// White text on pink, cyan or yellow differs by 100 or more in one channel
+/// (though hardly in brightness); a bright patch fading into the picture
+/// differs little from the pixels just past its edge.
+fn distance(rgb: &[u8], i: usize, j: usize) -> u8 {
+    (0..3).map(|c| rgb[3 * i + c].abs_diff(rgb[3 * j + c])).max().unwrap_or(0)
 }
 
-/// The caption lines of a frame, each cut out, in both ink colours.
-pub(crate) fn caption_crops(frame: &Frame) -> Vec<Crop> {
+/// The caption lines of a frame that were there in the frame before too,
+/// each cut out, in both ink colours.
+pub(crate) fn caption_crops(frame: &Frame, before: &Frame) -> Vec<Crop> {
     let mut crops = Vec::new();
     for ink in [Ink::White, Ink::Yellow] {
-        let mask = ink_mask(frame, ink);
+        let mask: Vec<bool> =
+            ink_mask(frame, ink).into_iter().zip(ink_mask(before, ink)).map(|(now, then)| now && then).collect();
         let pieces = glyph_pieces(frame, &mask);
         for line in group_lines(&pieces, frame.height) {
             crops.push(cut(frame, &mask, line, ink));
@@ -143,9 +153,8 @@ fn glyph_pieces(frame: &Frame, mask: &[bool]) -> Vec<Piece> {
             let (x, y) = (i % width, i / width);
             (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
             area += 1;
-            let own = luma(&frame.rgb, i);
             let mut on_edge = false;
-            let mut dark_beside = false;
+            let mut contrasting = false;
             for (dx, dy) in [(-1i64, 0i64), (1, 0), (0, -1), (0, 1), (-1, -1), (1, -1), (-1, 1), (1, 1)] {
                 let (nx, ny) = (x as i64 + dx, y as i64 + dy);
                 if nx < 0 || ny < 0 || nx >= width as i64 || ny >= height as i64 {
@@ -162,11 +171,11 @@ fn glyph_pieces(frame: &Frame, mask: &[bool]) -> Vec<Piece> {
                     // Two pixels out: anti-aliasing makes the first one a blend.
                     let far = (ny + dy).clamp(0, height as i64 - 1) as usize * width
                         + (nx + dx).clamp(0, width as i64 - 1) as usize;
-                    dark_beside |= own - luma(&frame.rgb, n).min(luma(&frame.rgb, far)) >= 70;
+                    contrasting |= distance(&frame.rgb, i, n).max(distance(&frame.rgb, i, far)) >= 90;
                 }
             }
             edge += usize::from(on_edge);
-            contrast += usize::from(on_edge && dark_beside);
+            contrast += usize::from(on_edge && contrasting);
         }
         let rect = Rect { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
         let glyph_sized = rect.h <= max_h && rect.w <= 2 * max_h && area >= 12 && rect.h.max(rect.w) >= 5;
@@ -240,7 +249,28 @@ fn cut(frame: &Frame, mask: &[bool], line: Rect, ink: Ink) -> Crop {
             }
         }
     }
-    Crop { place: line, ink, w, h, grey }
+    let spaces = spaces(&grey, w, h, (pad * scale, w - pad * scale), line.h * scale / 5);
+    Crop { place: line, ink, w, h, grey, spaces }
+}
+
+/// Runs of ink-free columns at least `least` wide within `within`.
+fn spaces(grey: &[u8], w: usize, h: usize, within: (usize, usize), least: usize) -> Vec<(usize, usize)> {
+    let inked = |x: usize| (0..h).any(|y| grey[y * w + x] == 0);
+    let mut runs = Vec::new();
+    let mut start = None;
+    for x in within.0..within.1 {
+        match (inked(x), start) {
+            (false, None) => start = Some(x),
+            (true, Some(from)) => {
+                if x - from >= least.max(1) {
+                    runs.push((from, x));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    runs
 }
 
 #[cfg(test)]
@@ -260,6 +290,21 @@ mod tests {
         Frame { width, height, rgb }
     }
 
+    /// The captions of a picture that does not move.
+    fn still(picture: Frame) -> Vec<Crop> {
+        caption_crops(&picture, &picture)
+    }
+
+    #[test]
+    fn what_moves_is_no_caption() {
+        let strokes = |x: usize| -> Vec<(Rect, [u8; 3])> {
+            (0..6).map(|i| (rect(x + i * 30, 300, 6, 30), [250; 3])).collect()
+        };
+        let (then, now) = (frame(640, 360, [0; 3], &strokes(100)), frame(640, 360, [0; 3], &strokes(115)));
+        assert!(caption_crops(&now, &then).is_empty());
+        assert_eq!(caption_crops(&now, &now).len(), 1);
+    }
+
     fn rect(x: usize, y: usize, w: usize, h: usize) -> Rect {
         Rect { x, y, w, h }
     }
@@ -267,7 +312,7 @@ mod tests {
     #[test]
     fn a_row_of_white_strokes_on_a_dark_picture_is_a_line() {
         let strokes: Vec<(Rect, [u8; 3])> = (0..6).map(|i| (rect(100 + i * 30, 300, 6, 30), [250; 3])).collect();
-        let crops = caption_crops(&frame(640, 360, [20, 40, 90], &strokes));
+        let crops = still(frame(640, 360, [20, 40, 90], &strokes));
         assert_eq!(crops.len(), 1, "{crops:?}");
         let place = crops[0].place;
         assert_eq!((place.x, place.y, place.right(), place.bottom()), (100, 300, 256, 330));
@@ -276,6 +321,8 @@ mod tests {
         let pad = 7;
         assert_eq!(crops[0].grey[(pad + 10) * crops[0].w + pad + 2], 0);
         assert_eq!(crops[0].grey[(pad + 10) * crops[0].w + pad + 15], 255);
+        // Gaps of 24 pixels in a line 30 tall: each as wide as a space.
+        assert_eq!(crops[0].spaces, vec![(pad + 6, pad + 30), (pad + 36, pad + 60), (pad + 66, pad + 90), (pad + 96, pad + 120), (pad + 126, pad + 150)]);
     }
 
     #[test]
@@ -286,7 +333,7 @@ mod tests {
             // Two strokes only.
             (rect(100, 300, 6, 30), [250; 3]),
             (rect(130, 300, 6, 30), [250; 3]),
-            // Strokes on a picture as bright as they are: no contrast.
+            // Strokes on a picture nearly as bright as they are: no contrast.
             (rect(300, 200, 6, 30), [250; 3]),
             (rect(330, 200, 6, 30), [250; 3]),
             (rect(360, 200, 6, 30), [250; 3]),
@@ -295,11 +342,11 @@ mod tests {
         for y in 190..240 {
             for x in 290..380 {
                 if !(200..230).contains(&y) || ![300..306, 330..336, 360..366].iter().any(|r| r.contains(&x)) {
-                    picture.rgb[3 * (y * 640 + x)..3 * (y * 640 + x) + 3].copy_from_slice(&[200, 200, 120]);
+                    picture.rgb[3 * (y * 640 + x)..3 * (y * 640 + x) + 3].copy_from_slice(&[185, 175, 165]);
                 }
             }
         }
-        assert!(caption_crops(&picture).is_empty());
+        assert!(still(picture).is_empty());
     }
 
     #[test]
@@ -312,7 +359,7 @@ mod tests {
             paint.push((rect(70 + i * 50, 100, 5, 34), yellow));
             paint.push((rect(50 + i * 50, 122, 20, 12), yellow));
         }
-        let crops = caption_crops(&frame(640, 360, [0, 0, 0], &paint));
+        let crops = still(frame(640, 360, [0, 0, 0], &paint));
         assert_eq!(crops.len(), 1, "{crops:?}");
         assert_eq!(crops[0].ink, Ink::Yellow);
         assert_eq!((crops[0].place.y, crops[0].place.h), (100, 34));
@@ -321,7 +368,7 @@ mod tests {
     #[test]
     fn small_text_is_doubled_and_the_same_caption_is_recognised_again() {
         let strokes: Vec<(Rect, [u8; 3])> = (0..5).map(|i| (rect(40 + i * 16, 40, 4, 16), [255; 3])).collect();
-        let crops = caption_crops(&frame(320, 180, [0, 0, 0], &strokes));
+        let crops = still(frame(320, 180, [0, 0, 0], &strokes));
         assert_eq!(crops.len(), 1);
         let crop = &crops[0];
         assert_eq!((crop.w, crop.h), ((crop.place.w + 8) * 2, (crop.place.h + 8) * 2));

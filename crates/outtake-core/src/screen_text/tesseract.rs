@@ -26,11 +26,15 @@ const MAX_WORD_CHARS: usize = 48;
 /// line has a few dozen words at most.
 const OUTPUT_PER_PAGE: usize = 16 * 1024;
 
-/// One word Tesseract read, with its confidence (0–100).
-#[derive(Debug, Clone, PartialEq)]
+/// One word Tesseract read, with its confidence (0–100) and where it is
+/// across the crop (its left and right edge, its height, in pixels).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Word {
     pub text: String,
     pub conf: f32,
+    pub left: i64,
+    pub right: i64,
+    pub height: i64,
 }
 
 /// Checks that Tesseract runs and has the Korean and English data.
@@ -92,11 +96,12 @@ pub(crate) fn parse_tsv(tsv: &str, pages: usize) -> Vec<Vec<Word>> {
             continue;
         }
         let (Ok(page), Ok(conf)) = (fields[1].parse::<usize>(), fields[10].parse::<f32>()) else { continue };
+        let [left, width, height] = [6, 8, 9].map(|i| fields[i].parse::<i64>().unwrap_or(0).clamp(0, 1 << 20));
         let text: String = fields[11].trim().chars().filter(|c| !c.is_control()).take(MAX_WORD_CHARS).collect();
         if page == 0 || page > pages || text.is_empty() || !conf.is_finite() {
             continue;
         }
-        words[page - 1].push(Word { text, conf: conf.clamp(0.0, 100.0) });
+        words[page - 1].push(Word { text, conf: conf.clamp(0.0, 100.0), left, right: left + width, height });
     }
     words
 }
@@ -116,8 +121,9 @@ mod tests {
             5\t2\t1\t1\t1\t2\t10\t5\t40\t30\t250\t\u{7}x\n\
             garbage\n";
         let pages = parse_tsv(tsv, 2);
-        assert_eq!(pages[0], vec![Word { text: "장면".into(), conf: 96.2 }]);
-        assert_eq!(pages[1], vec![Word { text: "Hello".into(), conf: 91.0 }, Word { text: "x".into(), conf: 100.0 }]);
+        let word = |text: &str, conf: f32| Word { text: text.into(), conf, left: 10, right: 50, height: 30 };
+        assert_eq!(pages[0], vec![word("장면", 96.2)]);
+        assert_eq!(pages[1], vec![word("Hello", 91.0), word("x", 100.0)]);
     }
 
     #[test]
