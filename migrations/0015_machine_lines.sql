@@ -18,3 +18,29 @@ CREATE TABLE machine_read (
     read_at   TEXT NOT NULL,
     UNIQUE (clip_id, source)
 );
+
+-- A machine's spacing is not to be trusted (Tesseract splits Hangul words
+-- and joins others), and fans type Korean without spaces: a line read off
+-- the picture or heard is indexed as read and again with its spaces taken
+-- out, so `말타는` finds `말 타는` and `"말 타는 장면"` still finds it as a
+-- phrase. `search/index.rs` (`index_cues`) indexes the same way.
+DROP TRIGGER cue_indexed;
+DROP TRIGGER cue_reindexed;
+CREATE TRIGGER cue_indexed AFTER INSERT ON cue BEGIN
+    INSERT INTO fts_cue (rowid, body, facets)
+    SELECT -new.id,
+           outtake_index_text(CASE new.source WHEN 'file' THEN new.text
+                              ELSE new.text || char(10) || replace(new.text, ' ', '') END),
+           facets
+    FROM search_facet WHERE clip_id = new.clip_id;
+END;
+CREATE TRIGGER cue_reindexed AFTER UPDATE OF text, clip_id, source ON cue BEGIN
+    DELETE FROM fts_cue
+    WHERE rowid = (SELECT -old.id WHERE EXISTS (SELECT 1 FROM search_facet WHERE clip_id = old.clip_id));
+    INSERT INTO fts_cue (rowid, body, facets)
+    SELECT -new.id,
+           outtake_index_text(CASE new.source WHEN 'file' THEN new.text
+                              ELSE new.text || char(10) || replace(new.text, ' ', '') END),
+           facets
+    FROM search_facet WHERE clip_id = new.clip_id;
+END;
