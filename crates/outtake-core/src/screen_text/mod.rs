@@ -19,7 +19,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 pub use lines::{ScreenLine, edit_distance, language_of, similarity};
-pub use store::{ReadProgress, ReadSummary, Which};
+pub use store::{ReadProblem, ReadProgress, ReadSummary, Which};
 pub use tesseract::TESSERACT_PACKAGES;
 
 use frames::Frames;

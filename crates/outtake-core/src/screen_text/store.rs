@@ -33,6 +33,13 @@ pub struct ReadProgress {
     pub total: usize,
 }
 
+/// A clip that could not be read.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadProblem {
+    pub clip_id: i64,
+    pub error: String,
+}
+
 /// What a run did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ReadSummary {
@@ -40,7 +47,7 @@ pub struct ReadSummary {
     /// Lines stored.
     pub lines: usize,
     /// Clips that could not be read, and why (they are tried again next run).
-    pub problems: Vec<(i64, String)>,
+    pub problems: Vec<ReadProblem>,
     /// Clips without a copy on disk now (skipped).
     pub offline: usize,
     /// The run was stopped before every clip was read.
@@ -89,7 +96,7 @@ impl Library {
                 Err(error) if error.stops_the_run() => return Err(error),
                 Err(error) => {
                     tracing::warn!("clip #{clip_id}: {error}");
-                    summary.problems.push((*clip_id, error.to_string()));
+                    summary.problems.push(ReadProblem { clip_id: *clip_id, error: error.to_string() });
                 }
             }
         }
