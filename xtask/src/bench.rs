@@ -30,6 +30,8 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command) -> Result<()> {
     println!();
     conversion(root, &target)?;
     println!();
+    ocr(root, &target)?;
+    println!();
     search(root, &target, &outtake)
 }
 
@@ -59,6 +61,20 @@ fn conversion(root: &Path, target: &Path) -> Result<()> {
         .status()?;
     if !status.success() {
         bail!("the conversion benchmark failed");
+    }
+    Ok(())
+}
+
+/// Reading captions burned into 1080p video (Tesseract), per minute of video.
+fn ocr(root: &Path, target: &Path) -> Result<()> {
+    eprintln!("== OCR benchmark: captions read off a minute of 1080p video (kept in target/bench/ocr)");
+    let status = Command::new(target.join("release/outtake-bench"))
+        .arg("--dir")
+        .arg(root.join("target/bench/ocr"))
+        .arg("--ocr")
+        .status()?;
+    if !status.success() {
+        bail!("the OCR benchmark failed");
     }
     Ok(())
 }
