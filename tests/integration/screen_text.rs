@@ -136,9 +136,8 @@ pub fn caption_video(height: u32, seconds: u32, captions: bool) -> PathBuf {
     let texts = cache.join(format!("{name}.texts"));
     std::fs::create_dir_all(&texts).unwrap();
     let half = width / 2;
-    let mut filter = format!(
-        "[1:v]scale={half}:{height}:flags=neighbor[m];[0:v][m]hstack=inputs=2,format=yuv420p"
-    );
+    let mut filter =
+        format!("[1:v]scale={half}:{height}:flags=neighbor[m];[0:v][m]hstack=inputs=2,format=yuv420p");
     if captions {
         filter.push(',');
         filter.push_str(&drawtext(&script(), height, &texts));
@@ -214,7 +213,8 @@ fn captions_in_four_styles_are_found_read_and_timed() {
     for style in STYLES {
         let rows: Vec<(&Written, Option<&ScreenLine>)> =
             written.iter().zip(&matched).filter(|(w, _)| w.style == style).map(|(w, m)| (w, *m)).collect();
-        let found: Vec<(&Written, &ScreenLine)> = rows.iter().filter_map(|(w, m)| m.map(|m| (*w, m))).collect();
+        let found: Vec<(&Written, &ScreenLine)> =
+            rows.iter().filter_map(|(w, m)| m.map(|m| (*w, m))).collect();
         let errors: Vec<f64> = found.iter().map(|(w, r)| cer(&w.text, &r.text)).collect();
         all_errors.extend(errors.iter().copied());
         let late = found.iter().filter(|(w, r)| (r.start_ms - w.start_ms).abs() > 1000).count();
@@ -249,7 +249,8 @@ fn captions_in_four_styles_are_found_read_and_timed() {
     assert!(share >= 0.85, "found {found} of {}", written.len());
     assert!(median_cer <= 0.10, "median CER {median_cer}");
     // Nothing read where no caption was.
-    let unmatched = text.lines.iter().filter(|r| !matched.iter().flatten().any(|m| std::ptr::eq(*m, *r))).count();
+    let unmatched =
+        text.lines.iter().filter(|r| !matched.iter().flatten().any(|m| std::ptr::eq(*m, *r))).count();
     assert!(unmatched <= 1, "{unmatched} lines match no caption");
 }
 

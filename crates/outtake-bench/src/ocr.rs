@@ -59,12 +59,11 @@ pub fn ocr(dir: &Path) -> Result<()> {
         per_minute(text.recognising)
     );
     println!("| × real time | {:.1}× |", f64::from(SECONDS) / text.total.as_secs_f64());
+    println!("| lines read / written | {} / {} |", text.lines.len(), CAPTIONS.len());
     println!(
-        "| lines read / written | {} / {} |",
-        text.lines.len(),
-        CAPTIONS.len()
+        "\none Tesseract process reading nothing (loading kor+eng): {:.2} s",
+        tesseract_start(dir)?.as_secs_f64()
     );
-    println!("\none Tesseract process reading nothing (loading kor+eng): {:.2} s", tesseract_start(dir)?.as_secs_f64());
     Ok(())
 }
 
@@ -72,7 +71,8 @@ pub fn ocr(dir: &Path) -> Result<()> {
 /// white outlined at the bottom or white on a box at the top.
 fn make_source(dir: &Path, out: &Path) -> Result<()> {
     eprintln!("making {} (once)", out.display());
-    let mut filters = vec!["[1:v]scale=960:1080:flags=neighbor[m];[0:v][m]hstack=inputs=2,format=yuv420p".to_string()];
+    let mut filters =
+        vec!["[1:v]scale=960:1080:flags=neighbor[m];[0:v][m]hstack=inputs=2,format=yuv420p".to_string()];
     for (i, caption) in CAPTIONS.iter().enumerate() {
         let file = dir.join(format!("caption{i}.txt"));
         std::fs::write(&file, caption)?;

@@ -104,7 +104,9 @@ pub fn run(cli: Cli) -> Result<()> {
             let which = match (all, clips.is_empty()) {
                 (true, _) => Which::All,
                 (false, true) => Which::Unread,
-                (false, false) => Which::Clips(clips.iter().map(|c| lib.find_clip(c)).collect::<Result<_, _>>()?),
+                (false, false) => {
+                    Which::Clips(clips.iter().map(|c| lib.find_clip(c)).collect::<Result<_, _>>()?)
+                }
             };
             let summary = crate::progress::read_text(lib, &which)?;
             if json.json { out.json(&summary) } else { out.text(render::read_summary(&summary)) }

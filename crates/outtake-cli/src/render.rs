@@ -361,7 +361,11 @@ pub fn read_summary(summary: &outtake_core::screen_text::ReadSummary) -> String 
         summary.clips_read,
         summary.lines,
         if summary.offline > 0 { format!(", {} offline (skipped)", summary.offline) } else { String::new() },
-        if summary.problems.is_empty() { String::new() } else { format!(", {} failed", summary.problems.len()) },
+        if summary.problems.is_empty() {
+            String::new()
+        } else {
+            format!(", {} failed", summary.problems.len())
+        },
         if summary.stopped { ", stopped" } else { "" },
     );
     for problem in &summary.problems {

@@ -157,7 +157,10 @@ impl Library {
     pub fn replace_cues(&mut self, clip_id: i64, lang: &str, cues: &[CueInput]) -> Result<usize> {
         self.edit(format!("replace the {lang} subtitles of clip #{clip_id}"), |tx| {
             let lang = check_lang(lang)?;
-            tx.execute("DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2 AND source = 'file'", params![clip_id, lang])?;
+            tx.execute(
+                "DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2 AND source = 'file'",
+                params![clip_id, lang],
+            )?;
             insert_cues(tx, clip_id, &lang, cues)
         })
     }
@@ -182,7 +185,8 @@ impl Library {
                  end_ms = coalesce(?4, end_ms) WHERE id = ?1",
                 params![cue_id, text, times.map(|t| t.0), times.map(|t| t.1)],
             )?;
-            let clip_id: i64 = tx.query_row("SELECT clip_id FROM cue WHERE id = ?1", [cue_id], |r| r.get(0))?;
+            let clip_id: i64 =
+                tx.query_row("SELECT clip_id FROM cue WHERE id = ?1", [cue_id], |r| r.get(0))?;
             let cues = load_cues(tx, clip_id, None)?;
             Ok(cues.into_iter().find(|c| c.id == cue_id).expect("the line just edited"))
         })

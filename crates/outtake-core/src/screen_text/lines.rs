@@ -224,7 +224,13 @@ mod tests {
 
     #[test]
     fn words_closer_than_a_space_are_one() {
-        let at = |text: &str, left: i64, right: i64| Word { text: text.into(), conf: 90.0, left, right, height: 40 };
+        let at = |text: &str, left: i64, right: i64| Word {
+            text: text.into(),
+            conf: 90.0,
+            left,
+            right,
+            height: 40,
+        };
         // Tesseract's boxes: 타 overlaps 는, and starts a little after the gap.
         let words = [at("말", 0, 40), at("타", 58, 100), at("는", 96, 136), at("장면", 163, 240)];
         assert_eq!(clean(&words, &[(42, 55), (138, 160)], HERE).unwrap().text, "말 타는 장면");

@@ -88,8 +88,13 @@ const BATCH: usize = 48;
 /// read (by ffmpeg). `cancel` stops it between frames.
 pub fn read_video(path: &Path, cancel: &AtomicBool) -> Result<VideoText, ReadError> {
     let started = Instant::now();
-    let mut reader =
-        Reader { scratch: Scratch::new()?, words: Vec::new(), gaps: Vec::new(), pending: Vec::new(), running: None };
+    let mut reader = Reader {
+        scratch: Scratch::new()?,
+        words: Vec::new(),
+        gaps: Vec::new(),
+        pending: Vec::new(),
+        running: None,
+    };
     let mut frames = Frames::open(path)?;
     let mut result = VideoText::default();
     // Each pair of frames' lines, as (number of the crop read, where it was)
@@ -184,7 +189,8 @@ impl Reader {
 
     fn wait(&mut self, result: &mut VideoText) -> Result<(), ReadError> {
         if let Some((batch, _)) = self.running.take() {
-            let (read, took) = batch.join().map_err(|_| ReadError::Tesseract("its reader thread failed".into()))?;
+            let (read, took) =
+                batch.join().map_err(|_| ReadError::Tesseract("its reader thread failed".into()))?;
             self.words.extend(read?);
             result.recognising += took;
             result.crops_read = self.words.len();
@@ -211,9 +217,9 @@ impl Scratch {
         let mut builder = std::fs::DirBuilder::new();
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(&path)
-            .map_err(|error| ReadError::Tesseract(format!("cannot make a folder for crops in {}: {error}", path.display())))?;
+        builder.create(&path).map_err(|error| {
+            ReadError::Tesseract(format!("cannot make a folder for crops in {}: {error}", path.display()))
+        })?;
         Ok(Scratch(path))
     }
 }

@@ -118,8 +118,11 @@ fn distance(rgb: &[u8], i: usize, j: usize) -> u8 {
 pub(crate) fn caption_crops(frame: &Frame, before: &Frame) -> Vec<Crop> {
     let mut crops = Vec::new();
     for ink in [Ink::White, Ink::Yellow] {
-        let mask: Vec<bool> =
-            ink_mask(frame, ink).into_iter().zip(ink_mask(before, ink)).map(|(now, then)| now && then).collect();
+        let mask: Vec<bool> = ink_mask(frame, ink)
+            .into_iter()
+            .zip(ink_mask(before, ink))
+            .map(|(now, then)| now && then)
+            .collect();
         let pieces = glyph_pieces(frame, &mask);
         for line in group_lines(&pieces, frame.height) {
             crops.push(cut(frame, &mask, line, ink));
@@ -311,7 +314,8 @@ mod tests {
 
     #[test]
     fn a_row_of_white_strokes_on_a_dark_picture_is_a_line() {
-        let strokes: Vec<(Rect, [u8; 3])> = (0..6).map(|i| (rect(100 + i * 30, 300, 6, 30), [250; 3])).collect();
+        let strokes: Vec<(Rect, [u8; 3])> =
+            (0..6).map(|i| (rect(100 + i * 30, 300, 6, 30), [250; 3])).collect();
         let crops = still(frame(640, 360, [20, 40, 90], &strokes));
         assert_eq!(crops.len(), 1, "{crops:?}");
         let place = crops[0].place;
@@ -322,7 +326,16 @@ mod tests {
         assert_eq!(crops[0].grey[(pad + 10) * crops[0].w + pad + 2], 0);
         assert_eq!(crops[0].grey[(pad + 10) * crops[0].w + pad + 15], 255);
         // Gaps of 24 pixels in a line 30 tall: each as wide as a space.
-        assert_eq!(crops[0].spaces, vec![(pad + 6, pad + 30), (pad + 36, pad + 60), (pad + 66, pad + 90), (pad + 96, pad + 120), (pad + 126, pad + 150)]);
+        assert_eq!(
+            crops[0].spaces,
+            vec![
+                (pad + 6, pad + 30),
+                (pad + 36, pad + 60),
+                (pad + 66, pad + 90),
+                (pad + 96, pad + 120),
+                (pad + 126, pad + 150)
+            ]
+        );
     }
 
     #[test]
@@ -341,7 +354,8 @@ mod tests {
         let mut picture = frame(640, 360, [20, 40, 90], &paint);
         for y in 190..240 {
             for x in 290..380 {
-                if !(200..230).contains(&y) || ![300..306, 330..336, 360..366].iter().any(|r| r.contains(&x)) {
+                if !(200..230).contains(&y) || ![300..306, 330..336, 360..366].iter().any(|r| r.contains(&x))
+                {
                     picture.rgb[3 * (y * 640 + x)..3 * (y * 640 + x) + 3].copy_from_slice(&[185, 175, 165]);
                 }
             }
@@ -367,7 +381,8 @@ mod tests {
 
     #[test]
     fn small_text_is_doubled_and_the_same_caption_is_recognised_again() {
-        let strokes: Vec<(Rect, [u8; 3])> = (0..5).map(|i| (rect(40 + i * 16, 40, 4, 16), [255; 3])).collect();
+        let strokes: Vec<(Rect, [u8; 3])> =
+            (0..5).map(|i| (rect(40 + i * 16, 40, 4, 16), [255; 3])).collect();
         let crops = still(frame(320, 180, [0, 0, 0], &strokes));
         assert_eq!(crops.len(), 1);
         let crop = &crops[0];

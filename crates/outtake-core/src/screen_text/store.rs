@@ -79,7 +79,12 @@ impl Library {
     ) -> Result<ReadSummary, ReadError> {
         let mut summary = ReadSummary::default();
         for (i, (clip_id, title)) in clips.iter().enumerate() {
-            progress(&ReadProgress { clip_id: *clip_id, title: title.clone(), number: i + 1, total: clips.len() });
+            progress(&ReadProgress {
+                clip_id: *clip_id,
+                title: title.clone(),
+                number: i + 1,
+                total: clips.len(),
+            });
             let Some(path) = self.playable_path(*clip_id)? else {
                 summary.offline += 1;
                 continue;
@@ -115,7 +120,8 @@ impl Library {
                 let mut clips = Vec::new();
                 for id in ids {
                     require(&self.conn, EntityKind::Clip, *id)?;
-                    let title = self.conn.query_row("SELECT title FROM clip WHERE id = ?1", [id], |r| r.get(0))?;
+                    let title =
+                        self.conn.query_row("SELECT title FROM clip WHERE id = ?1", [id], |r| r.get(0))?;
                     clips.push((*id, title));
                 }
                 return Ok(clips);

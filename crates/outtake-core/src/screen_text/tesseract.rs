@@ -56,7 +56,9 @@ pub(crate) fn read_crops(crops: &[&Crop], scratch: &Path) -> Result<Vec<Vec<Word
     if crops.is_empty() {
         return Ok(Vec::new());
     }
-    let io = |error: std::io::Error| ReadError::Tesseract(format!("writing crops to {}: {error}", scratch.display()));
+    let io = |error: std::io::Error| {
+        ReadError::Tesseract(format!("writing crops to {}: {error}", scratch.display()))
+    };
     let mut list = String::new();
     for (i, crop) in crops.iter().enumerate() {
         let file = scratch.join(format!("crop{i}.pgm"));
@@ -71,14 +73,20 @@ pub(crate) fn read_crops(crops: &[&Crop], scratch: &Path) -> Result<Vec<Vec<Word
     std::fs::write(&list_file, list).map_err(io)?;
     let mut command = low_priority("tesseract");
     // One thread: the machine's other core decodes the next frames.
-    command.env("OMP_THREAD_LIMIT", "1").arg(&list_file).args(["stdout", "-l", "kor+eng", "--psm", "7", "tsv"]);
+    command
+        .env("OMP_THREAD_LIMIT", "1")
+        .arg(&list_file)
+        .args(["stdout", "-l", "kor+eng", "--psm", "7", "tsv"]);
     let timeout = Duration::from_secs(30 + 5 * crops.len() as u64);
-    let finished = run(&mut command, timeout, OUTPUT_PER_PAGE * crops.len()).map_err(|error| match error {
-        RunError::Missing => ReadError::Missing { program: "tesseract", packages: TESSERACT_PACKAGES },
-        RunError::TimedOut => ReadError::Tesseract("it ran past its time limit".into()),
-        RunError::TooMuchOutput(limit) => ReadError::Tesseract(format!("it printed more than {limit} bytes")),
-        RunError::Io(error) => ReadError::Tesseract(error.to_string()),
-    })?;
+    let finished =
+        run(&mut command, timeout, OUTPUT_PER_PAGE * crops.len()).map_err(|error| match error {
+            RunError::Missing => ReadError::Missing { program: "tesseract", packages: TESSERACT_PACKAGES },
+            RunError::TimedOut => ReadError::Tesseract("it ran past its time limit".into()),
+            RunError::TooMuchOutput(limit) => {
+                ReadError::Tesseract(format!("it printed more than {limit} bytes"))
+            }
+            RunError::Io(error) => ReadError::Tesseract(error.to_string()),
+        })?;
     if !finished.success {
         let line = finished.stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("it failed");
         return Err(ReadError::Tesseract(line.trim().chars().take(200).collect()));
@@ -96,8 +104,10 @@ pub(crate) fn parse_tsv(tsv: &str, pages: usize) -> Vec<Vec<Word>> {
             continue;
         }
         let (Ok(page), Ok(conf)) = (fields[1].parse::<usize>(), fields[10].parse::<f32>()) else { continue };
-        let [left, width, height] = [6, 8, 9].map(|i| fields[i].parse::<i64>().unwrap_or(0).clamp(0, 1 << 20));
-        let text: String = fields[11].trim().chars().filter(|c| !c.is_control()).take(MAX_WORD_CHARS).collect();
+        let [left, width, height] =
+            [6, 8, 9].map(|i| fields[i].parse::<i64>().unwrap_or(0).clamp(0, 1 << 20));
+        let text: String =
+            fields[11].trim().chars().filter(|c| !c.is_control()).take(MAX_WORD_CHARS).collect();
         if page == 0 || page > pages || text.is_empty() || !conf.is_finite() {
             continue;
         }

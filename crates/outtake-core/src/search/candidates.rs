@@ -177,11 +177,12 @@ fn matches(
             found.push(Found { score: 100.0 + hit.score, ..hit });
         }
     }
-    let sources: Vec<&str> = [(Within::Subs, "'file'"), (Within::Screen, "'screen'"), (Within::Speech, "'speech'")]
-        .into_iter()
-        .filter(|(w, _)| within.contains(w))
-        .map(|(_, source)| source)
-        .collect();
+    let sources: Vec<&str> =
+        [(Within::Subs, "'file'"), (Within::Screen, "'screen'"), (Within::Speech, "'speech'")]
+            .into_iter()
+            .filter(|(w, _)| within.contains(w))
+            .map(|(_, source)| source)
+            .collect();
     if within.is_empty() || !sources.is_empty() {
         // Clips matched in titles, names or notes rank above the others: when
         // they already fill the page, only their subtitles can still show.
