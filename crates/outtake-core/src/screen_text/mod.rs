@@ -102,17 +102,18 @@ pub fn read_video(path: &Path, cancel: &AtomicBool) -> Result<VideoText, ReadErr
     // show it.
     let mut seen: Vec<(i64, Vec<(usize, regions::Rect)>)> = Vec::new();
     let mut lines_before: Vec<(usize, Crop)> = Vec::new();
-    let mut frame_before: Option<(i64, regions::Frame)> = None;
+    let mut inks_before: Option<(i64, regions::Inks)> = None;
     loop {
         let waited = Instant::now();
         let Some((at_ms, frame)) = frames.next(cancel)? else { break };
         result.decoding += waited.elapsed();
         result.frames += 1;
-        let Some((then_ms, before)) = frame_before.replace((at_ms, frame)) else { continue };
         let finding = Instant::now();
-        let frame = &frame_before.as_ref().expect("just set").1;
+        let inks = regions::inks(&frame);
+        let Some((then_ms, before)) = inks_before.replace((at_ms, inks)) else { continue };
+        let inks = &inks_before.as_ref().expect("just set").1;
         let mut now: Vec<(usize, Crop)> = Vec::new();
-        for crop in regions::caption_crops(frame, &before) {
+        for crop in regions::caption_crops(&frame, inks, &before) {
             // A caption unchanged since the frame before is not read again.
             let number = match lines_before.iter().find(|(_, b)| b.same_as(&crop)) {
                 Some((number, _)) => *number,

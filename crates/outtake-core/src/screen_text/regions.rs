@@ -113,26 +113,33 @@ fn distance(rgb: &[u8], i: usize, j: usize) -> u8 {
     (0..3).map(|c| rgb[3 * i + c].abs_diff(rgb[3 * j + c])).max().unwrap_or(0)
 }
 
-/// The caption lines of a frame that were there in the frame before too,
-/// each cut out, in both ink colours.
-pub(crate) fn caption_crops(frame: &Frame, before: &Frame) -> Vec<Crop> {
+/// Where a frame has each caption colour: one mask per ink, made once per
+/// frame (each frame is compared with the one before and the one after).
+pub(crate) struct Inks([Vec<bool>; 2]);
+
+const INKS: [Ink; 2] = [Ink::White, Ink::Yellow];
+
+pub(crate) fn inks(frame: &Frame) -> Inks {
+    let mut masks = [vec![false; frame.width * frame.height], vec![false; frame.width * frame.height]];
+    for (i, p) in frame.rgb.chunks_exact(3).enumerate() {
+        masks[0][i] = Ink::White.holds(p[0], p[1], p[2]);
+        masks[1][i] = Ink::Yellow.holds(p[0], p[1], p[2]);
+    }
+    Inks(masks)
+}
+
+/// The caption lines of a frame (`now` its inks) that were there in the
+/// frame before too, each cut out, in both ink colours.
+pub(crate) fn caption_crops(frame: &Frame, now: &Inks, before: &Inks) -> Vec<Crop> {
     let mut crops = Vec::new();
-    for ink in [Ink::White, Ink::Yellow] {
-        let mask: Vec<bool> = ink_mask(frame, ink)
-            .into_iter()
-            .zip(ink_mask(before, ink))
-            .map(|(now, then)| now && then)
-            .collect();
+    for (k, ink) in INKS.into_iter().enumerate() {
+        let mask: Vec<bool> = now.0[k].iter().zip(&before.0[k]).map(|(now, then)| *now && *then).collect();
         let pieces = glyph_pieces(frame, &mask);
         for line in group_lines(&pieces, frame.height) {
             crops.push(cut(frame, &mask, line, ink));
         }
     }
     crops
-}
-
-fn ink_mask(frame: &Frame, ink: Ink) -> Vec<bool> {
-    frame.rgb.chunks_exact(3).map(|p| ink.holds(p[0], p[1], p[2])).collect()
 }
 
 /// Connected components of the mask (8-neighbours) that are glyph-sized and
@@ -295,7 +302,7 @@ mod tests {
 
     /// The captions of a picture that does not move.
     fn still(picture: Frame) -> Vec<Crop> {
-        caption_crops(&picture, &picture)
+        caption_crops(&picture, &inks(&picture), &inks(&picture))
     }
 
     #[test]
@@ -304,8 +311,8 @@ mod tests {
             (0..6).map(|i| (rect(x + i * 30, 300, 6, 30), [250; 3])).collect()
         };
         let (then, now) = (frame(640, 360, [0; 3], &strokes(100)), frame(640, 360, [0; 3], &strokes(115)));
-        assert!(caption_crops(&now, &then).is_empty());
-        assert_eq!(caption_crops(&now, &now).len(), 1);
+        assert!(caption_crops(&now, &inks(&now), &inks(&then)).is_empty());
+        assert_eq!(caption_crops(&now, &inks(&now), &inks(&now)).len(), 1);
     }
 
     fn rect(x: usize, y: usize, w: usize, h: usize) -> Rect {
