@@ -549,7 +549,7 @@ fn read_text_makes_captions_searchable_at_their_moment() {
     assert_eq!(summary["lines"], 3, "{summary}");
     // Read already: a second run without clips has nothing to do; a named clip is read again.
     assert_eq!(f.json(&["read-text", "--json"])["clips_read"], 0);
-    assert!(f.ok(&["read-text", "#1"]).starts_with("read 1 clips: "));
+    assert!(f.ok(&["read-text", "#1"]).starts_with("read 1 clip: 3 lines"));
     for query in ["말타는", "\"말 타는 장면\""] {
         let hits = f.json(&["search", query, "--json"]);
         let start = hits[0]["start_ms"].as_i64().unwrap_or_else(|| panic!("{query}: {hits}"));

@@ -312,6 +312,7 @@ fn read_lines_are_found_by_search_and_rerunning_keeps_the_fans_edits() {
         let hit = hits.iter().find(|h| h.clip_id == clip_id).unwrap_or_else(|| panic!("{query}: {hits:?}"));
         let start = hit.start_ms.expect("a line has a time");
         assert!((1000..=2000).contains(&start), "{query}: starts at {start}");
+        assert!(hit.machine, "{hit:?}");
     }
     assert!(library.search("말타는 in:subs", 10).unwrap().is_empty());
 
@@ -320,6 +321,7 @@ fn read_lines_are_found_by_search_and_rerunning_keeps_the_fans_edits() {
     let riding = cues.iter().find(|c| c.text.contains("타는")).unwrap();
     let edited = library.edit_cue(riding.id, "말 타는 장면 촬영 중!", None).unwrap();
     assert!(!edited.machine);
+    assert!(!library.search("말타는", 10).unwrap()[0].machine);
     let before = cues.len();
     library.read_screen_text(&Which::Clips(vec![clip_id]), &cancel, &mut |_| {}).unwrap();
     let after = library.cues(clip_id, Some("ko")).unwrap();

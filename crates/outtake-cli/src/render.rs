@@ -357,9 +357,11 @@ pub fn scan_summary(summary: &outtake_core::import::ScanSummary) -> String {
 
 pub fn read_summary(summary: &outtake_core::screen_text::ReadSummary) -> String {
     let mut text = format!(
-        "read {} clips: {} lines{}{}{}\n",
+        "read {} clip{}: {} line{}{}{}{}\n",
         summary.clips_read,
+        if summary.clips_read == 1 { "" } else { "s" },
         summary.lines,
+        if summary.lines == 1 { "" } else { "s" },
         if summary.offline > 0 { format!(", {} offline (skipped)", summary.offline) } else { String::new() },
         if summary.problems.is_empty() {
             String::new()

@@ -105,9 +105,8 @@ impl Frames {
         let status = self.child.wait().map_err(|error| self.unreadable(error.to_string()))?;
         let stderr = self.stderr.take().and_then(|t| t.join().ok()).unwrap_or_default();
         if !status.success() && self.index == 0 {
-            let line = stderr.lines().next().unwrap_or("ffmpeg could not decode it").trim();
-            let reason = line.rsplit_once(": ").map_or(line, |(_, reason)| reason);
-            return Err(self.unreadable(reason.to_string()));
+            let line = stderr.lines().next().unwrap_or("ffmpeg could not decode it");
+            return Err(self.unreadable(ffmpeg_reason(line)));
         }
         Ok(())
     }
@@ -117,6 +116,16 @@ impl Frames {
     }
 }
 
+/// What went wrong, from ffmpeg's first complaint: without the path it
+/// names and the `[demuxer @ 0x…]` it speaks as.
+fn ffmpeg_reason(line: &str) -> String {
+    let mut line = line.trim();
+    while let Some(rest) = line.strip_prefix('[').and_then(|l| l.split_once("] ")).map(|(_, rest)| rest) {
+        line = rest.trim_start();
+    }
+    line.rsplit_once(": ").map_or(line, |(_, reason)| reason).to_string()
+}
+
 impl Drop for Frames {
     fn drop(&mut self) {
         // Reading stopped early (cancelled, or an error): ffmpeg must not
@@ -124,6 +133,25 @@ impl Drop for Frames {
         if self.stderr.is_some() {
             let _ = self.child.kill();
             let _ = self.child.wait();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ffmpeg_complaints_are_cut_to_their_reason() {
+        let rows = [
+            ("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x555fdc9899c0] moov atom not found", "moov atom not found"),
+            (
+                "/videos/a.mp4: Invalid data found when processing input",
+                "Invalid data found when processing input",
+            ),
+            ("[h264 @ 0x1] [Eval @ 0x2] Undefined constant", "Undefined constant"),
+            ("", ""),
+        ];
+        for (line, reason) in rows {
+            assert_eq!(super::ffmpeg_reason(line), reason, "{line}");
         }
     }
 }
