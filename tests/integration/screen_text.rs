@@ -329,3 +329,44 @@ fn read_lines_are_found_by_search_and_rerunning_keeps_the_fans_edits() {
     assert!(after.iter().any(|c| c.text == "말 타는 장면 촬영 중!" && !c.machine));
     assert_eq!(after.iter().filter(|c| c.text.contains("타는")).count(), 1, "{after:?}");
 }
+
+#[test]
+fn machine_lines_rank_below_written_ones_and_edits_are_the_fans_and_undoable() {
+    let mut library = Library::open_in_memory().unwrap();
+    let clip = |library: &mut Library, title: &str| {
+        library.add_clip(&outtake_core::ClipInput { title: title.into(), ..Default::default() }).unwrap()
+    };
+    let (read, written) = (clip(&mut library, "read"), clip(&mut library, "written"));
+    let line = |text: &str| ScreenLine { start_ms: 1000, end_ms: 3000, text: text.into() };
+    assert_eq!(
+        library.store_screen_lines(read, &[line("말 타는 장면"), line("Behind the scenes")]).unwrap(),
+        2
+    );
+    library.replace_cues(written, "ko", &[outtake_core::CueInput::new(5000, 6000, "말 타는 장면")]).unwrap();
+    let hits = library.search("말 타는", 10).unwrap();
+    assert_eq!(
+        hits.iter().map(|h| (h.clip_id, h.machine)).collect::<Vec<_>>(),
+        vec![(written, false), (read, true)]
+    );
+    assert_eq!(library.search("in:screen 말타는", 10).unwrap().len(), 1);
+    // Subtitles replaced leave the screen lines; the language is the script's.
+    library.replace_cues(read, "ko", &[]).unwrap();
+    let cues = library.cues(read, None).unwrap();
+    assert_eq!(cues.iter().map(|c| c.lang.as_str()).collect::<Vec<_>>(), vec!["en", "ko"]);
+
+    let korean = cues.iter().find(|c| c.lang == "ko").unwrap().id;
+    for (text, error) in [("", "line: is empty"), ("a\u{7}b", "line: contains the control character U+0007")]
+    {
+        let got = library.edit_cue(korean, text, None).unwrap_err().to_string();
+        assert!(got.starts_with(error), "{got}");
+    }
+    assert!(library.edit_cue(korean, "x", Some((5, 1))).unwrap_err().to_string().contains("run backwards"));
+    assert!(library.edit_cue(999, "x", None).unwrap_err().to_string().contains("#999"));
+    let edited = library.edit_cue(korean, "말 타는 장면이다", Some((900, 3100))).unwrap();
+    assert_eq!((edited.machine, edited.start_ms, edited.end_ms), (false, 900, 3100));
+    library.undo(None).unwrap();
+    let back = library.cues(read, Some("ko")).unwrap();
+    assert_eq!((back[0].text.as_str(), back[0].machine, back[0].start_ms), ("말 타는 장면", true, 1000));
+    library.delete_cue(korean).unwrap();
+    assert!(library.search("말타는", 10).unwrap().iter().all(|h| h.clip_id == written));
+}
