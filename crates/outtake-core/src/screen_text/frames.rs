@@ -104,6 +104,10 @@ impl Frames {
     fn finish(&mut self) -> Result<(), ReadError> {
         let status = self.child.wait().map_err(|error| self.unreadable(error.to_string()))?;
         let stderr = self.stderr.take().and_then(|t| t.join().ok()).unwrap_or_default();
+        // `nice` says 127 when it cannot find the program it was to run.
+        if status.code() == Some(127) && self.index == 0 {
+            return Err(ReadError::Missing { program: "ffmpeg", packages: "ffmpeg" });
+        }
         if !status.success() && self.index == 0 {
             let line = stderr.lines().next().unwrap_or("ffmpeg could not decode it");
             return Err(self.unreadable(ffmpeg_reason(line)));
