@@ -562,3 +562,62 @@ fn completes_names_from_the_library_and_prints_its_manual() {
     let manual = String::from_utf8(manual.stdout).unwrap();
     assert!(manual.contains(".TH outtake 1") && manual.contains("search"), "a manual page of the commands");
 }
+
+/// A folder with 12 s of the caption video (three captions, from `screen_text`)
+/// scanned into the fixture's library.
+fn caption_clip(f: &Fixture) -> PathBuf {
+    let clips = f.dir.path().join("clips");
+    std::fs::create_dir(&clips).unwrap();
+    let video = clips.join("메이킹.mp4");
+    std::fs::copy(crate::screen_text::caption_video(720, 12, true), &video).unwrap();
+    f.ok(&["scan", clips.to_str().unwrap(), "--no-thumbnails"]);
+    video
+}
+
+#[test]
+fn read_text_makes_captions_searchable_at_their_moment() {
+    if !crate::screen_text::can_read_text() {
+        return;
+    }
+    let f = Fixture::new();
+    caption_clip(&f);
+    let summary = f.json(&["read-text", "--json"]);
+    assert_eq!(summary["clips_read"], 1, "{summary}");
+    assert_eq!(summary["lines"], 3, "{summary}");
+    // Read already: a second run without clips has nothing to do; a named clip is read again.
+    assert_eq!(f.json(&["read-text", "--json"])["clips_read"], 0);
+    assert!(f.ok(&["read-text", "#1"]).starts_with("read 1 clip: 3 lines"));
+    for query in ["말타는", "\"말 타는 장면\""] {
+        let hits = f.json(&["search", query, "--json"]);
+        let start = hits[0]["start_ms"].as_i64().unwrap_or_else(|| panic!("{query}: {hits}"));
+        assert!((1000..=2000).contains(&start), "{query}: {hits}");
+    }
+}
+
+#[test]
+fn read_text_names_what_is_missing_and_what_cannot_be_read() {
+    if !crate::screen_text::can_read_text() {
+        return;
+    }
+    let f = Fixture::new();
+    let video = caption_clip(&f);
+    // Without Tesseract: one line naming the Debian packages, nothing changed.
+    let only_ffmpeg = f.dir.path().join("bin");
+    std::fs::create_dir(&only_ffmpeg).unwrap();
+    std::os::unix::fs::symlink("/usr/bin/ffmpeg", only_ffmpeg.join("ffmpeg")).unwrap();
+    let output = f.cmd(&["read-text"]).env("PATH", &only_ffmpeg).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("tesseract is not installed") && stderr.contains("apt install tesseract-ocr"),
+        "{stderr}"
+    );
+    assert_eq!(f.json(&["read-text", "--json"])["clips_read"], 1);
+    // A clip whose file no longer decodes is that clip's problem; the file is left as it is.
+    std::fs::write(&video, b"no longer a video").unwrap();
+    let summary = f.json(&["read-text", "--all", "--json"]);
+    let problem = summary["problems"][0]["error"].as_str().unwrap_or_else(|| panic!("{summary}"));
+    assert!(problem.starts_with("cannot read the video") && problem.contains("메이킹.mp4"), "{summary}");
+    assert_eq!(std::fs::read(&video).unwrap(), b"no longer a video");
+    f.fails(&["read-text", "no such clip"]);
+}

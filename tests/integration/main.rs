@@ -16,6 +16,7 @@ mod migrations;
 mod names;
 mod roundtrip;
 mod scan;
+mod screen_text;
 mod search;
 mod subtitles;
 mod tidy;

@@ -44,6 +44,10 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Re
         conversion(root, &target)?;
         println!();
     }
+    if runs("ocr") {
+        ocr(root, &target)?;
+        println!();
+    }
     if runs("search") {
         search(root, &target, &outtake)?;
     }
@@ -76,6 +80,20 @@ fn conversion(root: &Path, target: &Path) -> Result<()> {
         .status()?;
     if !status.success() {
         bail!("the conversion benchmark failed");
+    }
+    Ok(())
+}
+
+/// Reading captions burned into 1080p video (Tesseract), per minute of video.
+fn ocr(root: &Path, target: &Path) -> Result<()> {
+    eprintln!("== OCR benchmark: captions read off a minute of 1080p video (kept in target/bench/ocr)");
+    let status = Command::new(target.join("release/outtake-bench"))
+        .arg("--dir")
+        .arg(root.join("target/bench/ocr"))
+        .arg("--ocr")
+        .status()?;
+    if !status.success() {
+        bail!("the OCR benchmark failed");
     }
     Ok(())
 }

@@ -31,7 +31,7 @@ const BUILD_PACKAGES: &[&str] = &[
 ];
 
 /// Tools the tests use: ffmpeg makes real clips (and ffprobe checks the probe).
-const TEST_PACKAGES: &[&str] = &["ffmpeg"];
+const TEST_PACKAGES: &[&str] = &["ffmpeg", "tesseract-ocr", "tesseract-ocr-kor", "fonts-noto-cjk"];
 
 /// Fonts so Korean titles and names render in the window; GStreamer's libav
 /// plugin (H.264, HEVC, VP9, MPEG-2/4, AC-3…) and its "bad" set (`av1dec`, AV1)

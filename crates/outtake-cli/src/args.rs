@@ -51,6 +51,7 @@ impl Command {
             | Command::Scan { .. }
             | Command::Watch { .. }
             | Command::Thumbnails
+            | Command::ReadText { .. }
             | Command::Import { .. } => false,
             Command::Completions { .. } | Command::Manpage => true,
         }
@@ -151,6 +152,19 @@ pub enum Command {
     },
     /// Make missing thumbnails (posters of clips and frames of markers) with ffmpeg
     Thumbnails,
+    /// Read the captions burned into clips' pictures (Tesseract) and keep them
+    /// as searchable lines; without CLIPS, the clips not read yet. Lines you
+    /// edited are kept when a clip is read again
+    ReadText {
+        /// Clips to read (again), by #id or name
+        #[arg(value_name = "CLIP", conflicts_with = "all")]
+        clips: Vec<String>,
+        /// Read every clip again
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        json: Json,
+    },
     /// Write the whole library (not the videos) to a JSON file
     Export { file: PathBuf },
     /// Merge a JSON export into the library (nothing is duplicated)

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+use outtake_core::screen_text::Which;
 use outtake_core::time::parse_time;
 use outtake_core::{
     CastInput, ClipPatch, Error, Library, MarkerInput, PersonInput, RoleInput, SceneInput, ShowInput,
@@ -106,6 +107,17 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Thumbnails => {
             let (made, failed) = crate::progress::thumbnails(lib)?;
             out.line(format!("made {made} thumbnails, {failed} failed"))
+        }
+        Command::ReadText { clips, all, json } => {
+            let which = match (all, clips.is_empty()) {
+                (true, _) => Which::All,
+                (false, true) => Which::Unread,
+                (false, false) => {
+                    Which::Clips(clips.iter().map(|c| lib.find_clip(c)).collect::<Result<_, _>>()?)
+                }
+            };
+            let summary = crate::progress::read_text(lib, &which)?;
+            if json.json { out.json(&summary) } else { out.text(render::read_summary(&summary)) }
         }
         Command::Export { file } => {
             lib.export_to(&file)?;

@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use outtake_core::Library;
 use outtake_core::import::thumbs::{ThumbError, make_thumbnail};
 use outtake_core::import::{ScanEvent, ScanSummary};
+use outtake_core::screen_text::{ReadSummary, Which};
 
 /// Runs a scan with a progress bar when stderr is a terminal.
 pub fn scan(library: &mut Library, dirs: &[PathBuf]) -> anyhow::Result<ScanSummary> {
@@ -55,4 +56,27 @@ pub fn thumbnails(library: &Library) -> anyhow::Result<(usize, usize)> {
     }
     bar.finish_and_clear();
     Ok((made, failed))
+}
+
+/// Reads the captions of `which` clips, saying on stderr which clip it is
+/// at (a bar on a terminal, a line per clip otherwise).
+pub fn read_text(library: &mut Library, which: &Which) -> anyhow::Result<ReadSummary> {
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if terminal { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} reading {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let summary = library.read_screen_text(which, &never, &mut |at| {
+        if terminal {
+            bar.set_length(at.total as u64);
+            bar.set_position(at.number as u64 - 1);
+            bar.set_message(at.title.clone());
+        } else {
+            eprintln!("outtake: reading {}/{}: #{} {}", at.number, at.total, at.clip_id, at.title);
+        }
+    });
+    bar.finish_and_clear();
+    Ok(summary?)
 }

@@ -355,6 +355,27 @@ pub fn scan_summary(summary: &outtake_core::import::ScanSummary) -> String {
     text
 }
 
+pub fn read_summary(summary: &outtake_core::screen_text::ReadSummary) -> String {
+    let mut text = format!(
+        "read {} clip{}: {} line{}{}{}{}\n",
+        summary.clips_read,
+        if summary.clips_read == 1 { "" } else { "s" },
+        summary.lines,
+        if summary.lines == 1 { "" } else { "s" },
+        if summary.offline > 0 { format!(", {} offline (skipped)", summary.offline) } else { String::new() },
+        if summary.problems.is_empty() {
+            String::new()
+        } else {
+            format!(", {} failed", summary.problems.len())
+        },
+        if summary.stopped { ", stopped" } else { "" },
+    );
+    for problem in &summary.problems {
+        let _ = writeln!(text, "  clip #{}: {}", problem.clip_id, problem.error);
+    }
+    text
+}
+
 pub fn problems(problems: &[outtake_core::import::Failure]) -> String {
     if problems.is_empty() {
         return "every file imported\n".into();

@@ -80,6 +80,8 @@ pub struct Hit {
     /// The matched text with the query's words between `**`; plain text, never markup.
     pub snippet: String,
     pub score: f64,
+    /// A line a machine made (read off the picture, heard) and the fan has not edited.
+    pub machine: bool,
 }
 
 /// One clip of a search's results and the places it matched.
@@ -286,6 +288,7 @@ impl Library {
                 end_ms: hit.end_ms,
                 snippet: hit.snippet,
                 score: hit.score,
+                machine: hit.machine,
             });
         }
         Ok(SearchResults { clips, more: page.more, elapsed_ms: started.elapsed().as_secs_f64() * 1000.0 })

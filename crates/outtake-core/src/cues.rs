@@ -21,6 +21,40 @@ pub struct Cue {
     pub text: String,
     /// Dialogue, or a sign or song lyric (from an ASS file's styles and tags).
     pub kind: CueKind,
+    /// Where the line came from: a subtitle file (or the fan), the picture, speech.
+    pub source: CueSource,
+    /// Made by a machine (read off the picture or heard) and not edited by
+    /// the fan since: shown as machine-made, ranked below human lines.
+    pub machine: bool,
+}
+
+/// Where a line came from (`cue.source`, migration 0015).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum CueSource {
+    /// A subtitle file beside or inside the video, an export, or typed.
+    #[default]
+    File,
+    /// Text burned into the picture, read by OCR.
+    Screen,
+    /// Speech, transcribed.
+    Speech,
+}
+
+impl CueSource {
+    /// How the `cue.source` column spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CueSource::File => "file",
+            CueSource::Screen => "screen",
+            CueSource::Speech => "speech",
+        }
+    }
+
+    fn from_name(name: &str) -> CueSource {
+        [CueSource::Screen, CueSource::Speech].into_iter().find(|s| s.as_str() == name).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -98,7 +132,7 @@ pub(crate) fn insert_cues(conn: &Connection, clip_id: i64, lang: &str, cues: &[C
 
 pub(crate) fn load_cues(conn: &Connection, clip_id: i64, lang: Option<&str>) -> Result<Vec<Cue>> {
     let mut statement = conn.prepare_cached(
-        "SELECT id, clip_id, lang, start_ms, end_ms, text, kind FROM cue
+        "SELECT id, clip_id, lang, start_ms, end_ms, text, kind, source, machine FROM cue
          WHERE clip_id = ?1 AND (?2 IS NULL OR lang = ?2) ORDER BY lang, start_ms, id",
     )?;
     let rows = statement.query_map(params![clip_id, lang], |r| {
@@ -110,18 +144,60 @@ pub(crate) fn load_cues(conn: &Connection, clip_id: i64, lang: Option<&str>) -> 
             end_ms: r.get(4)?,
             text: r.get(5)?,
             kind: CueKind::from_name(&r.get::<_, String>(6)?).unwrap_or_default(),
+            source: CueSource::from_name(&r.get::<_, String>(7)?),
+            machine: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 impl Library {
-    /// Replaces a clip's subtitle cues in one language.
+    /// Replaces a clip's subtitle cues in one language (lines read off the
+    /// picture or heard stay).
     pub fn replace_cues(&mut self, clip_id: i64, lang: &str, cues: &[CueInput]) -> Result<usize> {
         self.edit(format!("replace the {lang} subtitles of clip #{clip_id}"), |tx| {
             let lang = check_lang(lang)?;
-            tx.execute("DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2", params![clip_id, lang])?;
+            tx.execute(
+                "DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2 AND source = 'file'",
+                params![clip_id, lang],
+            )?;
             insert_cues(tx, clip_id, &lang, cues)
+        })
+    }
+
+    /// Changes a line's text (and times, when given). A machine-made line
+    /// becomes the fan's own: it ranks as a human line and reading the clip
+    /// again leaves it.
+    pub fn edit_cue(&mut self, cue_id: i64, text: &str, times: Option<(i64, i64)>) -> Result<Cue> {
+        self.edit(format!("edit line #{cue_id}"), |tx| {
+            require(tx, EntityKind::Cue, cue_id)?;
+            let text = clean_text("line", text)?;
+            if text.trim().is_empty() {
+                return Err(Error::invalid("line", "is empty (delete the line instead)"));
+            }
+            if let Some((start, end)) = times
+                && (start < 0 || end < start)
+            {
+                return Err(Error::invalid("line", format!("times {start}–{end} ms run backwards")));
+            }
+            tx.execute(
+                "UPDATE cue SET text = ?2, machine = 0, start_ms = coalesce(?3, start_ms),
+                 end_ms = coalesce(?4, end_ms) WHERE id = ?1",
+                params![cue_id, text, times.map(|t| t.0), times.map(|t| t.1)],
+            )?;
+            let clip_id: i64 =
+                tx.query_row("SELECT clip_id FROM cue WHERE id = ?1", [cue_id], |r| r.get(0))?;
+            let cues = load_cues(tx, clip_id, None)?;
+            Ok(cues.into_iter().find(|c| c.id == cue_id).expect("the line just edited"))
+        })
+    }
+
+    /// Deletes one line.
+    pub fn delete_cue(&mut self, cue_id: i64) -> Result<()> {
+        self.edit(format!("delete line #{cue_id}"), |tx| {
+            require(tx, EntityKind::Cue, cue_id)?;
+            tx.execute("DELETE FROM cue WHERE id = ?1", [cue_id])?;
+            Ok(())
         })
     }
 

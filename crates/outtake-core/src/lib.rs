@@ -25,6 +25,7 @@ mod names;
 mod paths;
 mod people;
 mod process;
+pub mod screen_text;
 pub mod search;
 mod shows;
 pub mod subtitles;
@@ -39,7 +40,7 @@ pub use browse::{
 };
 pub use cast::CastMember;
 pub use clips::{ClipDetail, ClipFile, ClipInput, ClipPatch, ClipSummary, FileInput, FileStatus, Source};
-pub use cues::{Cue, CueInput, CueKind};
+pub use cues::{Cue, CueInput, CueKind, CueSource};
 pub use curate::{CastDraft, ClipPlace, ClipTag, MarkerDraft};
 pub use db::{migrations, schema_version};
 pub use error::{Candidate, EntityKind, Error, ErrorKind, Result};

@@ -12,8 +12,8 @@ const results: SearchResults = {
     {
       clip: { id: 7, title: '눈물의 작별', duration_ms: 6000, status: 'present', show: '홍천기', episode: 2, cast: ['Kim Yoo Jung'], added_at: '', poster_ms: null },
       hits: [
-        { kind: 'cue', start_ms: 3000, end_ms: 5500, snippet: '**괜찮아요** 정말 <b>', score: 1 },
-        { kind: 'marker', start_ms: 1000, end_ms: null, snippet: 'Tearful farewell', score: 2 },
+        { kind: 'cue', start_ms: 3000, end_ms: 5500, snippet: '**괜찮아요** 정말 <b>', score: 1, machine: false },
+        { kind: 'marker', start_ms: 1000, end_ms: null, snippet: 'Tearful farewell', score: 2, machine: false },
       ],
     },
   ],

@@ -41,7 +41,7 @@ impl Library {
                 Ok(tracks) => {
                     self.write(|tx| {
                         tx.execute(
-                            "DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2",
+                            "DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2 AND source = 'file'",
                             params![clip_id, lang],
                         )?;
                         for track in tracks {

@@ -251,7 +251,10 @@ fn apply_subtitles(
         let lang = track.lang.as_deref().or(lang).unwrap_or("");
         let lang =
             if lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') { lang } else { "" };
-        conn.execute("DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2", params![clip_id, lang])?;
+        conn.execute(
+            "DELETE FROM cue WHERE clip_id = ?1 AND lang = ?2 AND source = 'file'",
+            params![clip_id, lang],
+        )?;
         insert_cues(conn, clip_id, lang, &storable(track.cues))?;
     }
     Ok(())

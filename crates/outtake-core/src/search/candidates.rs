@@ -37,8 +37,10 @@ const CANDIDATES_FILTERED: usize = 5000;
 /// (`cue.kind`, migration 0012) rank below what people say: 100 lower than a
 /// line of dialogue that matches as well — more than any cue's bm25 score,
 /// so every spoken line comes first — and below words spread over a clip.
+/// Lines a machine made (read off the picture or heard, migration 0015) rank
+/// below every line a human wrote: 200 lower.
 const CUES: &str = "SELECT c.clip_id, c.lang, c.id, c.start_ms, c.end_ms,
-        f.score - CASE c.kind WHEN 'dialogue' THEN 0.0 ELSE 100.0 END AS score
+        f.score - CASE c.kind WHEN 'dialogue' THEN 0.0 ELSE 100.0 END - 200.0 * c.machine AS score
     FROM ({}) f JOIN cue c ON c.id = f.id";
 
 /// A matched document before snippets: kind, id of the marker/cue/clip, times, score.
@@ -175,7 +177,13 @@ fn matches(
             found.push(Found { score: 100.0 + hit.score, ..hit });
         }
     }
-    if wants(Within::Subs) {
+    let sources: Vec<&str> =
+        [(Within::Subs, "'file'"), (Within::Screen, "'screen'"), (Within::Speech, "'speech'")]
+            .into_iter()
+            .filter(|(w, _)| within.contains(w))
+            .map(|(_, source)| source)
+            .collect();
+    if within.is_empty() || !sources.is_empty() {
         // Clips matched in titles, names or notes rank above the others: when
         // they already fill the page, only their subtitles can still show.
         let matched: HashSet<i64> = unique_clips(&found).collect();
@@ -183,7 +191,12 @@ fn matches(
         let clip_ids = if page_full { Some(ids_of(&matched)) } else { clip_ids };
         let reading =
             reading(clip_ids.as_ref().map(|clips| Scope { docs: "cue", clips, clip_limit }), facets);
-        for hit in candidates(reads, "fts_cue", fts, k, CUES, reading)? {
+        // `in:` names which lines: only those sources (written here, never typed text).
+        let select = match sources.is_empty() {
+            true => CUES.to_string(),
+            false => format!("{CUES} WHERE c.source IN ({})", sources.join(", ")),
+        };
+        for hit in candidates(reads, "fts_cue", fts, k, &select, reading)? {
             let lang = hit.lang.as_deref().unwrap_or("");
             if allowed.is_some_and(|a| !a.contains(&hit.clip_id))
                 || (!langs.is_empty() && !langs.iter().any(|l| l == lang))

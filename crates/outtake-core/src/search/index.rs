@@ -142,8 +142,13 @@ fn index_cues(conn: &Connection, clip_id: i64, facets: &str) -> Result<()> {
     if indexed.as_deref() == Some(facets) {
         return Ok(());
     }
+    // Lines a machine made are indexed again without their spaces, as the
+    // triggers of migration 0015 index them.
     let cues: Vec<(i64, String)> = conn
-        .prepare_cached("SELECT id, text FROM cue WHERE clip_id = ?1")?
+        .prepare_cached(
+            "SELECT id, CASE source WHEN 'file' THEN text ELSE text || char(10) || replace(text, ' ', '') END
+             FROM cue WHERE clip_id = ?1",
+        )?
         .query_map([clip_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, text) in cues {

@@ -37,7 +37,12 @@ pub enum Sort {
 /// Where words may match (`in:`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Within {
+    /// Lines from subtitle files (and typed ones).
     Subs,
+    /// Text read off the picture.
+    Screen,
+    /// Transcribed speech.
+    Speech,
     Markers,
     Titles,
     Notes,
@@ -286,10 +291,12 @@ fn filter(query: &mut Query, key: &str, value: &str, negated: bool) -> Result<()
         "ep" => episodes(value)?,
         "in" => Filter::Within(match value.to_ascii_lowercase().as_str() {
             "subs" | "subtitles" => Within::Subs,
+            "screen" => Within::Screen,
+            "speech" => Within::Speech,
             "markers" => Within::Markers,
             "titles" => Within::Titles,
             "notes" => Within::Notes,
-            _ => return Err("is not one of subs, markers, titles, notes".into()),
+            _ => return Err("is not one of subs, screen, speech, markers, titles, notes".into()),
         }),
         "dur" => {
             let (compare, rest) = compared(value)?;
@@ -433,6 +440,8 @@ mod tests {
             ("added:<=2026-01-01", Filter::Added(Compare::Less, "2026-01-01".into())),
             ("is:missing", Filter::Missing),
             ("in:subs", Filter::Within(Within::Subs)),
+            ("in:screen", Filter::Within(Within::Screen)),
+            ("in:Speech", Filter::Within(Within::Speech)),
             ("lang:KO", Filter::Lang("ko".into())),
         ];
         for (input, expected) in rows {

@@ -30,6 +30,8 @@ pub struct SearchHit {
     /// The matched text with the query's words between `**`.
     pub snippet: String,
     pub score: f64,
+    /// A line a machine made (read off the picture, heard) and the fan has not edited.
+    pub machine: bool,
 }
 
 /// A page of hits, and whether more clips than it holds may match.
@@ -92,7 +94,8 @@ fn page_hits(conn: &Connection, query: &Query, grouped: Vec<(i64, Vec<Found>)>) 
     for (clip_id, found) in grouped {
         let (title, path) = titles.get(&clip_id).cloned().unwrap_or_default();
         for hit in found {
-            let text = texts.get(&(hit.kind, hit.ref_id)).map_or("", String::as_str);
+            let (text, machine) =
+                texts.get(&(hit.kind, hit.ref_id)).map_or(("", false), |(t, m)| (t.as_str(), *m));
             hits.push(SearchHit {
                 clip_id,
                 title: title.clone(),
@@ -102,6 +105,7 @@ fn page_hits(conn: &Connection, query: &Query, grouped: Vec<(i64, Vec<Found>)>) 
                 end_ms: hit.end_ms,
                 snippet: snippet(text, &needles),
                 score: (hit.score * 1000.0).round() / 1000.0,
+                machine,
             });
         }
     }
@@ -195,11 +199,13 @@ fn clip_titles(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The text each hit shows: a cue's line, a marker's title/quote/note, a clip's title and notes.
+/// The text each hit shows: a cue's line, a marker's title/quote/note, a
+/// clip's title and notes; and whether a machine made it (a cue read off the
+/// picture or heard, not edited since).
 fn hit_texts<'a>(
     conn: &Connection,
     hits: impl Iterator<Item = &'a Found>,
-) -> Result<HashMap<(HitKind, i64), String>> {
+) -> Result<HashMap<(HitKind, i64), (String, bool)>> {
     let mut ids: HashMap<HitKind, Vec<i64>> = HashMap::new();
     for hit in hits {
         ids.entry(hit.kind).or_default().push(hit.ref_id);
@@ -207,19 +213,19 @@ fn hit_texts<'a>(
     let mut texts = HashMap::new();
     for (kind, list) in ids {
         let sql = match kind {
-            HitKind::Cue => "SELECT id, text FROM cue WHERE id IN rarray(?1)",
+            HitKind::Cue => "SELECT id, text, machine FROM cue WHERE id IN rarray(?1)",
             HitKind::Marker => {
-                "SELECT id, concat_ws(' — ', title, quote, note) FROM marker WHERE id IN rarray(?1)"
+                "SELECT id, concat_ws(' — ', title, quote, note), 0 FROM marker WHERE id IN rarray(?1)"
             }
-            _ => "SELECT id, concat_ws(' — ', title, description, note) FROM clip WHERE id IN rarray(?1)",
+            _ => "SELECT id, concat_ws(' — ', title, description, note), 0 FROM clip WHERE id IN rarray(?1)",
         };
         let mut statement = conn.prepare_cached(sql)?;
         let rows = statement.query_map([id_array(list.into_iter())], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, bool>(2)?))
         })?;
         for row in rows {
-            let (id, text) = row?;
-            texts.insert((kind, id), text.unwrap_or_default());
+            let (id, text, machine) = row?;
+            texts.insert((kind, id), (text.unwrap_or_default(), machine));
         }
     }
     Ok(texts)

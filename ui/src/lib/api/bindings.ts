@@ -111,13 +111,27 @@ lang: string, start_ms: number, end_ms: number, text: string,
 /**
  * Dialogue, or a sign or song lyric (from an ASS file's styles and tags).
  */
-kind: CueKind, };
+kind: CueKind, 
+/**
+ * Where the line came from: a subtitle file (or the fan), the picture, speech.
+ */
+source: CueSource, 
+/**
+ * Made by a machine (read off the picture or heard) and not edited by
+ * the fan since: shown as machine-made, ranked below human lines.
+ */
+machine: boolean, };
 
 /**
  * What a cue is: something said, or text that is not (ASS files mark signs
  * and song lyrics by style and tags). Search ranks the others below dialogue.
  */
 export type CueKind = "dialogue" | "sign" | "song";
+
+/**
+ * Where a line came from (`cue.source`, migration 0015).
+ */
+export type CueSource = "file" | "screen" | "speech";
 
 export type Episode = { id: number, show_id: number, number: number, title: string | null, 
 /**
@@ -180,7 +194,11 @@ export type Hit = { kind: HitKind, start_ms: number | null, end_ms: number | nul
 /**
  * The matched text with the query's words between `**`; plain text, never markup.
  */
-snippet: string, score: number, };
+snippet: string, score: number, 
+/**
+ * A line a machine made (read off the picture, heard) and the fan has not edited.
+ */
+machine: boolean, };
 
 /**
  * What a search hit is: the clip itself, a marker, a subtitle cue or a scene.
