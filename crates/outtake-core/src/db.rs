@@ -22,6 +22,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/0010_path_bytes.sql")),
     // 0011 belongs to another branch; it goes before this one when merged.
     M::up(include_str!("../../../migrations/0012_cue_kinds.sql")),
+    // 0013 belongs to another branch too.
+    M::up(include_str!("../../../migrations/0014_storyboards.sql")),
 ];
 
 /// The migrations as `rusqlite_migration` runs them (tests call `validate()` on it).
