@@ -16,6 +16,7 @@ mod names;
 mod roundtrip;
 mod scan;
 mod search;
+mod storyboards;
 mod subtitles;
 mod tidy;
 mod watch;

@@ -4,10 +4,12 @@
 //! them; never one process per frame.
 //!
 //! The recipe: `-skip_frame nokey` (only keyframes are decoded), then
-//! `scale=160:-2`, `fps=1/INTERVAL`, `tile=10x10` into JPEG sheets. ffmpeg
-//! turns rotated clips upright before the filters. The fps filter shows at
-//! each tile's time the last keyframe at or before it, so a tile is within
-//! one keyframe interval of its time. Where keyframes are sparse — any stretch
+//! `scale=160:-2`, `fps=1/INTERVAL:round=up`, `tile=10x10` into JPEG sheets.
+//! ffmpeg turns rotated clips upright before the filters. With `round=up`
+//! the fps filter gives tile `i` the last decoded frame at or before
+//! `i × INTERVAL` (its default, `near`, gave the frame up to half an interval
+//! *after*: measured, tile 0 of a 2 s board showed 0.96 s). So a tile is
+//! within one keyframe interval of its time. Where keyframes are sparse — any stretch
 //! of [`SPARSE_KEYFRAMES_MS`] (or one interval, if longer) without one,
 //! counting the start and the end of the clip — that is not good enough and
 //! the clip is decoded again with every frame. To know, the same process
@@ -241,7 +243,7 @@ fn run_pass(
     }
     std::fs::create_dir_all(folder).map_err(|source| BoardError::Io { path: folder.into(), source })?;
     let graph = format!(
-        "[0:v:0]scale={TILE_WIDTH}:-2,split[frames][t];[t]fps=fps=1000/{interval}:start_time=0,split[s][tiles];[s]tile={COLUMNS}x{ROWS}[sheets]"
+        "[0:v:0]scale={TILE_WIDTH}:-2,split[frames][t];[t]fps=fps=1000/{interval}:start_time=0:round=up,split[s][tiles];[s]tile={COLUMNS}x{ROWS}[sheets]"
     );
     let mut command = low_priority("ffmpeg");
     command.args(["-nostdin", "-v", "error", "-y"]);
