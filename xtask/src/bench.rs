@@ -4,6 +4,7 @@
 //! Import: files per second of `outtake scan` over 1,000 generated clips vs
 //! running ffprobe on each of the same files (what Stash and Jellyfin pay).
 //! History: a bulk edit of 1,000 clips with the edit history recorded vs not.
+//! Storyboards: one ffmpeg pass per 1080p H.264 clip vs one `ffmpeg -ss` seek per tile.
 //! Search: latency per query class on a generated library, against LIKE scans
 //! and one plain FTS5 table (`crates/outtake-bench`).
 
@@ -29,6 +30,8 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command) -> Result<()> {
     history(root, &target)?;
     println!();
     conversion(root, &target)?;
+    println!();
+    storyboards(root, &target)?;
     println!();
     search(root, &target, &outtake)
 }
@@ -59,6 +62,20 @@ fn conversion(root: &Path, target: &Path) -> Result<()> {
         .status()?;
     if !status.success() {
         bail!("the conversion benchmark failed");
+    }
+    Ok(())
+}
+
+/// Storyboards of 1080p H.264 clips: one pass per clip against one seek per tile.
+fn storyboards(root: &Path, target: &Path) -> Result<()> {
+    eprintln!("== storyboard benchmark: 1080p H.264 clips (kept in target/bench/storyboards)");
+    let status = Command::new(target.join("release/outtake-bench"))
+        .arg("--dir")
+        .arg(root.join("target/bench/storyboards"))
+        .arg("--storyboards")
+        .status()?;
+    if !status.success() {
+        bail!("the storyboard benchmark failed");
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod conversion;
 mod generate;
+mod storyboards;
 mod words;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,9 @@ fn main() -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     if args.iter().any(|a| a == "--conversion") {
         return conversion::conversion(&dir);
+    }
+    if args.iter().any(|a| a == "--storyboards") {
+        return storyboards::storyboards(&dir);
     }
     if args.iter().any(|a| a == "--history") {
         return history_cost(&dir);
