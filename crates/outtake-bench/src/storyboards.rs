@@ -4,6 +4,7 @@
 //! clips in the same run. The seeks use the poster recipe (`-noaccurate_seek`,
 //! the keyframe before the time: the same accuracy as keyframe tiles) and,
 //! for the sparse clip, accurate seeks (the same accuracy as its full decode).
+//! Both run under `nice -n 10`, as the storyboards do in the app.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -97,8 +98,9 @@ fn source(dir: &Path, name: &str, keyframes: &[&str], seconds: u32) -> Result<Pa
 
 /// One tile the obvious way: a process that seeks and writes one small frame.
 fn seek(clip: &Path, at_ms: i64, out: &Path, accurate: bool) -> Result<()> {
-    let mut command = Command::new("ffmpeg");
-    command.args(["-nostdin", "-v", "error", "-y"]);
+    // At the storyboard's own priority, so a busy machine weighs on both alike.
+    let mut command = Command::new("nice");
+    command.args(["-n", outtake_core::import::boards::NICENESS, "ffmpeg", "-nostdin", "-v", "error", "-y"]);
     if !accurate {
         command.arg("-noaccurate_seek");
     }
