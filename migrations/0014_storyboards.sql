@@ -14,4 +14,6 @@ CREATE TABLE storyboard (
     viewed_at  TEXT,
     problem    TEXT
 ) WITHOUT ROWID;
-CREATE INDEX storyboard_lru ON storyboard(state, coalesce(viewed_at, made_at));
+-- Least recently used first: the later of its last view and its making (one
+-- made again after eviction counts as new).
+CREATE INDEX storyboard_lru ON storyboard(state, max(coalesce(viewed_at, made_at), made_at));

@@ -459,8 +459,15 @@ fn the_worker_makes_them_in_the_background_asked_first_and_resumes() {
     assert!(library.storyboard(ids[0]).unwrap().is_some() && library.storyboard(ids[2]).unwrap().is_some());
     assert_eq!(library.storyboard_state(ids[1]).unwrap().unwrap().state, "evicted");
     assert!(library.pending_storyboards().unwrap().is_empty(), "the queue does not undo a trim");
-    assert_eq!(library.storyboards_for(&[ids[1]]).unwrap().len(), 1, "asked for, it is made again");
     assert_eq!(library.cache_usage().unwrap().evicted, 1);
+    let asked = library.storyboards_for(&[ids[1]]).unwrap();
+    assert_eq!(asked.len(), 1, "asked for, it is made again");
+    std::thread::sleep(Duration::from_millis(5));
+    make(&library, &asked[0]);
+    // Made again counts as new: now clip 1, viewed longest ago, goes.
+    assert_eq!(library.trim_cache().unwrap().evicted, 1);
+    assert!(library.storyboard(ids[0]).unwrap().is_none());
+    assert!(library.storyboard(ids[1]).unwrap().is_some() && library.storyboard(ids[2]).unwrap().is_some());
 }
 
 /// Storyboards and posters of clips the library forgot are orphans: a trim removes them.

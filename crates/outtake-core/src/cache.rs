@@ -322,7 +322,8 @@ impl Library {
             return Ok(trimmed);
         }
         let mut query = self.conn.prepare(
-            "SELECT oshash FROM storyboard WHERE state = 'made' ORDER BY coalesce(viewed_at, made_at), oshash",
+            "SELECT oshash FROM storyboard WHERE state = 'made'
+             ORDER BY max(coalesce(viewed_at, made_at), made_at), oshash",
         )?;
         let oldest: Vec<String> = query.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for oshash in oldest {

@@ -249,16 +249,18 @@ fn locate(shared: &Shared, asset: Asset) -> outtake_core::Result<Option<PathBuf>
         Asset::Video(id) | Asset::Converted(id) => Ok(library.playable_path(id)?.filter(|p| p.is_file())),
         Asset::Poster(id) => library.clip_poster(id),
         Asset::MarkerFrame(id) => library.marker_frame(id),
-        Asset::Storyboard(id) => {
-            let index = library.storyboard_index(id)?;
-            if index.is_some() && due(&shared.viewed, id) {
-                // Marked when the index is served: the page loads it once per
-                // clip it shows, and the sheets after it.
+        Asset::Storyboard(id) | Asset::StoryboardSheet(id, _) => {
+            let found = match asset {
+                Asset::StoryboardSheet(_, n) => library.storyboard_sheet(id, n)?,
+                _ => library.storyboard_index(id)?,
+            };
+            // Whichever the page loads first marks the clip viewed; the
+            // throttle keeps a hovering window from writing on every request.
+            if found.is_some() && due(&shared.viewed, id) {
                 library.mark_storyboard_viewed(id)?;
             }
-            Ok(index)
+            Ok(found)
         }
-        Asset::StoryboardSheet(id, n) => library.storyboard_sheet(id, n),
     }
 }
 
