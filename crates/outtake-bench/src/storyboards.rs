@@ -50,7 +50,7 @@ pub fn storyboards(dir: &Path) -> Result<()> {
             seek(&clip, i64::from(tile) * interval, &dir.join("seek.jpg"), accurate)?;
         }
         let seeks = started.elapsed();
-        let how = if board.keyframes_only { "keyframes" } else { "every frame" };
+        let how = if board.keyframes_only { "keyframes" } else { "all but B-frames" };
         let seek_kind = if accurate { "accurate" } else { "keyframe" };
         println!(
             "| {name} ({how}) | {seconds} s | {} | {:.2} s | {:.2} s ({seek_kind}) | {:.1}× | {:.0} |",
