@@ -74,7 +74,8 @@ pub struct Storyboard {
     /// Made from keyframes only (see the module's rule), else from every
     /// frame but B-frames.
     pub keyframes_only: bool,
-    /// The file could be read only in part: the tiles stop early.
+    /// The file could be read only in part: the tiles stop more than
+    /// [`SPARSE_KEYFRAMES_MS`] (or one interval) before the clip's end.
     pub partial: bool,
 }
 
@@ -135,7 +136,8 @@ pub struct Made {
     pub storyboard: Storyboard,
     /// The bytes of its sheets and index.
     pub bytes: u64,
-    /// Why it is partial.
+    /// What went wrong: the file could be read only in part (the
+    /// storyboard is `partial`), or ffmpeg read past damage.
     pub problem: Option<String>,
 }
 
@@ -187,9 +189,14 @@ pub fn make_storyboard(job: &StoryboardJob) -> Result<Made, BoardError> {
         let why = pass.complaint.unwrap_or_else(|| "no frame decoded".into());
         return Err(BoardError::NoFrame { video: job.video.clone(), why });
     }
+    // A file damaged in the middle is read past (ffmpeg complains, the tiles
+    // reach the end): a problem, but not a partial storyboard.
     let problem = match (&pass.complaint, short) {
         (None, false) => None,
-        (complaint, _) => Some(format!(
+        (Some(complaint), false) => {
+            Some(format!("{}: ffmpeg read past damage ({complaint})", job.video.display()))
+        }
+        (complaint, true) => Some(format!(
             "{}: the storyboard stops at {} of {}{}",
             job.video.display(),
             crate::time::format_time(reached),
@@ -209,7 +216,7 @@ pub fn make_storyboard(job: &StoryboardJob) -> Result<Made, BoardError> {
         sheets: pass.tiles.div_ceil(COLUMNS * ROWS),
         duration_ms: job.duration_ms,
         keyframes_only,
-        partial: problem.is_some(),
+        partial: short,
     };
     for list in ["frames.crc", "tiles.crc"] {
         let _ = std::fs::remove_file(partial.join(list));
