@@ -526,3 +526,29 @@ fn folder_state(mode: Option<&WatchMode>) -> FolderState {
         Some(WatchMode::Absent) => FolderState::Offline,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::BoardQueue;
+
+    fn drain(queue: &mut BoardQueue) -> Vec<(i64, bool)> {
+        std::iter::from_fn(|| queue.next()).collect()
+    }
+
+    #[test]
+    fn asked_clips_go_first_in_the_order_asked_and_none_twice() {
+        let mut queue = BoardQueue::default();
+        queue.add([1, 2, 3, 4]);
+        queue.add([2, 5]);
+        queue.ask(&[4, 3]);
+        queue.ask(&[6]);
+        assert_eq!(queue.len(), 6);
+        assert_eq!(
+            drain(&mut queue),
+            vec![(6, true), (4, true), (3, true), (1, false), (2, false), (5, false)]
+        );
+        assert!(queue.is_empty());
+        queue.add([1]);
+        assert_eq!(drain(&mut queue), vec![(1, false)], "made once, a clip may be queued again");
+    }
+}
