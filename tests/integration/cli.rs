@@ -621,3 +621,40 @@ fn read_text_names_what_is_missing_and_what_cannot_be_read() {
     assert_eq!(std::fs::read(&video).unwrap(), b"no longer a video");
     f.fails(&["read-text", "no such clip"]);
 }
+
+/// `outtake thumbnails` (alias `storyboards`) makes posters and storyboards
+/// of real clips; `outtake cache` shows them, sets a limit, trims least
+/// recently viewed storyboards first and keeps posters; a bad size is one clear line.
+#[test]
+fn storyboards_and_the_cache_from_the_cli() {
+    let f = Fixture::new();
+    let videos = f.dir.path().join("videos");
+    std::fs::create_dir(&videos).unwrap();
+    for (name, seconds) in [("one.mp4", "6"), ("two.mp4", "7")] {
+        let path = videos.join(name);
+        if !crate::scan::make_clip(&path, seconds.parse().unwrap(), &["-g", "50"]) {
+            eprintln!("ffmpeg is not installed: skipped");
+            return;
+        }
+        crate::scan::age(&path);
+    }
+    f.ok(&["scan", "--no-thumbnails", videos.to_str().unwrap()]);
+    let made = f.ok(&["storyboards"]);
+    assert!(made.contains("made 2 thumbnails") && made.contains("made 2 storyboards (0 partial)"), "{made}");
+    let usage = f.json(&["cache", "--json"]);
+    assert_eq!(usage["usage"]["storyboards"], 2, "{usage}");
+    assert_eq!(usage["usage"]["posters"], 2, "{usage}");
+    assert_eq!(usage["usage"]["limit_bytes"], 2_000_000_000u64, "{usage}");
+    let posters = usage["usage"]["poster_bytes"].as_u64().unwrap();
+    let limit = (posters + 100).to_string();
+    let trimmed = f.json(&["cache", "--json", "--limit", &limit]);
+    assert_eq!(trimmed["trimmed"]["evicted"], 2, "{trimmed}");
+    assert_eq!(trimmed["usage"]["posters"], 2, "posters are kept: {trimmed}");
+    assert_eq!(trimmed["usage"]["storyboards"], 0, "{trimmed}");
+    assert_eq!(trimmed["usage"]["limit_bytes"].as_u64().unwrap(), posters + 100);
+    let again = f.ok(&["thumbnails"]);
+    assert!(again.contains("made 0 storyboards"), "evicted ones stay evicted: {again}");
+    let text = f.ok(&["cache"]);
+    assert!(text.contains("storyboards: 0 (0 B), 2 evicted"), "{text}");
+    assert!(f.fails(&["cache", "--limit", "2X"]).contains("not a unit of size"));
+}

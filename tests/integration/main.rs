@@ -18,6 +18,7 @@ mod roundtrip;
 mod scan;
 mod screen_text;
 mod search;
+mod storyboards;
 mod subtitles;
 mod tidy;
 mod watch;

@@ -7,6 +7,7 @@
 //! (title, artist, date, description, comment, purl, two chapters), so the
 //! scan's figure includes reading and storing them.
 //! History: a bulk edit of 1,000 clips with the edit history recorded vs not.
+//! Storyboards: one ffmpeg pass per 1080p H.264 clip vs one `ffmpeg -ss` seek per tile.
 //! Search: latency per query class on a generated library, against LIKE scans
 //! and one plain FTS5 table (`crates/outtake-bench`).
 
@@ -46,6 +47,10 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Re
     }
     if runs("ocr") {
         ocr(root, &target)?;
+        println!();
+    }
+    if runs("storyboards") {
+        storyboards(root, &target)?;
         println!();
     }
     if runs("search") {
@@ -94,6 +99,20 @@ fn ocr(root: &Path, target: &Path) -> Result<()> {
         .status()?;
     if !status.success() {
         bail!("the OCR benchmark failed");
+    }
+    Ok(())
+}
+
+/// Storyboards of 1080p H.264 clips: one pass per clip against one seek per tile.
+fn storyboards(root: &Path, target: &Path) -> Result<()> {
+    eprintln!("== storyboard benchmark: 1080p H.264 clips (kept in target/bench/storyboards)");
+    let status = Command::new(target.join("release/outtake-bench"))
+        .arg("--dir")
+        .arg(root.join("target/bench/storyboards"))
+        .arg("--storyboards")
+        .status()?;
+    if !status.success() {
+        bail!("the storyboard benchmark failed");
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod conversion;
 mod generate;
 mod ocr;
+mod storyboards;
 mod words;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,9 @@ fn main() -> Result<()> {
     }
     if args.iter().any(|a| a == "--ocr") {
         return ocr::ocr(&dir);
+    }
+    if args.iter().any(|a| a == "--storyboards") {
+        return storyboards::storyboards(&dir);
     }
     if args.iter().any(|a| a == "--history") {
         return history_cost(&dir);

@@ -43,6 +43,7 @@ impl Command {
             Command::Search { save, query, .. } => save.is_none() && !query.iter().any(|w| w == "--save"),
             Command::Saved(c) => matches!(c, SavedCommand::List { .. } | SavedCommand::Run { .. }),
             Command::Problems { .. } | Command::Export { .. } | Command::Summary { .. } => true,
+            Command::Cache { trim, limit, .. } => !trim && limit.is_none(),
             Command::History { keep, days, .. } => keep.is_none() && days.is_none(),
             Command::Undo { .. } | Command::Redo => false,
             Command::Credit { .. }
@@ -50,7 +51,7 @@ impl Command {
             | Command::Untag { .. }
             | Command::Scan { .. }
             | Command::Watch { .. }
-            | Command::Thumbnails
+            | Command::Thumbnails { .. }
             | Command::ReadText { .. }
             | Command::Import { .. } => false,
             Command::Completions { .. } | Command::Manpage => true,
@@ -150,8 +151,26 @@ pub enum Command {
         #[command(flatten)]
         json: Json,
     },
-    /// Make missing thumbnails (posters of clips and frames of markers) with ffmpeg
-    Thumbnails,
+    /// Make missing thumbnails with ffmpeg: posters of clips, frames of
+    /// markers, then storyboards (previews of each clip), with progress
+    #[command(visible_alias = "storyboards")]
+    Thumbnails {
+        /// Posters and marker frames only
+        #[arg(long)]
+        no_storyboards: bool,
+    },
+    /// The thumbnail cache: its size, its limit, and trimming it (storyboards
+    /// of the least recently viewed clips go first; posters are kept)
+    Cache {
+        /// Remove files of forgotten clips and evict storyboards down to the limit
+        #[arg(long)]
+        trim: bool,
+        /// Set the cache's limit (e.g. 2G, 500M, 1.5GB; decimal units), then trim
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        limit: Option<u64>,
+        #[command(flatten)]
+        json: Json,
+    },
     /// Read the captions burned into clips' pictures (Tesseract) and keep them
     /// as searchable lines; without CLIPS, the clips not read yet. Lines you
     /// edited are kept when a clip is read again
@@ -490,4 +509,55 @@ pub enum SavedCommand {
     },
     /// Forget a saved search
     Rm { name: String },
+}
+
+/// A size in bytes: a number with an optional decimal unit (K, M, G, T,
+/// optionally followed by B; KiB, MiB, GiB, TiB for binary ones).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let split = trimmed.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let number: f64 = number.parse().map_err(|_| format!("{text:?} is not a size (e.g. 2G, 500M)"))?;
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "t" | "tb" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(format!("{:?} in {text:?} is not a unit of size (K, M, G, T)", unit.trim())),
+    };
+    let bytes = number * scale;
+    if !bytes.is_finite() || bytes > 9.0e18 {
+        return Err(format!("{text:?} is too big a size"));
+    }
+    Ok(bytes.round() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_read_with_their_units() {
+        for (text, bytes) in [
+            ("2G", Some(2_000_000_000)),
+            ("2 GB", Some(2_000_000_000)),
+            ("1.5g", Some(1_500_000_000)),
+            ("500M", Some(500_000_000)),
+            ("1GiB", Some(1_073_741_824)),
+            ("123", Some(123)),
+            ("0", Some(0)),
+            ("", None),
+            ("G", None),
+            ("2X", None),
+            ("-1G", None),
+            ("99999999999T", None),
+        ] {
+            assert_eq!(parse_size(text).ok(), bytes, "{text:?}");
+        }
+    }
 }

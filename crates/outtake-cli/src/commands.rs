@@ -104,9 +104,34 @@ pub fn run(cli: Cli) -> Result<()> {
             let problems = lib.import_problems()?;
             if json.json { out.json(&problems) } else { out.text(render::problems(&problems)) }
         }
-        Command::Thumbnails => {
+        Command::Thumbnails { no_storyboards } => {
             let (made, failed) = crate::progress::thumbnails(lib)?;
-            out.line(format!("made {made} thumbnails, {failed} failed"))
+            out.line(format!("made {made} thumbnails, {failed} failed"))?;
+            if !no_storyboards {
+                let boards = crate::progress::storyboards(lib)?;
+                out.line(format!(
+                    "made {} storyboards ({} partial), {} failed",
+                    boards.made, boards.partial, boards.failed
+                ))?;
+                let trimmed = lib.trim_cache()?;
+                if trimmed.evicted + trimmed.orphans > 0 {
+                    out.line(render::trimmed(&trimmed))?;
+                }
+            }
+            Ok(())
+        }
+        Command::Cache { trim, limit, json } => {
+            if let Some(limit) = limit {
+                lib.set_cache_limit(limit)?;
+            }
+            let trimmed = if trim || limit.is_some() { Some(lib.trim_cache()?) } else { None };
+            let usage = lib.cache_usage()?;
+            let problems = lib.storyboard_problems()?;
+            if json.json {
+                out.json(&serde_json::json!({ "usage": usage, "trimmed": trimmed, "problems": problems }))
+            } else {
+                out.text(render::cache(&usage, trimmed.as_ref(), &problems))
+            }
         }
         Command::ReadText { clips, all, json } => {
             let which = match (all, clips.is_empty()) {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use outtake_core::Library;
+use outtake_core::import::boards::{BoardError, make_storyboard};
 use outtake_core::import::thumbs::{ThumbError, make_thumbnail};
 use outtake_core::import::{ScanEvent, ScanSummary};
 use outtake_core::screen_text::{ReadSummary, Which};
@@ -79,4 +80,55 @@ pub fn read_text(library: &mut Library, which: &Which) -> anyhow::Result<ReadSum
     });
     bar.finish_and_clear();
     Ok(summary?)
+}
+
+/// What `storyboards` did.
+#[derive(Debug, Default)]
+pub struct Boards {
+    pub made: usize,
+    pub partial: usize,
+    pub failed: usize,
+}
+
+/// Makes the storyboards the library lacks (the background queue's list:
+/// evicted ones stay evicted), one clip at a time, with a bar.
+pub fn storyboards(library: &Library) -> anyhow::Result<Boards> {
+    let jobs = library.pending_storyboards()?;
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(jobs.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} storyboards {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut boards = Boards::default();
+    for job in &jobs {
+        bar.set_message(job.video.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+        match make_storyboard(job) {
+            Ok(made) => {
+                library.record_storyboard(&job.oshash, Ok(&made))?;
+                boards.made += 1;
+                if let Some(problem) = &made.problem {
+                    boards.partial += 1;
+                    bar.suspend(|| eprintln!("outtake: storyboard: {problem}"));
+                }
+            }
+            Err(BoardError::FfmpegMissing) => {
+                bar.finish_and_clear();
+                eprintln!("outtake: ffmpeg is not installed, so no storyboards were made");
+                boards.failed = jobs.len() - boards.made;
+                return Ok(boards);
+            }
+            Err(error) => {
+                library.record_storyboard(&job.oshash, Err(&error.to_string()))?;
+                boards.failed += 1;
+                bar.suspend(|| eprintln!("outtake: storyboard: {error}"));
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(boards)
 }

@@ -429,3 +429,52 @@ pub fn saved(saved: &[outtake_core::search::SavedSearch]) -> String {
     }
     saved.iter().map(|s| format!("#{:<4} {}  ({})\n", s.id, s.name, s.query)).collect()
 }
+
+/// A size the way a file manager shows it (decimal units).
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{:.1} KB", bytes as f64 / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", bytes as f64 / 1e6),
+        _ => format!("{:.2} GB", bytes as f64 / 1e9),
+    }
+}
+
+/// What a trim removed.
+pub fn trimmed(trimmed: &outtake_core::Trimmed) -> String {
+    format!(
+        "trimmed the cache: {} storyboards evicted, {} orphans removed, {} freed",
+        trimmed.evicted,
+        trimmed.orphans,
+        size(trimmed.freed_bytes)
+    )
+}
+
+/// The thumbnail cache: what it holds, its limit, and what went wrong.
+pub fn cache(
+    usage: &outtake_core::CacheUsage,
+    trimmed: Option<&outtake_core::Trimmed>,
+    problems: &[outtake_core::StoryboardProblem],
+) -> String {
+    let mut text = String::new();
+    if let Some(done) = trimmed {
+        text.push_str(&self::trimmed(done));
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "{} of {} used\n  posters and marker frames: {} ({})\n  storyboards: {} ({}), {} evicted\n  orphans: {} ({})\n",
+        size(usage.total_bytes()),
+        size(usage.limit_bytes),
+        usage.posters,
+        size(usage.poster_bytes),
+        usage.storyboards,
+        size(usage.storyboard_bytes),
+        usage.evicted,
+        usage.orphans,
+        size(usage.orphan_bytes),
+    ));
+    for problem in problems {
+        text.push_str(&format!("storyboard problem: {}\n", problem.problem));
+    }
+    text
+}

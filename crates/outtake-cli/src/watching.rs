@@ -58,13 +58,17 @@ impl TerminalSink<'_> {
 impl ImportSink for TerminalSink<'_> {
     fn progress(&mut self, progress: ImportProgress) {
         match progress.phase {
-            ImportPhase::Scanning | ImportPhase::Thumbnails => {
+            ImportPhase::Scanning | ImportPhase::Thumbnails | ImportPhase::Storyboards => {
                 if let Some(total) = progress.total {
                     self.bar.set_length(total as u64);
                 }
                 self.bar.set_position(progress.done as u64);
                 let name = progress.current.as_deref().map(Path::new).and_then(Path::file_name);
-                let what = if progress.phase == ImportPhase::Thumbnails { "thumbnail " } else { "" };
+                let what = match progress.phase {
+                    ImportPhase::Thumbnails => "thumbnail ",
+                    ImportPhase::Storyboards => "storyboard ",
+                    _ => "",
+                };
                 self.bar
                     .set_message(format!("{what}{}", name.map(|n| n.to_string_lossy()).unwrap_or_default()));
             }

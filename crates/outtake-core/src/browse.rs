@@ -350,7 +350,7 @@ impl Library {
     }
 
     /// The fingerprint thumbnails are named by: that of the first present copy, else of any copy.
-    fn fingerprint_of(&self, clip_id: i64) -> Result<Option<String>> {
+    pub(crate) fn fingerprint_of(&self, clip_id: i64) -> Result<Option<String>> {
         Ok(self
             .conn
             .query_row(

@@ -7,6 +7,7 @@
 
 mod aliases;
 mod browse;
+mod cache;
 mod cast;
 mod clips;
 mod cues;
@@ -38,6 +39,7 @@ pub use browse::{
     ClipCard, ClipPage, ClipSort, EpisodeFacet, Facets, FolderState, FolderView, Hit, MAX_PAGE, PersonFacet,
     SceneFacet, SearchClip, SearchResults, ShowFacet, TagFacet,
 };
+pub use cache::{CacheUsage, DEFAULT_CACHE_LIMIT, StoryboardProblem, StoryboardState, Trimmed};
 pub use cast::CastMember;
 pub use clips::{ClipDetail, ClipFile, ClipInput, ClipPatch, ClipSummary, FileInput, FileStatus, Source};
 pub use cues::{Cue, CueInput, CueKind, CueSource};

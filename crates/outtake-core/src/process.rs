@@ -15,6 +15,8 @@ const STDERR_KEPT: u64 = 64 * 1024;
 /// What a finished tool run left behind.
 pub(crate) struct Finished {
     pub success: bool,
+    /// The exit code, when it exited rather than being killed by a signal.
+    pub code: Option<i32>,
     pub stdout: Vec<u8>,
     pub stderr: String,
 }
@@ -80,7 +82,12 @@ pub(crate) fn run(command: &mut Command, timeout: Duration, max_stdout: usize) -
     if stdout.len() > max_stdout {
         return Err(RunError::TooMuchOutput(max_stdout));
     }
-    Ok(Finished { success: status.success(), stdout, stderr: err.join().unwrap_or_default() })
+    Ok(Finished {
+        success: status.success(),
+        code: status.code(),
+        stdout,
+        stderr: err.join().unwrap_or_default(),
+    })
 }
 
 /// Reads up to `limit` bytes and one more, which says there was more. The

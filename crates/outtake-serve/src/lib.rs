@@ -4,7 +4,9 @@
 //! so clips and their thumbnails are served over HTTP on 127.0.0.1, on a
 //! random port, with a per-launch secret as the first path segment. The page
 //! asks for things by library id — `/clip/{id}/video`, `/clip/{id}/thumb`,
-//! `/marker/{id}/thumb`, and `/clip/{id}/converted?t=S` for a clip the web
+//! `/marker/{id}/thumb`, `/clip/{id}/storyboard` (the storyboard's index,
+//! JSON) and `/clip/{id}/storyboard/{n}` (its sheet n, JPEG), and
+//! `/clip/{id}/converted?t=S` for a clip the web
 //! view cannot decode (`convert.rs`) — and the server looks the file up in the library
 //! itself: it never takes a path from the page. File serving (Range, HEAD,
 //! conditional requests, content types) is tower-http's `ServeFile`.
@@ -22,9 +24,11 @@
 mod connections;
 mod convert;
 
+use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -56,7 +60,14 @@ pub(crate) struct Shared {
     library: Mutex<Library>,
     /// The conversion running for the window's player, if any.
     conversions: convert::Conversions,
+    /// When each clip's storyboard was last marked viewed: a hovering window
+    /// asks often, and the library is written at most once per clip per [`VIEWED_EVERY`].
+    viewed: Mutex<HashMap<i64, Instant>>,
 }
+
+/// How often a clip's storyboard is marked viewed at most (the cache evicts
+/// the least recently viewed; to the minute is plenty).
+const VIEWED_EVERY: Duration = Duration::from_secs(600);
 
 /// The things a page may ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +77,10 @@ enum Asset {
     Converted(i64),
     Poster(i64),
     MarkerFrame(i64),
+    /// A clip's storyboard index (JSON).
+    Storyboard(i64),
+    /// Sheet n of a clip's storyboard.
+    StoryboardSheet(i64, u32),
 }
 
 impl MediaServer {
@@ -87,12 +102,15 @@ impl MediaServer {
             host: address.to_string(),
             library: Mutex::new(library),
             conversions: convert::Conversions::default(),
+            viewed: Mutex::default(),
         });
         let app = Router::new()
             .route("/{secret}/clip/{id}/video", get(video))
             .route("/{secret}/clip/{id}/converted", get(converted))
             .route("/{secret}/clip/{id}/thumb", get(poster))
             .route("/{secret}/marker/{id}/thumb", get(marker_frame))
+            .route("/{secret}/clip/{id}/storyboard", get(storyboard))
+            .route("/{secret}/clip/{id}/storyboard/{n}", get(storyboard_sheet))
             .with_state(shared);
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(connections::serve(listener, app, limits, stopped));
@@ -133,11 +151,32 @@ async fn marker_frame(state: State<Arc<Shared>>, url: UrlPath<(String, i64)>, re
     answer(state, url, request, Asset::MarkerFrame).await
 }
 
+async fn storyboard(state: State<Arc<Shared>>, url: UrlPath<(String, i64)>, request: Request) -> Response {
+    answer(state, url, request, Asset::Storyboard).await
+}
+
+async fn storyboard_sheet(
+    state: State<Arc<Shared>>,
+    UrlPath((secret, id, n)): UrlPath<(String, i64, u32)>,
+    request: Request,
+) -> Response {
+    serve(state, secret, request, Asset::StoryboardSheet(id, n)).await
+}
+
 async fn answer(
-    State(shared): State<Arc<Shared>>,
+    state: State<Arc<Shared>>,
     UrlPath((secret, id)): UrlPath<(String, i64)>,
     request: Request,
     asset: fn(i64) -> Asset,
+) -> Response {
+    serve(state, secret, request, asset(id)).await
+}
+
+async fn serve(
+    State(shared): State<Arc<Shared>>,
+    secret: String,
+    request: Request,
+    asset: Asset,
 ) -> Response {
     if !addressed_to(&request, &shared.host) {
         return (StatusCode::FORBIDDEN, "wrong host").into_response();
@@ -148,7 +187,6 @@ async fn answer(
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let asset = asset(id);
     let start = match asset {
         Asset::Converted(_) => match convert::start_time(request.uri().query()) {
             Some(start) => start,
@@ -177,8 +215,8 @@ async fn answer(
         Ok(response) => response.map(Body::new),
         Err(error) => return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
     };
-    // Thumbnails are re-made when a clip's file changes; the page revalidates
-    // with Last-Modified rather than trusting a cached copy.
+    // Thumbnails and storyboards are re-made when a clip's file changes; the
+    // page revalidates with Last-Modified rather than trusting a cached copy.
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
 }
@@ -211,7 +249,29 @@ fn locate(shared: &Shared, asset: Asset) -> outtake_core::Result<Option<PathBuf>
         Asset::Video(id) | Asset::Converted(id) => Ok(library.playable_path(id)?.filter(|p| p.is_file())),
         Asset::Poster(id) => library.clip_poster(id),
         Asset::MarkerFrame(id) => library.marker_frame(id),
+        Asset::Storyboard(id) | Asset::StoryboardSheet(id, _) => {
+            let found = match asset {
+                Asset::StoryboardSheet(_, n) => library.storyboard_sheet(id, n)?,
+                _ => library.storyboard_index(id)?,
+            };
+            // Whichever the page loads first marks the clip viewed; the
+            // throttle keeps a hovering window from writing on every request.
+            if found.is_some() && due(&shared.viewed, id) {
+                library.mark_storyboard_viewed(id)?;
+            }
+            Ok(found)
+        }
     }
+}
+
+/// Whether a clip's storyboard is due to be marked viewed again (and notes it is).
+fn due(viewed: &Mutex<HashMap<i64, Instant>>, clip_id: i64) -> bool {
+    let mut viewed = viewed.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let due = viewed.get(&clip_id).is_none_or(|at| at.elapsed() >= VIEWED_EVERY);
+    if due {
+        viewed.insert(clip_id, Instant::now());
+    }
+    due
 }
 
 #[cfg(test)]

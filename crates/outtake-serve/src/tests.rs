@@ -563,3 +563,64 @@ async fn runs_one_conversion_at_a_time_and_stops_when_the_player_leaves() {
     drop(second);
     assert!(eventually(|| ffmpeg_children() == 0).await, "ffmpeg outlived its player");
 }
+
+/// A storyboard (index and sheets) is served by clip id once made; serving
+/// the index marks it viewed; a sheet it lacks, or a clip without one, is 404.
+#[tokio::test]
+async fn serves_a_storyboard_by_clip_id_and_marks_it_viewed() {
+    use outtake_core::import::boards::{Made, Storyboard};
+    let fixture = fixture();
+    let library = Library::open(&fixture.library).unwrap();
+    let folder = library.storyboard_dir(OSHASH).unwrap();
+    std::fs::create_dir_all(&folder).unwrap();
+    let board = Storyboard {
+        version: outtake_core::import::boards::INDEX_VERSION,
+        interval_ms: 2_000,
+        tile_width: 160,
+        tile_height: 90,
+        columns: 10,
+        rows: 10,
+        tiles: 3,
+        sheets: 1,
+        duration_ms: Some(6_000),
+        keyframes_only: true,
+        partial: false,
+    };
+    std::fs::write(folder.join("index.json"), serde_json::to_vec(&board).unwrap()).unwrap();
+    std::fs::write(folder.join("0.jpg"), b"\xff\xd8\xff\xe0 sheet").unwrap();
+    library
+        .record_storyboard(OSHASH, Ok(&Made { storyboard: board.clone(), bytes: 10, problem: None }))
+        .unwrap();
+    assert_eq!(library.storyboard_state(fixture.clip).unwrap().unwrap().viewed_at, None);
+    let server = MediaServer::start(&fixture.library).await.unwrap();
+
+    let index =
+        request(&server, "GET", &path_of(&server, &format!("/clip/{}/storyboard", fixture.clip)), &[]).await;
+    assert_eq!((index.status, index.header("content-type")), (200, Some("application/json")));
+    assert_eq!(index.header("cache-control"), Some("no-cache"));
+    assert!(index.header("last-modified").is_some());
+    assert_eq!(serde_json::from_slice::<Storyboard>(&index.body).unwrap(), board);
+    let viewed = library.storyboard_state(fixture.clip).unwrap().unwrap().viewed_at;
+    assert!(viewed.is_some(), "serving the index marks the storyboard viewed");
+
+    let sheet =
+        request(&server, "GET", &path_of(&server, &format!("/clip/{}/storyboard/0", fixture.clip)), &[])
+            .await;
+    assert_eq!((sheet.status, sheet.header("content-type")), (200, Some("image/jpeg")));
+    assert_eq!(sheet.body, b"\xff\xd8\xff\xe0 sheet");
+    let head =
+        request(&server, "HEAD", &path_of(&server, &format!("/clip/{}/storyboard/0", fixture.clip)), &[])
+            .await;
+    assert_eq!((head.status, head.body.len()), (200, 0));
+
+    for (what, path, status) in [
+        ("a sheet it lacks", format!("/clip/{}/storyboard/1", fixture.clip), 404),
+        ("no such clip", "/clip/999/storyboard".to_string(), 404),
+        ("a sheet named by a path", format!("/clip/{}/storyboard/..%2Findex.json", fixture.clip), 400),
+    ] {
+        let answer = request(&server, "GET", &path_of(&server, &path), &[]).await;
+        assert_eq!(answer.status, status, "{what}");
+    }
+    let wrong = format!("/{}/clip/{}/storyboard", "0".repeat(32), fixture.clip);
+    assert_eq!(request(&server, "GET", &wrong, &[]).await.status, 404, "the secret is checked");
+}

@@ -21,7 +21,7 @@ pub struct Tracked {
 }
 
 /// Every table an edit can change, except the search index and the
-/// importer's bookkeeping (`sidecar`, `import_problem`), which are derived.
+/// importer's bookkeeping (`sidecar`, `import_problem`, `storyboard`), which are derived.
 pub const TRACKED: &[Tracked] = &[
     t("show", &["id", "title", "title_key", "native_title", "native_key", "network", "year"]),
     t("show_alias", &["show_id", "alias", "key"]),

@@ -6,6 +6,7 @@
 //! moment leaves a sound library and running it again finishes the job. The
 //! user's files are only ever read.
 
+pub mod boards;
 mod container;
 mod embedded;
 pub mod fingerprint;

@@ -1,13 +1,21 @@
 //! The import worker: the one writer of imports. It scans the watched folders,
 //! follows the watcher's batches, notices folders that vanish or come back,
-//! and makes thumbnails — and tells whoever runs it through an [`ImportSink`].
+//! and makes thumbnails and storyboards — and tells whoever runs it through
+//! an [`ImportSink`].
 //! The app runs it on a thread (events to the window) and `outtake watch` in
 //! the foreground (lines on the terminal): one worker, so both behave alike.
 //!
 //! No failure of one piece of work stops it: a failed batch is reported and
 //! the next batch, rescan or folder check goes on.
+//!
+//! Storyboards are a queue of their own (`BoardQueue`), made one clip at a
+//! time whenever no other work waits, so a watcher batch never waits behind
+//! hours of them: clips the window asks for ([`ImportWork::Storyboards`])
+//! first, then every clip whose storyboard is missing. The queue lives in
+//! memory only; after a restart the first scan finds the missing ones again
+//! (the cache and its table are the state, `cache.rs`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
@@ -15,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::boards::{BoardError, make_storyboard};
 use super::thumbs::{ThumbError, ThumbJob, make_thumbnail};
 use super::{Outcome, ScanEvent, ScanSummary};
 use crate::browse::FolderState;
@@ -32,6 +41,9 @@ pub enum ImportWork {
     FoldersChanged,
     /// Make the missing thumbnails of these clips (a marker was added or moved).
     Thumbnails(Vec<i64>),
+    /// Make the storyboards of these clips before any other (the window
+    /// shows them), even ones evicted from the cache.
+    Storyboards(Vec<i64>),
 }
 
 /// Which folders the worker follows.
@@ -50,6 +62,8 @@ pub enum Followed {
 pub enum ImportPhase {
     Scanning,
     Thumbnails,
+    /// Storyboards, one clip at a time, in the background.
+    Storyboards,
     Idle,
 }
 
@@ -74,6 +88,8 @@ pub trait ImportSink {
     fn following(&mut self, _folder: &Path, _mode: &WatchMode) {}
     /// Something went wrong; the worker carries on.
     fn problem(&mut self, message: &str);
+    /// This clip's storyboard is ready (`Library::storyboard`).
+    fn storyboard(&mut self, _clip_id: i64) {}
 }
 
 /// How each followed folder is doing, shared with whoever shows it (the sidebar).
@@ -118,6 +134,8 @@ enum Thumbnails {
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 /// Posters appear in batches of this many.
 const THUMBS_PER_REFRESH: usize = 12;
+/// The cache is trimmed to its limit after this many storyboards, and when the queue runs dry.
+const BOARDS_PER_TRIM: usize = 50;
 
 /// Why the worker could not start (it never stops once running).
 #[derive(Debug, thiserror::Error)]
@@ -152,18 +170,32 @@ pub fn run(
             }
         })
         .map_err(WorkerError::Thread)?;
-    let mut worker =
-        Worker { sink, states, roots: Vec::new(), followed, watcher: FolderWatcher::new(watched)? };
+    let mut worker = Worker {
+        sink,
+        states,
+        roots: Vec::new(),
+        followed,
+        watcher: FolderWatcher::new(watched)?,
+        boards: BoardQueue::default(),
+    };
     let added = worker.follow_folders(library)?;
     worker.scan(library, &added);
+    let mut checked = Instant::now();
     loop {
-        let work = match jobs.recv_timeout(CHECK_FOLDERS_EVERY) {
+        // With storyboards to make, waiting work is taken first and the next
+        // storyboard made at once when there is none.
+        let wait = if worker.boards.is_empty() { CHECK_FOLDERS_EVERY } else { Duration::ZERO };
+        let work = match jobs.recv_timeout(wait) {
             Ok(work) => work,
             Err(RecvTimeoutError::Timeout) => {
-                let changes = worker.watcher.check_folders();
-                if !changes.is_empty() {
-                    worker.folders_came_and_went(library, changes);
+                if checked.elapsed() >= CHECK_FOLDERS_EVERY {
+                    checked = Instant::now();
+                    let changes = worker.watcher.check_folders();
+                    if !changes.is_empty() {
+                        worker.folders_came_and_went(library, changes);
+                    }
                 }
+                worker.make_next_storyboard(library);
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
@@ -178,6 +210,58 @@ struct Worker<'a> {
     roots: Vec<PathBuf>,
     followed: Followed,
     watcher: FolderWatcher,
+    boards: BoardQueue,
+}
+
+/// The storyboards still to make, by clip id: those asked for, then the rest.
+#[derive(Default)]
+struct BoardQueue {
+    asked: VecDeque<i64>,
+    background: VecDeque<i64>,
+    queued: HashSet<i64>,
+    /// Made (or tried) since the queue was last empty, for progress.
+    done: usize,
+    since_trim: usize,
+}
+
+impl BoardQueue {
+    fn is_empty(&self) -> bool {
+        self.asked.is_empty() && self.background.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.asked.len() + self.background.len()
+    }
+
+    /// Puts these clips first, in this order.
+    fn ask(&mut self, clip_ids: &[i64]) {
+        self.background.retain(|id| !clip_ids.contains(id));
+        self.asked.retain(|id| !clip_ids.contains(id));
+        for id in clip_ids.iter().rev() {
+            self.asked.push_front(*id);
+            self.queued.insert(*id);
+        }
+    }
+
+    fn add(&mut self, clip_ids: impl IntoIterator<Item = i64>) {
+        for id in clip_ids {
+            if self.queued.insert(id) {
+                self.background.push_back(id);
+            }
+        }
+    }
+
+    /// The next clip, and whether it was asked for.
+    fn next(&mut self) -> Option<(i64, bool)> {
+        let next = match self.asked.pop_front() {
+            Some(id) => Some((id, true)),
+            None => self.background.pop_front().map(|id| (id, false)),
+        };
+        if let Some((id, _)) = next {
+            self.queued.remove(&id);
+        }
+        next
+    }
 }
 
 impl Worker<'_> {
@@ -207,6 +291,7 @@ impl Worker<'_> {
                 }
                 Err(error) => self.sink.problem(&format!("thumbnails: {error}")),
             },
+            ImportWork::Storyboards(clip_ids) => self.boards.ask(&clip_ids),
             ImportWork::FoldersChanged => match self.follow_folders(library) {
                 Ok(added) => {
                     self.sink.changed(Vec::new());
@@ -319,6 +404,14 @@ impl Worker<'_> {
             Thumbnails::All => library.pending_thumbnails(),
             Thumbnails::Touched => library.pending_thumbnails_of(&touched),
         };
+        let boards = match thumbnails {
+            Thumbnails::All => library.pending_storyboards(),
+            Thumbnails::Touched => library.pending_storyboards_of(&touched),
+        };
+        match boards {
+            Ok(boards) => self.boards.add(boards.into_iter().map(|job| job.clip_id)),
+            Err(error) => self.sink.problem(&format!("storyboards: {error}")),
+        }
         if !touched.is_empty() || summary.missing > 0 || summary.offline > 0 || !summary.failed.is_empty() {
             touched.sort_unstable();
             touched.dedup();
@@ -349,6 +442,63 @@ impl Worker<'_> {
         }
     }
 
+    /// Makes the next storyboard of the queue, if any; trims the cache now and then.
+    fn make_next_storyboard(&mut self, library: &Library) {
+        let Some((clip_id, asked)) = self.boards.next() else { return };
+        let total = self.boards.done + self.boards.len() + 1;
+        let job = if asked {
+            library.storyboards_for(&[clip_id])
+        } else {
+            library.pending_storyboards_of(&[clip_id])
+        };
+        match job.map(|jobs| jobs.into_iter().next()) {
+            Ok(Some(job)) => {
+                self.progress(ImportPhase::Storyboards, self.boards.done, Some(total), Some(&job.video));
+                let made = make_storyboard(&job);
+                let recorded = match &made {
+                    Ok(made) => {
+                        if let Some(problem) = &made.problem {
+                            self.sink.problem(&format!("storyboard: {problem}"));
+                        }
+                        library.record_storyboard(&job.oshash, Ok(made))
+                    }
+                    Err(BoardError::FfmpegMissing) => {
+                        self.sink.problem("ffmpeg is not installed, so no storyboards are made");
+                        self.boards = BoardQueue::default();
+                        self.progress(ImportPhase::Idle, 0, None, None);
+                        return;
+                    }
+                    Err(error) => {
+                        self.sink.problem(&format!("storyboard: {error}"));
+                        library.record_storyboard(&job.oshash, Err(&error.to_string()))
+                    }
+                };
+                if let Err(error) = recorded {
+                    self.sink.problem(&format!("storyboard: {error}"));
+                }
+                if made.is_ok() {
+                    self.sink.storyboard(clip_id);
+                }
+                self.boards.since_trim += 1;
+            }
+            Ok(None) => {}
+            Err(error) => self.sink.problem(&format!("storyboards: {error}")),
+        }
+        self.boards.done += 1;
+        // Trimming counts the whole cache on disk: not after every storyboard.
+        let trim = self.boards.is_empty() || self.boards.since_trim >= BOARDS_PER_TRIM;
+        if trim && self.boards.since_trim > 0 {
+            self.boards.since_trim = 0;
+            if let Err(error) = library.trim_cache() {
+                self.sink.problem(&format!("cannot trim the thumbnail cache: {error}"));
+            }
+        }
+        if self.boards.is_empty() {
+            self.boards.done = 0;
+            self.progress(ImportPhase::Idle, 0, None, None);
+        }
+    }
+
     fn progress(&mut self, phase: ImportPhase, done: usize, total: Option<usize>, current: Option<&Path>) {
         self.sink.progress(progress_of(phase, done, total, current));
     }
@@ -374,5 +524,31 @@ fn folder_state(mode: Option<&WatchMode>) -> FolderState {
         Some(WatchMode::Native) | None => FolderState::Watching,
         Some(WatchMode::Polling(_)) => FolderState::Polling,
         Some(WatchMode::Absent) => FolderState::Offline,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BoardQueue;
+
+    fn drain(queue: &mut BoardQueue) -> Vec<(i64, bool)> {
+        std::iter::from_fn(|| queue.next()).collect()
+    }
+
+    #[test]
+    fn asked_clips_go_first_in_the_order_asked_and_none_twice() {
+        let mut queue = BoardQueue::default();
+        queue.add([1, 2, 3, 4]);
+        queue.add([2, 5]);
+        queue.ask(&[4, 3]);
+        queue.ask(&[6]);
+        assert_eq!(queue.len(), 6);
+        assert_eq!(
+            drain(&mut queue),
+            vec![(6, true), (4, true), (3, true), (1, false), (2, false), (5, false)]
+        );
+        assert!(queue.is_empty());
+        queue.add([1]);
+        assert_eq!(drain(&mut queue), vec![(1, false)], "made once, a clip may be queued again");
     }
 }

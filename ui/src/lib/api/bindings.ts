@@ -208,7 +208,7 @@ export type HitKind = "clip" | "marker" | "cue" | "scene";
 /**
  * What the worker is doing, for a progress bar.
  */
-export type ImportPhase = "scanning" | "thumbnails" | "idle";
+export type ImportPhase = "scanning" | "thumbnails" | "storyboards" | "idle";
 
 /**
  * A file (video or sidecar) that could not be taken in, and why.
