@@ -133,7 +133,10 @@ pub fn caption_video(height: u32, seconds: u32, captions: bool) -> PathBuf {
     if path.exists() {
         return path;
     }
-    let texts = cache.join(format!("{name}.texts"));
+    // Tests run in parallel processes: each makes its own copy under its own
+    // names, and the rename puts a whole file in place.
+    let me = std::process::id();
+    let texts = cache.join(format!("{name}.{me}.texts"));
     std::fs::create_dir_all(&texts).unwrap();
     let half = width / 2;
     let mut filter =
@@ -142,7 +145,7 @@ pub fn caption_video(height: u32, seconds: u32, captions: bool) -> PathBuf {
         filter.push(',');
         filter.push_str(&drawtext(&script(), height, &texts));
     }
-    let partial = cache.join(format!("{name}.part.mp4"));
+    let partial = cache.join(format!("{name}.{me}.part.mp4"));
     let status = Command::new("ffmpeg")
         .args(["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i"])
         .arg(format!("testsrc2=s={half}x{height}:r=10:d={seconds}"))

@@ -136,7 +136,7 @@ fn check(deb: &Path) -> Result<()> {
     }
     let entry = Command::new("sh")
         .arg("-c")
-        .arg("dpkg-deb --fsys-tarfile \"$1\" | tar -xO ./usr/share/applications/Outtake.desktop")
+        .arg("dpkg-deb --fsys-tarfile \"$1\" | tar -xO --wildcards '*usr/share/applications/Outtake.desktop'")
         .arg("sh")
         .arg(deb)
         .output()
