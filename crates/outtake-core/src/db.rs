@@ -22,6 +22,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/0010_path_bytes.sql")),
     // 0011 belongs to another branch; it goes before this one when merged.
     M::up(include_str!("../../../migrations/0012_cue_kinds.sql")),
+    M::up(include_str!("../../../migrations/0013_reels.sql")),
 ];
 
 /// The migrations as `rusqlite_migration` runs them (tests call `validate()` on it).
