@@ -13,6 +13,7 @@ mod lookup;
 mod merge;
 mod migrations;
 mod names;
+mod reels;
 mod roundtrip;
 mod scan;
 mod search;

@@ -297,7 +297,13 @@ pub fn write_video(
                 fraction: (i as f64 + within) / (total + 1) as f64,
             });
         })?;
-        lengths.push(streams(&piece)?.duration_ms.unwrap_or(length));
+        // A re-encoded piece's sound runs up to an AAC frame (21 ms) past its
+        // picture: it is placed at its moment's exact length, so no gap grows
+        // between pieces. A copied piece is as long as it came out.
+        lengths.push(match mode {
+            VideoMode::Reencode => length,
+            VideoMode::Copy => streams(&piece)?.duration_ms.unwrap_or(length),
+        });
     }
     progress(&ExportProgress {
         moment: total,
@@ -305,7 +311,7 @@ pub fn write_video(
         mode,
         fraction: total as f64 / (total + 1) as f64,
     });
-    std::fs::write(work.join("pieces.txt"), concat_list(total))
+    std::fs::write(work.join("pieces.txt"), concat_list(&lengths))
         .map_err(|e| super::ffmpeg::io_error(&work, e))?;
     std::fs::write(work.join("chapters.txt"), chapters(entries, &lengths))
         .map_err(|e| super::ffmpeg::io_error(&work, e))?;
@@ -397,11 +403,12 @@ fn even(n: i64) -> i64 {
     (n.max(2) / 2) * 2
 }
 
-/// ffmpeg's concat list of the pieces (names of our own, relative to the work folder).
-fn concat_list(pieces: usize) -> String {
+/// ffmpeg's concat list of the pieces (names of our own, relative to the
+/// work folder), each placed after the one before by its length, and cut there.
+fn concat_list(lengths: &[i64]) -> String {
     let mut text = String::from("ffconcat version 1.0\n");
-    for i in 0..pieces {
-        let _ = writeln!(text, "file piece{i:05}.mkv");
+    for (i, length) in lengths.iter().enumerate() {
+        let _ = writeln!(text, "file piece{i:05}.mkv\nduration {0}\noutpoint {0}", seconds(*length));
     }
     text
 }
