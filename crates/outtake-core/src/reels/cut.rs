@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::DEFAULT_CONTEXT_MS;
 use super::ffmpeg::{Output, ffmpeg, io_error};
 use super::file_name::NameParts;
-use crate::error::{EntityKind, Error, Result};
+use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::time::format_time;
 
@@ -215,9 +215,10 @@ impl Library {
     pub fn cue_lines(&self, clip_id: i64, lang: &str, start_ms: i64, end_ms: i64) -> Result<Vec<CueLine>> {
         let langs = self.cue_languages(clip_id)?;
         if !langs.iter().any(|l| l == lang) {
-            return Err(Error::not_found(
-                EntityKind::Cue,
-                format!("{lang} subtitles of clip #{clip_id} (it has: {})", langs.join(", ")),
+            let has = if langs.is_empty() { "none".to_string() } else { langs.join(", ") };
+            return Err(Error::invalid(
+                "subtitles",
+                format!("clip #{clip_id} has no \"{lang}\" subtitles (it has: {has})"),
             ));
         }
         let mut statement = self.conn.prepare_cached(
@@ -267,6 +268,8 @@ pub fn cut(
     }
     let mut output = Output::new(target, force, &[request.source.as_path()])?;
     let work = output.work_dir()?;
+    // The target is acceptable: say the job has begun.
+    progress(0.0);
     let mut filters: Vec<String> = Vec::new();
     if request.format != CutFormat::Mp4 {
         filters.push(format!("fps={}", request.fps));
