@@ -55,6 +55,7 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
     ("0009_settings.sql", "f94070c884c86da2"),
     ("0010_path_bytes.sql", "2b5b1d191ea5dda5"),
     ("0012_cue_kinds.sql", "02b0fd268d262ac8"),
+    ("0013_reels.sql", "0dcfcd3c67824df7"),
 ];
 
 #[test]

@@ -4,6 +4,7 @@
 //! Import: files per second of `outtake scan` over 1,000 generated clips vs
 //! running ffprobe on each of the same files (what Stash and Jellyfin pay).
 //! History: a bulk edit of 1,000 clips with the edit history recorded vs not.
+//! Cuts: a 30 s moment of a 1080p H.264 clip by stream copy vs re-encoding.
 //! Search: latency per query class on a generated library, against LIKE scans
 //! and one plain FTS5 table (`crates/outtake-bench`).
 
@@ -29,6 +30,8 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command) -> Result<()> {
     history(root, &target)?;
     println!();
     conversion(root, &target)?;
+    println!();
+    cuts(root, &target)?;
     println!();
     search(root, &target, &outtake)
 }
@@ -59,6 +62,20 @@ fn conversion(root: &Path, target: &Path) -> Result<()> {
         .status()?;
     if !status.success() {
         bail!("the conversion benchmark failed");
+    }
+    Ok(())
+}
+
+/// A 30 s moment of a 1080p H.264 clip: stream copy against re-encoding, same run.
+fn cuts(root: &Path, target: &Path) -> Result<()> {
+    eprintln!("== cuts benchmark: a 30 s moment of a 1080p H.264 clip (kept in target/bench/cuts)");
+    let status = Command::new(target.join("release/outtake-bench"))
+        .arg("--dir")
+        .arg(root.join("target/bench/cuts"))
+        .arg("--cuts")
+        .status()?;
+    if !status.success() {
+        bail!("the cuts benchmark failed");
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! measured in the same run on the same data (run through `cargo xtask bench`).
 
 mod conversion;
+mod cuts;
 mod generate;
 mod words;
 
@@ -29,6 +30,9 @@ fn main() -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     if args.iter().any(|a| a == "--conversion") {
         return conversion::conversion(&dir);
+    }
+    if args.iter().any(|a| a == "--cuts") {
+        return cuts::cuts(&dir);
     }
     if args.iter().any(|a| a == "--history") {
         return history_cost(&dir);

@@ -117,10 +117,13 @@ impl Library {
         let mut paths: HashMap<i64, Option<PathBuf>> = HashMap::new();
         let mut files = ReelFiles::default();
         for moment in moments {
-            if !paths.contains_key(&moment.clip_id) {
-                paths.insert(moment.clip_id, self.playable_path(moment.clip_id)?);
-            }
-            match &paths[&moment.clip_id] {
+            let path = match paths.entry(moment.clip_id) {
+                std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                std::collections::hash_map::Entry::Vacant(new) => {
+                    new.insert(self.playable_path(moment.clip_id)?)
+                }
+            };
+            match path {
                 Some(path) => files.entries.push(ReelEntry { moment: moment.clone(), path: path.clone() }),
                 None => files.offline.push(moment.clone()),
             }

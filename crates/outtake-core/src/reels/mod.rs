@@ -256,11 +256,12 @@ fn moments(conn: &Connection, spots: Vec<Spot>, context_ms: i64) -> Result<Vec<M
     let mut statement = conn.prepare_cached("SELECT title, duration_ms FROM clip WHERE id = ?1")?;
     let mut moments: Vec<Moment> = Vec::new();
     for spot in spots {
-        if !clips.contains_key(&spot.clip_id) {
-            let row = statement.query_row([spot.clip_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            clips.insert(spot.clip_id, row);
-        }
-        let (clip_title, duration) = &clips[&spot.clip_id];
+        let (clip_title, duration) = match clips.entry(spot.clip_id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(new) => {
+                new.insert(statement.query_row([spot.clip_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
+            }
+        };
         let Some((start_ms, end_ms)) = span(&spot, context_ms, *duration) else { continue };
         let moment = Moment {
             clip_id: spot.clip_id,

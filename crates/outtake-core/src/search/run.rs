@@ -54,9 +54,12 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Sear
     Ok(SearchPage { hits: page_hits(conn, query, grouped)?, more })
 }
 
+/// Hits grouped by clip: each clip's id and its hits.
+type Grouped = Vec<(i64, Vec<Found>)>;
+
 /// Every hit of `query` in its clips' order, at most `limit` clips, and
 /// whether more clips may match.
-fn grouped_hits(conn: &Connection, query: &Query, limit: usize) -> Result<(Vec<(i64, Vec<Found>)>, bool)> {
+fn grouped_hits(conn: &Connection, query: &Query, limit: usize) -> Result<(Grouped, bool)> {
     let filters = Filters::new(conn, &query.filters, query.fts.is_some())?;
     // Every read notes in it whether it stopped before reading every match.
     let mut reads = Reads::new(conn);
