@@ -420,3 +420,45 @@ fn a_webp_has_the_presets_frame_count_and_size_with_a_hangul_line_burned_in() {
     let (top, foot) = (differ(0..120), differ(240..360));
     assert!(foot > 500 && top < 50, "pixels changed by the line: {foot} at the foot, {top} at the top");
 }
+
+/// A 200 KiB tmpfs, unmounted when dropped; None where this user may not mount.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(at: PathBuf) -> Option<SmallDisk> {
+        std::fs::create_dir_all(&at).unwrap();
+        let mounted =
+            Command::new("mount").args(["-t", "tmpfs", "-o", "size=200k", "tmpfs"]).arg(&at).output();
+        match mounted {
+            Ok(output) if output.status.success() => Some(SmallDisk(at)),
+            _ => {
+                eprintln!("cannot mount a small tmpfs here (not root?): skipped");
+                None
+            }
+        }
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_no_half_file() {
+    let Some(mut f) = clips() else { return };
+    let Some(disk) = SmallDisk::mount(f.out.join("small")) else { return };
+    let before = snapshot(&f.clips);
+    let request = cut_request(&f, f.d, 0, 10_000, CutFormat::Mp4, CutSize::Original, 0);
+    let error =
+        cut(&request, &disk.0.join("cut.mp4"), false, &AtomicBool::new(false), &mut |_| {}).unwrap_err();
+    assert_eq!(error.kind(), outtake_core::ErrorKind::DiskFull, "{error}");
+    let marker = f.marker(f.d, 0, 10_000, "all of it");
+    let entries = f.entries(&[marker]);
+    let error = write_video(&entries, &disk.0.join("reel.mkv"), false, &AtomicBool::new(false), &mut |_| {})
+        .unwrap_err();
+    assert_eq!(error.kind(), outtake_core::ErrorKind::DiskFull, "{error}");
+    assert!(names_in(&disk.0).is_empty(), "left on the full disk: {:?}", names_in(&disk.0));
+    assert_eq!(before, snapshot(&f.clips));
+}

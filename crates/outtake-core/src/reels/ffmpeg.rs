@@ -191,6 +191,11 @@ pub(crate) fn ffmpeg(
         on_time(ms);
     }
     let stderr = complaints.join().unwrap_or_default();
+    // Ctrl-C reaches ffmpeg too, which then ends its file early and may
+    // exit as if done: a file finished after a cancel is not a whole one.
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled { path: target.to_path_buf() });
+    }
     if status.success() {
         return Ok(());
     }
