@@ -658,3 +658,75 @@ fn storyboards_and_the_cache_from_the_cli() {
     assert!(text.contains("storyboards: 0 (0 B), 2 evicted"), "{text}");
     assert!(f.fails(&["cache", "--limit", "2X"]).contains("not a unit of size"));
 }
+
+/// A real 6 s clip with a marker, for `outtake reel` and `outtake cut`; None without ffmpeg.
+fn clip_with_a_marker(f: &Fixture) -> Option<PathBuf> {
+    let clips = f.dir.path().join("clips");
+    std::fs::create_dir_all(&clips).unwrap();
+    let clip = clips.join("horse [abc].mp4");
+    if !crate::scan::make_clip(&clip, 6.0, &["-c:v", "libx264", "-g", "25", "-c:a", "aac", "-shortest"]) {
+        eprintln!("ffmpeg is not installed: skipped");
+        return None;
+    }
+    f.ok(&["scan", clips.to_str().unwrap(), "--no-thumbnails"]);
+    f.ok(&["marker", "add", "#1", "1", "2.5", "--title", "horse ride"]);
+    Some(clips)
+}
+
+#[test]
+fn reel_writes_playlists_and_a_video_and_refuses_an_existing_file() {
+    let f = Fixture::new();
+    let Some(clips) = clip_with_a_marker(&f) else { return };
+    let before = crate::scan::snapshot(&clips);
+    let moments = f.json(&["reel", "horse", "--json"]);
+    assert_eq!(moments[0]["marker_id"], 1);
+    assert_eq!((moments[0]["start_ms"].as_i64(), moments[0]["end_ms"].as_i64()), (Some(1000), Some(2500)));
+    let out = f.dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let m3u = out.join("horse.m3u8");
+    let report = f.json(&["reel", "horse", "--m3u", m3u.to_str().unwrap(), "--json"]);
+    assert_eq!(report["moments"], 1);
+    assert!(std::fs::read_to_string(&m3u).unwrap().contains("#EXTVLCOPT:start-time=1.000\n"));
+    let error = f.fails(&["reel", "horse", "--m3u", m3u.to_str().unwrap()]);
+    assert!(error.contains("already exists") && error.contains("--force"), "{error}");
+    f.ok(&["reel", "horse", "--m3u", m3u.to_str().unwrap(), "--force"]);
+    let video = out.join("horse.mp4");
+    let output = f.cmd(&["reel", "horse", "--video", video.to_str().unwrap(), "--json"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("stream copy") || stderr.contains("re-encoding"), "progress says how: {stderr}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report["mode"] == "copy" || report["mode"] == "reencode", "{report}");
+    assert!(f.fails(&["reel", "horse", "--context", "soon"]).contains("context: "));
+    assert!(f.fails(&["reel", "horse", "--edl", "/nonexistent/r.edl"]).contains("does not exist"));
+    f.ok(&["reel", "horse", "--save", "Horses"]);
+    assert_eq!(f.json(&["reels", "--json"])[0]["query"], "horse");
+    assert_eq!(before, crate::scan::snapshot(&clips), "a clip was changed");
+}
+
+#[test]
+fn cut_makes_a_gif_and_says_clearly_what_is_wrong() {
+    let f = Fixture::new();
+    let Some(clips) = clip_with_a_marker(&f) else { return };
+    let before = crate::scan::snapshot(&clips);
+    let gif = f.dir.path().join("horse.gif");
+    let report = f.json(&["cut", "#1", gif.to_str().unwrap(), "--size", "240p", "--json"]);
+    assert_eq!(report["format"], "gif");
+    assert_eq!(report["duration_ms"], 1500);
+    assert!(std::fs::read(&gif).unwrap().starts_with(b"GIF89a"));
+    let mp4 = f.dir.path().join("range.mp4");
+    f.ok(&["cut", "#1@0.5-1.5", mp4.to_str().unwrap()]);
+    assert!(f.fails(&["cut", "#1", gif.to_str().unwrap()]).contains("already exists"));
+    assert!(f.fails(&["cut", "#99", "x.gif"]).contains("no marker named \"#99\""));
+    assert!(f.fails(&["cut", "#1@1-x", "x.gif"]).contains("\"x\" is not a time"));
+    assert!(f.fails(&["cut", "#1@2-1", "x.gif"]).contains("is not after the start"));
+    assert!(f.fails(&["cut", "#1@1-60", "x.gif"]).contains("past the end of the clip"));
+    assert!(f.fails(&["cut", "#1", "x.avi"]).contains(".mp4, .webp or .gif"));
+    assert!(f.fails(&["cut", "#1", "x.gif", "--size", "4k"]).contains("size: "));
+    let clip = clips.join("horse [abc].mp4");
+    assert!(f.fails(&["cut", "#1", clip.to_str().unwrap(), "--force"]).contains("clips are never written"));
+    let missing = f.cmd(&["cut", "#1", "y.gif"]).env("PATH", "/nonexistent").output().unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("ffmpeg is not installed"));
+    assert_eq!(before, crate::scan::snapshot(&clips), "a clip was changed");
+}

@@ -14,6 +14,7 @@ mod lookup;
 mod merge;
 mod migrations;
 mod names;
+mod reels;
 mod roundtrip;
 mod scan;
 mod screen_text;

@@ -56,6 +56,7 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
     ("0010_path_bytes.sql", "2b5b1d191ea5dda5"),
     ("0011_posters.sql", "e01dd4c2dd9d405c"),
     ("0012_cue_kinds.sql", "02b0fd268d262ac8"),
+    ("0013_reels.sql", "0dcfcd3c67824df7"),
     ("0014_storyboards.sql", "3a411ea2f5023fb2"),
     ("0015_machine_lines.sql", "c38a72812eb5b6d6"),
 ];

@@ -8,6 +8,7 @@
 //! scan's figure includes reading and storing them.
 //! History: a bulk edit of 1,000 clips with the edit history recorded vs not.
 //! Storyboards: one ffmpeg pass per 1080p H.264 clip vs one `ffmpeg -ss` seek per tile.
+//! Cuts: a 30 s moment of a 1080p H.264 clip by stream copy vs re-encoding.
 //! Search: latency per query class on a generated library, against LIKE scans
 //! and one plain FTS5 table (`crates/outtake-bench`).
 
@@ -51,6 +52,10 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Re
     }
     if runs("storyboards") {
         storyboards(root, &target)?;
+        println!();
+    }
+    if runs("cuts") {
+        cuts(root, &target)?;
         println!();
     }
     if runs("search") {
@@ -113,6 +118,20 @@ fn storyboards(root: &Path, target: &Path) -> Result<()> {
         .status()?;
     if !status.success() {
         bail!("the storyboard benchmark failed");
+    }
+    Ok(())
+}
+
+/// A 30 s moment of a 1080p H.264 clip: stream copy against re-encoding, same run.
+fn cuts(root: &Path, target: &Path) -> Result<()> {
+    eprintln!("== cuts benchmark: a 30 s moment of a 1080p H.264 clip (kept in target/bench/cuts)");
+    let status = Command::new(target.join("release/outtake-bench"))
+        .arg("--dir")
+        .arg(root.join("target/bench/cuts"))
+        .arg("--cuts")
+        .status()?;
+    if !status.success() {
+        bail!("the cuts benchmark failed");
     }
     Ok(())
 }

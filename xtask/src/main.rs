@@ -30,8 +30,10 @@ const BUILD_PACKAGES: &[&str] = &[
     "libssl-dev",
 ];
 
-/// Tools the tests use: ffmpeg makes real clips (and ffprobe checks the probe).
-const TEST_PACKAGES: &[&str] = &["ffmpeg", "tesseract-ocr", "tesseract-ocr-kor", "fonts-noto-cjk"];
+/// Tools the tests use: ffmpeg makes real clips (and ffprobe checks the probe);
+/// Tesseract reads captions; mpv plays exported reels headless and says in its
+/// log which ranges it played.
+const TEST_PACKAGES: &[&str] = &["ffmpeg", "tesseract-ocr", "tesseract-ocr-kor", "fonts-noto-cjk", "mpv"];
 
 /// Fonts so Korean titles and names render in the window; GStreamer's libav
 /// plugin (H.264, HEVC, VP9, MPEG-2/4, AC-3…) and its "bad" set (`av1dec`, AV1)

@@ -2,6 +2,7 @@
 //! measured in the same run on the same data (run through `cargo xtask bench`).
 
 mod conversion;
+mod cuts;
 mod generate;
 mod ocr;
 mod storyboards;
@@ -37,6 +38,9 @@ fn main() -> Result<()> {
     }
     if args.iter().any(|a| a == "--storyboards") {
         return storyboards::storyboards(&dir);
+    }
+    if args.iter().any(|a| a == "--cuts") {
+        return cuts::cuts(&dir);
     }
     if args.iter().any(|a| a == "--history") {
         return history_cost(&dir);

@@ -42,6 +42,8 @@ impl Command {
             Command::Folder(c) => matches!(c, FolderCommand::List { .. }),
             Command::Search { save, query, .. } => save.is_none() && !query.iter().any(|w| w == "--save"),
             Command::Saved(c) => matches!(c, SavedCommand::List { .. } | SavedCommand::Run { .. }),
+            Command::Reel(reel) => reel.save.is_none(),
+            Command::Reels { .. } | Command::Cut(_) => true,
             Command::Problems { .. } | Command::Export { .. } | Command::Summary { .. } => true,
             Command::Cache { trim, limit, .. } => !trim && limit.is_none(),
             Command::History { keep, days, .. } => keep.is_none() && days.is_none(),
@@ -128,6 +130,18 @@ pub enum Command {
     /// Saved searches (smart collections)
     #[command(subcommand)]
     Saved(SavedCommand),
+    /// Play every marker and subtitle line a search finds as one reel: write it as
+    /// an M3U8 playlist (VLC), an mpv EDL, or one video with a chapter per moment;
+    /// with no output, list its moments. Clips are only read
+    Reel(ReelArgs),
+    /// The saved reels
+    Reels {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Cut one moment to share: a marker (#12) or CLIP@IN-OUT (#3@1:02-1:09.5)
+    /// to FILE.mp4 (H.264/AAC), FILE.webp or FILE.gif (animated)
+    Cut(CutArgs),
     /// Import new and changed clips from folders (yt-dlp downloads with their
     /// .info.json and subtitles, phone clips, rips); files are only read
     Scan {
@@ -228,6 +242,66 @@ pub enum Command {
     /// Print the manual page (roff), as the package installs it
     #[command(hide = true)]
     Manpage,
+}
+
+#[derive(Debug, Args)]
+pub struct ReelArgs {
+    /// A search, as `outtake search` takes it (put -- before a word that starts with -)
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Play a saved reel (by name or #id) instead of a search
+    #[arg(long, value_name = "NAME", conflicts_with = "query")]
+    pub saved: Option<String>,
+    /// Play the moments in a random order
+    #[arg(long)]
+    pub shuffle: bool,
+    /// The shuffle's seed: the same seed, the same order [default: random]
+    #[arg(long, value_name = "N", requires = "shuffle")]
+    pub seed: Option<u64>,
+    /// Time played before and after a point marker or a subtitle line: 3s, 1.5, 500ms [default: 3s]
+    #[arg(long, value_name = "TIME")]
+    pub context: Option<String>,
+    /// Write an M3U8 playlist (each entry's range as #EXTVLCOPT start/stop times)
+    #[arg(long, value_name = "FILE", group = "output")]
+    pub m3u: Option<PathBuf>,
+    /// Write an mpv EDL file
+    #[arg(long, value_name = "FILE", group = "output")]
+    pub edl: Option<PathBuf>,
+    /// Write one video (.mp4 or .mkv) with a chapter per moment (ffmpeg)
+    #[arg(long, value_name = "FILE", group = "output")]
+    pub video: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Also keep the search as a saved reel under NAME
+    #[arg(long, value_name = "NAME", conflicts_with = "saved")]
+    pub save: Option<String>,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CutArgs {
+    /// A marker (#12), or a clip and a stretch of it: CLIP@IN-OUT (#3@1:02-1:09.5)
+    #[arg(value_name = "MARKER|CLIP@IN-OUT")]
+    pub moment: String,
+    /// The file to write: .mp4, .webp or .gif
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// 240p, 360p, 480p, 720p or original (never enlarged) [default: 720p for MP4, 360p for pictures]
+    #[arg(long, value_name = "SIZE")]
+    pub size: Option<String>,
+    /// Frames per second of a GIF or WebP: 8, 10, 12, 15, 20, 24 or 30 [default: 12 GIF, 15 WebP]
+    #[arg(long, value_name = "N")]
+    pub fps: Option<u32>,
+    /// Burn in the clip's subtitle lines in this language (ko, en…)
+    #[arg(long, value_name = "LANG")]
+    pub subtitles: Option<String>,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub json: Json,
 }
 
 #[derive(Debug, Clone, Copy, Args)]

@@ -83,6 +83,9 @@ pub fn run(cli: Cli) -> Result<()> {
             lib.delete_saved_search(saved.id)?;
             out.line(format!("forgot saved search {}", saved.name))
         }
+        Command::Reel(args) => crate::reels::reel(lib, &mut out, args),
+        Command::Reels { json } => crate::reels::saved(lib, &mut out, json),
+        Command::Cut(args) => crate::reels::cut(lib, &mut out, args),
         Command::Scan { dirs, no_thumbnails, json } => {
             let dirs = folders_or_watched(lib, dirs)?;
             let summary = crate::progress::scan(lib, &dirs)?;

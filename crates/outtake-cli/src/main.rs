@@ -7,6 +7,7 @@ mod args;
 mod commands;
 mod complete;
 mod progress;
+mod reels;
 mod render;
 mod watching;
 

@@ -22,7 +22,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/0010_path_bytes.sql")),
     M::up(include_str!("../../../migrations/0011_posters.sql")),
     M::up(include_str!("../../../migrations/0012_cue_kinds.sql")),
-    // 0013 belongs to another branch; it goes before these when merged.
+    M::up(include_str!("../../../migrations/0013_reels.sql")),
     M::up(include_str!("../../../migrations/0014_storyboards.sql")),
     M::up(include_str!("../../../migrations/0015_machine_lines.sql")),
 ];

@@ -19,6 +19,7 @@ pub enum EntityKind {
     Cue,
     Folder,
     SavedSearch,
+    Reel,
     Edit,
 }
 
@@ -38,6 +39,7 @@ impl EntityKind {
             EntityKind::Cue => "cue",
             EntityKind::Folder => "watched_folder",
             EntityKind::SavedSearch => "saved_search",
+            EntityKind::Reel => "reel",
             EntityKind::Edit => "edit",
         }
     }
@@ -57,6 +59,7 @@ impl EntityKind {
             EntityKind::Cue => "subtitle cue",
             EntityKind::Folder => "watched folder",
             EntityKind::SavedSearch => "saved search",
+            EntityKind::Reel => "reel",
             EntityKind::Edit => "edit",
         }
     }
@@ -105,6 +108,14 @@ pub enum ErrorKind {
     DiskFull,
     Database,
     Migration,
+    /// ffmpeg or ffprobe is not installed.
+    ToolMissing,
+    /// The file to write is there already (and replacing it was not asked).
+    OutputExists,
+    /// ffmpeg or ffprobe could not do it.
+    ToolFailed,
+    /// The fan stopped it.
+    Cancelled,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +163,21 @@ pub enum Error {
     )]
     DiskFull { path: PathBuf },
 
+    #[error("{tool} is not installed (Debian: apt install ffmpeg); reels and cuts need it")]
+    ToolMissing { tool: &'static str },
+
+    #[error("{path} already exists; choose another name, or replace it (--force)")]
+    OutputExists { path: PathBuf },
+
+    #[error("{tool} could not make or read {path}: {reason}")]
+    ToolFailed { tool: &'static str, path: PathBuf, reason: String },
+
+    #[error("stopped before {path} was made; nothing was left there")]
+    Cancelled { path: PathBuf },
+
+    #[error("the disk holding {path} is full: no part of it was left there; free some space and try again")]
+    OutputDiskFull { path: PathBuf },
+
     #[error("library database: {0}")]
     Database(rusqlite::Error),
 
@@ -179,6 +205,11 @@ impl Error {
             Error::DiskFull { .. } => ErrorKind::DiskFull,
             Error::Database(_) => ErrorKind::Database,
             Error::Migration(_) => ErrorKind::Migration,
+            Error::ToolMissing { .. } => ErrorKind::ToolMissing,
+            Error::OutputExists { .. } => ErrorKind::OutputExists,
+            Error::ToolFailed { .. } => ErrorKind::ToolFailed,
+            Error::Cancelled { .. } => ErrorKind::Cancelled,
+            Error::OutputDiskFull { .. } => ErrorKind::DiskFull,
         }
     }
 

@@ -75,6 +75,8 @@ pub const TRACKED: &[Tracked] = &[
     t("machine_read", &["id", "clip_id", "source", "lines", "read_at"]),
     t("watched_folder", &["id", "path", "added_at"]),
     t("saved_search", &["id", "name", "key", "query"]),
+    t("reel", &["id", "name", "key", "query", "context_ms", "created_at"]),
+    t("reel_marker", &["reel_id", "marker_id", "position"]),
     Tracked { table: "clip_chapter", columns: &["clip_id", "start_ms", "title"], rowid: false },
 ];
 

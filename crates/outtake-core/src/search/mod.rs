@@ -14,6 +14,7 @@ pub mod text;
 use serde::Serialize;
 
 pub(crate) use index::facet_counts;
+pub(crate) use run::timed_hits;
 pub use run::{SearchHit, SearchPage};
 
 use crate::error::{EntityKind, Result};

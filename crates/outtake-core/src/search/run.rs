@@ -45,6 +45,23 @@ pub struct SearchPage {
 
 /// The hits of `query`, grouped by clip, at most `limit` clips.
 pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<SearchPage> {
+    let (mut grouped, more) = grouped_hits(conn, query, limit)?;
+    for (_, found) in &mut grouped {
+        // Best first; equally good hits in the order they happen in the clip.
+        found.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then(a.start_ms.unwrap_or(-1).cmp(&b.start_ms.unwrap_or(-1)))
+        });
+        found.truncate(HITS_PER_CLIP);
+    }
+    Ok(SearchPage { hits: page_hits(conn, query, grouped)?, more })
+}
+
+/// Hits grouped by clip: each clip's id and its hits.
+type Grouped = Vec<(i64, Vec<Found>)>;
+
+/// Every hit of `query` in its clips' order, at most `limit` clips, and
+/// whether more clips may match.
+fn grouped_hits(conn: &Connection, query: &Query, limit: usize) -> Result<(Grouped, bool)> {
     let filters = Filters::new(conn, &query.filters, query.fts.is_some())?;
     // Every read notes in it whether it stopped before reading every match.
     let mut reads = Reads::new(conn);
@@ -58,14 +75,40 @@ pub(crate) fn run(conn: &Connection, query: &Query, limit: usize) -> Result<Sear
     sort_clips(conn, query.sort, &mut grouped)?;
     let more = reads.stopped_early() || grouped.len() > limit;
     grouped.truncate(limit);
-    for (_, found) in &mut grouped {
-        // Best first; equally good hits in the order they happen in the clip.
-        found.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then(a.start_ms.unwrap_or(-1).cmp(&b.start_ms.unwrap_or(-1)))
-        });
-        found.truncate(HITS_PER_CLIP);
+    Ok((grouped, more))
+}
+
+/// A hit with a place in time: a marker or a subtitle line (what a reel plays).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TimedHit {
+    pub clip_id: i64,
+    pub kind: HitKind,
+    /// The marker's or the cue's id.
+    pub id: i64,
+    pub start_ms: i64,
+    pub end_ms: Option<i64>,
+}
+
+/// Every marker and cue hit of `query` (none of a clip's is cut, unlike a
+/// page's), clips in the search's order, each clip's hits in time order;
+/// hits on a whole clip or scene have no time and are left out.
+pub(crate) fn timed_hits(conn: &Connection, query: &Query, clip_limit: usize) -> Result<Vec<TimedHit>> {
+    let (grouped, _) = grouped_hits(conn, query, clip_limit)?;
+    let mut hits = Vec::new();
+    for (clip_id, found) in grouped {
+        let mut timed: Vec<TimedHit> = found
+            .into_iter()
+            .filter(|hit| matches!(hit.kind, HitKind::Marker | HitKind::Cue))
+            .filter_map(|hit| {
+                let start_ms = hit.start_ms?;
+                Some(TimedHit { clip_id, kind: hit.kind, id: hit.ref_id, start_ms, end_ms: hit.end_ms })
+            })
+            .collect();
+        timed.sort_by_key(|hit| (hit.start_ms, hit.end_ms, hit.id));
+        timed.dedup_by_key(|hit| (hit.kind, hit.id));
+        hits.extend(timed);
     }
-    Ok(SearchPage { hits: page_hits(conn, query, grouped)?, more })
+    Ok(hits)
 }
 
 /// The hits grouped by clip, clips in the order of their first hit.

@@ -144,7 +144,7 @@ export type EpisodeFacet = { number: number, title: string | null, clips: number
 /**
  * The kinds of [`Error`], as the window receives them (`"not_found"`, …).
  */
-export type ErrorKind = "not_found" | "ambiguous" | "already_exists" | "invalid" | "bad_import" | "io" | "too_new" | "no_library" | "not_a_library" | "read_only" | "needs_upgrade" | "busy" | "disk_full" | "database" | "migration";
+export type ErrorKind = "not_found" | "ambiguous" | "already_exists" | "invalid" | "bad_import" | "io" | "too_new" | "no_library" | "not_a_library" | "read_only" | "needs_upgrade" | "busy" | "disk_full" | "database" | "migration" | "tool_missing" | "output_exists" | "tool_failed" | "cancelled";
 
 /**
  * The sidebar: every way into the library, with counts.
