@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use outtake_core::import::Failure;
+use outtake_core::import::boards::Storyboard;
 use outtake_core::import::worker::ImportProgress;
 use outtake_core::{
     ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, ErrorKind, Facets, FolderView,
@@ -221,6 +222,18 @@ commands! {
         app.opener()
             .reveal_item_in_dir(&path)
             .map_err(|e| IpcError::app(format!("cannot show {} in the file manager: {e}", path.display())))
+    }
+
+    /// A clip's storyboard (its frames at an interval, on sheets the media
+    /// server serves as `/clip/{id}/storyboard/{n}`), or none yet: then it is
+    /// made next, before the background's others.
+    fn storyboard(app, clip_id: i64) -> Option<Storyboard> {
+        let state = state(&app);
+        let board = state.library().storyboard(clip_id)?;
+        if board.is_none() {
+            state.importer.storyboards_for(vec![clip_id]);
+        }
+        Ok(board)
     }
 
     /// Makes the frame at `at_ms` the clip's poster: the fan's choice, kept

@@ -49,6 +49,11 @@ impl Importer {
         self.send(ImportWork::FoldersChanged);
     }
 
+    /// Makes the storyboards of these clips first (the window shows them now).
+    pub fn storyboards_for(&self, clip_ids: Vec<i64>) {
+        self.send(ImportWork::Storyboards(clip_ids));
+    }
+
     /// Makes the missing thumbnails of these clips (a marker was added or moved).
     pub fn thumbnails_for(&self, clip_ids: Vec<i64>) {
         self.send(ImportWork::Thumbnails(clip_ids));

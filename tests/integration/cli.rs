@@ -1,5 +1,8 @@
 //! The `outtake` binary, run for real (assert_cmd): the worked example from
-//! DESIGN.md end to end, `--json` shapes, and every error path.
+//! DESIGN.md end to end, `--json` shapes, and every error path. Long because
+//! it is the whole command line's surface (library, completions, reading
+//! text, storyboards, reels and cuts), each through the one fixture that
+//! runs the real binary on a library of its own.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -17,6 +17,7 @@ import {
 import { errorText } from './keys';
 import { latestOnly } from './latest';
 import type { Moment } from './reel';
+import { Boards } from './storyboard';
 
 export type View =
   | { kind: 'library' }
@@ -55,6 +56,9 @@ class AppState {
   historyOpen = $state(false);
   /** Clips picked for a bulk edit. */
   selection = $state<number[]>([]);
+  /** Storyboards the window has (hover previews); `boardsArrived` bumps when one arrives. */
+  boards = new Boards((clip_id) => commands.storyboard({ clip_id }));
+  boardsArrived = $state(0);
 
   private runSearch = latestOnly((query: string) => commands.search({ query, limit: RESULT_LIMIT }));
   private toastId = 0;
@@ -62,6 +66,7 @@ class AppState {
   private facetsAgain = false;
 
   async start() {
+    this.boards.onload = () => this.boardsArrived++;
     try {
       this.info = await commands.libraryInfo();
       await this.refreshFacets();

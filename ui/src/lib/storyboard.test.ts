@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { place, tileAt, tileStyle, timeOf, type Board } from './storyboard';
+import { Boards, place, tileAt, tileStyle, timeOf, type Board } from './storyboard';
 
 // Five columns and four rows a sheet: 20 tiles a sheet, 45 tiles in all.
 const board: Board = { interval_ms: 2000, tile_width: 160, tile_height: 90, columns: 5, rows: 4, tiles: 45, sheets: 3 };
@@ -27,5 +27,28 @@ describe('storyboard tiles', () => {
     expect(css).toContain('background-size: 400px 180px');
     expect(css).toContain('background-position: -160px -45px');
     expect(css).toContain('height: 45px');
+  });
+});
+
+describe('Boards', () => {
+  it('asks once, again after a while when none was made yet, and keeps what came', async () => {
+    const asked: number[] = [];
+    let ready = false;
+    const boards = new Boards(async (id) => {
+      asked.push(id);
+      return ready ? board : null;
+    });
+    expect(boards.get(7, 0)).toBeNull();
+    expect(boards.get(7, 500)).toBeNull();
+    await Promise.resolve();
+    expect(asked).toEqual([7]);
+    ready = true;
+    let loaded = -1;
+    boards.onload = (id) => (loaded = id);
+    boards.get(7, 2500);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(loaded).toBe(7);
+    expect(boards.get(7, 2600)).toBe(board);
+    expect(asked).toEqual([7, 7]);
   });
 });

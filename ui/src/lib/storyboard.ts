@@ -50,3 +50,40 @@ export function tileStyle(board: Board, tile: number, sheetUrl: (n: number) => s
     `height: ${board.tile_height * scale}px`,
   ].join('; ');
 }
+
+/** How long to wait before asking again for a storyboard that is being made. */
+const RETRY_MS = 2000;
+
+/**
+ * Storyboards as the window has them: asked of the core once per clip (a
+ * missing one is made next, before the background's others, and asked for
+ * again after a while).
+ */
+export class Boards {
+  private known = new Map<number, Board>();
+  private asked = new Map<number, number>();
+
+  constructor(private fetch: (clipId: number) => Promise<Board | null>) {}
+
+  /** The clip's storyboard if the window has it; asks for it otherwise. */
+  get(clipId: number, now = Date.now()): Board | null {
+    const board = this.known.get(clipId);
+    if (board) return board;
+    const last = this.asked.get(clipId);
+    if (last === undefined || now - last >= RETRY_MS) {
+      this.asked.set(clipId, now);
+      void this.fetch(clipId)
+        .then((found) => {
+          if (found) {
+            this.known.set(clipId, found);
+            this.onload?.(clipId);
+          }
+        })
+        .catch(() => {});
+    }
+    return null;
+  }
+
+  /** Called when a storyboard arrives. */
+  onload: ((clipId: number) => void) | null = null;
+}

@@ -97,7 +97,7 @@ impl Facts {
             show: probe.metadata.show.clone(),
             episode: probe.metadata.episode,
             damage: (!probe.damaged.is_empty()).then(|| probe.damaged.join("; ")),
-            label: super::store::metadata_label(video),
+            label: metadata_label(video),
             stem_title: naming::stem_title(video),
         }
     }
@@ -147,7 +147,14 @@ impl Facts {
         // Listed beside the video by its exact bytes, like an embedded track.
         let label = crate::paths::StoredPath::from_path(&self.label);
         match &self.damage {
-            Some(error) => super::sidecars::record(conn, &label, clip_id, (0, 0), Some(error))?,
+            Some(error) => {
+                conn.prepare_cached(&format!("DELETE FROM sidecar WHERE {} = ?1", crate::paths::PATH_KEY))?
+                    .execute([label.key()])?;
+                conn.prepare_cached(
+                    "INSERT INTO sidecar (path, path_hex, clip_id, size, mtime_ms, error) VALUES (?1, ?2, ?3, 0, 0, ?4)",
+                )?
+                .execute(params![label.text(), label.hex(), clip_id, error])?;
+            }
             None => {
                 conn.prepare_cached(&format!("DELETE FROM sidecar WHERE {} = ?1", crate::paths::PATH_KEY))?
                     .execute([label.key()])?;
@@ -319,6 +326,16 @@ pub(super) fn take_chapters(
     }
     Ok(())
 }
+
+/// How a video's damaged metadata is listed as a problem: beside the video,
+/// by its exact bytes, like an embedded track (`store::file_behind` reads it back).
+fn metadata_label(video: &Path) -> PathBuf {
+    let mut label = video.as_os_str().to_os_string();
+    label.push(METADATA_SUFFIX);
+    PathBuf::from(label)
+}
+
+pub(super) const METADATA_SUFFIX: &str = "#metadata";
 
 #[cfg(test)]
 mod tests {

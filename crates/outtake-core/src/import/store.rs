@@ -258,20 +258,11 @@ pub(super) fn track_label(video: &Path, index: usize) -> PathBuf {
 
 const TRACK_SUFFIX: &str = "#subtitles:";
 
-/// How a video's damaged metadata is listed as a problem: beside the video, like a track.
-pub(super) fn metadata_label(video: &Path) -> PathBuf {
-    let mut label = video.as_os_str().to_os_string();
-    label.push(METADATA_SUFFIX);
-    PathBuf::from(label)
-}
-
-const METADATA_SUFFIX: &str = "#metadata";
-
 /// The file a listed sidecar lives in: itself, or the video of an embedded
 /// track or of its metadata.
 pub(super) fn file_behind(listed: &Path) -> PathBuf {
     let bytes = crate::paths::bytes_of(listed);
-    if let Some(video) = bytes.strip_suffix(METADATA_SUFFIX.as_bytes()) {
+    if let Some(video) = bytes.strip_suffix(super::container::METADATA_SUFFIX.as_bytes()) {
         return crate::paths::path_from_bytes(video);
     }
     let suffix = TRACK_SUFFIX.as_bytes();

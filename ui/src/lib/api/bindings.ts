@@ -344,6 +344,40 @@ export type ShowView = { show: Show, cast: Array<Role>, episodes: Array<Episode>
 
 export type Source = { url: string | null, uploader: string | null, published: string | null, };
 
+/**
+ * A storyboard's index: where the tile for any moment of the clip is.
+ *
+ * Tile `i` shows the clip at `i × interval_ms` (within one keyframe
+ * interval when `keyframes_only`); the tile for a time `t` is
+ * `min(t / interval_ms, tiles - 1)`. Tile `i` is on sheet
+ * `i / (columns × rows)`, at column `k % columns` and row `k / columns`
+ * where `k = i % (columns × rows)`, that is at pixel
+ * (`column × tile_width`, `row × tile_height`) of the sheet.
+ */
+export type Storyboard = { version: number, interval_ms: number, tile_width: number, tile_height: number, columns: number, rows: number, 
+/**
+ * How many tiles there are, over all sheets.
+ */
+tiles: number, 
+/**
+ * How many sheets (`0.jpg`, `1.jpg`, …).
+ */
+sheets: number, 
+/**
+ * The clip's length as the library knows it (`None`: unknown).
+ */
+duration_ms: number | null, 
+/**
+ * Made from keyframes only (see the module's rule), else from every
+ * frame but B-frames.
+ */
+keyframes_only: boolean, 
+/**
+ * The file could be read only in part: the tiles stop more than
+ * [`SPARSE_KEYFRAMES_MS`] (or one interval) before the clip's end.
+ */
+partial: boolean, };
+
 export type Suggestion = { kind: SuggestionKind, 
 /**
  * The name to show: the canonical name of what matched.
@@ -414,6 +448,12 @@ export const commands = {
   openSource: (args: { clip_id: number }) => invoke<null>('open_source', args),
   /** Shows a copy of a clip in the system's file manager. */
   revealFile: (args: { file_id: number }) => invoke<null>('reveal_file', args),
+  /**
+   * A clip's storyboard (its frames at an interval, on sheets the media
+   * server serves as `/clip/{id}/storyboard/{n}`), or none yet: then it is
+   * made next, before the background's others.
+   */
+  storyboard: (args: { clip_id: number }) => invoke<Storyboard | null>('storyboard', args),
   /**
    * Makes the frame at `at_ms` the clip's poster: the fan's choice, kept
    * through rescans, undone like any edit. The frame is made right after.
