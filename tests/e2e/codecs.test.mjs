@@ -135,7 +135,7 @@ async function openClip(browser, title) {
   );
   assert.ok(id, `a card titled ${title}`);
   await browser.$(`[data-testid="clip-card"][data-clip-id="${id}"]`).click();
-  await browser.$($testid('player')).waitForExist({ timeout: 10_000 });
+  await browser.$($testid('player')).waitForExist({ timeout: 30_000 });
 }
 
 /** The player's state, read in the page. */

@@ -47,7 +47,7 @@ test('the timeline and the cards show frames from the storyboard', async (t) => 
 
   // The clip page: the timeline at 60% shows the tile for 60% of the clip, and the video does not move.
   await browser.$($testid('clip-card')).click();
-  await browser.$($testid('player')).waitForExist({ timeout: 10_000 });
+  await browser.$($testid('player')).waitForExist({ timeout: 30_000 });
   await until(() => evalJson(browser, () => document.querySelector('[data-testid="player"]').readyState >= 1), 'the video loaded');
   const before = await evalJson(browser, () => document.querySelector('[data-testid="player"]').currentTime);
   await pointAt(browser, '.bar', 0.6);

@@ -72,7 +72,7 @@ test('the player and the whole marker form stay in view at both sizes, and no me
   makeClip(folder, 'Lovers of the Red Sky making-of [win1]', { seconds: 12 });
   await addFolder(browser, folder, 1);
   await browser.$($testid('clip-card')).click();
-  await browser.$($testid('player')).waitForExist({ timeout: 10_000 });
+  await browser.$($testid('player')).waitForExist({ timeout: 30_000 });
 
   // Three markers, each leaving its message; then the form for a fourth.
   for (const title of ['Sealing ceremony', 'Horse ride', 'Pulse scene']) {
@@ -249,7 +249,7 @@ test('the frame shown becomes the poster, and its undo brings the old one back',
   const poster = async () => Buffer.from(await (await fetch(url)).arrayBuffer());
   const first = await poster();
   await browser.$($testid('clip-card')).click();
-  await browser.$($testid('player')).waitForExist({ timeout: 10_000 });
+  await browser.$($testid('player')).waitForExist({ timeout: 30_000 });
   await evalJson(browser, () => {
     document.querySelector('[data-testid="player"]').currentTime = 9.5;
   });
