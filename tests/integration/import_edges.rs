@@ -8,7 +8,7 @@ use std::time::Duration;
 use outtake_core::Library;
 use outtake_core::import::thumbs::make_thumbnail;
 
-fn ffmpeg(args: &[&str]) -> bool {
+pub(crate) fn ffmpeg(args: &[&str]) -> bool {
     match Command::new("ffmpeg").args(["-nostdin", "-v", "error", "-y"]).args(args).status() {
         Ok(status) => {
             assert!(status.success(), "ffmpeg {args:?} failed");
@@ -21,12 +21,12 @@ fn ffmpeg(args: &[&str]) -> bool {
     }
 }
 
-fn age(path: &Path) {
+pub(crate) fn age(path: &Path) {
     let old = std::time::SystemTime::now() - Duration::from_secs(30);
     std::fs::File::options().write(true).open(path).unwrap().set_modified(old).unwrap();
 }
 
-fn tempdir() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn tempdir() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
     (dir, root)

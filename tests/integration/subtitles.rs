@@ -3,37 +3,13 @@
 //! to the same millisecond as the file, and a WebVTT file with no cue yet;
 //! signs stay signs through an export.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Duration;
+use std::path::Path;
 
 use outtake_core::subtitles::{SubtitleFormat, read_subtitles};
 use outtake_core::{CueKind, Library};
 
-fn ffmpeg(args: &[&str]) -> bool {
-    match Command::new("ffmpeg").args(["-nostdin", "-v", "error", "-y"]).args(args).status() {
-        Ok(status) => {
-            assert!(status.success(), "ffmpeg {args:?} failed");
-            true
-        }
-        Err(_) => {
-            eprintln!("ffmpeg is not installed: skipped");
-            false
-        }
-    }
-}
-
-/// Old enough that the scan does not take it for a file still being written.
-fn age(path: &Path) {
-    let old = std::time::SystemTime::now() - Duration::from_secs(30);
-    std::fs::File::options().write(true).open(path).unwrap().set_modified(old).unwrap();
-}
-
-fn tempdir() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    (dir, root)
-}
+// The ffmpeg runner, the ageing of a new file and the temp folder the import edge tests use.
+use crate::import_edges::{age, ffmpeg, tempdir};
 
 /// A two-second clip of a test pattern (`testsrc2`, `rgbtestsrc`: other
 /// bytes, so another clip) at `path`; false when ffmpeg is missing.
