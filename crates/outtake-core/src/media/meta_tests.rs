@@ -165,3 +165,62 @@ fn chapter_ends_default_to_the_next_start() {
     settle_chapters(&mut late, Some(10_000));
     assert_eq!(late[0].end_ms, None);
 }
+
+/// Apple's tools (and ffmpeg with `disable_chpl`) keep chapters only as a
+/// QuickTime chapter track: its titles are samples in the media data.
+#[test]
+fn a_quicktime_chapter_track_gives_the_chapters() {
+    let dir = tempfile::tempdir().unwrap();
+    let chapters = dir.path().join("chapters.txt");
+    std::fs::write(
+        &chapters,
+        ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1200\ntitle=Horse ride\n\
+         [CHAPTER]\nTIMEBASE=1/1000\nSTART=1200\nEND=2000\ntitle=말 타는 장면\n",
+    )
+    .unwrap();
+    for name in ["a.mov", "b.mp4"] {
+        let path = dir.path().join(name);
+        let made = ffmpeg(&[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=64x48:d=2:r=10",
+            "-i",
+            chapters.to_str().unwrap(),
+            "-map",
+            "0:v",
+            "-map_chapters",
+            "1",
+            "-c:v",
+            "libx264",
+            "-movflags",
+            "disable_chpl",
+            path.to_str().unwrap(),
+        ]);
+        if !made {
+            eprintln!("ffmpeg is not installed: chapter track test skipped");
+            return;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(find(&bytes, b"chpl").is_none(), "{name}: the file should hold no Nero list");
+        let probe = probe_fast(&path).unwrap().expect("read in process");
+        let found: Vec<(i64, Option<i64>, &str)> =
+            probe.chapters.iter().map(|c| (c.start_ms, c.end_ms, c.title.as_str())).collect();
+        assert_eq!(found, [(0, Some(1200), "Horse ride"), (1200, Some(2000), "말 타는 장면")], "{name}");
+        assert!(probe.damaged.is_empty(), "{name}: {:?}", probe.damaged);
+        assert!(probe.subtitles.is_empty(), "{name}: a chapter track is no subtitle track");
+
+        // A chunk offset that points past the end of the file: the titles are left
+        // out and named, the video is still read.
+        let mut lying = bytes.clone();
+        let stco = (0..lying.len() - 4)
+            .filter(|at| &lying[*at..at + 4] == b"stco")
+            .last()
+            .expect("the chapter track's chunk offsets");
+        lying[stco + 12..stco + 16].copy_from_slice(&u32::MAX.to_be_bytes());
+        let probe = probe_fast_bytes(&lying, &path).unwrap().expect("the video is still read");
+        assert_eq!(probe.duration_ms, Some(2000), "{name}");
+        assert!(probe.chapters.len() < 2, "{name}: {:?}", probe.chapters);
+        assert!(probe.damaged.iter().any(|d| d.contains("chapter track")), "{name}: {:?}", probe.damaged);
+    }
+}

@@ -10,6 +10,7 @@ pub mod ffprobe;
 mod matroska;
 mod matroska_meta;
 mod mp4;
+mod mp4_chapters;
 mod mp4_meta;
 
 use std::fs::File;

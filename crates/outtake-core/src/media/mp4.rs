@@ -6,7 +6,9 @@ use std::io::{Read, Seek, SeekFrom};
 
 use super::boxes::{boxes, child};
 use super::bytes::{i32_at, u16_at, u32_at, u64_at};
-use super::{Container, Probe, SubtitleStream, blank, mp4_meta, rfc3339, round_fps, settle_chapters};
+use super::{
+    Container, Probe, SubtitleStream, blank, mp4_chapters, mp4_meta, rfc3339, round_fps, settle_chapters,
+};
 
 /// The movie header of a long clip is a few MB; more than this is not a header.
 const MAX_MOOV: u64 = 64 << 20;
@@ -104,6 +106,11 @@ pub(super) fn probe(reader: &mut (impl Read + Seek), len: u64) -> Result<Option<
     };
     let mut movie = parse_moov(&moov);
     movie.embedded = mp4_meta::read(&moov, moov_at);
+    // Without a Nero list, the chapters are the titles of a QuickTime chapter track.
+    let chapter_track = movie.tracks.iter().flat_map(|t| t.chapter_tracks.iter()).next().copied();
+    if let Some(id) = chapter_track.filter(|_| movie.embedded.chapters.is_empty()) {
+        movie.embedded.chapters = mp4_chapters::read(&moov, id, reader, len, &mut movie.embedded.damaged);
+    }
     drop(moov);
     for (at, len) in moofs {
         add_fragment(&mut movie, &read_payload(reader, at, len)?);
