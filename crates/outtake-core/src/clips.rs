@@ -187,7 +187,8 @@ pub(crate) fn insert_file(conn: &Connection, clip_id: i64, file: &FileInput) -> 
         return Err(Error::invalid("oshash", format!("\"{hash}\" is not 16 hex digits")));
     }
     let owner: Option<i64> = conn
-        .query_row(&format!("SELECT clip_id FROM file WHERE {PATH_KEY} = ?1"), [path.key()], |r| r.get(0))
+        .prepare_cached(&format!("SELECT clip_id FROM file WHERE {PATH_KEY} = ?1"))?
+        .query_row([path.key()], |r| r.get(0))
         .optional()?;
     if let Some(owner) = owner {
         return Err(Error::AlreadyExists {
@@ -196,19 +197,19 @@ pub(crate) fn insert_file(conn: &Connection, clip_id: i64, file: &FileInput) -> 
             id: owner,
         });
     }
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO file (clip_id, path, size, mtime_ms, oshash, status, path_hex)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            clip_id,
-            path.text(),
-            file.size,
-            file.mtime_ms,
-            file.oshash.as_deref().map(str::to_ascii_lowercase),
-            file.status.unwrap_or(FileStatus::Present).as_str(),
-            path.hex()
-        ],
-    )?;
+    )?
+    .execute(params![
+        clip_id,
+        path.text(),
+        file.size,
+        file.mtime_ms,
+        file.oshash.as_deref().map(str::to_ascii_lowercase),
+        file.status.unwrap_or(FileStatus::Present).as_str(),
+        path.hex()
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -240,30 +241,30 @@ pub(crate) fn insert_clip(conn: &Connection, input: &ClipInput, added_at: Option
         Some(at) => at.to_string(),
         None => now(conn)?,
     };
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO clip (title, title_key, description, note, source_url, uploader, published, duration_ms,
             width, height, video_codec, audio_codec, fps, rotation, added_at, show_id, episode_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-        params![
-            title,
-            name_key(&title),
-            clean_optional("description", input.description.as_deref())?,
-            clean_optional("note", input.note.as_deref())?,
-            clean_optional("source url", input.source_url.as_deref())?,
-            clean_optional("uploader", input.uploader.as_deref())?,
-            check_date("published", input.published.as_deref())?,
-            input.duration_ms,
-            input.width,
-            input.height,
-            clean_optional("video codec", input.video_codec.as_deref())?,
-            clean_optional("audio codec", input.audio_codec.as_deref())?,
-            input.fps,
-            input.rotation,
-            added_at,
-            input.show_id,
-            episode_id
-        ],
-    )?;
+    )?
+    .execute(params![
+        title,
+        name_key(&title),
+        clean_optional("description", input.description.as_deref())?,
+        clean_optional("note", input.note.as_deref())?,
+        clean_optional("source url", input.source_url.as_deref())?,
+        clean_optional("uploader", input.uploader.as_deref())?,
+        check_date("published", input.published.as_deref())?,
+        input.duration_ms,
+        input.width,
+        input.height,
+        clean_optional("video codec", input.video_codec.as_deref())?,
+        clean_optional("audio codec", input.audio_codec.as_deref())?,
+        input.fps,
+        input.rotation,
+        added_at,
+        input.show_id,
+        episode_id
+    ])?;
     let id = conn.last_insert_rowid();
     for file in &input.files {
         insert_file(conn, id, file)?;

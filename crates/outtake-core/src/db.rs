@@ -154,8 +154,17 @@ pub(crate) fn configure(conn: &Connection, access: Access) -> Result<()> {
     // (In memory it answers nothing; pragma_update ignores the answer.)
     conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
     conn.pragma_update(None, "cache_size", -32_000)?;
+    // A scan's writes are savepoints in one transaction (`Library::gather_writes`):
+    // their journals, and sorts' temporary tables, live in memory, not in temp files.
+    conn.pragma_update(None, "temp_store", "memory")?;
+    // Statements compiled once and kept: an import runs some thirty per file,
+    // and compiling one on a table with history triggers costs more than running it.
+    conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
     Ok(())
 }
+
+/// How many compiled statements a connection keeps (rusqlite keeps 16 unless told).
+const STATEMENTS_KEPT: usize = 256;
 
 /// Copies a library about to be migrated to `<library>.schema-N.bak` beside it
 /// (SQLite's online backup, so the copy is consistent even with the app open),

@@ -1,6 +1,7 @@
 //! The library handle: one SQLite connection and the lookups every entity shares.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
@@ -25,6 +26,9 @@ pub struct Library {
     /// keeps the grid's order and the sidebar's facets here, one value per
     /// type (it alone knows them, so this file depends on no view).
     pub(crate) kept: std::cell::RefCell<Vec<Box<dyn std::any::Any + Send>>>,
+    /// While a scan runs, its writes gather into one transaction at a time
+    /// ([`Library::gather_writes`]); when that transaction was begun, if one is open.
+    gathering: Option<Option<Instant>>,
 }
 
 /// How much a library holds, for start pages and `outtake` summaries.
@@ -132,6 +136,7 @@ impl Library {
             recording: None,
             history_on: false,
             kept: Default::default(),
+            gathering: None,
         })
     }
 
@@ -155,6 +160,7 @@ impl Library {
             recording: Some(recording),
             history_on: true,
             kept: Default::default(),
+            gathering: None,
         })
     }
 
@@ -184,7 +190,10 @@ impl Library {
     }
 
     /// Runs `work` in one transaction: all of it lands, or none of it.
-    pub(crate) fn write<T>(&mut self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(&mut self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.gathering.is_some() {
+            return self.write_gathered(work);
+        }
         let written = (|| {
             let tx = self.begin_write()?;
             let value = work(&tx)?;
@@ -236,7 +245,103 @@ impl Library {
     }
 }
 
+/// A gathered transaction is committed once it is this old (at the next file),
+/// so other writers (the fan's edits in the window) wait at most about this long.
+const GATHER_FOR: Duration = Duration::from_millis(200);
+
 impl Library {
+    /// Runs `work` (a scan) with its writes gathered: each [`Library::write`]
+    /// is a savepoint inside one transaction that is committed every
+    /// [`GATHER_FOR`] at [`Library::commit_gathered`] (and at the end), with
+    /// the search documents of every clip it touched rebuilt once, not once per
+    /// write. A thousand small files then cost a few transactions, not a
+    /// thousand: what was a transaction's fixed cost (WAL pages, a new search
+    /// index segment) was most of an import. One write that fails rolls back
+    /// alone; an error of the library itself (a full disk) rolls back what was
+    /// gathered since the last commit, and a scan run again takes it in.
+    pub(crate) fn gather_writes<T>(&mut self, work: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
+        if self.gathering.is_some() {
+            return work(self);
+        }
+        self.gathering = Some(None);
+        let result = work(self);
+        let committed = match &result {
+            Ok(_) => self.commit_gathered(true),
+            Err(_) => {
+                self.roll_back_gathered();
+                Ok(())
+            }
+        };
+        self.gathering = None;
+        let value = result?;
+        committed?;
+        Ok(value)
+    }
+
+    /// Commits what was gathered when it has waited [`GATHER_FOR`] (or now,
+    /// when `now`: before a slow step, such as running ffmpeg, that should hold
+    /// no lock). Does nothing when writes are not being gathered.
+    pub(crate) fn commit_gathered(&mut self, now: bool) -> Result<()> {
+        let Some(Some(begun)) = self.gathering else { return Ok(()) };
+        if !now && begun.elapsed() < GATHER_FOR {
+            return Ok(());
+        }
+        let committed =
+            crate::search::index::refresh(&self.conn).and_then(|()| Ok(self.conn.execute_batch("COMMIT")?));
+        match committed {
+            Ok(()) => {
+                self.gathering = Some(None);
+                if self.wal_left_full.get() {
+                    self.checkpoint_after_full();
+                }
+                Ok(())
+            }
+            Err(error) => {
+                self.roll_back_gathered();
+                Err(self.after_failed_write(error))
+            }
+        }
+    }
+
+    fn roll_back_gathered(&mut self) {
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if self.gathering.is_some() {
+            self.gathering = Some(None);
+        }
+    }
+
+    /// One write among gathered ones: a savepoint in the open transaction
+    /// (begun here, taking the write lock at once, when none is open).
+    fn write_gathered<T>(&mut self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(Error::ReadOnly { path: self.path.clone() });
+        }
+        if self.gathering == Some(None) {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.gathering = Some(Some(Instant::now()));
+        }
+        let written =
+            self.conn.execute_batch("SAVEPOINT gathered_write").map_err(Error::from).and_then(|()| {
+                let value = work(&self.conn)?;
+                self.conn.execute_batch("RELEASE gathered_write")?;
+                Ok(value)
+            });
+        match written {
+            Ok(value) => Ok(value),
+            // SQLite may have rolled the whole transaction back (a full disk does).
+            Err(error) if error.is_library_wide() || self.conn.is_autocommit() => {
+                self.roll_back_gathered();
+                Err(self.after_failed_write(error))
+            }
+            Err(error) => {
+                let _ = self.conn.execute_batch("ROLLBACK TO gathered_write; RELEASE gathered_write");
+                Err(error)
+            }
+        }
+    }
+
     /// Starts a write transaction that takes the write lock at once
     /// (BEGIN IMMEDIATE). A deferred one reads first and must then upgrade to a
     /// writer; if another connection committed in between, SQLite refuses the

@@ -15,7 +15,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -88,7 +88,7 @@ impl Library {
     pub(crate) fn edit<T>(
         &mut self,
         description: impl Into<String>,
-        work: impl FnOnce(&Transaction<'_>) -> Result<T>,
+        work: impl FnOnce(&Connection) -> Result<T>,
     ) -> Result<T> {
         let Some(recording) = self.recording.clone().filter(|_| self.history_on) else {
             return self.write(work);
@@ -249,7 +249,7 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
 }
 
 /// Starts an edit's entry; its rows are recorded under the id returned.
-fn open_edit(tx: &Transaction<'_>, description: &str) -> Result<i64> {
+fn open_edit(tx: &Connection, description: &str) -> Result<i64> {
     tx.execute("INSERT INTO edit (at, description) VALUES (?1, ?2)", params![now(tx)?, description])?;
     Ok(tx.last_insert_rowid())
 }
@@ -257,7 +257,7 @@ fn open_edit(tx: &Transaction<'_>, description: &str) -> Result<i64> {
 /// Ends recording an edit: one that changed nothing is forgotten; otherwise
 /// the redo branch ends (undone edits cannot be redone over a new one) and the
 /// oldest edits past the bounds are let go.
-fn close_edit(tx: &Transaction<'_>, id: i64) -> Result<()> {
+fn close_edit(tx: &Connection, id: i64) -> Result<()> {
     // Changed means some row ends other than it began: a subtitle file read
     // again into the same lines deletes and re-inserts rows, and is no edit.
     let changed: bool = tx.query_row(
@@ -327,7 +327,7 @@ enum Direction {
 
 /// Applies recorded rows one way; a row that is not as expected stops it,
 /// returning its description (the caller's transaction then rolls back).
-fn replay(tx: &Transaction<'_>, changes: &[RowChange], direction: Direction) -> Result<(), String> {
+fn replay(tx: &Connection, changes: &[RowChange], direction: Direction) -> Result<(), String> {
     // Rows come back in an order foreign keys may not like midway (a credit
     // before its role): they are checked at commit instead.
     tx.pragma_update(None, "defer_foreign_keys", true).map_err(|e| e.to_string())?;
@@ -364,7 +364,7 @@ fn locate(tracked: &Tracked, row: Option<i64>, key: &Map<String, Value>) -> (Str
 }
 
 fn current_row(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     tracked: &Tracked,
     row: Option<i64>,
     key: &Map<String, Value>,
@@ -378,7 +378,7 @@ fn current_row(
 }
 
 fn write_row(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     tracked: &Tracked,
     row: Option<i64>,
     key: &Map<String, Value>,

@@ -2,9 +2,10 @@
 //! fingerprint and probe them, read their sidecars, and keep a clip's identity
 //! (and everything the fan added) when its file moves.
 //!
-//! Each file is imported in its own transaction, so an import killed at any
-//! moment leaves a sound library and running it again finishes the job. The
-//! user's files are only ever read.
+//! A file's writes land together or not at all, and a scan's writes gather into
+//! a transaction committed every fifth of a second (`Library::gather_writes`),
+//! so an import killed at any moment leaves a sound library and running it
+//! again finishes the job. The user's files are only ever read.
 
 pub mod boards;
 mod container;
@@ -91,7 +92,7 @@ impl Library {
     ) -> Result<ScanSummary> {
         let folders: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
         self.record_across(format!("import from {}", folders.join(", ")), |library| {
-            library.scan_folders(roots, progress)
+            library.gather_writes(|library| library.scan_folders(roots, progress))
         })
     }
 
@@ -141,6 +142,7 @@ impl Library {
                 count(&mut summary, &found.path, &outcome);
                 done += 1;
                 progress(ScanEvent::File { done, total, path: &found.path, outcome: &outcome });
+                self.commit_gathered(false)?;
             }
             summary.missing += self.mark_missing(root, &seen)?;
             self.settle_problems(root, &summary.failed[failed_before..])?;
@@ -224,6 +226,8 @@ impl Library {
         if let Outcome::Added(id) | Outcome::Updated(id) = outcome
             && !embedded.is_empty()
         {
+            // ffmpeg takes the tracks out: no other writer should wait on that.
+            self.commit_gathered(true)?;
             match self.import_embedded(id, &found.path, &embedded) {
                 Ok(errors) => {
                     for (track, error) in errors {

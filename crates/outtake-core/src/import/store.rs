@@ -22,11 +22,8 @@ impl Library {
     pub(super) fn unchanged(&self, path: &StoredPath, found: &Found) -> Result<bool> {
         let row: Option<(i64, Option<i64>, String)> = self
             .conn
-            .query_row(
-                &format!("SELECT size, mtime_ms, status FROM file WHERE {PATH_KEY} = ?1"),
-                [path.key()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .prepare_cached(&format!("SELECT size, mtime_ms, status FROM file WHERE {PATH_KEY} = ?1"))?
+            .query_row([path.key()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         Ok(matches!(row, Some((size, Some(mtime), status))
             if size == found.size as i64 && mtime == found.mtime_ms && status == FileStatus::Present.as_str()))
@@ -36,13 +33,10 @@ impl Library {
     pub(super) fn known_problem(&self, path: &StoredPath, found: &Found) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row(
-                &format!(
-                    "SELECT error FROM import_problem WHERE {PATH_KEY} = ?1 AND size = ?2 AND mtime_ms = ?3"
-                ),
-                params![path.key(), found.size as i64, found.mtime_ms],
-                |r| r.get(0),
-            )
+            .prepare_cached(&format!(
+                "SELECT error FROM import_problem WHERE {PATH_KEY} = ?1 AND size = ?2 AND mtime_ms = ?3"
+            ))?
+            .query_row(params![path.key(), found.size as i64, found.mtime_ms], |r| r.get(0))
             .optional()?)
     }
 
@@ -155,11 +149,10 @@ impl Library {
         let shows = self.show_name_keys()?;
         let facts = Facts::of(probe, &found.path);
         self.write(|tx| {
-            tx.execute(&format!("DELETE FROM import_problem WHERE {PATH_KEY} = ?1"), [path.key()])?;
+            tx.prepare_cached(&format!("DELETE FROM import_problem WHERE {PATH_KEY} = ?1"))?.execute([path.key()])?;
             let by_path: Option<(i64, i64)> = tx
-                .query_row(&format!("SELECT id, clip_id FROM file WHERE {PATH_KEY} = ?1"), [path.key()], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .prepare_cached(&format!("SELECT id, clip_id FROM file WHERE {PATH_KEY} = ?1"))?
+                .query_row([path.key()], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             if let Some((file_id, clip_id)) = by_path {
                 refresh_file(tx, file_id, path, found, oshash)?;
@@ -170,7 +163,7 @@ impl Library {
                 return Ok(Outcome::Updated(clip_id));
             }
             let same_content: Vec<(i64, i64, StoredPath)> = tx
-                .prepare("SELECT id, clip_id, path, path_hex FROM file WHERE oshash = ?1 AND size = ?2 ORDER BY id")?
+                .prepare_cached("SELECT id, clip_id, path, path_hex FROM file WHERE oshash = ?1 AND size = ?2 ORDER BY id")?
                 .query_map(params![oshash, found.size as i64], |r| {
                     Ok((r.get(0)?, r.get(1)?, crate::paths::from_row(r, 2, 3)?))
                 })?
@@ -346,20 +339,20 @@ fn insert_new_clip(
     facts.fill_new(&mut input);
     let id = insert_clip(conn, &input, None)?;
     let source_id = facts.source_id().map(str::to_string).or_else(|| naming::source_id_from_stem(&stem));
-    conn.execute(
-        "UPDATE clip SET created = ?2, source_id = ?3 WHERE id = ?1",
-        params![id, probe.created, source_id],
-    )?;
+    conn.prepare_cached("UPDATE clip SET created = ?2, source_id = ?3 WHERE id = ?1")?.execute(params![
+        id,
+        probe.created,
+        source_id
+    ])?;
     Ok(id)
 }
 
 /// Sets show and episode from the clip's title and file name when exactly one
 /// show fits and the clip has none yet; marked as a guess the fan can undo.
 pub(super) fn guess_show(conn: &Connection, clip_id: i64, shows: &[(i64, String)]) -> Result<()> {
-    let (title, has_show): (String, bool) =
-        conn.query_row("SELECT title, show_id IS NOT NULL FROM clip WHERE id = ?1", [clip_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+    let (title, has_show): (String, bool) = conn
+        .prepare_cached("SELECT title, show_id IS NOT NULL FROM clip WHERE id = ?1")?
+        .query_row([clip_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if has_show {
         return Ok(());
     }

@@ -214,8 +214,8 @@ fn a_quicktime_chapter_track_gives_the_chapters() {
         // out and named, the video is still read.
         let mut lying = bytes.clone();
         let stco = (0..lying.len() - 4)
-            .filter(|at| &lying[*at..at + 4] == b"stco")
-            .last()
+            .rev()
+            .find(|at| &lying[*at..at + 4] == b"stco")
             .expect("the chapter track's chunk offsets");
         lying[stco + 12..stco + 16].copy_from_slice(&u32::MAX.to_be_bytes());
         let probe = probe_fast_bytes(&lying, &path).unwrap().expect("the video is still read");

@@ -69,7 +69,7 @@ pub(crate) fn refresh(conn: &Connection) -> Result<()> {
             }
         }
     }
-    conn.execute("DELETE FROM search_dirty", [])?;
+    conn.prepare_cached("DELETE FROM search_dirty")?.execute([])?;
     Ok(())
 }
 
