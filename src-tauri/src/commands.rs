@@ -1,16 +1,23 @@
 //! Every command the window can call. Each is a few lines: take the state,
 //! call the core, map the error. The TypeScript the UI uses is generated
 //! from these declarations (see `ipc.rs`).
+//!
+//! Long because the `commands!` macro takes every command in one list (it
+//! makes the invoke handler and the TypeScript signatures from it); what a
+//! command does beyond a call lives elsewhere (`jobs.rs`, `importer.rs`).
 
 use std::path::PathBuf;
 
 use outtake_core::import::Failure;
 use outtake_core::import::boards::Storyboard;
 use outtake_core::import::worker::ImportProgress;
+use outtake_core::reels::cut::{CutFormat, CutRequest, CutSize};
+use outtake_core::reels::export::{PlaylistFormat, write_playlist, write_video};
+use outtake_core::reels::suggest_file_name;
 use outtake_core::{
     ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, ErrorKind, Facets, FolderView,
-    HistoryEntry, Marker, MarkerDraft, Person, PersonInput, Role, RoleInput, SavedSearch, Scene, SceneInput,
-    SearchResults, Show, ShowInput, Suggestion, Tag,
+    HistoryEntry, Marker, MarkerDraft, Moment, NewReel, Person, PersonInput, ReelOptions, ReelSource, Role,
+    RoleInput, SavedReel, SavedSearch, Scene, SceneInput, SearchResults, Show, ShowInput, Suggestion, Tag,
 };
 use serde::Serialize;
 use tauri::{Emitter, Manager};
@@ -20,6 +27,7 @@ use ts_rs::TS;
 
 use crate::App;
 use crate::ipc::{Event, IpcError, IpcErrorKind, commands};
+use crate::jobs::{JOB_UPDATE, JobUpdate};
 
 /// What the window needs to know once: where the library is and how to reach its media.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -66,12 +74,55 @@ pub fn events(config: &ts_rs::Config) -> Vec<Event> {
             visit: |d| d.declare::<LibraryChanged>(),
         },
         Event {
+            key: "jobUpdate",
+            name: JOB_UPDATE,
+            payload: JobUpdate::name(config),
+            visit: |d| d.declare::<JobUpdate>(),
+        },
+        Event {
             key: "importProgress",
             name: IMPORT_PROGRESS,
             payload: ImportProgress::name(config),
             visit: |d| d.declare::<ImportProgress>(),
         },
     ]
+}
+
+/// What a reel becomes on disk.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReelExport {
+    /// An M3U8 playlist (VLC and mpv play each moment's range).
+    M3u8,
+    /// An mpv EDL file.
+    Edl,
+    /// One video, a chapter per moment (.mp4 or .mkv).
+    Video,
+}
+
+/// Refuses at once what a job would refuse only when its turn came: an empty
+/// path, a folder that is not there, a file that is (unless replacing it was asked).
+fn check_target(path: &str, force: bool) -> Result<PathBuf, IpcError> {
+    let invalid = |message: String| IpcError { kind: IpcErrorKind::Core(ErrorKind::Invalid), message };
+    let target = PathBuf::from(path.trim());
+    if target.as_os_str().is_empty() || target.file_name().is_none() {
+        return Err(invalid("type the path of the file to write".into()));
+    }
+    if !target.is_absolute() {
+        return Err(invalid(format!("{} is not a full path (it starts with /)", target.display())));
+    }
+    match target.parent() {
+        Some(folder) if folder.is_dir() => {}
+        _ => return Err(invalid(format!("the folder of {} does not exist", target.display()))),
+    }
+    if target.is_dir() {
+        return Err(invalid(format!("{} is a folder", target.display())));
+    }
+    if target.exists() && !force {
+        let message = format!("{} exists already", target.display());
+        return Err(IpcError { kind: IpcErrorKind::Core(ErrorKind::OutputExists), message });
+    }
+    Ok(target)
 }
 
 /// The most clips a search returns to the window.
@@ -530,5 +581,154 @@ commands! {
     fn redo(app) -> HistoryEntry => changed {
         let entry = state(&app).library().redo()?;
         Ok(entry)
+    }
+
+    /// The moments of a reel, read from the library now (a deleted marker has dropped out).
+    fn reel(app, source: ReelSource, options: ReelOptions) -> Vec<Moment> {
+        Ok(state(&app).library().reel(&source, options)?)
+    }
+
+    /// The saved reels, for the sidebar.
+    fn saved_reels(app) -> Vec<SavedReel> {
+        Ok(state(&app).library().saved_reels()?)
+    }
+
+    /// Saves a reel under a new name: live (`query`, read again each time) or
+    /// fixed (these markers, in this order, reorderable).
+    fn save_reel(app, name: String, query: Option<String>, marker_ids: Vec<i64>, context_ms: i64) -> SavedReel => changed {
+        let state = state(&app);
+        let mut library = state.library();
+        let reel = match &query {
+            Some(query) => NewReel::Live { query },
+            None => NewReel::Fixed { marker_ids: &marker_ids },
+        };
+        let id = library.save_reel(&name, reel, context_ms)?;
+        Ok(library.saved_reel(&format!("#{id}"))?)
+    }
+
+    /// Renames a saved reel.
+    fn rename_reel(app, id: i64, name: String) -> () => changed {
+        state(&app).library().rename_reel(id, &name)?;
+        Ok(())
+    }
+
+    /// Puts a fixed reel's markers in this order.
+    fn reorder_reel(app, id: i64, marker_ids: Vec<i64>) -> () => changed {
+        state(&app).library().reorder_reel(id, &marker_ids)?;
+        Ok(())
+    }
+
+    /// Forgets a saved reel (its markers stay).
+    fn delete_reel(app, id: i64) -> () => changed {
+        state(&app).library().delete_reel(id)?;
+        Ok(())
+    }
+
+    /// Where exports go unless the fan says otherwise: the Videos folder, else home.
+    fn export_folder(app) -> String {
+        let _ = app;
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+        let videos = home.join("Videos");
+        Ok(if videos.is_dir() { videos } else { home }.display().to_string())
+    }
+
+    /// Asks where to write a file with the system's save dialog; null when cancelled.
+    fn pick_save_path(app, suggested: String) -> Option<String> {
+        let suggested = PathBuf::from(suggested);
+        let mut dialog = app.dialog().file().set_title("Save as");
+        if let Some(folder) = suggested.parent().filter(|f| f.is_dir()) {
+            dialog = dialog.set_directory(folder);
+        }
+        if let Some(name) = suggested.file_name() {
+            dialog = dialog.set_file_name(name.to_string_lossy());
+        }
+        let picked = dialog.blocking_save_file();
+        Ok(picked.and_then(|path| path.into_path().ok()).map(|path| path.display().to_string()))
+    }
+
+    /// Writes a reel as a playlist or one video, in the background: the job's
+    /// id comes back at once, its progress as `job-update` events. The clips
+    /// are only read; an existing file is replaced only when `force`.
+    fn export_reel(app, source: ReelSource, options: ReelOptions, format: ReelExport, path: String, force: bool, title: String) -> u32 {
+        let target = check_target(&path, force)?;
+        let state = state(&app);
+        let files = {
+            let library = state.library();
+            let moments = library.reel(&source, options)?;
+            library.reel_files(&moments)?
+        };
+        let offline = files.offline.len();
+        let what = match format {
+            ReelExport::M3u8 => "Playlist",
+            ReelExport::Edl => "mpv EDL",
+            ReelExport::Video => "Reel video",
+        };
+        let work: crate::jobs::Work = Box::new(move |cancel, progress| {
+            if offline > 0 {
+                progress(0.0, Some(format!("{offline} moments left out: their clips are offline")));
+            }
+            let report = match format {
+                ReelExport::M3u8 => write_playlist(&files.entries, PlaylistFormat::M3u8, &target, force)?,
+                ReelExport::Edl => write_playlist(&files.entries, PlaylistFormat::Edl, &target, force)?,
+                ReelExport::Video => write_video(&files.entries, &target, force, cancel, &mut |p| {
+                    progress(p.fraction, Some(p.mode.as_str().to_string()))
+                })?,
+            };
+            Ok(report.path)
+        });
+        Ok(state.jobs.add(format!("{what}: {title}"), work))
+    }
+
+    /// A file name for a marker's cut, from its show, episode, cast and title.
+    fn cut_file_name(app, marker_id: i64, extension: String) -> String {
+        let plan = state(&app).library().cut_marker(marker_id)?;
+        Ok(suggest_file_name(&plan.name, &extension))
+    }
+
+    /// Cuts one marker to share — MP4, animated WebP or GIF, by the path's
+    /// extension — in the background (see `export_reel`). `size`: 480p, 720p
+    /// or original; `subtitles`: a language whose lines are burned in.
+    fn cut_marker(app, marker_id: i64, path: String, size: Option<String>, subtitles: Option<String>, force: bool) -> u32 {
+        let target = check_target(&path, force)?;
+        let state = state(&app);
+        let format = CutFormat::from_path(&target)?;
+        let size = size.as_deref().map(CutSize::parse).transpose()?.unwrap_or(format.default_size());
+        let (plan, lines) = {
+            let library = state.library();
+            let plan = library.cut_marker(marker_id)?;
+            let lines = match &subtitles {
+                Some(lang) => library.cue_lines(plan.clip_id, lang, plan.start_ms, plan.end_ms)?,
+                None => Vec::new(),
+            };
+            (plan, lines)
+        };
+        let request = CutRequest {
+            source: plan.source.clone(),
+            start_ms: plan.start_ms,
+            end_ms: plan.end_ms,
+            format,
+            size,
+            fps: format.default_fps(),
+            subtitles: lines,
+        };
+        let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let work: crate::jobs::Work = Box::new(move |cancel, progress| {
+            let report = outtake_core::reels::cut::cut(&request, &target, force, cancel, &mut |f| progress(f, None))?;
+            Ok(report.path)
+        });
+        Ok(state.jobs.add(format!("Cut: {name}"), work))
+    }
+
+    /// Stops a job (a queued one never starts); false when it was over already.
+    fn cancel_job(app, id: u32) -> bool {
+        Ok(state(&app).jobs.cancel(id))
+    }
+
+    /// Shows a file Outtake wrote (an export, a cut) in the system's file manager.
+    fn reveal_path(app, path: String) -> () {
+        let path = PathBuf::from(path);
+        app.opener()
+            .reveal_item_in_dir(&path)
+            .map_err(|e| IpcError::app(format!("cannot show {} in the file manager: {e}", path.display())))
     }
 }

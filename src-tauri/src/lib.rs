@@ -8,6 +8,7 @@ mod commands;
 mod external;
 mod importer;
 mod ipc;
+mod jobs;
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -26,6 +27,8 @@ pub struct App {
     counts: Mutex<Library>,
     media_base: String,
     importer: Importer,
+    /// Reel videos and cuts, one at a time in the background (`jobs.rs`).
+    jobs: jobs::Jobs,
     /// Kept so the server lives as long as the app.
     _media: MediaServer,
 }
@@ -66,12 +69,14 @@ pub fn run() {
         .setup(move |app| {
             use tauri::Manager;
             let importer = Importer::start(path.clone(), app.handle().clone());
+            let jobs = jobs::Jobs::start(app.handle().clone());
             let media_base = media.base().to_string();
             app.manage(App {
                 library: Mutex::new(library),
                 counts: Mutex::new(counts),
                 media_base,
                 importer,
+                jobs,
                 _media: media,
             });
             Ok(())

@@ -1,70 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import type { SearchResults } from './api';
-import { CONTEXT_MS, merged, momentsOf, shuffled, step } from './reel';
+import type { Moment } from './api';
+import { momentKey, moved, placeOf, shuffled, step } from './reel';
 
-const card = (id: number, duration_ms: number | null = 60_000) => ({
-  id,
-  title: `clip ${id}`,
-  duration_ms,
-  status: 'present' as const,
-  show: null,
-  episode: null,
-  cast: [],
-  added_at: '',
-  poster_ms: null,
+const moment = (clip_id: number, start_ms: number, marker_id: number | null = null): Moment => ({
+  clip_id,
+  clip_title: `clip ${clip_id}`,
+  marker_id,
+  cue_id: null,
+  start_ms,
+  end_ms: start_ms + 3000,
+  label: `moment ${clip_id}/${start_ms}`,
 });
 
-const results: SearchResults = {
-  clips: [
-    {
-      clip: card(2, 20_000),
-      hits: [
-        { kind: 'cue', start_ms: 18_000, end_ms: 19_000, snippet: '**괜찮아요**', score: 1, machine: false },
-        { kind: 'marker', start_ms: 1000, end_ms: 4000, snippet: 'Horse ride', score: 2, machine: false },
-        { kind: 'cue', start_ms: 2000, end_ms: 3000, snippet: 'on a horse', score: 3, machine: false },
-        { kind: 'clip', start_ms: null, end_ms: null, snippet: 'clip 2', score: 4, machine: false },
-      ],
-    },
-    { clip: card(1), hits: [{ kind: 'marker', start_ms: 30_000, end_ms: null, snippet: 'A point', score: 1, machine: false }] },
-    { clip: card(3), hits: [{ kind: 'clip', start_ms: null, end_ms: null, snippet: 'only a title', score: 1, machine: false }] },
-  ],
-  more: false,
-  elapsed_ms: 1,
-};
-
-describe('momentsOf', () => {
-  it('plays markers in to out, lines and points with context, merged per clip, clips in their rank', () => {
-    const moments = momentsOf(results);
-    expect(moments.map((m) => [m.clipId, m.startMs, m.endMs])).toEqual([
-      // The marker 1–4 s and the line at 2 s (with context: 0–6 s) are one moment.
-      [2, 0, 6000],
-      // The line at 18 s, with context cut at the clip's end (20 s).
-      [2, 15_000, 20_000],
-      // A point marker plays from the context before it to five seconds after.
-      [1, 27_000, 35_000],
-    ]);
-    expect(moments[0].label).toBe('on a horse · Horse ride');
-    expect(moments[1].label).toBe('괜찮아요');
+describe('placeOf', () => {
+  const reel = [moment(1, 0, 10), moment(1, 9000, 11), moment(2, 500, 12)];
+  it('finds the same moment after a reload, wherever it moved', () => {
+    const reloaded = [reel[2], reel[0], reel[1]];
+    expect(placeOf(reloaded, reel[1], 1)).toBe(2);
   });
-
-  it('takes the context it is given', () => {
-    const moments = momentsOf(results, 0);
-    expect(moments.map((m) => [m.startMs, m.endMs])).toEqual([
-      [1000, 4000],
-      [18_000, 19_000],
-      [30_000, 35_000],
-    ]);
-    expect(CONTEXT_MS).toBe(3000);
+  it('stays at the old place when the moment was deleted, and within the reel', () => {
+    expect(placeOf([reel[0], reel[2]], reel[1], 1)).toBe(1);
+    expect(placeOf([reel[0]], reel[2], 2)).toBe(0);
+    expect(placeOf([], reel[0], 0)).toBe(0);
+  });
+  it('tells moments apart by clip, start, marker and line', () => {
+    expect(momentKey(moment(1, 0, 10))).not.toBe(momentKey(moment(1, 0, 11)));
   });
 });
 
-describe('merged', () => {
-  it('joins touching moments and keeps separate ones apart', () => {
-    const m = (startMs: number, endMs: number) => ({ clipId: 1, clipTitle: '', startMs, endMs, label: `${startMs}` });
-    expect(merged([m(5, 8), m(0, 5), m(10, 12)]).map((x) => [x.startMs, x.endMs])).toEqual([
-      [0, 8],
-      [10, 12],
-    ]);
+describe('moved', () => {
+  it('moves one item by some places, clamped to the ends', () => {
+    expect(moved([1, 2, 3, 4], 1, 1)).toEqual([1, 3, 2, 4]);
+    expect(moved([1, 2, 3, 4], 1, -5)).toEqual([2, 1, 3, 4]);
+    expect(moved([1, 2, 3, 4], 3, 1)).toEqual([1, 2, 3, 4]);
   });
 });
 

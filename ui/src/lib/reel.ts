@@ -1,62 +1,37 @@
-// A reel: moments (a clip and a range in it) played one after another.
-// Built from a search's hits — a marker plays from its in-point to its
-// out-point, a subtitle line with some seconds of context around it — with
-// overlapping moments of one clip merged; played in order or shuffled, once
-// or in a loop.
+// A reel: moments (a clip and a range in it) played one after another. The
+// core makes them (`commands.reel`: a marker plays in to out, a subtitle line
+// or a point with context, overlapping moments of one clip merged); here they
+// are dealt (in order or shuffled), stepped through once or in a loop, and a
+// fixed reel's order is changed by hand.
 
-import type { SearchResults } from './api';
-import { snippetPieces } from './snippet';
+import type { Moment } from './api';
 
-export type Moment = {
-  clipId: number;
-  clipTitle: string;
-  startMs: number;
-  endMs: number;
-  /** What the moment is: the marker's title or the subtitle line. */
-  label: string;
-};
+export type { Moment };
 
-/** Seconds of context around a subtitle line or a point marker, unless set. */
-export const CONTEXT_MS = 3000;
-/** How long a point (a marker with no end) plays. */
-const POINT_MS = 5000;
-
-/**
- * The moments of a search's results, in the results' order (clips as ranked,
- * each clip's moments by time). Clip-level hits (a title match) have no
- * moment; a clip only found so gives none.
- */
-export function momentsOf(results: SearchResults, context = CONTEXT_MS): Moment[] {
-  const moments: Moment[] = [];
-  for (const { clip, hits } of results.clips) {
-    const own: Moment[] = [];
-    for (const hit of hits) {
-      if (hit.start_ms === null || (hit.kind !== 'marker' && hit.kind !== 'cue')) continue;
-      const label = snippetPieces(hit.snippet).map((piece) => piece.text).join('');
-      const withEnd = hit.kind === 'marker' && hit.end_ms !== null && hit.end_ms > hit.start_ms;
-      const startMs = Math.max(0, withEnd ? hit.start_ms : hit.start_ms - context);
-      let endMs = withEnd ? hit.end_ms! : (hit.end_ms ?? hit.start_ms + POINT_MS) + (hit.kind === 'cue' ? context : 0);
-      if (clip.duration_ms !== null) endMs = Math.min(endMs, clip.duration_ms);
-      if (endMs > startMs) own.push({ clipId: clip.id, clipTitle: clip.title, startMs, endMs, label });
-    }
-    moments.push(...merged(own));
-  }
-  return moments;
+/** A moment's identity across reloads of the same reel. */
+export function momentKey(moment: Moment): string {
+  return `${moment.clip_id} ${moment.start_ms} ${moment.marker_id ?? ''} ${moment.cue_id ?? ''}`;
 }
 
-/** One clip's moments by time, overlapping or touching ones made one. */
-export function merged(moments: Moment[]): Moment[] {
-  const sorted = [...moments].sort((a, b) => a.startMs - b.startMs);
-  const out: Moment[] = [];
-  for (const moment of sorted) {
-    const last = out.at(-1);
-    if (last && moment.startMs <= last.endMs) {
-      last.endMs = Math.max(last.endMs, moment.endMs);
-      if (!last.label.includes(moment.label)) last.label = `${last.label} · ${moment.label}`;
-    } else {
-      out.push({ ...moment });
-    }
-  }
+/**
+ * Where `current` is in a reloaded reel: the same moment, else the one that
+ * now stands at its old place (it was deleted), else the last one.
+ */
+export function placeOf(moments: Moment[], current: Moment | undefined, index: number): number {
+  if (moments.length === 0) return 0;
+  const key = current ? momentKey(current) : null;
+  const same = key === null ? -1 : moments.findIndex((m) => momentKey(m) === key);
+  if (same >= 0) return same;
+  return Math.min(index, moments.length - 1);
+}
+
+/** The markers of a reel in a new order: the one at `from` moved by `by` places (clamped). */
+export function moved<T>(items: T[], from: number, by: number): T[] {
+  const to = Math.max(0, Math.min(items.length - 1, from + by));
+  if (to === from || from < 0 || from >= items.length) return items;
+  const out = [...items];
+  const [item] = out.splice(from, 1);
+  out.splice(to, 0, item);
   return out;
 }
 

@@ -11,18 +11,21 @@ import {
   type EventPayloads,
   type Facets,
   type ImportProgress,
+  type JobUpdate,
   type LibraryInfo,
+  type ReelSource,
+  type SavedReel,
   type SearchResults,
 } from './api';
 import { errorText } from './keys';
 import { latestOnly } from './latest';
-import type { Moment } from './reel';
 import { Boards } from './storyboard';
 
 export type View =
   | { kind: 'library' }
   | { kind: 'clip'; id: number; at: number | null }
-  | { kind: 'reel'; moments: Moment[]; title: string };
+  /** `saved`: the saved reel played (its id is in `source` too), to rename or reorder. */
+  | { kind: 'reel'; source: ReelSource; title: string; saved: SavedReel | null };
 /** A message; `edit`: the history entry its Undo button takes back. */
 export type Toast = { id: number; text: string; edit?: number };
 
@@ -42,6 +45,10 @@ class AppState {
   sort = $state<ClipSort>('added');
   view = $state<View>({ kind: 'library' });
   progress = $state<ImportProgress | null>(null);
+  /** Saved reels, for the sidebar. */
+  reels = $state<SavedReel[]>([]);
+  /** Background jobs (reel videos, cuts) this session, newest last. */
+  jobs = $state<JobUpdate[]>([]);
   toasts = $state<Toast[]>([]);
   /** Bumps whenever the library changed: views that cache data reload. */
   revision = $state(0);
@@ -81,8 +88,11 @@ class AppState {
         this.posterVersions = { ...this.posterVersions, ...bumped };
       }
       void this.refreshFacets();
+      void this.refreshReels();
       if (this.query.trim()) void this.search(this.query);
     });
+    await listen<EventPayloads['job-update']>(events.jobUpdate, (event) => this.jobNews(event.payload));
+    void this.refreshReels();
     await listen<EventPayloads['import-progress']>(events.importProgress, (event) => {
       this.progress = event.payload.phase === 'idle' ? null : event.payload;
     });
@@ -112,6 +122,31 @@ class AppState {
     return this.facetsLoading;
   }
 
+  async refreshReels() {
+    try {
+      this.reels = await commands.savedReels();
+    } catch (error) {
+      this.toast(`Could not read the saved reels: ${errorText(error)}`);
+    }
+  }
+
+  /** A job's news: its row is replaced; a finished one says so in the status bar too. */
+  jobNews(update: JobUpdate) {
+    const known = this.jobs.some((job) => job.id === update.id);
+    this.jobs = known ? this.jobs.map((job) => (job.id === update.id ? update : job)) : [...this.jobs, update];
+    if (update.state === 'done') this.toast(`Saved ${update.path ?? update.label}`);
+    // A job that ended well leaves the list by itself; a failure stays until cleared.
+    if (update.state === 'done' || update.state === 'cancelled') {
+      setTimeout(() => (this.jobs = this.jobs.filter((job) => job.id !== update.id || job.state !== update.state)), 15_000);
+    }
+    if (update.state === 'failed') this.toast(`${update.label} failed: ${update.message ?? 'unknown error'}`);
+  }
+
+  /** Takes finished jobs off the list. */
+  clearJobs() {
+    this.jobs = this.jobs.filter((job) => job.state === 'queued' || job.state === 'running');
+  }
+
   /** Runs `query`; an empty query shows the whole library again. */
   async search(query: string) {
     this.query = query;
@@ -138,13 +173,9 @@ class AppState {
     this.view = { kind: 'clip', id, at };
   }
 
-  /** Plays `moments` one after another. */
-  playReel(moments: Moment[], title: string) {
-    if (moments.length === 0) {
-      this.toast('Nothing to play: no marker or subtitle line among these results.');
-      return;
-    }
-    this.view = { kind: 'reel', moments, title };
+  /** Plays the moments of `source` one after another (the reel page reads them). */
+  playReel(source: ReelSource, title: string, saved: SavedReel | null = null) {
+    this.view = { kind: 'reel', source, title, saved };
   }
 
   back() {

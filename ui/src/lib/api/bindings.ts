@@ -242,6 +242,36 @@ export type IpcError = { kind: IpcErrorKind, message: string, };
 export type IpcErrorKind = ErrorKind | AppKind;
 
 /**
+ * Where a job is.
+ */
+export type JobState = "queued" | "running" | "done" | "failed" | "cancelled";
+
+/**
+ * One job's news, for the window's job list.
+ */
+export type JobUpdate = { id: number, 
+/**
+ * What the job makes, in a few words ("Reel video: horse scenes").
+ */
+label: string, state: JobState, 
+/**
+ * Of the whole job, 0 to 1.
+ */
+fraction: number, 
+/**
+ * How it is being made, when that matters ("stream copy", "re-encoding").
+ */
+note: string | null, 
+/**
+ * Why it failed.
+ */
+message: string | null, 
+/**
+ * The file it wrote, once done.
+ */
+path: string | null, };
+
+/**
  * Something in the library changed; views refresh. Empty `clip_ids` means
  * anything may have changed (folders, facets, many clips).
  */
@@ -269,6 +299,24 @@ end_ms: number | null, title: string | null, scene_id: number | null, scene: str
 export type MarkerDraft = { start_ms: number, end_ms: number | null, title: string | null, scene: string | null, cast: Array<CastDraft>, tags: Array<string>, note: string | null, quote: string | null, };
 
 /**
+ * One stretch of one clip a reel plays.
+ */
+export type Moment = { clip_id: number, clip_title: string, 
+/**
+ * The marker it plays (the first one, when overlapping moments merged).
+ */
+marker_id: number | null, 
+/**
+ * The subtitle line it plays (the first one, when merged).
+ */
+cue_id: number | null, start_ms: number, end_ms: number, 
+/**
+ * What the strip shows: the marker's title (or quote, scene, time) or
+ * the line's words; merged moments' labels joined by " · ".
+ */
+label: string, };
+
+/**
  * One person, known by every name in `name`, `native_name` and `aliases`
  * (김유정 / Kim Yoo Jung / Kim Yoo-jung).
  */
@@ -282,11 +330,52 @@ export type PersonFacet = { id: number, name: string, native_name: string | null
 export type PersonInput = { name: string, native_name: string | null, aliases: Array<string>, };
 
 /**
+ * What a reel becomes on disk.
+ */
+export type ReelExport = "m3u8" | "edl" | "video";
+
+/**
+ * How a reel is made from its source.
+ */
+export type ReelOptions = { 
+/**
+ * Context before and after a point marker or a subtitle line, in ms; None
+ * for a saved reel's own, else [`DEFAULT_CONTEXT_MS`].
+ */
+context_ms: number | null, 
+/**
+ * Shuffle with this seed (the same seed, the same order); None keeps the source's order.
+ */
+shuffle: number | null, };
+
+/**
+ * Where a reel's moments come from.
+ */
+export type ReelSource = { "kind": "search", query: string, } | { "kind": "saved_search", id: number, } | { "kind": "person", id: number, } | { "kind": "role", id: number, } | { "kind": "show", id: number, } | { "kind": "episode", id: number, } | { "kind": "scene", id: number, } | { "kind": "tag", id: number, } | { "kind": "markers", ids: Array<number>, } | { "kind": "saved", id: number, };
+
+/**
  * A person plays a character in a show.
  */
 export type Role = { id: number, person_id: number, person: string, show_id: number, show: string, character: string, native_character: string | null, };
 
 export type RoleInput = { character: string, native_character: string | null, };
+
+/**
+ * A reel kept in the library.
+ */
+export type SavedReel = { id: number, name: string, 
+/**
+ * The search of a live reel; None for a fixed one.
+ */
+query: string | null, 
+/**
+ * A fixed reel's markers in order (those still in the library).
+ */
+marker_ids: Array<number>, 
+/**
+ * Context around a point marker or a subtitle line, in ms.
+ */
+context_ms: number, created_at: string, };
 
 /**
  * A named query kept in the library: a smart collection.
@@ -536,16 +625,55 @@ export const commands = {
   undo: (args: { edit_id: number | null }) => invoke<HistoryEntry>('undo', args),
   /** Makes again the edit undone last. */
   redo: () => invoke<HistoryEntry>('redo'),
+  /** The moments of a reel, read from the library now (a deleted marker has dropped out). */
+  reel: (args: { source: ReelSource; options: ReelOptions }) => invoke<Array<Moment>>('reel', args),
+  /** The saved reels, for the sidebar. */
+  savedReels: () => invoke<Array<SavedReel>>('saved_reels'),
+  /**
+   * Saves a reel under a new name: live (`query`, read again each time) or
+   * fixed (these markers, in this order, reorderable).
+   */
+  saveReel: (args: { name: string; query: string | null; marker_ids: Array<number>; context_ms: number }) => invoke<SavedReel>('save_reel', args),
+  /** Renames a saved reel. */
+  renameReel: (args: { id: number; name: string }) => invoke<null>('rename_reel', args),
+  /** Puts a fixed reel's markers in this order. */
+  reorderReel: (args: { id: number; marker_ids: Array<number> }) => invoke<null>('reorder_reel', args),
+  /** Forgets a saved reel (its markers stay). */
+  deleteReel: (args: { id: number }) => invoke<null>('delete_reel', args),
+  /** Where exports go unless the fan says otherwise: the Videos folder, else home. */
+  exportFolder: () => invoke<string>('export_folder'),
+  /** Asks where to write a file with the system's save dialog; null when cancelled. */
+  pickSavePath: (args: { suggested: string }) => invoke<string | null>('pick_save_path', args),
+  /**
+   * Writes a reel as a playlist or one video, in the background: the job's
+   * id comes back at once, its progress as `job-update` events. The clips
+   * are only read; an existing file is replaced only when `force`.
+   */
+  exportReel: (args: { source: ReelSource; options: ReelOptions; format: ReelExport; path: string; force: boolean; title: string }) => invoke<number>('export_reel', args),
+  /** A file name for a marker's cut, from its show, episode, cast and title. */
+  cutFileName: (args: { marker_id: number; extension: string }) => invoke<string>('cut_file_name', args),
+  /**
+   * Cuts one marker to share — MP4, animated WebP or GIF, by the path's
+   * extension — in the background (see `export_reel`). `size`: 480p, 720p
+   * or original; `subtitles`: a language whose lines are burned in.
+   */
+  cutMarker: (args: { marker_id: number; path: string; size: string | null; subtitles: string | null; force: boolean }) => invoke<number>('cut_marker', args),
+  /** Stops a job (a queued one never starts); false when it was over already. */
+  cancelJob: (args: { id: number }) => invoke<boolean>('cancel_job', args),
+  /** Shows a file Outtake wrote (an export, a cut) in the system's file manager. */
+  revealPath: (args: { path: string }) => invoke<null>('reveal_path', args),
 };
 
 /** The events the app emits, by name. */
 export const events = {
   libraryChanged: 'library-changed',
+  jobUpdate: 'job-update',
   importProgress: 'import-progress',
 } as const;
 
 /** The payload of each event. */
 export type EventPayloads = {
   'library-changed': LibraryChanged;
+  'job-update': JobUpdate;
   'import-progress': ImportProgress;
 };
