@@ -17,7 +17,8 @@ use outtake_core::reels::suggest_file_name;
 use outtake_core::{
     ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, ErrorKind, Facets, FolderView,
     HistoryEntry, Marker, MarkerDraft, Moment, NewReel, Person, PersonInput, ReelOptions, ReelSource, Role,
-    RoleInput, SavedReel, SavedSearch, Scene, SceneInput, SearchResults, Show, ShowInput, Suggestion, Tag,
+    RoleInput, SavedReel, SavedSearch, Scene, SceneInput, SearchResults, Settings, Show, ShowInput,
+    Suggestion, Tag,
 };
 use serde::Serialize;
 use tauri::{Emitter, Manager};
@@ -52,6 +53,15 @@ pub struct ShowView {
     pub cast: Vec<Role>,
     pub episodes: Vec<Episode>,
     pub scenes: Vec<Scene>,
+}
+
+/// The settings, the file they live in, and (once) why that file was not used.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SettingsView {
+    pub settings: Settings,
+    pub path: String,
+    /// Said at the first read after a start whose settings file was broken.
+    pub problem: Option<String>,
 }
 
 /// Something in the library changed; views refresh. Empty `clip_ids` means
@@ -98,6 +108,24 @@ pub enum ReelExport {
     Edl,
     /// One video, a chapter per moment (.mp4 or .mkv).
     Video,
+}
+
+/// What a cut is made of: a marker, or a stretch of a clip (the timeline's In and Out).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CutOf {
+    Marker { id: i64 },
+    Range { clip_id: i64, start_ms: i64, end_ms: i64 },
+}
+
+fn cut_plan(
+    library: &outtake_core::Library,
+    of: CutOf,
+) -> outtake_core::Result<outtake_core::reels::cut::CutPlan> {
+    match of {
+        CutOf::Marker { id } => library.cut_marker(id),
+        CutOf::Range { clip_id, start_ms, end_ms } => library.cut_range(clip_id, start_ms, end_ms),
+    }
 }
 
 /// Refuses at once what a job would refuse only when its turn came: an empty
@@ -313,7 +341,8 @@ commands! {
             kind: IpcErrorKind::Core(ErrorKind::NotFound),
             message: "no copy of this clip is present: reconnect its drive or rescan".into(),
         })?;
-        crate::external::play(&path, at_ms)
+        let player = state(&app).settings().external_player.clone();
+        crate::external::play(&path, at_ms, player.as_deref())
     }
 
     /// Adds a marker to a clip, written with names (people, scene, tags).
@@ -583,6 +612,26 @@ commands! {
         Ok(entry)
     }
 
+    /// The fan's settings (language, theme, external player, library, cache limit).
+    fn settings(app) -> SettingsView {
+        let state = state(&app);
+        let problem = state.settings_problem.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let path = outtake_core::settings::settings_path().display().to_string();
+        Ok(SettingsView { settings: state.settings().clone(), path, problem })
+    }
+
+    /// Keeps new settings (written atomically). Language and theme apply at
+    /// once in the window; another library file opens at the next start.
+    fn save_settings(app, settings: Settings) -> Settings {
+        let state = state(&app);
+        let mut kept = state.settings();
+        // Fields a newer Outtake wrote stay as they were.
+        let settings = Settings { other: kept.other.clone(), ..settings };
+        outtake_core::settings::save(&outtake_core::settings::settings_path(), &settings)?;
+        *kept = settings.clone();
+        Ok(settings)
+    }
+
     /// The moments of a reel, read from the library now (a deleted marker has dropped out).
     fn reel(app, source: ReelSource, options: ReelOptions) -> Vec<Moment> {
         Ok(state(&app).library().reel(&source, options)?)
@@ -679,23 +728,23 @@ commands! {
         Ok(state.jobs.add(format!("{what}: {title}"), work))
     }
 
-    /// A file name for a marker's cut, from its show, episode, cast and title.
-    fn cut_file_name(app, marker_id: i64, extension: String) -> String {
-        let plan = state(&app).library().cut_marker(marker_id)?;
+    /// A file name for a cut, from its show, episode, cast and marker title.
+    fn cut_file_name(app, of: CutOf, extension: String) -> String {
+        let plan = cut_plan(&state(&app).library(), of)?;
         Ok(suggest_file_name(&plan.name, &extension))
     }
 
-    /// Cuts one marker to share — MP4, animated WebP or GIF, by the path's
+    /// Cuts one moment to share — MP4, animated WebP or GIF, by the path's
     /// extension — in the background (see `export_reel`). `size`: 480p, 720p
     /// or original; `subtitles`: a language whose lines are burned in.
-    fn cut_marker(app, marker_id: i64, path: String, size: Option<String>, subtitles: Option<String>, force: bool) -> u32 {
+    fn cut(app, of: CutOf, path: String, size: Option<String>, subtitles: Option<String>, force: bool) -> u32 {
         let target = check_target(&path, force)?;
         let state = state(&app);
         let format = CutFormat::from_path(&target)?;
         let size = size.as_deref().map(CutSize::parse).transpose()?.unwrap_or(format.default_size());
         let (plan, lines) = {
             let library = state.library();
-            let plan = library.cut_marker(marker_id)?;
+            let plan = cut_plan(&library, of)?;
             let lines = match &subtitles {
                 Some(lang) => library.cue_lines(plan.clip_id, lang, plan.start_ms, plan.end_ms)?,
                 None => Vec::new(),

@@ -13,6 +13,7 @@ mod jobs;
 use std::sync::{Mutex, MutexGuard};
 
 use outtake_core::Library;
+use outtake_core::settings::{self, Settings};
 use outtake_serve::MediaServer;
 
 use crate::importer::Importer;
@@ -27,6 +28,10 @@ pub struct App {
     counts: Mutex<Library>,
     media_base: String,
     importer: Importer,
+    /// The fan's settings (`settings.json`), and what was wrong with the file
+    /// at start, said once to the window.
+    settings: Mutex<Settings>,
+    settings_problem: Mutex<Option<String>>,
     /// Reel videos and cuts, one at a time in the background (`jobs.rs`).
     jobs: jobs::Jobs,
     /// Kept so the server lives as long as the app.
@@ -43,6 +48,10 @@ impl App {
     fn counts(&self) -> MutexGuard<'_, Library> {
         self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    fn settings(&self) -> MutexGuard<'_, Settings> {
+        self.settings.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// The TypeScript the UI imports (`ui/src/lib/api/bindings.ts`).
@@ -50,10 +59,17 @@ pub fn typescript_bindings() -> String {
     ipc::typescript(commands::signatures, commands::events)
 }
 
-/// Opens the library (from `$OUTTAKE_LIBRARY` or the default place) and runs the window.
+/// Opens the library (from `$OUTTAKE_LIBRARY`, the settings, or the default place) and runs the window.
 pub fn run() {
     tracing_subscriber_init();
-    let path = outtake_core::default_library_path();
+    let loaded = settings::load(&settings::settings_path());
+    if let Some(problem) = &loaded.problem {
+        tracing::warn!("{problem}");
+    }
+    let path = match (&loaded.settings.library, std::env::var_os("OUTTAKE_LIBRARY")) {
+        (Some(library), None) => std::path::PathBuf::from(library),
+        _ => outtake_core::default_library_path(),
+    };
     let library = open_or_exit(&path);
     let counts = open_or_exit(&path);
     let media = match tauri::async_runtime::block_on(MediaServer::start(&path)) {
@@ -76,6 +92,8 @@ pub fn run() {
                 counts: Mutex::new(counts),
                 media_base,
                 importer,
+                settings: Mutex::new(loaded.settings),
+                settings_problem: Mutex::new(loaded.problem),
                 jobs,
                 _media: media,
             });

@@ -162,4 +162,22 @@ test('a reel is saved in your order, exported as a playlist and played from the 
   await browser.keys('Escape');
   await browser.$($testid('saved-reel')).click();
   await until(async () => JSON.stringify(await markersShown()) === JSON.stringify([before[1], before[0]]), 'the saved reel from the sidebar');
+
+  // On the clip page, In and Out while it plays, then "Cut In–Out…" as a GIF.
+  await browser.execute(() => document.activeElement?.blur());
+  await browser.keys('o');
+  await browser.$($testid('clip-page')).waitForExist({ timeout: 10_000 });
+  const playing = () => evalJson(browser, () => document.querySelector('[data-testid="player"]')?.currentTime ?? null);
+  await until(async () => (await playing()) > 0, 'the clip playing');
+  await browser.keys('i');
+  const inAt = await playing();
+  await until(async () => (await playing()) > inAt + 1.2, 'a second of playing');
+  await browser.keys('o');
+  await browser.$($testid('cut-range')).click();
+  await browser.$($testid('export-kind-gif')).click();
+  const gif = path.join(app.dir, 'cut.gif');
+  await browser.$($testid('export-path')).setValue(gif);
+  await browser.$($testid('export-start')).click();
+  await until(async () => (await count(browser, '[data-testid="job"][data-state="done"]')) >= 1 && fs.existsSync(gif), 'the GIF cut', 60_000);
+  assert.equal(fs.readFileSync(gif).subarray(0, 6).toString('latin1'), 'GIF89a', 'a GIF was written');
 });

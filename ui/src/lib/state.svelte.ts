@@ -16,6 +16,7 @@ import {
   type ReelSource,
   type SavedReel,
   type SearchResults,
+  type Settings,
 } from './api';
 import { errorText } from './keys';
 import { latestOnly } from './latest';
@@ -27,7 +28,7 @@ export type View =
   /** `saved`: the saved reel played (its id is in `source` too), to rename or reorder. */
   | { kind: 'reel'; source: ReelSource; title: string; saved: SavedReel | null };
 /** A message; `edit`: the history entry its Undo button takes back. */
-export type Toast = { id: number; text: string; edit?: number };
+export type Toast = { id: number; text: string; edit?: number; sticky?: boolean };
 
 /** Clips a search returns at most. */
 export const RESULT_LIMIT = 200;
@@ -45,6 +46,8 @@ class AppState {
   sort = $state<ClipSort>('added');
   view = $state<View>({ kind: 'library' });
   progress = $state<ImportProgress | null>(null);
+  /** The fan's settings (`settings.json`); null until read. */
+  settings = $state<Settings | null>(null);
   /** Saved reels, for the sidebar. */
   reels = $state<SavedReel[]>([]);
   /** Background jobs (reel videos, cuts) this session, newest last. */
@@ -74,6 +77,14 @@ class AppState {
 
   async start() {
     this.boards.onload = () => this.boardsArrived++;
+    try {
+      const read = await commands.settings();
+      this.settings = read.settings;
+      // A broken settings file was set aside at start: said once, here.
+      if (read.problem) this.notice(read.problem);
+    } catch (error) {
+      this.notice(`Could not read the settings: ${errorText(error)}`);
+    }
     try {
       this.info = await commands.libraryInfo();
       await this.refreshFacets();
@@ -182,10 +193,25 @@ class AppState {
     this.view = { kind: 'library' };
   }
 
+  /** A message that stays until dismissed (it says something went wrong at start). */
+  notice(text: string) {
+    const id = ++this.toastId;
+    this.toasts = [...this.toasts, { id, text, sticky: true }];
+  }
+
+  /** Keeps new settings; the window applies them at once. */
+  async saveSettings(settings: Settings) {
+    try {
+      this.settings = await commands.saveSettings({ settings });
+    } catch (error) {
+      this.toast(`Could not keep the settings: ${errorText(error)}`);
+    }
+  }
+
   /** Shows a message in the status bar; it replaces the one shown. */
   toast(text: string) {
     const id = ++this.toastId;
-    this.toasts = [{ id, text }];
+    this.toasts = [...this.toasts.filter((t) => t.sticky), { id, text }];
     setTimeout(() => this.dismiss(id), 6000);
   }
 
@@ -203,7 +229,7 @@ class AppState {
     } catch {
       // No history to point at: the toast still says what happened.
     }
-    this.toasts = [{ id, text, edit }];
+    this.toasts = [...this.toasts.filter((t) => t.sticky), { id, text, edit }];
     setTimeout(() => this.dismiss(id), 10_000);
   }
 

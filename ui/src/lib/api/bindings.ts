@@ -133,6 +133,11 @@ export type CueKind = "dialogue" | "sign" | "song";
  */
 export type CueSource = "file" | "screen" | "speech";
 
+/**
+ * What a cut is made of: a marker, or a stretch of a clip (the timeline's In and Out).
+ */
+export type CutOf = { "kind": "marker", id: number, } | { "kind": "range", clip_id: number, start_ms: number, end_ms: number, };
+
 export type Episode = { id: number, show_id: number, number: number, title: string | null, 
 /**
  * YYYY-MM-DD
@@ -412,6 +417,41 @@ more: boolean,
 elapsed_ms: number, };
 
 /**
+ * What the fan chose; `None` everywhere means "the default".
+ */
+export type Settings = { 
+/**
+ * The window's language: `ko` or `en`; none follows the system.
+ */
+language: string | null, 
+/**
+ * `light` or `dark`; none follows the system.
+ */
+theme: string | null, 
+/**
+ * The program that plays a clip outside the window (a path or a name on
+ * `PATH`); none tries mpv, then VLC, then the system's default.
+ */
+external_player: string | null, 
+/**
+ * The library file opened at start; none is the default place.
+ */
+library: string | null, 
+/**
+ * The most the thumbnail and storyboard cache may take, in MB.
+ */
+cache_limit_mb: number | null, };
+
+/**
+ * The settings, the file they live in, and (once) why that file was not used.
+ */
+export type SettingsView = { settings: Settings, path: string, 
+/**
+ * Said at the first read after a start whose settings file was broken.
+ */
+problem: string | null, };
+
+/**
  * A drama series or film, e.g. Lovers of the Red Sky (홍천기), SBS, 2021.
  */
 export type Show = { id: number, title: string, native_title: string | null, aliases: Array<string>, network: string | null, year: number | null, };
@@ -625,6 +665,13 @@ export const commands = {
   undo: (args: { edit_id: number | null }) => invoke<HistoryEntry>('undo', args),
   /** Makes again the edit undone last. */
   redo: () => invoke<HistoryEntry>('redo'),
+  /** The fan's settings (language, theme, external player, library, cache limit). */
+  settings: () => invoke<SettingsView>('settings'),
+  /**
+   * Keeps new settings (written atomically). Language and theme apply at
+   * once in the window; another library file opens at the next start.
+   */
+  saveSettings: (args: { settings: Settings }) => invoke<Settings>('save_settings', args),
   /** The moments of a reel, read from the library now (a deleted marker has dropped out). */
   reel: (args: { source: ReelSource; options: ReelOptions }) => invoke<Array<Moment>>('reel', args),
   /** The saved reels, for the sidebar. */
@@ -650,14 +697,14 @@ export const commands = {
    * are only read; an existing file is replaced only when `force`.
    */
   exportReel: (args: { source: ReelSource; options: ReelOptions; format: ReelExport; path: string; force: boolean; title: string }) => invoke<number>('export_reel', args),
-  /** A file name for a marker's cut, from its show, episode, cast and title. */
-  cutFileName: (args: { marker_id: number; extension: string }) => invoke<string>('cut_file_name', args),
+  /** A file name for a cut, from its show, episode, cast and marker title. */
+  cutFileName: (args: { of: CutOf; extension: string }) => invoke<string>('cut_file_name', args),
   /**
-   * Cuts one marker to share — MP4, animated WebP or GIF, by the path's
+   * Cuts one moment to share — MP4, animated WebP or GIF, by the path's
    * extension — in the background (see `export_reel`). `size`: 480p, 720p
    * or original; `subtitles`: a language whose lines are burned in.
    */
-  cutMarker: (args: { marker_id: number; path: string; size: string | null; subtitles: string | null; force: boolean }) => invoke<number>('cut_marker', args),
+  cut: (args: { of: CutOf; path: string; size: string | null; subtitles: string | null; force: boolean }) => invoke<number>('cut', args),
   /** Stops a job (a queued one never starts); false when it was over already. */
   cancelJob: (args: { id: number }) => invoke<boolean>('cancel_job', args),
   /** Shows a file Outtake wrote (an export, a cut) in the system's file manager. */

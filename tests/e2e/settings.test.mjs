@@ -1,0 +1,43 @@
+// A settings file that is cut short is said once in the window, set aside
+// (its bytes kept), and the app starts with the defaults; settings saved from
+// the window are written whole and read again at the next start.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { invoke, startApp, until } from './harness.mjs';
+
+test('a broken settings file is said once, set aside, and the window starts with defaults', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outtake-e2e-'));
+  const folder = path.join(dir, 'home', '.config', 'outtake');
+  fs.mkdirSync(folder, { recursive: true });
+  const file = path.join(folder, 'settings.json');
+  const broken = '{"language": "ko", "theme": "da';
+  fs.writeFileSync(file, broken);
+
+  let app = await startApp({ dir });
+  t.after(() => app.stop());
+  const said = await until(
+    () => app.browser.execute(() => [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.textContent).join('\n')).then((text) => text.includes('settings.json') && text),
+    'the window saying the settings file was not used',
+  );
+  assert.match(said, /not used/);
+  assert.ok(!fs.existsSync(file), 'the broken file is no longer in the way');
+  const aside = fs.readdirSync(folder).filter((name) => name.startsWith('settings.json.broken-'));
+  assert.equal(aside.length, 1);
+  assert.equal(fs.readFileSync(path.join(folder, aside[0]), 'utf8'), broken, 'its bytes are kept');
+  const read = await invoke(app.browser, 'settings', {});
+  assert.equal(read.settings.theme, null, 'the defaults apply');
+  assert.equal(read.problem, null, 'said once');
+
+  // Saved from the window: written whole, and there at the next start.
+  await invoke(app.browser, 'save_settings', { settings: { ...read.settings, theme: 'dark', language: 'en' } });
+  assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')).theme, 'dark');
+  await app.stop();
+  app = await startApp({ dir });
+  const again = await invoke(app.browser, 'settings', {});
+  assert.equal(again.settings.theme, 'dark');
+  assert.equal(again.problem, null);
+});
