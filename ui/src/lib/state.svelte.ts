@@ -14,6 +14,7 @@ import {
   type LibraryInfo,
   type SearchResults,
 } from './api';
+import { m } from './i18n.svelte';
 import { errorText } from './keys';
 import { latestOnly } from './latest';
 import type { Moment } from './reel';
@@ -104,7 +105,7 @@ class AppState {
           this.facets = await commands.facets();
         } while (this.facetsAgain);
       } catch (error) {
-        this.toast(`Could not read the library: ${errorText(error)}`);
+        this.toast(m.library_read_failed({ error: errorText(error) }));
       } finally {
         this.facetsLoading = null;
       }
@@ -141,7 +142,7 @@ class AppState {
   /** Plays `moments` one after another. */
   playReel(moments: Moment[], title: string) {
     if (moments.length === 0) {
-      this.toast('Nothing to play: no marker or subtitle line among these results.');
+      this.toast(m.reel_nothing());
       return;
     }
     this.view = { kind: 'reel', moments, title };
@@ -181,9 +182,9 @@ class AppState {
     try {
       const entry = await commands.undo({ edit_id: edit });
       this.toasts = this.toasts.filter((t) => t.edit !== entry.id);
-      this.toast(`Undone: ${entry.description}`);
+      this.toast(m.undone_toast({ description: entry.description }));
     } catch (error) {
-      this.toast(`Could not undo: ${errorText(error)}`);
+      this.toast(m.undo_failed({ error: errorText(error) }));
     }
   }
 
@@ -191,9 +192,9 @@ class AppState {
   async redo() {
     try {
       const entry = await commands.redo();
-      this.toast(`Redone: ${entry.description}`);
+      this.toast(m.redone_toast({ description: entry.description }));
     } catch (error) {
-      this.toast(`Could not redo: ${errorText(error)}`);
+      this.toast(m.redo_failed({ error: errorText(error) }));
     }
   }
 
