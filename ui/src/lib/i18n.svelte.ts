@@ -34,9 +34,10 @@ function systemLanguages(): readonly string[] {
   return navigator.languages?.length ? navigator.languages : [navigator.language];
 }
 
-let current = $state<Locale>(startLocale());
+const first = startLocale();
+let current = $state<Locale>(first);
 overwriteGetLocale(() => current);
-if (typeof document !== 'undefined') document.documentElement.lang = current;
+if (typeof document !== 'undefined') document.documentElement.lang = first;
 
 /** The language the window speaks now (reactive). */
 export function locale(): Locale {
