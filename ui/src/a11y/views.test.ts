@@ -8,7 +8,7 @@ import { flushSync } from 'svelte';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import type { ClipCard, ClipDetail, Facets, Marker, SearchResults } from '../lib/api';
-import { cleanPage, click, mountOnPage, recordIPC, settle } from '../lib/dom-test';
+import { cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/dom-test';
 import { setLanguage, type Locale } from '../lib/i18n.svelte';
 import { app } from '../lib/state.svelte';
 
@@ -101,7 +101,7 @@ function library(facets: Facets = FACETS) {
     roles_of: [],
     tags: [{ id: 1, namespace: 'type', name: 'bts', full_name: 'type:bts', aliases: [], parents: [] }],
     problems: [{ path: '/videos/broken.mkv', path_encoding: null, error: 'not a video' }],
-    suggest: [],
+    suggest: [{ kind: 'cast', label: 'Kim Yoo Jung', detail: '김유정', insert: 'cast:"Kim Yoo Jung"' }],
     history: [
       { id: 2, at: '2026-12-01T10:00:00Z', description: 'tag clip "홍천기 메이킹"', undone: true, rows: 1 },
       { id: 1, at: '2026-11-30T09:00:00Z', description: 'add show "Lovers of the Red Sky"', undone: false, rows: 1 },
@@ -167,7 +167,13 @@ for (const language of ['en', 'ko'] as Locale[]) {
       await settle();
       expect(document.querySelectorAll('[data-testid="hit"]')).toHaveLength(1);
       document.querySelector<HTMLButtonElement>('.box button[aria-expanded]')?.click();
+      // Suggestions open under the box as the fan types.
+      const input = document.querySelector<HTMLInputElement>('[data-testid="search-input"]')!;
+      input.value = 'horse cast:kim';
+      input.setSelectionRange(input.value.length, input.value.length);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
       await settle();
+      expect(document.querySelectorAll('[data-testid="suggestion"]')).toHaveLength(1);
       expect(document.querySelector('[data-testid="results"]')).not.toBeNull();
       expect(await violations()).toEqual([]);
     });
@@ -186,6 +192,10 @@ for (const language of ['en', 'ko'] as Locale[]) {
       click('add-marker');
       await settle();
       expect(document.querySelector('[data-testid="marker-editor"]')).not.toBeNull();
+      // A name field with its suggestions open.
+      fill('marker-cast', 'kim');
+      await settle();
+      expect(document.querySelectorAll('[data-testid="marker-editor"] [role="option"]')).toHaveLength(1);
       expect(await violations()).toEqual([]);
     });
 
