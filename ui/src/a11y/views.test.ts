@@ -103,8 +103,8 @@ function library(facets: Facets = FACETS) {
     problems: [{ path: '/videos/broken.mkv', path_encoding: null, error: 'not a video' }],
     suggest: [{ kind: 'cast', label: 'Kim Yoo Jung', detail: '김유정', insert: 'cast:"Kim Yoo Jung"' }],
     history: [
-      { id: 2, at: '2026-12-01T10:00:00Z', description: 'tag clip "홍천기 메이킹"', undone: true, rows: 1 },
-      { id: 1, at: '2026-11-30T09:00:00Z', description: 'add show "Lovers of the Red Sky"', undone: false, rows: 1 },
+      { id: 2, at: '2026-12-01T10:00:00Z', description: 'tag clip "홍천기 메이킹"', undone: false, rows: 1 },
+      { id: 1, at: '2026-11-30T09:00:00Z', description: 'add show "Lovers of the Red Sky"', undone: true, rows: 1 },
     ],
   };
   // Answered on a later turn of the event loop, as the real backend does: a view
@@ -139,6 +139,8 @@ for (const language of ['en', 'ko'] as Locale[]) {
       app.selection = [];
       app.shortcutsOpen = false;
       app.historyOpen = false;
+      app.progress = null;
+      app.toasts = [];
       cleanPage();
     });
     afterAll(() => setLanguage('en'));
@@ -154,9 +156,18 @@ for (const language of ['en', 'ko'] as Locale[]) {
       setLanguage(language);
       await openWindow();
       app.selection = [7];
+      // The status bar busy too: an import under way and a message with its Undo.
+      app.progress = { phase: 'scanning', done: 3, total: 1200, current: '/videos/홍천기 메이킹.mp4' };
+      await app.done('Tagged 1 clip with type:bts');
+      document.querySelector<HTMLButtonElement>('.problems')?.click();
       await settle();
       expect(document.querySelector('[data-testid="selection-bar"]')).not.toBeNull();
       expect(document.querySelectorAll('[data-testid="facet"]').length).toBeGreaterThan(4);
+      expect(document.querySelector('[data-testid="undo"]')).not.toBeNull();
+      expect(document.querySelector('.problem-list')).not.toBeNull();
+      // The words are the language's own.
+      expect(document.querySelector('nav')?.textContent).toContain(language === 'ko' ? '모든 클립' : 'All clips');
+      expect(document.querySelector('[data-testid="import-progress"]')?.textContent).toContain(language === 'ko' ? '3/1,200' : '3 of 1,200');
       expect(await violations()).toEqual([]);
     });
 
@@ -228,6 +239,14 @@ for (const language of ['en', 'ko'] as Locale[]) {
         // Each shows its content (a table row, an entry), not an empty frame.
         expect(dialog?.querySelectorAll('button, input, select, dd').length, testid).toBeGreaterThan(2);
         expect(await violations(), testid).toEqual([]);
+        // Then with a row open for editing (a cast member, a tag's rename, a person's names).
+        const editor = { 'cast-manager': '.tools button', 'tag-manager': '.actions button', 'people-manager': '[data-testid="person-edit"]' }[testid];
+        if (editor) {
+          dialog?.querySelector<HTMLButtonElement>(editor)?.click();
+          await settle();
+          expect(dialog?.querySelector('form input'), `${testid} editing`).not.toBeNull();
+          expect(await violations(), `${testid} editing`).toEqual([]);
+        }
         document.querySelector<HTMLButtonElement>(`[data-testid="${testid}"] header button`)?.click();
         app.shortcutsOpen = false;
         app.historyOpen = false;
