@@ -8,7 +8,19 @@ import en from '../../messages/en.json';
 import ko from '../../messages/ko.json';
 import Toasts from '../components/Toasts.svelte';
 import { cleanPage, mountOnPage } from '../lib/dom-test';
-import { formatBytes, formatDateTime, formatDay, formatDuration, formatNumber, locale, m, setLanguage, startLocale, systemLocale } from '../lib/i18n.svelte';
+import {
+  formatBytes,
+  formatDateTime,
+  formatDay,
+  formatDuration,
+  formatNumber,
+  languageName,
+  locale,
+  m,
+  setLanguage,
+  startLocale,
+  systemLocale,
+} from '../lib/i18n.svelte';
 import { app } from '../lib/state.svelte';
 
 type Variant = { declarations?: string[]; selectors?: string[]; match: Record<string, string> };
@@ -113,9 +125,11 @@ describe('language', () => {
     expect(formatDuration(0)).toBe('0 sec');
     expect(formatBytes(1_500_000)).toBe('1.5 MB');
     expect(formatDateTime('not a date')).toBe('not a date');
+    expect([languageName('ko'), languageName('en'), languageName('not a code!')]).toEqual(['Korean', 'English', 'not a code!']);
     setLanguage('ko');
     expect(formatDay('2021-08-30')).toBe('2021. 8. 30.');
     expect(formatDuration(3_723_000)).toBe('1시간 2분 3초');
+    expect(languageName('ko')).toBe('한국어');
     expect(formatBytes(2_500_000_000)).toBe('2.50GB');
     expect(formatDateTime('2026-12-01T10:00:00Z')).toMatch(/^2026\. 12\. \d\. .*\d{1,2}:\d{2}$/);
   });

@@ -98,3 +98,12 @@ const STATUS_NAME = { present: m.status_present, missing: m.status_missing, offl
 export function statusName(status: keyof typeof STATUS_NAME): string {
   return STATUS_NAME[status]();
 }
+
+/** A language code (`ko`, `en-US`) named in the window's language (`한국어`); the code itself when Intl knows no name. */
+export function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames([current], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
