@@ -1,6 +1,7 @@
 // Fails when a component shows the fan text that does not come from the
 // message catalogues: text between tags, and the title / aria-label /
-// placeholder / alt attributes (plain or as string literals in an expression).
+// placeholder / alt attributes (plain or as string literals in an expression);
+// and when a script writes out a toast or an error in words of its own.
 
 /// <reference types="vite/client" />
 import { parse } from 'svelte/compiler';
@@ -84,6 +85,34 @@ export function hardCoded(source: string): string[] {
   walk(ast.fragment);
   return found;
 }
+
+/** Scripts and modules that may tell the fan something (not tests, not generated code). */
+const SCRIPTS = import.meta.glob<string>(['../**/*.ts', '../**/*.svelte', '!../**/*.test.ts', '!../lib/paraglide/**', '!../lib/api/**', '!../lib/dom-test.ts', '!../main.ts'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
+
+/** Messages written out in code: a toast, an edit's toast, an error or a failure line given literal words. */
+export function hardCodedMessages(source: string): string[] {
+  const found = source.matchAll(/(?:\.toast\(|\.done\(|new Error\(|\b(?:error|failed) = )\s*(['"`])([^'"`]*)/g);
+  return [...found].map((match) => match[2]).filter((text) => isWords(text.replace(/\$\{[^}]*\}/g, '')));
+}
+
+describe('no hard-coded messages in scripts', () => {
+  it('finds them (the check can fail)', () => {
+    const sample = "app.toast(`Could not rescan: ${e}`); app.done(m.x()); throw new Error('Name: a person needs one'); error = `${a}: ${b}`; failed = 'Skipped';";
+    expect(hardCodedMessages(sample)).toEqual(['Could not rescan: ${e}', 'Name: a person needs one', 'Skipped']);
+  });
+  it('sees the scripts', () => {
+    expect(Object.keys(SCRIPTS).length).toBeGreaterThan(40);
+  });
+  for (const [path, source] of Object.entries(SCRIPTS)) {
+    it(path.replace('../', ''), () => {
+      expect(hardCodedMessages(source)).toEqual([]);
+    });
+  }
+});
 
 describe('no hard-coded text in components', () => {
   it('finds hard-coded text where it is (the check can fail)', () => {
