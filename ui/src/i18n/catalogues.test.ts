@@ -114,6 +114,7 @@ describe('language', () => {
 
   it('counts with plurals and grouping for the language', () => {
     expect([m.clip_count({ count: 1 }), m.clip_count({ count: 2 }), m.clip_count({ count: 1234 })]).toEqual(['1 clip', '2 clips', '1,234 clips']);
+    expect([m.more_people({ count: 1 }), m.more_people({ count: 2000 })]).toEqual(['1 more person: type to find them', '2,000 more people: type to find them']);
     setLanguage('ko');
     expect([m.clip_count({ count: 1 }), m.clip_count({ count: 1234 })]).toEqual(['클립 1개', '클립 1,234개']);
     expect(formatNumber(12345.5)).toBe('12,345.5');
