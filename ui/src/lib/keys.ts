@@ -2,7 +2,7 @@
 // belong to a text field instead.
 
 import type { IpcError, IpcErrorKind } from './api';
-import { m } from './i18n.svelte';
+import { locale, m } from './i18n.svelte';
 
 /** A shortcut: its keys (a message where they hold a word) and what it does. */
 export type Shortcut = { keys: string | (() => string); action: () => string };
@@ -38,10 +38,40 @@ export function typingIn(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
-/** The text of an IPC rejection (`{kind, message}`) or any other error. */
+/** What kind of failure an IPC rejection is, in words (one for every kind: a new kind fails the type check). */
+const KIND_SUMMARY: Record<IpcErrorKind, () => string> = {
+  not_found: m.error_not_found,
+  ambiguous: m.error_ambiguous,
+  already_exists: m.error_already_exists,
+  invalid: m.error_invalid,
+  bad_import: m.error_bad_import,
+  io: m.error_io,
+  too_new: m.error_too_new,
+  no_library: m.error_no_library,
+  not_a_library: m.error_not_a_library,
+  read_only: m.error_read_only,
+  needs_upgrade: m.error_needs_upgrade,
+  busy: m.error_busy,
+  disk_full: m.error_disk_full,
+  database: m.error_database,
+  migration: m.error_migration,
+  tool_missing: m.error_tool_missing,
+  output_exists: m.error_output_exists,
+  tool_failed: m.error_tool_failed,
+  cancelled: m.error_cancelled,
+  app: m.error_app,
+};
+
+/**
+ * The text of an IPC rejection (`{kind, message}`) or any other error. The
+ * core words its messages in English (they name the show, file or field);
+ * a Korean window says first, in Korean, what kind of failure it is.
+ */
 export function errorText(error: unknown): string {
-  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
-  return String(error);
+  if (!(error && typeof error === 'object' && 'message' in error)) return String(error);
+  const message = String((error as { message: unknown }).message);
+  const kind = errorKind(error);
+  return kind && kind in KIND_SUMMARY && locale() === 'ko' ? `${KIND_SUMMARY[kind]()}: ${message}` : message;
 }
 
 /** The kind of an IPC rejection, when it is one (a closed union: compare it, never the message). */
