@@ -74,6 +74,10 @@ describe('theme contrast (WCAG AA, 4.5:1 for text)', () => {
     });
   }
 
+  it('every focused control shows a ring in the accent colour (which the pairs above hold to 4.5:1)', () => {
+    expect(css).toMatch(/:focus-visible \{\s*outline: 2px solid var\(--accent\);/);
+  });
+
   it('the dark block for the system setting matches the one the theme button sets', () => {
     const system = variables(css, "  :root:not([data-theme='light'])");
     expect(system).toEqual(variables(css, ":root[data-theme='dark']"));
