@@ -10,5 +10,6 @@ export default defineConfig(({ mode }) => ({
   base: './',
   clearScreen: false,
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
-  test: { environment: 'jsdom', globals: true, include: ['src/**/*.test.ts'] },
+  // The theme's CSS is read as text by the contrast test, so Vitest must not blank it.
+  test: { environment: 'jsdom', globals: true, include: ['src/**/*.test.ts'], css: { include: [/app\.css/] } },
 }));

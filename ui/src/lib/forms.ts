@@ -3,6 +3,7 @@
 // names the field and what was typed in it.
 
 import type { SceneInput, ShowInput } from './api';
+import { m } from './i18n.svelte';
 
 /** A field's text, trimmed; empty means "none". */
 export function blank(text: string): string | null {
@@ -26,17 +27,18 @@ export function splitNames(text: string): string[] {
 }
 
 /** A whole number in a range, or null when the field is empty. */
-function wholeNumber(field: string, text: string, min: number, max: number, what: string): number | null {
+function wholeNumber(text: string, min: number, max: number, invalid: (text: string) => string): number | null {
   const trimmed = text.trim();
   if (!trimmed) return null;
   const value = /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new Error(`${field}: "${trimmed}" is not ${what}`);
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new Error(invalid(trimmed));
   return value;
 }
 
-export const parseYear = (text: string) => wholeNumber('Year', text, 1880, 2200, 'a year');
+export const parseYear = (text: string) => wholeNumber(text, 1880, 2200, (bad) => m.year_invalid({ field: m.year(), text: bad }));
 
-export const parseEpisode = (text: string) => wholeNumber('Episode', text, 0, 100_000, 'an episode number');
+export const parseEpisode = (text: string) =>
+  wholeNumber(text, 0, 100_000, (bad) => m.episode_invalid({ field: m.episode(), text: bad }));
 
 /** A date as YYYY-MM-DD; 2021.09.13, 2021/9/13 and 20210913 are read too. */
 export function parseDate(field: string, text: string): string | null {
@@ -50,7 +52,7 @@ export function parseDate(field: string, text: string): string | null {
       return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
     }
   }
-  throw new Error(`${field}: "${trimmed}" is not a date (YYYY-MM-DD)`);
+  throw new Error(m.date_invalid({ field, text: trimmed }));
 }
 
 export type ShowFields = { title: string; native_title: string; aliases: string; network: string; year: string };
@@ -71,7 +73,7 @@ export function showFields(show: ShowInput): ShowFields {
 /** The show the fields describe; throws naming the field that is wrong. */
 export function showInput(fields: ShowFields): ShowInput {
   const title = blank(fields.title);
-  if (!title) throw new Error('Title: a show needs one');
+  if (!title) throw new Error(m.show_needs_title());
   return {
     title,
     native_title: blank(fields.native_title),
@@ -85,6 +87,6 @@ export type SceneFields = { title: string; episode: string; description: string 
 
 export function sceneInput(fields: SceneFields): SceneInput {
   const title = blank(fields.title);
-  if (!title) throw new Error('Scene: a scene needs a title');
+  if (!title) throw new Error(m.scene_needs_title());
   return { title, episode: parseEpisode(fields.episode), description: blank(fields.description) };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { setLanguage } from './i18n.svelte';
 import { errorKind, errorText, typingIn } from './keys';
 
 describe('keys', () => {
@@ -14,5 +15,13 @@ describe('keys', () => {
     expect(errorKind(ipc)).toBe('invalid');
     expect(errorText('boom')).toBe('boom');
     expect(errorKind(new Error('x'))).toBe(null);
+  });
+  it('says in Korean what kind of failure a core message is, in a Korean window', () => {
+    setLanguage('ko');
+    expect(errorText({ kind: 'not_found', message: 'no show "x"' })).toBe('찾을 수 없습니다: no show "x"');
+    expect(errorText({ kind: 'something new', message: 'm' })).toBe('m');
+    expect(errorText(new Error('plain'))).toBe('plain');
+    setLanguage('en');
+    expect(errorText({ kind: 'not_found', message: 'no show "x"' })).toBe('no show "x"');
   });
 });

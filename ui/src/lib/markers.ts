@@ -2,6 +2,7 @@
 // in the library's history; undoing it is the core's business).
 
 import { commands, type Marker, type MarkerDraft } from './api';
+import { m } from './i18n.svelte';
 import { app } from './state.svelte';
 import { formatTimecode } from './timecode';
 
@@ -34,8 +35,9 @@ export async function changeMarker(
   return changed;
 }
 
-/** Deletes a marker (`what`: how the toast calls it), with an undoable toast. */
-export async function deleteMarker(marker: Marker, what = 'marker') {
+/** Deletes a marker (or a chapter: the toast calls it so), with an undoable toast. */
+export async function deleteMarker(marker: Marker, kind: 'marker' | 'chapter' = 'marker') {
   await commands.deleteMarker({ id: marker.id });
-  void app.done(`Deleted ${what} ${markerName(marker)}`);
+  const name = markerName(marker);
+  void app.done(kind === 'chapter' ? m.chapter_deleted({ name }) : m.marker_deleted({ name }));
 }

@@ -4,6 +4,8 @@
 // player says then. The web view answers `canPlayType` from the decoders
 // GStreamer has, so asking it is how the window "reports what it can play".
 
+import { m } from './i18n.svelte';
+
 /** The codec names the probe stores, as fans read them. */
 const LABELS: Record<string, string> = {
   h264: 'H.264',
@@ -29,7 +31,7 @@ const LABELS: Record<string, string> = {
 
 /** A codec as the player names it: `av1` is "AV1"; unknown ones as stored. */
 export function codecLabel(codec: string | null): string {
-  if (!codec) return 'an unknown codec';
+  if (!codec) return m.codec_unknown();
   return LABELS[codec] ?? codec.toUpperCase();
 }
 
@@ -142,11 +144,7 @@ export function watchdog(watch: Watch, sample: Sample, now: number): { watch: Wa
 /** The line a stalled or failed player shows, naming what it was playing. */
 export function stalledText(clip: Playable, converted: boolean, how: 'stalled' | 'failed' = 'stalled'): string {
   const video = codecLabel(clip.video_codec);
-  const audio = clip.audio_codec ? ` with ${codecLabel(clip.audio_codec)} sound` : '';
-  if (converted) {
-    return `The converted copy of this clip (${video}${audio}) did not play. Outtake may not be able to read the file: if it moved or its drive was disconnected, rescan its folder; or open it in an external player.`;
-  }
-  return how === 'stalled'
-    ? `This clip (${video}${audio}) shows no picture: this window may have no decoder for it, or the file is damaged.`
-    : `This window could not read or decode this clip (${video}${audio}).`;
+  const codecs = clip.audio_codec ? m.codecs_with_sound({ video, audio: codecLabel(clip.audio_codec) }) : video;
+  if (converted) return m.player_converted_failed({ codecs });
+  return how === 'stalled' ? m.player_stalled({ codecs }) : m.player_failed({ codecs });
 }

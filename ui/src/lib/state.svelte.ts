@@ -18,6 +18,7 @@ import {
   type SearchResults,
   type Settings,
 } from './api';
+import { m, setLanguage } from './i18n.svelte';
 import { errorText } from './keys';
 import { latestOnly } from './latest';
 import { Boards } from './storyboard';
@@ -80,10 +81,13 @@ class AppState {
     try {
       const read = await commands.settings();
       this.settings = read.settings;
+      // The settings file's language wins over what this window remembered.
+      const language = read.settings.language;
+      if (language === 'ko' || language === 'en') setLanguage(language);
       // A broken settings file was set aside at start: said once, here.
       if (read.problem) this.notice(read.problem);
     } catch (error) {
-      this.notice(`Could not read the settings: ${errorText(error)}`);
+      this.notice(m.settings_read_failed({ error: errorText(error) }));
     }
     try {
       this.info = await commands.libraryInfo();
@@ -125,7 +129,7 @@ class AppState {
           this.facets = await commands.facets();
         } while (this.facetsAgain);
       } catch (error) {
-        this.toast(`Could not read the library: ${errorText(error)}`);
+        this.toast(m.library_read_failed({ error: errorText(error) }));
       } finally {
         this.facetsLoading = null;
       }
@@ -137,7 +141,7 @@ class AppState {
     try {
       this.reels = await commands.savedReels();
     } catch (error) {
-      this.toast(`Could not read the saved reels: ${errorText(error)}`);
+      this.toast(m.reels_read_failed({ error: errorText(error) }));
     }
   }
 
@@ -145,12 +149,12 @@ class AppState {
   jobNews(update: JobUpdate) {
     const known = this.jobs.some((job) => job.id === update.id);
     this.jobs = known ? this.jobs.map((job) => (job.id === update.id ? update : job)) : [...this.jobs, update];
-    if (update.state === 'done') this.toast(`Saved ${update.path ?? update.label}`);
+    if (update.state === 'done') this.toast(m.job_saved({ path: update.path ?? update.label }));
     // A job that ended well leaves the list by itself; a failure stays until cleared.
     if (update.state === 'done' || update.state === 'cancelled') {
       setTimeout(() => (this.jobs = this.jobs.filter((job) => job.id !== update.id || job.state !== update.state)), 15_000);
     }
-    if (update.state === 'failed') this.toast(`${update.label} failed: ${update.message ?? 'unknown error'}`);
+    if (update.state === 'failed') this.toast(m.job_failed_toast({ label: update.label, error: update.message ?? m.job_failed() }));
   }
 
   /** Takes finished jobs off the list. */
@@ -204,7 +208,7 @@ class AppState {
     try {
       this.settings = await commands.saveSettings({ settings });
     } catch (error) {
-      this.toast(`Could not keep the settings: ${errorText(error)}`);
+      this.toast(m.settings_save_failed({ error: errorText(error) }));
     }
   }
 
@@ -238,9 +242,9 @@ class AppState {
     try {
       const entry = await commands.undo({ edit_id: edit });
       this.toasts = this.toasts.filter((t) => t.edit !== entry.id);
-      this.toast(`Undone: ${entry.description}`);
+      this.toast(m.undone_toast({ description: entry.description }));
     } catch (error) {
-      this.toast(`Could not undo: ${errorText(error)}`);
+      this.toast(m.undo_failed({ error: errorText(error) }));
     }
   }
 
@@ -248,9 +252,9 @@ class AppState {
   async redo() {
     try {
       const entry = await commands.redo();
-      this.toast(`Redone: ${entry.description}`);
+      this.toast(m.redone_toast({ description: entry.description }));
     } catch (error) {
-      this.toast(`Could not redo: ${errorText(error)}`);
+      this.toast(m.redo_failed({ error: errorText(error) }));
     }
   }
 

@@ -1,5 +1,7 @@
 // Clip times as fans read them: 83500 ms is "1:23.5"; hours appear only when needed.
 
+import { m } from './i18n.svelte';
+
 /** Formats milliseconds as `M:SS`, `H:MM:SS`, with tenths when not whole. */
 export function formatTimecode(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–:––';
@@ -25,7 +27,7 @@ export function parseTimecode(field: string, text: string): number | null {
     parts.length <= 3 &&
     parts.every((part, i) => (i === parts.length - 1 ? /^\d+(\.\d+)?$/ : /^\d+$/).test(part)) &&
     parts.slice(1).every((part) => Number(part) < 60);
-  if (!valid) throw new Error(`${field}: "${trimmed}" is not a time (like 1:23, 1:23.5 or 83.5)`);
+  if (!valid) throw new Error(m.time_invalid({ field, text: trimmed }));
   const seconds = parts.reduce((total, part) => total * 60 + Number(part), 0);
   return Math.round(seconds * 1000);
 }
