@@ -62,6 +62,19 @@ pub struct SettingsView {
     pub path: String,
     /// Said at the first read after a start whose settings file was broken.
     pub problem: Option<String>,
+    /// The system's language from the locale environment (`ko_KR.UTF-8` → `ko`),
+    /// which the web view may not know when the locale is not installed.
+    pub system_language: Option<String>,
+}
+
+/// The first language the locale environment names (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
+fn system_language() -> Option<String> {
+    ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .flat_map(|value| value.split(':').map(str::to_string).collect::<Vec<_>>())
+        .map(|value| value.split(['.', '@']).next().unwrap_or_default().replace('_', "-"))
+        .find(|value| !value.is_empty() && value != "C" && value != "POSIX")
 }
 
 /// Something in the library changed; views refresh. Empty `clip_ids` means
@@ -617,7 +630,7 @@ commands! {
         let state = state(&app);
         let problem = state.settings_problem.lock().unwrap_or_else(|p| p.into_inner()).take();
         let path = outtake_core::settings::settings_path().display().to_string();
-        Ok(SettingsView { settings: state.settings().clone(), path, problem })
+        Ok(SettingsView { settings: state.settings().clone(), path, problem, system_language: system_language() })
     }
 
     /// Keeps new settings (written atomically). Language and theme apply at

@@ -26,8 +26,18 @@ pub const PACKAGES: &[&str] = &[
 const TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Screenshots the README shows, as the tests name them.
-const README_SHOTS: &[&str] =
-    &["library", "search", "curated-clip", "marker-editor", "cast-editor", "clip-dark", "reel"];
+const README_SHOTS: &[&str] = &[
+    "library",
+    "search",
+    "curated-clip",
+    "marker-editor",
+    "cast-editor",
+    "clip-dark",
+    "reel",
+    "ko-library",
+    "ko-search",
+    "ko-marker",
+];
 
 pub fn run(screenshots: bool, only: &[String]) -> Result<()> {
     let tauri_driver = ensure_tauri_driver()?;

@@ -12,6 +12,7 @@ import {
   formatBytes,
   formatDateTime,
   formatDay,
+  followSystem,
   formatDuration,
   formatNumber,
   languageName,
@@ -95,6 +96,16 @@ describe('language', () => {
     expect(startLocale(storage('en'), ['ko-KR'])).toBe('en');
     expect(startLocale(storage('klingon'), ['ko-KR'])).toBe('ko');
     expect(startLocale(storage(null), ['en-US'])).toBe('en');
+  });
+
+  it("follows the app's reading of the locale environment unless the fan picked a language", () => {
+    followSystem('ko-KR', { getItem: () => null });
+    expect(locale()).toBe('ko');
+    expect(document.documentElement.lang).toBe('ko');
+    followSystem('en-US', { getItem: () => 'ko' });
+    expect(locale()).toBe('ko');
+    followSystem('en-US', { getItem: () => null });
+    expect(locale()).toBe('en');
   });
 
   it('switches a shown component in place, remembers the choice and marks the page', () => {

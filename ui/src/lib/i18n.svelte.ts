@@ -44,6 +44,16 @@ export function locale(): Locale {
   return current;
 }
 
+/**
+ * Follows the system language the app read from the locale environment, when
+ * the fan has picked none (the web view may not know a locale that is not installed).
+ */
+export function followSystem(language: string, storage: Pick<Storage, 'getItem'> = localStorage) {
+  if (isLocale(storage.getItem(KEY))) return;
+  current = systemLocale([language]);
+  if (typeof document !== 'undefined') document.documentElement.lang = current;
+}
+
 /** Switches the window's language at once and remembers the choice. */
 export function setLanguage(next: Locale, storage: Pick<Storage, 'setItem'> = localStorage) {
   current = next;

@@ -18,7 +18,7 @@ import {
   type SearchResults,
   type Settings,
 } from './api';
-import { m, setLanguage } from './i18n.svelte';
+import { followSystem, m, setLanguage } from './i18n.svelte';
 import { errorText } from './keys';
 import { latestOnly } from './latest';
 import { Boards } from './storyboard';
@@ -84,6 +84,7 @@ class AppState {
       // The settings file's language wins over what this window remembered.
       const language = read.settings.language;
       if (language === 'ko' || language === 'en') setLanguage(language);
+      else if (read.system_language) followSystem(read.system_language);
       // A broken settings file was set aside at start: said once, here.
       if (read.problem) this.notice(read.problem);
     } catch (error) {

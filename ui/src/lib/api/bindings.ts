@@ -449,7 +449,12 @@ export type SettingsView = { settings: Settings, path: string,
 /**
  * Said at the first read after a start whose settings file was broken.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * The system's language from the locale environment (`ko_KR.UTF-8` → `ko`),
+ * which the web view may not know when the locale is not installed.
+ */
+system_language: string | null, };
 
 /**
  * A drama series or film, e.g. Lovers of the Red Sky (홍천기), SBS, 2021.
