@@ -15,10 +15,10 @@ use outtake_core::reels::cut::{CutFormat, CutRequest, CutSize};
 use outtake_core::reels::export::{PlaylistFormat, write_playlist, write_video};
 use outtake_core::reels::suggest_file_name;
 use outtake_core::{
-    ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, ErrorKind, Facets, FolderView,
-    HistoryEntry, Marker, MarkerDraft, Moment, NewReel, Person, PersonInput, ReelOptions, ReelSource, Role,
-    RoleInput, SavedReel, SavedSearch, Scene, SceneInput, SearchResults, Settings, Show, ShowInput,
-    Suggestion, Tag,
+    CacheUsage, ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, ErrorKind, Facets,
+    FolderView, HistoryEntry, Marker, MarkerDraft, Moment, NewReel, Person, PersonInput, ReelOptions,
+    ReelSource, Role, RoleInput, SavedReel, SavedSearch, Scene, SceneInput, SearchResults, Settings, Show,
+    ShowInput, Suggestion, Tag,
 };
 use serde::Serialize;
 use tauri::{Emitter, Manager};
@@ -643,6 +643,24 @@ commands! {
         outtake_core::settings::save(&outtake_core::settings::settings_path(), &settings)?;
         *kept = settings.clone();
         Ok(settings)
+    }
+
+    /// What the thumbnail and storyboard cache holds, and its limit.
+    fn cache_usage(app) -> CacheUsage {
+        Ok(state(&app).library().cache_usage()?)
+    }
+
+    /// Sets the cache's limit (in MB, 50 MB to 1 TB) and trims it to that at once.
+    fn set_cache_limit(app, megabytes: u32) -> CacheUsage {
+        if !(50..=1_000_000).contains(&megabytes) {
+            let message = format!("{megabytes} MB is not between 50 MB and 1 TB");
+            return Err(IpcError { kind: IpcErrorKind::Core(ErrorKind::Invalid), message });
+        }
+        let state = state(&app);
+        let mut library = state.library();
+        library.set_cache_limit(u64::from(megabytes) * 1_000_000)?;
+        library.trim_cache()?;
+        Ok(library.cache_usage()?)
     }
 
     /// The moments of a reel, read from the library now (a deleted marker has dropped out).

@@ -32,12 +32,30 @@ test('a broken settings file is said once, set aside, and the window starts with
   assert.equal(read.settings.theme, null, 'the defaults apply');
   assert.equal(read.problem, null, 'said once');
 
+  // Set in the settings dialog (`,`): the external player, the theme, the cache's limit.
+  const { browser } = app;
+  await browser.execute(() => document.activeElement?.blur());
+  await browser.keys(',');
+  await browser.$('[data-testid="settings"]').waitForExist({ timeout: 5000 });
+  await browser.$('[data-testid="settings-player"]').setValue('mpv');
+  await browser.$('[data-testid="settings-player-keep"]').click();
+  await until(() => fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).external_player === 'mpv', 'the player kept in the file');
+  await browser.$('[data-testid="settings-theme"]').selectByAttribute('value', 'dark');
+  await until(() => browser.execute(() => document.documentElement.dataset.theme).then((t) => t === 'dark'), 'the dark theme at once');
+  await until(() => JSON.parse(fs.readFileSync(file, 'utf8')).theme === 'dark', 'the theme kept in the file');
+  await browser.$('[data-testid="settings-cache-limit"]').setValue('100');
+  await browser.$('[data-testid="settings-cache-set"]').click();
+  await until(async () => /100/.test(await browser.$('[data-testid="settings-cache-usage"]').getText()), 'the new limit shown');
+  await browser.keys('Escape');
+
   // Saved from the window: written whole, and there at the next start.
-  await invoke(app.browser, 'save_settings', { settings: { ...read.settings, theme: 'dark', language: 'en' } });
+  await invoke(app.browser, 'save_settings', { settings: { ...(await invoke(app.browser, 'settings', {})).settings, language: 'en' } });
   assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')).theme, 'dark');
   await app.stop();
   app = await startApp({ dir });
   const again = await invoke(app.browser, 'settings', {});
   assert.equal(again.settings.theme, 'dark');
+  assert.equal(again.settings.external_player, 'mpv');
+  await until(() => app.browser.execute(() => document.documentElement.dataset.theme).then((t) => t === 'dark'), 'the dark theme after a restart');
   assert.equal(again.problem, null);
 });

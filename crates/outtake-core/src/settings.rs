@@ -28,10 +28,9 @@ pub struct Settings {
     /// The program that plays a clip outside the window (a path or a name on
     /// `PATH`); none tries mpv, then VLC, then the system's default.
     pub external_player: Option<String>,
-    /// The library file opened at start; none is the default place.
+    /// The library file opened at start; none is the default place. (The
+    /// cache's size limit is the library's own: `Library::set_cache_limit`.)
     pub library: Option<String>,
-    /// The most the thumbnail and storyboard cache may take, in MB.
-    pub cache_limit_mb: Option<u64>,
     /// Fields a newer Outtake wrote, kept as they were.
     #[serde(flatten)]
     #[cfg_attr(feature = "ts", ts(skip))]
@@ -81,11 +80,6 @@ impl Settings {
                 "library",
                 format!("{library} is not a full path (it starts with /)"),
             ));
-        }
-        if let Some(limit) = self.cache_limit_mb
-            && !(50..=1_000_000).contains(&limit)
-        {
-            return Err(Error::invalid("cache limit", format!("{limit} MB is not between 50 MB and 1 TB")));
         }
         Ok(())
     }
@@ -202,7 +196,7 @@ mod tests {
             (&br#"{"language": "ko", "theme": "da"#[..], "not valid"),
             (&b"\x00\x01 not json"[..], "not valid"),
             (&br#"{"language": "fr"}"#[..], "fr"),
-            (&br#"{"cache_limit_mb": 1}"#[..], "cache limit"),
+            (&br#"{"theme": 7}"#[..], "not valid"),
             (&b"[]"[..], "not valid"),
         ] {
             let dir = tempfile::tempdir().unwrap();

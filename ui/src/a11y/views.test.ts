@@ -107,8 +107,9 @@ function library(facets: Facets = FACETS) {
       { clip_id: 7, clip_title: '홍천기 메이킹', marker_id: 41, cue_id: null, start_ms: 20_000, end_ms: 25_000, label: 'Chapter 1' },
     ],
     saved_reels: [{ id: 1, name: 'Horse rides', query: null, marker_ids: [40, 41], context_ms: 3000, created_at: '2026-12-01T10:00:00Z' }],
-    settings: { settings: { language: null, theme: null, external_player: null, library: null, cache_limit_mb: null }, path: '/tmp/settings.json', problem: null, system_language: null },
+    settings: { settings: { language: null, theme: null, external_player: null, library: null }, path: '/tmp/settings.json', problem: null, system_language: null },
     export_folder: '/home/fan/Videos',
+    cache_usage: { posters: 3, poster_bytes: 120_000, storyboards: 2, storyboard_bytes: 3_000_000, evicted: 0, problems: 0, orphans: 0, orphan_bytes: 0, limit_bytes: 2_147_483_648 },
     history: [
       { id: 2, at: '2026-12-01T10:00:00Z', description: 'tag clip "홍천기 메이킹"', undone: false, rows: 1 },
       { id: 1, at: '2026-11-30T09:00:00Z', description: 'add show "Lovers of the Red Sky"', undone: true, rows: 1 },
@@ -237,7 +238,7 @@ for (const language of ['en', 'ko'] as Locale[]) {
       app.jobs = [];
     });
 
-    it('the dialogs: shortcuts, history, shows, people, tags', async () => {
+    it('the dialogs: shortcuts, history, shows, people, tags, settings', async () => {
       setLanguage(language);
       await openWindow();
       const dialogs: [string, () => void][] = [
@@ -246,6 +247,7 @@ for (const language of ['en', 'ko'] as Locale[]) {
         ['cast-manager', () => click('manage-shows')],
         ['people-manager', () => click('manage-people')],
         ['tag-manager', () => click('manage-tags')],
+        ['settings', () => click('settings-toggle')],
       ];
       for (const [testid, open] of dialogs) {
         open();

@@ -54,6 +54,12 @@ export function followSystem(language: string, storage: Pick<Storage, 'getItem'>
   if (typeof document !== 'undefined') document.documentElement.lang = current;
 }
 
+/** Forgets the fan's pick: the window follows the system's language (`system`) again. */
+export function forgetLanguage(system: string, storage: Pick<Storage, 'removeItem' | 'getItem'> = localStorage) {
+  storage.removeItem(KEY);
+  followSystem(system, storage);
+}
+
 /** Switches the window's language at once and remembers the choice. */
 export function setLanguage(next: Locale, storage: Pick<Storage, 'setItem'> = localStorage) {
   current = next;

@@ -27,6 +27,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl+Z', action: m.key_undo },
   { keys: 'Ctrl+Shift+Z', action: m.key_redo },
   { keys: 'h', action: m.key_history },
+  { keys: ',', action: m.key_settings },
   { keys: 'Ctrl+A', action: m.key_select_all },
   { keys: 't', action: m.key_theme },
   { keys: '?', action: m.key_help },

@@ -49,6 +49,9 @@ class AppState {
   progress = $state<ImportProgress | null>(null);
   /** The fan's settings (`settings.json`); null until read. */
   settings = $state<Settings | null>(null);
+  /** Where the settings file is, and the system's language as the app read it. */
+  settingsPath = $state('');
+  systemLanguage = $state<string | null>(null);
   /** Saved reels, for the sidebar. */
   reels = $state<SavedReel[]>([]);
   /** Background jobs (reel videos, cuts) this session, newest last. */
@@ -81,6 +84,8 @@ class AppState {
     try {
       const read = await commands.settings();
       this.settings = read.settings;
+      this.settingsPath = read.path;
+      this.systemLanguage = read.system_language;
       // The settings file's language wins over what this window remembered.
       const language = read.settings.language;
       if (language === 'ko' || language === 'en') setLanguage(language);

@@ -8,6 +8,27 @@ import { invoke } from '@tauri-apps/api/core';
 export type AppKind = "app";
 
 /**
+ * What the cache holds, as `outtake cache` shows it.
+ */
+export type CacheUsage = { 
+/**
+ * Posters and marker frames.
+ */
+posters: number, poster_bytes: number, storyboards: number, storyboard_bytes: number, 
+/**
+ * Storyboards evicted to keep under the limit (made again when asked for).
+ */
+evicted: number, 
+/**
+ * Storyboards that could not be made, or only in part.
+ */
+problems: number, 
+/**
+ * Files and storyboards of clips the library has forgotten.
+ */
+orphans: number, orphan_bytes: number, limit_bytes: number, };
+
+/**
  * Someone in a marker: a person by any name, alias or `#id`, as a character when given
  * (else as their role in the clip's show, when they have one).
  */
@@ -434,13 +455,10 @@ theme: string | null,
  */
 external_player: string | null, 
 /**
- * The library file opened at start; none is the default place.
+ * The library file opened at start; none is the default place. (The
+ * cache's size limit is the library's own: `Library::set_cache_limit`.)
  */
-library: string | null, 
-/**
- * The most the thumbnail and storyboard cache may take, in MB.
- */
-cache_limit_mb: number | null, };
+library: string | null, };
 
 /**
  * The settings, the file they live in, and (once) why that file was not used.
@@ -677,6 +695,10 @@ export const commands = {
    * once in the window; another library file opens at the next start.
    */
   saveSettings: (args: { settings: Settings }) => invoke<Settings>('save_settings', args),
+  /** What the thumbnail and storyboard cache holds, and its limit. */
+  cacheUsage: () => invoke<CacheUsage>('cache_usage'),
+  /** Sets the cache's limit (in MB, 50 MB to 1 TB) and trims it to that at once. */
+  setCacheLimit: (args: { megabytes: number }) => invoke<CacheUsage>('set_cache_limit', args),
   /** The moments of a reel, read from the library now (a deleted marker has dropped out). */
   reel: (args: { source: ReelSource; options: ReelOptions }) => invoke<Array<Moment>>('reel', args),
   /** The saved reels, for the sidebar. */
