@@ -9,6 +9,7 @@ mod entities;
 mod hardening;
 mod history;
 mod import_edges;
+mod keys;
 mod library;
 mod lookup;
 mod merge;

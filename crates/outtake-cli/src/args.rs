@@ -55,6 +55,7 @@ impl Command {
             | Command::Watch { .. }
             | Command::Thumbnails { .. }
             | Command::ReadText { .. }
+            | Command::Keys { .. }
             | Command::Import { .. } => false,
             Command::Completions { .. } | Command::Manpage => true,
         }
@@ -193,6 +194,19 @@ pub enum Command {
         #[arg(value_name = "CLIP", conflicts_with = "all")]
         clips: Vec<String>,
         /// Read every clip again
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Make the content keys that find a clip again under another name or
+    /// encoding (a picture hash and a sound fingerprint); without CLIPS, the
+    /// clips that have none yet. Packs and duplicates use them
+    Keys {
+        /// Clips to make keys for (again), by #id or name
+        #[arg(value_name = "CLIP", conflicts_with = "all")]
+        clips: Vec<String>,
+        /// Make every clip's keys again
         #[arg(long)]
         all: bool,
         #[command(flatten)]

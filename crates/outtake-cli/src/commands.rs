@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+use outtake_core::keys::KeysWhich;
 use outtake_core::screen_text::Which;
 use outtake_core::time::parse_time;
 use outtake_core::{
@@ -146,6 +147,17 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             let summary = crate::progress::read_text(lib, &which)?;
             if json.json { out.json(&summary) } else { out.text(render::read_summary(&summary)) }
+        }
+        Command::Keys { clips, all, json } => {
+            let which = match (all, clips.is_empty()) {
+                (true, _) => KeysWhich::All,
+                (false, true) => KeysWhich::Missing,
+                (false, false) => {
+                    KeysWhich::Clips(clips.iter().map(|c| lib.find_clip(c)).collect::<Result<_, _>>()?)
+                }
+            };
+            let summary = crate::progress::content_keys(lib, &which)?;
+            if json.json { out.json(&summary) } else { out.text(render::keys_summary(&summary)) }
         }
         Command::Export { file } => {
             lib.export_to(&file)?;

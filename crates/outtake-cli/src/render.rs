@@ -376,6 +376,26 @@ pub fn read_summary(summary: &outtake_core::screen_text::ReadSummary) -> String 
     text
 }
 
+pub fn keys_summary(summary: &outtake_core::keys::KeysSummary) -> String {
+    let mut text = format!(
+        "made the keys of {} clip{} ({} of video){}{}\n",
+        summary.clips_done,
+        if summary.clips_done == 1 { "" } else { "s" },
+        if summary.seconds < 120.0 {
+            format!("{:.0} s", summary.seconds)
+        } else {
+            format!("{:.0} min", summary.seconds / 60.0)
+        },
+        if summary.offline > 0 { format!(", {} offline (skipped)", summary.offline) } else { String::new() },
+        if summary.stopped { ", stopped" } else { "" },
+    );
+    for problem in &summary.problems {
+        let again = if problem.retried { " (tried again next time)" } else { "" };
+        let _ = writeln!(text, "  clip #{}: {}{again}", problem.clip_id, problem.problem);
+    }
+    text
+}
+
 pub fn problems(problems: &[outtake_core::import::Failure]) -> String {
     if problems.is_empty() {
         return "every file imported\n".into();

@@ -19,6 +19,7 @@ mod export;
 mod folders;
 mod history;
 pub mod import;
+pub mod keys;
 mod library;
 mod markers;
 pub mod media;
