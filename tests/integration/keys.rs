@@ -295,7 +295,7 @@ fn a_run_keeps_keys_and_records_why_a_clip_has_none() {
         crate::import_edges::age(&folder.join(name));
     }
     let mut library = Library::open(&folder.join("library.db")).unwrap();
-    library.scan(&[folder.clone()], &mut |_| {}).unwrap();
+    library.scan(std::slice::from_ref(&folder), &mut |_| {}).unwrap();
     assert_eq!(library.content_key_counts().unwrap(), (0, 2));
     let never = AtomicBool::new(false);
     let mut seen = Vec::new();

@@ -15,6 +15,7 @@ mod lookup;
 mod merge;
 mod migrations;
 mod names;
+mod packs;
 mod reels;
 mod roundtrip;
 mod scan;

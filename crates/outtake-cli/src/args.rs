@@ -1,4 +1,6 @@
 //! The command line's grammar (clap): every command and option `outtake` takes.
+//! Long because it is the whole grammar in one place: each command's help text
+//! sits beside its fields, and `only_reads` must see every command at once.
 
 use std::path::PathBuf;
 
@@ -56,6 +58,9 @@ impl Command {
             | Command::Thumbnails { .. }
             | Command::ReadText { .. }
             | Command::Keys { .. }
+            // A dry run writes nothing, but it applies the pack in a
+            // transaction it rolls back, to count exactly what would change.
+            | Command::Pack(_)
             | Command::Import { .. } => false,
             Command::Completions { .. } | Command::Manpage => true,
         }
@@ -212,6 +217,11 @@ pub enum Command {
         #[command(flatten)]
         json: Json,
     },
+    /// Packs: a show's curation (people, roles, scenes, tags, credits and
+    /// markers) shared with other fans without the videos, and found again
+    /// on their copies by content (run `outtake keys` first)
+    #[command(subcommand)]
+    Pack(PackCommand),
     /// Write the whole library (not the videos) to a JSON file
     Export { file: PathBuf },
     /// Merge a JSON export into the library (nothing is duplicated)
@@ -565,6 +575,32 @@ pub enum MarkerCommand {
     },
     /// Remove a marker by id
     Rm { marker: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PackCommand {
+    /// Write a show's pack: its clips' content keys, titles and web
+    /// addresses (never a path), credits, tags and markers
+    Export {
+        /// The show, by #id or any of its names
+        #[arg(long)]
+        show: String,
+        /// Also write your notes on clips and markers (left out otherwise)
+        #[arg(long)]
+        with_notes: bool,
+        file: PathBuf,
+    },
+    /// Find a pack's clips in the library (same download, same file, a
+    /// re-encode, or the same sound at an offset) and add their curation,
+    /// marker times moved onto your copies; one edit, undone as a whole
+    Import {
+        file: PathBuf,
+        /// Only say what matched and what would be added; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -159,6 +159,15 @@ pub fn run(cli: Cli) -> Result<()> {
             let summary = crate::progress::content_keys(lib, &which)?;
             if json.json { out.json(&summary) } else { out.text(render::keys_summary(&summary)) }
         }
+        Command::Pack(PackCommand::Export { show, with_notes, file }) => {
+            let show = lib.find_show(&show)?;
+            let summary = lib.export_pack_to(show, &file, with_notes)?;
+            out.text(render::pack_summary(&summary, &file))
+        }
+        Command::Pack(PackCommand::Import { file, dry_run, json }) => {
+            let report = lib.import_pack(&file, dry_run)?;
+            if json.json { out.json(&report) } else { out.text(render::pack_report(&report, &file)) }
+        }
         Command::Export { file } => {
             lib.export_to(&file)?;
             let summary = lib.summary()?;

@@ -313,6 +313,61 @@ pub fn import_report(report: &ImportReport, file: &Path) -> String {
     text
 }
 
+pub fn pack_summary(summary: &outtake_core::PackSummary, file: &Path) -> String {
+    let mut text = format!(
+        "wrote the pack of {} to {}: {} clips, {} markers, {} people\n",
+        summary.show,
+        file.display(),
+        summary.clips,
+        summary.markers,
+        summary.people
+    );
+    if summary.without_keys > 0 {
+        let _ = writeln!(
+            text,
+            "  {} clips have no content keys yet (run `outtake keys`): others find them only by download or file",
+            summary.without_keys
+        );
+    }
+    text
+}
+
+pub fn pack_report(report: &outtake_core::PackReport, file: &Path) -> String {
+    let mut text = format!(
+        "pack {} ({}): {} of {} clips found\n",
+        file.display(),
+        report.show,
+        report.matched,
+        report.matched + report.unmatched
+    );
+    for clip in &report.clips {
+        let found = match (clip.clip_id, &clip.clip_title) {
+            (Some(id), Some(title)) => format!(" → #{id} {title}: "),
+            _ => ": ".into(),
+        };
+        let _ = writeln!(text, "  {}{found}{}", clip.title, clip.how_in_words());
+    }
+    let verb = if report.dry_run { "would add" } else { "added" };
+    let _ = writeln!(
+        text,
+        "{verb} {} markers, {} credits, {} people ({} found by name), {} tags{}",
+        report.markers_added,
+        report.credits_added,
+        report.people_added,
+        report.people_merged,
+        report.tags_added,
+        if report.markers_outside > 0 {
+            format!("; {} markers fall outside your copies and are left out", report.markers_outside)
+        } else {
+            String::new()
+        }
+    );
+    if report.dry_run {
+        text.push_str("dry run: nothing was written\n");
+    }
+    text
+}
+
 pub fn history(history: &[outtake_core::HistoryEntry]) -> String {
     if history.is_empty() {
         return "no edits yet\n".into();

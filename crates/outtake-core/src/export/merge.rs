@@ -44,12 +44,12 @@ pub struct ImportReport {
 
 /// File id → database id, per kind, filled as records are imported.
 #[derive(Default)]
-struct Mapping {
-    show: HashMap<i64, i64>,
-    scene: HashMap<i64, i64>,
-    person: HashMap<i64, i64>,
-    role: HashMap<i64, i64>,
-    tag: HashMap<i64, i64>,
+pub(crate) struct Mapping {
+    pub(crate) show: HashMap<i64, i64>,
+    pub(crate) scene: HashMap<i64, i64>,
+    pub(crate) person: HashMap<i64, i64>,
+    pub(crate) role: HashMap<i64, i64>,
+    pub(crate) tag: HashMap<i64, i64>,
 }
 
 pub(super) type Located<T> = std::result::Result<T, (String, Error)>;
@@ -116,7 +116,7 @@ fn import_saved_search(conn: &Connection, saved: &SavedSearchRecord) -> Result<(
     Ok(())
 }
 
-fn import_show(
+pub(crate) fn import_show(
     conn: &Connection,
     record: &ShowRecord,
     map: &mut Mapping,
@@ -203,7 +203,7 @@ fn import_show(
     Ok(())
 }
 
-fn import_person(
+pub(crate) fn import_person(
     conn: &Connection,
     record: &PersonRecord,
     map: &mut Mapping,
@@ -223,9 +223,11 @@ fn import_person(
     let id = match existing {
         Some(id) => {
             let known = load_person(conn, id)?;
+            // A native name that is the person's own name already (the file's
+            // "김유정" found the library's 김유정) is not a second name.
             conn.execute(
                 "UPDATE person SET native_name = coalesce(native_name, ?2), native_key = coalesce(native_key, ?3)
-                 WHERE id = ?1",
+                 WHERE id = ?1 AND name_key IS NOT ?3",
                 params![id, input.native_name, input.native_name.as_deref().map(name_key)],
             )?;
             let own = [Some(name_key(&known.name)), known.native_name.as_deref().map(name_key)];
@@ -269,7 +271,7 @@ fn import_person(
     Ok(())
 }
 
-fn import_tag(
+pub(crate) fn import_tag(
     conn: &Connection,
     record: &TagRecord,
     map: &mut Mapping,
@@ -498,7 +500,7 @@ fn merge_clip_fields(conn: &Connection, id: i64, input: &ClipInput) -> Result<()
     Ok(())
 }
 
-fn import_marker(
+pub(crate) fn import_marker(
     conn: &Connection,
     clip_id: i64,
     marker: &MarkerRecord,
