@@ -3,6 +3,7 @@
 mod browse;
 mod cascade;
 mod cli;
+mod duplicates;
 mod embedded;
 mod endurance;
 mod entities;

@@ -50,6 +50,7 @@ impl Command {
             Command::Cache { trim, limit, .. } => !trim && limit.is_none(),
             Command::History { keep, days, .. } => keep.is_none() && days.is_none(),
             Command::Undo { .. } | Command::Redo => false,
+            Command::Duplicates { action, .. } => action.is_none(),
             Command::Credit { .. }
             | Command::Tag { .. }
             | Command::Untag { .. }
@@ -222,6 +223,15 @@ pub enum Command {
     /// on their copies by content (run `outtake keys` first)
     #[command(subcommand)]
     Pack(PackCommand),
+    /// Clips that look like one video: the same download or file, a re-encode
+    /// (picture and length), or one whose sound is inside the other's (an
+    /// intro added, a compilation). Needs content keys (`outtake keys`)
+    Duplicates {
+        #[command(subcommand)]
+        action: Option<DuplicatesCommand>,
+        #[command(flatten)]
+        json: Json,
+    },
     /// Write the whole library (not the videos) to a JSON file
     Export { file: PathBuf },
     /// Merge a JSON export into the library (nothing is duplicated)
@@ -575,6 +585,16 @@ pub enum MarkerCommand {
     },
     /// Remove a marker by id
     Rm { marker: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DuplicatesCommand {
+    /// Merge OTHER into KEEP: its markers (times moved by how far apart the
+    /// two are), credits, tags and scenes; when both play one timeline its
+    /// files become KEEP's copies and OTHER goes (the files stay on disk)
+    Merge { keep: String, other: String },
+    /// Say two clips are not the same video: they are no longer listed
+    NotSame { clip: String, other: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -168,6 +168,21 @@ pub fn run(cli: Cli) -> Result<()> {
             let report = lib.import_pack(&file, dry_run)?;
             if json.json { out.json(&report) } else { out.text(render::pack_report(&report, &file)) }
         }
+        Command::Duplicates { action: None, json } => {
+            let list = lib.duplicates()?;
+            let (made, missing) = lib.content_key_counts()?;
+            if json.json { out.json(&list) } else { out.text(render::duplicates(&list, made, missing)) }
+        }
+        Command::Duplicates { action: Some(DuplicatesCommand::Merge { keep, other }), .. } => {
+            let (keep, other) = (lib.find_clip(&keep)?, lib.find_clip(&other)?);
+            let merged = lib.merge_duplicate(keep, other)?;
+            out.text(render::merged(&merged, keep, other))
+        }
+        Command::Duplicates { action: Some(DuplicatesCommand::NotSame { clip, other }), .. } => {
+            let (a, b) = (lib.find_clip(&clip)?, lib.find_clip(&other)?);
+            lib.mark_not_duplicate(a, b)?;
+            out.line(format!("#{a} and #{b} are not the same video: no longer listed as duplicates"))
+        }
         Command::Export { file } => {
             lib.export_to(&file)?;
             let summary = lib.summary()?;

@@ -313,6 +313,63 @@ pub fn import_report(report: &ImportReport, file: &Path) -> String {
     text
 }
 
+pub fn duplicates(list: &[outtake_core::keys::Duplicate], made: usize, missing: usize) -> String {
+    use outtake_core::keys::Kinship;
+    let mut text = String::new();
+    if list.is_empty() {
+        text.push_str("no duplicates\n");
+    }
+    for pair in list {
+        let what = match pair.kinship {
+            Kinship::SameVideo => "same video".to_string(),
+            Kinship::Reencode => "re-encode".to_string(),
+            Kinship::Contains if pair.shift_ms >= 0 => {
+                format!(
+                    "#{} starts {:.1} s into #{}",
+                    pair.clip_a,
+                    pair.shift_ms as f64 / 1000.0,
+                    pair.clip_b
+                )
+            }
+            Kinship::Contains => {
+                format!(
+                    "#{} starts {:.1} s into #{}",
+                    pair.clip_b,
+                    -pair.shift_ms as f64 / 1000.0,
+                    pair.clip_a
+                )
+            }
+        };
+        let _ = writeln!(
+            text,
+            "#{} {}  ⇄  #{} {}  ({what})",
+            pair.clip_a, pair.title_a, pair.clip_b, pair.title_b
+        );
+    }
+    if missing > 0 {
+        let _ = writeln!(
+            text,
+            "({missing} of {} clips have no content keys yet: run `outtake keys`)",
+            made + missing
+        );
+    }
+    text
+}
+
+pub fn merged(merged: &outtake_core::keys::Merged, keep: i64, other: i64) -> String {
+    let mut text = format!("merged #{other} into #{keep}: {} markers moved", merged.markers_moved);
+    if merged.markers_left > 0 {
+        let _ = write!(text, ", {} left on #{other} (they fall outside #{keep})", merged.markers_left);
+    }
+    if merged.clip_removed {
+        let _ = write!(text, "; #{other}'s files are now copies of #{keep}");
+    } else {
+        let _ = write!(text, "; #{other} stays (another cut of the video)");
+    }
+    text.push('\n');
+    text
+}
+
 pub fn pack_summary(summary: &outtake_core::PackSummary, file: &Path) -> String {
     let mut text = format!(
         "wrote the pack of {} to {}: {} clips, {} markers, {} people\n",

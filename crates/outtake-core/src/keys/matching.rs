@@ -140,6 +140,11 @@ impl<'a> Candidates<'a> {
         best.map(|(_, _, found)| found)
     }
 
+    /// Every clip whose sound `audio` lines up with, best first, with where.
+    pub fn by_sound(&self, audio: &[u32]) -> Vec<(i64, super::Alignment)> {
+        self.sound.find(audio).into_iter().map(|(i, found)| (self.clips[i].clip_id, found)).collect()
+    }
+
     /// The clip whose sound `wanted`'s lines up with best.
     fn same_sound(&self, wanted: &ClipKeys, skip: &dyn Fn(i64) -> bool) -> Option<Found> {
         let audio = wanted.audio.as_ref()?;

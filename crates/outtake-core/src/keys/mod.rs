@@ -9,6 +9,7 @@
 //! as the on-screen text is read.
 
 pub mod audio;
+mod duplicates;
 mod matching;
 pub mod phash;
 mod store;
@@ -16,6 +17,7 @@ mod store;
 use std::path::Path;
 
 pub use audio::{Alignment, AudioIndex, FPCALC_PACKAGES, WORD_SECONDS, align};
+pub use duplicates::{Duplicate, Kinship, Merged};
 pub use matching::{Candidates, Found, How, durations_agree};
 pub use phash::{PHASH_DISTANCE, distance};
 pub(crate) use store::load_keys;
