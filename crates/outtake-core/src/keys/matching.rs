@@ -66,7 +66,7 @@ impl<'a> Candidates<'a> {
         let mut by_source = HashMap::new();
         let mut by_oshash = HashMap::new();
         let mut by_length = Vec::new();
-        let mut sound = AudioIndex::new();
+        let mut sounds = Vec::new();
         for (i, clip) in clips.iter().enumerate() {
             if let Some(source) = &clip.source {
                 by_source.entry(source.as_str()).or_insert(i);
@@ -78,11 +78,11 @@ impl<'a> Candidates<'a> {
                 by_length.push((duration, i));
             }
             if let Some(audio) = &clip.audio {
-                sound.add(i, audio.clone());
+                sounds.push((i, audio.clone()));
             }
         }
         by_length.sort_unstable();
-        Candidates { clips, by_source, by_oshash, by_length, sound }
+        Candidates { clips, by_source, by_oshash, by_length, sound: AudioIndex::new(sounds) }
     }
 
     /// The clip `wanted` is, by its strongest key; `skip` says which clips

@@ -55,6 +55,16 @@ pub fn video_keys(path: &Path, duration_ms: Option<i64>) -> VideoKeys {
     VideoKeys { phash, audio: audio::fingerprint(path) }
 }
 
+/// The picture hash of the video at `path`, `duration_ms` long.
+pub fn phash_of(path: &Path, duration_ms: i64) -> Result<u64, KeyProblem> {
+    phash::video_phash(path, duration_ms)
+}
+
+/// The sound fingerprint of the video at `path` (`fpcalc`).
+pub fn fingerprint_of(path: &Path) -> Result<Vec<u32>, KeyProblem> {
+    audio::fingerprint(path)
+}
+
 /// The download a clip came from, as one key: the site (the web address's
 /// host, without `www.`) and the site's id for the video, e.g.
 /// `youtube.com:dQw4w9WgXcQ`. `None` without an id or an address.
