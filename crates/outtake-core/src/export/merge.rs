@@ -129,12 +129,15 @@ pub(crate) fn import_show(
         network: record.network.clone(),
         year: record.year,
     };
+    // Merged fields are cleaned as a new show's are (blank is none).
+    let native = crate::names::clean_optional_lookup_name("native title", input.native_title.as_deref())?;
+    let network = clean_optional("network", input.network.as_deref())?;
     let id = match same_show(conn, &input)? {
         Some(id) => {
             conn.execute(
                 "UPDATE show SET native_title = coalesce(native_title, ?2), native_key = coalesce(native_key, ?3),
                  network = coalesce(network, ?4), year = coalesce(year, ?5) WHERE id = ?1",
-                params![id, input.native_title, input.native_title.as_deref().map(name_key), input.network, input.year],
+                params![id, native, native.as_deref().map(name_key), network, input.year],
             )?;
             aliases::add(conn, AliasTable::Show, id, &input.aliases)?;
             report.shows_merged += 1;
@@ -220,6 +223,8 @@ pub(crate) fn import_person(
     {
         existing = people_named(conn, &name_key(native))?.into_iter().min();
     }
+    // Cleaned as a new person's is (a blank native name is none).
+    let native = crate::names::clean_optional_lookup_name("native name", record.native_name.as_deref())?;
     let id = match existing {
         Some(id) => {
             let known = load_person(conn, id)?;
@@ -228,13 +233,14 @@ pub(crate) fn import_person(
             conn.execute(
                 "UPDATE person SET native_name = coalesce(native_name, ?2), native_key = coalesce(native_key, ?3)
                  WHERE id = ?1 AND name_key IS NOT ?3",
-                params![id, input.native_name, input.native_name.as_deref().map(name_key)],
+                params![id, native, native.as_deref().map(name_key)],
             )?;
             let own = [Some(name_key(&known.name)), known.native_name.as_deref().map(name_key)];
             let mut names = vec![record.name.clone()];
             names.extend(record.native_name.clone());
             names.extend(record.aliases.iter().cloned());
-            names.retain(|n| !own.contains(&Some(name_key(n))));
+            // A blank native name is no name (a new person's is dropped the same way).
+            names.retain(|n| !n.trim().is_empty() && !own.contains(&Some(name_key(n))));
             aliases::add(conn, AliasTable::Person, id, &names)?;
             report.people_merged += 1;
             id
@@ -507,9 +513,12 @@ pub(crate) fn import_marker(
     map: &Mapping,
     report: &mut ImportReport,
 ) -> Result<()> {
+    // Compared as it would be stored (a decomposed "é", a blank title), so
+    // the same marker imported twice is found the second time (the pack fuzzer's find).
+    let title = clean_optional("marker title", marker.title.as_deref())?;
     let duplicate: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM marker WHERE clip_id = ?1 AND start_ms = ?2 AND end_ms IS ?3 AND title IS ?4)",
-        params![clip_id, marker.start_ms, marker.end_ms, marker.title],
+        params![clip_id, marker.start_ms, marker.end_ms, title],
         |r| r.get(0),
     )?;
     if duplicate {
@@ -591,6 +600,30 @@ mod tests {
                 "added_at": "2024-05-01T09:30:00Z", "files": [{{"path": "/videos/a.mp4", "size": 1,
                 "oshash": "8f3b2c1d0e9a7b65", "status": "present"}}]{fields}}}]}}"#
         )
+    }
+
+    /// Found by the pack fuzzer: a second import of the same file added its
+    /// marker again when the title was stored cleaned (a decomposed "é", a
+    /// blank), and a merged show or person kept a blank network or native
+    /// name, which the next merge then tried as an alias and refused.
+    #[test]
+    fn the_same_file_imported_twice_changes_nothing() {
+        let file = r#"{"format": "outtake-library", "version": 3,
+            "shows": [{"id": 1, "title": "Lovers of the Red Sky", "native_title": " ", "network": " "}],
+            "people": [{"id": 1, "name": "Kim Yoo-jung", "native_name": " "}],
+            "clips": [{"id": 1, "title": "Making-of", "added_at": "2024-05-01T09:30:00Z", "show": 1,
+                "files": [{"path": "/videos/a.mp4", "size": 1, "oshash": "8f3b2c1d0e9a7b65", "status": "present"}],
+                "markers": [{"start_ms": 1000, "title": "e\u0301", "created_at": "2024-05-01T09:30:00Z"},
+                            {"start_ms": 2000, "title": " ", "created_at": "2024-05-01T09:30:00Z"}]}]}"#;
+        let mut library = Library::open_in_memory().unwrap();
+        library.import_json(file.as_bytes(), Path::new("a.json")).unwrap();
+        let once = library.export_json().unwrap();
+        for _ in 0..2 {
+            let report = library.import_json(file.as_bytes(), Path::new("a.json")).unwrap();
+            assert_eq!(report.markers_added, 0);
+            assert_eq!(library.export_json().unwrap(), once);
+        }
+        assert!(!once.contains("\"network\": \" \"") && !once.contains("\"native_name\": \" \""), "{once}");
     }
 
     /// Found by the fuzzer (`crates/outtake-fuzz`): fields merged into a clip
