@@ -733,3 +733,48 @@ fn cut_makes_a_gif_and_says_clearly_what_is_wrong() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("ffmpeg is not installed"));
     assert_eq!(before, crate::scan::snapshot(&clips), "a clip was changed");
 }
+
+/// `outtake keys`, `duplicates`, and `pack export`/`import` on real clips:
+/// a clip without sound is named with its reason, a pack names no path, a
+/// dry run writes nothing, the import lands the marker 4 s earlier on a cut
+/// copy, a malformed pack is one line naming the place.
+#[test]
+fn keys_duplicates_and_packs_from_the_cli() {
+    if std::process::Command::new("fpcalc").arg("-version").output().is_err() {
+        eprintln!("fpcalc is not installed (apt install libchromaprint-tools): skipped");
+        return;
+    }
+    let Some(video) = crate::keys::original(0, 1) else { return };
+    let (a, b) = (Fixture::new(), Fixture::new());
+    for (fixture, copy, name) in
+        [(&a, video.clone(), "원본.mp4"), (&b, crate::keys::cut(&video, 4.0).unwrap(), "re-upload.mp4")]
+    {
+        let folder = fixture.dir.path().join("videos");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::copy(copy, folder.join(name)).unwrap();
+        crate::import_edges::age(&folder.join(name));
+        fixture.ok(&["scan", folder.to_str().unwrap()]);
+        assert_eq!(fixture.json(&["keys", "--json"])["clips_done"], 1);
+    }
+    assert_eq!(a.json(&["duplicates", "--json"]), serde_json::json!([]));
+    a.ok(&["show", "add", "Lovers of the Red Sky", "--native", "홍천기"]);
+    a.ok(&["clip", "set", "1", "--show", "홍천기"]);
+    a.ok(&["marker", "add", "1", "8", "--title", "the horse bolts", "--note", "private"]);
+    let pack = a.dir.path().join("red-sky.json");
+    let written = a.ok(&["pack", "export", "--show", "홍천기", pack.to_str().unwrap()]);
+    assert!(written.contains("1 clips, 1 markers"), "{written}");
+    let text = std::fs::read_to_string(&pack).unwrap();
+    assert!(!text.contains("원본.mp4"), "no file name");
+    assert!(!text.contains("private") && !text.contains(a.dir.path().to_str().unwrap()));
+    let preview = b.json(&["pack", "import", pack.to_str().unwrap(), "--dry-run", "--json"]);
+    assert_eq!((preview["dry_run"].as_bool(), preview["markers_added"].as_i64()), (Some(true), Some(1)));
+    assert_eq!(b.json(&["marker", "list", "1", "--json"]), serde_json::json!([]));
+    let report = b.ok(&["pack", "import", pack.to_str().unwrap()]);
+    assert!(report.contains("same sound, shifted by -4.0 s"), "{report}");
+    let markers = b.json(&["marker", "list", "1", "--json"]);
+    let start = markers[0]["start_ms"].as_i64().unwrap();
+    assert!((start - 4_000).abs() <= 200, "{markers}");
+    std::fs::write(&pack, text.replacen("\"version\": 1", "\"version\": 7", 1)).unwrap();
+    let error = b.fails(&["pack", "import", pack.to_str().unwrap()]);
+    assert!(error.contains("version: 7"), "{error}");
+}

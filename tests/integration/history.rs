@@ -362,6 +362,8 @@ fn undo_tracks_every_column_of_every_table_a_fan_changes() {
         "clip_embedded",
         // The thumbnail cache's bookkeeping (sizes, views, problems): made, not edited.
         "storyboard",
+        // Content keys (phash, audio fingerprint): made from the video, not edited.
+        "content_key",
     ];
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'fts_%' ORDER BY name")

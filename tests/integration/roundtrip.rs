@@ -516,3 +516,27 @@ fn bystander() -> Library {
     lib.add_person(&PersonInput { name: "Jung So Min".into(), ..Default::default() }).unwrap();
     lib
 }
+
+/// Found by the pack fuzzer: a second import of the same file added its
+/// marker again when the title was stored cleaned (a decomposed "é", a
+/// blank), and a merged show or person kept a blank network or native
+/// name, which the next merge then tried as an alias and refused.
+#[test]
+fn the_same_file_imported_twice_changes_nothing() {
+    let file = r#"{"format": "outtake-library", "version": 3,
+        "shows": [{"id": 1, "title": "Lovers of the Red Sky", "native_title": " ", "network": " "}],
+        "people": [{"id": 1, "name": "Kim Yoo-jung", "native_name": " "}],
+        "clips": [{"id": 1, "title": "Making-of", "added_at": "2024-05-01T09:30:00Z", "show": 1,
+            "files": [{"path": "/videos/a.mp4", "size": 1, "oshash": "8f3b2c1d0e9a7b65", "status": "present"}],
+            "markers": [{"start_ms": 1000, "title": "e\u0301", "created_at": "2024-05-01T09:30:00Z"},
+                        {"start_ms": 2000, "title": " ", "created_at": "2024-05-01T09:30:00Z"}]}]}"#;
+    let mut library = Library::open_in_memory().unwrap();
+    library.import_json(file.as_bytes(), Path::new("a.json")).unwrap();
+    let once = library.export_json().unwrap();
+    for _ in 0..2 {
+        let report = library.import_json(file.as_bytes(), Path::new("a.json")).unwrap();
+        assert_eq!(report.markers_added, 0);
+        assert_eq!(library.export_json().unwrap(), once);
+    }
+    assert!(!once.contains("\"network\": \" \"") && !once.contains("\"native_name\": \" \""), "{once}");
+}

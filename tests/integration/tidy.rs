@@ -59,6 +59,7 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
     ("0013_reels.sql", "0dcfcd3c67824df7"),
     ("0014_storyboards.sql", "3a411ea2f5023fb2"),
     ("0015_machine_lines.sql", "c38a72812eb5b6d6"),
+    ("0016_content_keys.sql", "ece1a36e52a74484"),
 ];
 
 #[test]

@@ -9,6 +9,8 @@
 //! History: a bulk edit of 1,000 clips with the edit history recorded vs not.
 //! Storyboards: one ffmpeg pass per 1080p H.264 clip vs one `ffmpeg -ss` seek per tile.
 //! Cuts: a 30 s moment of a 1080p H.264 clip by stream copy vs re-encoding.
+//! Content keys: picture hash and sound fingerprint per minute of video, and
+//! matching a 5,000-clip pack against a 100,000-clip library.
 //! Search: latency per query class on a generated library, against LIKE scans
 //! and one plain FTS5 table (`crates/outtake-bench`).
 
@@ -22,8 +24,10 @@ const CLIPS: usize = 1000;
 
 /// Runs every part, or only `only` (`import`, `history` or `search`).
 pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Result<()> {
-    if let Some(part) = only.filter(|p| !["import", "history", "search"].contains(p)) {
-        bail!("cargo xtask bench: no part named {part:?} (import, history or search)");
+    const PARTS: [&str; 8] =
+        ["import", "history", "conversion", "ocr", "storyboards", "cuts", "keys", "search"];
+    if let Some(part) = only.filter(|p| !PARTS.contains(p)) {
+        bail!("cargo xtask bench: no part named {part:?} ({})", PARTS.join(", "));
     }
     let runs = |part: &str| only.is_none_or(|only| only == part);
     let status = cargo()
@@ -56,6 +60,10 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Re
     }
     if runs("cuts") {
         cuts(root, &target)?;
+        println!();
+    }
+    if runs("keys") {
+        keys(root, &target)?;
         println!();
     }
     if runs("search") {
@@ -118,6 +126,23 @@ fn storyboards(root: &Path, target: &Path) -> Result<()> {
         .status()?;
     if !status.success() {
         bail!("the storyboard benchmark failed");
+    }
+    Ok(())
+}
+
+/// Content keys per minute of 720p video, and matching a 5,000-clip pack
+/// against a 100,000-clip library.
+fn keys(root: &Path, target: &Path) -> Result<()> {
+    eprintln!(
+        "== content keys benchmark: a minute of 720p video (kept in target/bench/keys) and pack matching"
+    );
+    let status = Command::new(target.join("release/outtake-bench"))
+        .arg("--dir")
+        .arg(root.join("target/bench/keys"))
+        .arg("--keys")
+        .status()?;
+    if !status.success() {
+        bail!("the content keys benchmark failed");
     }
     Ok(())
 }

@@ -31,9 +31,10 @@ const BUILD_PACKAGES: &[&str] = &[
 ];
 
 /// Tools the tests use: ffmpeg makes real clips (and ffprobe checks the probe);
-/// Tesseract reads captions; mpv plays exported reels headless and says in its
+/// Tesseract reads captions; fpcalc (Chromaprint) fingerprints sound; mpv plays exported reels headless and says in its
 /// log which ranges it played.
-const TEST_PACKAGES: &[&str] = &["ffmpeg", "tesseract-ocr", "tesseract-ocr-kor", "fonts-noto-cjk", "mpv"];
+const TEST_PACKAGES: &[&str] =
+    &["ffmpeg", "tesseract-ocr", "tesseract-ocr-kor", "fonts-noto-cjk", "mpv", "libchromaprint-tools"];
 
 /// Fonts so Korean titles and names render in the window; GStreamer's libav
 /// plugin (H.264, HEVC, VP9, MPEG-2/4, AC-3…) and its "bad" set (`av1dec`, AV1)
@@ -45,7 +46,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run [ARGS]   install what is missing, build the UI, start the desktop app
   test         install what is missing, then run every check and test
-  bench [import|history|search]
+  bench [import|history|conversion|ocr|storyboards|cuts|keys|search]
                speed figures against baselines in the same run (see BENCHMARKS.md); one part alone when named
   fuzz [--execs N] [ARGS]
                every fuzz target, N inputs each (default 1,000,000); ARGS go to outtake-fuzz

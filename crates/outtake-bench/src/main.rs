@@ -4,6 +4,7 @@
 mod conversion;
 mod cuts;
 mod generate;
+mod keys;
 mod ocr;
 mod storyboards;
 mod words;
@@ -41,6 +42,9 @@ fn main() -> Result<()> {
     }
     if args.iter().any(|a| a == "--cuts") {
         return cuts::cuts(&dir);
+    }
+    if args.iter().any(|a| a == "--keys") {
+        return keys::keys(&dir);
     }
     if args.iter().any(|a| a == "--history") {
         return history_cost(&dir);

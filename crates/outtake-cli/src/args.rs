@@ -1,4 +1,6 @@
 //! The command line's grammar (clap): every command and option `outtake` takes.
+//! Long because it is the whole grammar in one place: each command's help text
+//! sits beside its fields, and `only_reads` must see every command at once.
 
 use std::path::PathBuf;
 
@@ -48,6 +50,7 @@ impl Command {
             Command::Cache { trim, limit, .. } => !trim && limit.is_none(),
             Command::History { keep, days, .. } => keep.is_none() && days.is_none(),
             Command::Undo { .. } | Command::Redo => false,
+            Command::Duplicates { action, .. } => action.is_none(),
             Command::Credit { .. }
             | Command::Tag { .. }
             | Command::Untag { .. }
@@ -55,6 +58,10 @@ impl Command {
             | Command::Watch { .. }
             | Command::Thumbnails { .. }
             | Command::ReadText { .. }
+            | Command::Keys { .. }
+            // A dry run writes nothing, but it applies the pack in a
+            // transaction it rolls back, to count exactly what would change.
+            | Command::Pack(_)
             | Command::Import { .. } => false,
             Command::Completions { .. } | Command::Manpage => true,
         }
@@ -195,6 +202,33 @@ pub enum Command {
         /// Read every clip again
         #[arg(long)]
         all: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Make the content keys that find a clip again under another name or
+    /// encoding (a picture hash and a sound fingerprint); without CLIPS, the
+    /// clips that have none yet. Packs and duplicates use them
+    Keys {
+        /// Clips to make keys for (again), by #id or name
+        #[arg(value_name = "CLIP", conflicts_with = "all")]
+        clips: Vec<String>,
+        /// Make every clip's keys again
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Packs: a show's curation (people, roles, scenes, tags, credits and
+    /// markers) shared with other fans without the videos, and found again
+    /// on their copies by content (run `outtake keys` first)
+    #[command(subcommand)]
+    Pack(PackCommand),
+    /// Clips that look like one video: the same download or file, a re-encode
+    /// (picture and length), or one whose sound is inside the other's (an
+    /// intro added, a compilation). Needs content keys (`outtake keys`)
+    Duplicates {
+        #[command(subcommand)]
+        action: Option<DuplicatesCommand>,
         #[command(flatten)]
         json: Json,
     },
@@ -551,6 +585,42 @@ pub enum MarkerCommand {
     },
     /// Remove a marker by id
     Rm { marker: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DuplicatesCommand {
+    /// Merge OTHER into KEEP: its markers (times moved by how far apart the
+    /// two are), credits, tags and scenes; when both play one timeline its
+    /// files become KEEP's copies and OTHER goes (the files stay on disk)
+    Merge { keep: String, other: String },
+    /// Say two clips are not the same video: they are no longer listed
+    NotSame { clip: String, other: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PackCommand {
+    /// Write a show's pack: its clips' content keys, titles and web
+    /// addresses (never a path), credits, tags and markers
+    Export {
+        /// The show, by #id or any of its names
+        #[arg(long)]
+        show: String,
+        /// Also write your notes on clips and markers (left out otherwise)
+        #[arg(long)]
+        with_notes: bool,
+        file: PathBuf,
+    },
+    /// Find a pack's clips in the library (same download, same file, a
+    /// re-encode, or the same sound at an offset) and add their curation,
+    /// marker times moved onto your copies; one edit, undone as a whole
+    Import {
+        file: PathBuf,
+        /// Only say what matched and what would be added; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 #[derive(Debug, Subcommand)]

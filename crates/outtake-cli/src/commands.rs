@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+use outtake_core::keys::KeysWhich;
 use outtake_core::screen_text::Which;
 use outtake_core::time::parse_time;
 use outtake_core::{
@@ -146,6 +147,41 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             let summary = crate::progress::read_text(lib, &which)?;
             if json.json { out.json(&summary) } else { out.text(render::read_summary(&summary)) }
+        }
+        Command::Keys { clips, all, json } => {
+            let which = match (all, clips.is_empty()) {
+                (true, _) => KeysWhich::All,
+                (false, true) => KeysWhich::Missing,
+                (false, false) => {
+                    KeysWhich::Clips(clips.iter().map(|c| lib.find_clip(c)).collect::<Result<_, _>>()?)
+                }
+            };
+            let summary = crate::progress::content_keys(lib, &which)?;
+            if json.json { out.json(&summary) } else { out.text(render::keys_summary(&summary)) }
+        }
+        Command::Pack(PackCommand::Export { show, with_notes, file }) => {
+            let show = lib.find_show(&show)?;
+            let summary = lib.export_pack_to(show, &file, with_notes)?;
+            out.text(render::pack_summary(&summary, &file))
+        }
+        Command::Pack(PackCommand::Import { file, dry_run, json }) => {
+            let report = lib.import_pack(&file, dry_run)?;
+            if json.json { out.json(&report) } else { out.text(render::pack_report(&report, &file)) }
+        }
+        Command::Duplicates { action: None, json } => {
+            let list = lib.duplicates()?;
+            let (made, missing) = lib.content_key_counts()?;
+            if json.json { out.json(&list) } else { out.text(render::duplicates(&list, made, missing)) }
+        }
+        Command::Duplicates { action: Some(DuplicatesCommand::Merge { keep, other }), .. } => {
+            let (keep, other) = (lib.find_clip(&keep)?, lib.find_clip(&other)?);
+            let merged = lib.merge_duplicate(keep, other)?;
+            out.text(render::merged(&merged, keep, other))
+        }
+        Command::Duplicates { action: Some(DuplicatesCommand::NotSame { clip, other }), .. } => {
+            let (a, b) = (lib.find_clip(&clip)?, lib.find_clip(&other)?);
+            lib.mark_not_duplicate(a, b)?;
+            out.line(format!("#{a} and #{b} are not the same video: no longer listed as duplicates"))
         }
         Command::Export { file } => {
             lib.export_to(&file)?;

@@ -8,6 +8,7 @@ use outtake_core::Library;
 use outtake_core::import::boards::{BoardError, make_storyboard};
 use outtake_core::import::thumbs::{ThumbError, make_thumbnail};
 use outtake_core::import::{ScanEvent, ScanSummary};
+use outtake_core::keys::{KeysSummary, KeysWhich};
 use outtake_core::screen_text::{ReadSummary, Which};
 
 /// Runs a scan with a progress bar when stderr is a terminal.
@@ -76,6 +77,29 @@ pub fn read_text(library: &mut Library, which: &Which) -> anyhow::Result<ReadSum
             bar.set_message(at.title.clone());
         } else {
             eprintln!("outtake: reading {}/{}: #{} {}", at.number, at.total, at.clip_id, at.title);
+        }
+    });
+    bar.finish_and_clear();
+    Ok(summary?)
+}
+
+/// Makes the content keys of `which` clips, saying on stderr which clip it
+/// is at (a bar on a terminal, a line per clip otherwise).
+pub fn content_keys(library: &mut Library, which: &KeysWhich) -> anyhow::Result<KeysSummary> {
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if terminal { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} keys of {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let summary = library.make_content_keys(which, &never, &mut |at| {
+        if terminal {
+            bar.set_length(at.total as u64);
+            bar.set_position(at.number as u64 - 1);
+            bar.set_message(at.title.clone());
+        } else {
+            eprintln!("outtake: keys {}/{}: #{} {}", at.number, at.total, at.clip_id, at.title);
         }
     });
     bar.finish_and_clear();

@@ -313,6 +313,118 @@ pub fn import_report(report: &ImportReport, file: &Path) -> String {
     text
 }
 
+pub fn duplicates(list: &[outtake_core::keys::Duplicate], made: usize, missing: usize) -> String {
+    use outtake_core::keys::Kinship;
+    let mut text = String::new();
+    if list.is_empty() {
+        text.push_str("no duplicates\n");
+    }
+    for pair in list {
+        let what = match pair.kinship {
+            Kinship::SameVideo => "same video".to_string(),
+            Kinship::Reencode => "re-encode".to_string(),
+            Kinship::Contains if pair.shift_ms >= 0 => {
+                format!(
+                    "#{} starts {:.1} s into #{}",
+                    pair.clip_a,
+                    pair.shift_ms as f64 / 1000.0,
+                    pair.clip_b
+                )
+            }
+            Kinship::Contains => {
+                format!(
+                    "#{} starts {:.1} s into #{}",
+                    pair.clip_b,
+                    -pair.shift_ms as f64 / 1000.0,
+                    pair.clip_a
+                )
+            }
+        };
+        let _ = writeln!(
+            text,
+            "#{} {}  ⇄  #{} {}  ({what})",
+            pair.clip_a, pair.title_a, pair.clip_b, pair.title_b
+        );
+    }
+    if missing > 0 {
+        let _ = writeln!(
+            text,
+            "({missing} of {} clips have no content keys yet: run `outtake keys`)",
+            made + missing
+        );
+    }
+    text
+}
+
+pub fn merged(merged: &outtake_core::keys::Merged, keep: i64, other: i64) -> String {
+    let mut text = format!("merged #{other} into #{keep}: {} markers moved", merged.markers_moved);
+    if merged.markers_left > 0 {
+        let _ = write!(text, ", {} left on #{other} (they fall outside #{keep})", merged.markers_left);
+    }
+    if merged.clip_removed {
+        let _ = write!(text, "; #{other}'s files are now copies of #{keep}");
+    } else {
+        let _ = write!(text, "; #{other} stays (another cut of the video)");
+    }
+    text.push('\n');
+    text
+}
+
+pub fn pack_summary(summary: &outtake_core::PackSummary, file: &Path) -> String {
+    let mut text = format!(
+        "wrote the pack of {} to {}: {} clips, {} markers, {} people\n",
+        summary.show,
+        file.display(),
+        summary.clips,
+        summary.markers,
+        summary.people
+    );
+    if summary.without_keys > 0 {
+        let _ = writeln!(
+            text,
+            "  {} clips have no content keys yet (run `outtake keys`): others find them only by download or file",
+            summary.without_keys
+        );
+    }
+    text
+}
+
+pub fn pack_report(report: &outtake_core::PackReport, file: &Path) -> String {
+    let mut text = format!(
+        "pack {} ({}): {} of {} clips found\n",
+        file.display(),
+        report.show,
+        report.matched,
+        report.matched + report.unmatched
+    );
+    for clip in &report.clips {
+        let found = match (clip.clip_id, &clip.clip_title) {
+            (Some(id), Some(title)) => format!(" → #{id} {title}: "),
+            _ => ": ".into(),
+        };
+        let _ = writeln!(text, "  {}{found}{}", clip.title, clip.how_in_words());
+    }
+    let verb = if report.dry_run { "would add" } else { "added" };
+    let _ = writeln!(
+        text,
+        "{verb} {} markers, {} credits, {} people ({} found by name), {} tags{}",
+        report.markers_added,
+        report.credits_added,
+        report.people_added,
+        report.people_merged,
+        report.tags_added,
+        if report.markers_outside > 0 {
+            format!("; {} markers fall outside your copies and are left out", report.markers_outside)
+        } else {
+            String::new()
+        }
+    );
+    if report.dry_run {
+        text.push_str("dry run: nothing was written\n");
+    }
+    text
+}
+
 pub fn history(history: &[outtake_core::HistoryEntry]) -> String {
     if history.is_empty() {
         return "no edits yet\n".into();
@@ -372,6 +484,26 @@ pub fn read_summary(summary: &outtake_core::screen_text::ReadSummary) -> String 
     );
     for problem in &summary.problems {
         let _ = writeln!(text, "  clip #{}: {}", problem.clip_id, problem.error);
+    }
+    text
+}
+
+pub fn keys_summary(summary: &outtake_core::keys::KeysSummary) -> String {
+    let mut text = format!(
+        "made the keys of {} clip{} ({} of video){}{}\n",
+        summary.clips_done,
+        if summary.clips_done == 1 { "" } else { "s" },
+        if summary.seconds < 120.0 {
+            format!("{:.0} s", summary.seconds)
+        } else {
+            format!("{:.0} min", summary.seconds / 60.0)
+        },
+        if summary.offline > 0 { format!(", {} offline (skipped)", summary.offline) } else { String::new() },
+        if summary.stopped { ", stopped" } else { "" },
+    );
+    for problem in &summary.problems {
+        let again = if problem.retried { " (tried again next time)" } else { "" };
+        let _ = writeln!(text, "  clip #{}: {}{again}", problem.clip_id, problem.problem);
     }
     text
 }

@@ -25,6 +25,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/0013_reels.sql")),
     M::up(include_str!("../../../migrations/0014_storyboards.sql")),
     M::up(include_str!("../../../migrations/0015_machine_lines.sql")),
+    M::up(include_str!("../../../migrations/0016_content_keys.sql")),
 ];
 
 /// The migrations as `rusqlite_migration` runs them (tests call `validate()` on it).

@@ -132,7 +132,7 @@ pub enum Error {
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
 
-    #[error("cannot read the library file {path}: {message}")]
+    #[error("cannot import {path}: {message}")]
     BadImport { path: PathBuf, message: String },
 
     #[error("{path}: {source}")]

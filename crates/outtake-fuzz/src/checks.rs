@@ -132,6 +132,47 @@ pub(crate) fn import(state: &mut State, input: &[u8]) -> &'static str {
     }
 }
 
+const PACK_LIBRARY: &str = r#"{"format": "outtake-library", "version": 3, "clips": [{"id": 1,
+    "title": "copy", "added_at": "2026-12-01T00:00:00Z", "duration_ms": 20000, "files": [{"path":
+    "/videos/copy.mp4", "size": 1, "oshash": "efb0262027d9210d", "status": "present"}]}]}"#;
+
+/// A pack from another fan: refused whole (the library as it was) or
+/// applied; applied again, it changes nothing.
+pub(crate) fn pack(state: &mut State, input: &[u8]) -> &'static str {
+    let library = state.library.get_or_insert_with(|| {
+        // One clip the seed pack's clip finds by its oshash, so its markers land.
+        let mut library = Library::open_in_memory().expect("opens");
+        library
+            .import_json(PACK_LIBRARY.as_bytes(), Path::new("copy.json"))
+            .expect("the pack's library imports");
+        library
+    });
+    let before = library.summary().expect("summary");
+    match library.import_pack_json(input, Path::new("fuzz.json"), false) {
+        Ok(_) => {
+            let after = library.export_json().expect("a library a pack went into exports");
+            let again = library.import_pack_json(input, Path::new("fuzz.json"), false);
+            assert!(again.is_ok(), "a pack applied once is refused the second time: {again:?}");
+            assert_eq!(
+                library.export_json().expect("exports"),
+                after,
+                "a second import of a pack changed the library"
+            );
+            "applied, and again with no change"
+        }
+        Err(Error::Database(error)) => panic!("a bad pack reached SQLite as an error: {error}"),
+        Err(error) => {
+            assert_eq!(library.summary().expect("summary"), before, "a refused pack changed the library");
+            let message = error.to_string();
+            if message.contains(", column ") || message.contains("ends too soon") {
+                "refused by the JSON reader"
+            } else {
+                "refused by the checks"
+            }
+        }
+    }
+}
+
 /// Lossless: the library exports, the export imports into an empty library
 /// as the same records, and exports again as the same bytes.
 fn round_trip(library: &mut Library) -> Result<(), String> {

@@ -52,6 +52,8 @@ pub enum Kind {
     InfoJson,
     /// `Library::import_json`, then `export_json` and the export imported again.
     Import,
+    /// `Library::import_pack_json` (a pack from another fan), then the same pack again.
+    Pack,
     /// `media::probe_fast_bytes` over MP4/MOV/3GP files.
     Mp4,
     /// `media::probe_fast_bytes` over Matroska/WebM files.
@@ -84,6 +86,7 @@ impl Target {
         all.extend([
             Target { name: "info-json".into(), kind: Kind::InfoJson },
             Target { name: "import".into(), kind: Kind::Import },
+            Target { name: "pack".into(), kind: Kind::Pack },
             Target { name: "mp4".into(), kind: Kind::Mp4 },
             Target { name: "matroska".into(), kind: Kind::Matroska },
         ]);
@@ -125,6 +128,7 @@ impl Target {
             Kind::Subtitles(..) => "subtitles",
             Kind::InfoJson => "info-json",
             Kind::Import => "import",
+            Kind::Pack => "pack",
             Kind::Mp4 => "mp4",
             Kind::Matroska => "matroska",
         }
@@ -135,14 +139,14 @@ impl Target {
         match self.kind {
             Kind::Query => 4 << 10,
             Kind::Subtitles(..) | Kind::InfoJson | Kind::Mp4 | Kind::Matroska => 128 << 10,
-            Kind::Import => 256 << 10,
+            Kind::Import | Kind::Pack => 256 << 10,
         }
     }
 
     /// How many executions share one library (imports merge into what the
     /// earlier ones of the batch left; a failure saves the whole batch).
     pub fn batch(&self) -> u64 {
-        if self.kind == Kind::Import { 16 } else { 1 }
+        if matches!(self.kind, Kind::Import | Kind::Pack) { 16 } else { 1 }
     }
 
     /// Input number `index` of a run with `seed`: the first few are the seeds
@@ -178,7 +182,7 @@ impl Target {
                 query.into_bytes()
             }
             Kind::InfoJson => json::input(&mut rng, &seeds[base].bytes, other, max, false),
-            Kind::Import => json::input(&mut rng, &seeds[base].bytes, other, max, true),
+            Kind::Import | Kind::Pack => json::input(&mut rng, &seeds[base].bytes, other, max, true),
             Kind::Mp4 | Kind::Matroska => {
                 let mut data = seeds[base].bytes.clone();
                 for _ in 0..rng.stack() {
@@ -220,6 +224,7 @@ impl Target {
             Kind::Subtitles(format, _) => checks::subtitles(input, format),
             Kind::InfoJson => checks::info_json(input),
             Kind::Import => checks::import(state, input),
+            Kind::Pack => checks::pack(state, input),
             Kind::Mp4 => checks::media(input, "fuzz.mp4"),
             Kind::Matroska => checks::media(input, "fuzz.mkv"),
         }

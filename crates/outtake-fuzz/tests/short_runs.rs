@@ -78,6 +78,7 @@ short_runs! {
     ass_legacy: "ass-legacy", 500;
     info_json: "info-json", 3000;
     import: "import", 200;
+    pack: "pack", 200;
     mp4: "mp4", 5000;
     matroska: "matroska", 5000;
 }
@@ -153,6 +154,14 @@ fn import_seeds_import() {
     for seed in seeds(&target("import")).seeds {
         let mut library = Library::open_in_memory().unwrap();
         library.import_json(&seed.bytes, Path::new(&seed.name)).unwrap();
+    }
+}
+
+#[test]
+fn pack_seeds_import() {
+    for seed in seeds(&target("pack")).seeds {
+        let mut library = Library::open_in_memory().unwrap();
+        library.import_pack_json(&seed.bytes, Path::new(&seed.name), false).unwrap();
     }
 }
 

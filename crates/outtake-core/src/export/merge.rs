@@ -44,12 +44,12 @@ pub struct ImportReport {
 
 /// File id → database id, per kind, filled as records are imported.
 #[derive(Default)]
-struct Mapping {
-    show: HashMap<i64, i64>,
-    scene: HashMap<i64, i64>,
-    person: HashMap<i64, i64>,
-    role: HashMap<i64, i64>,
-    tag: HashMap<i64, i64>,
+pub(crate) struct Mapping {
+    pub(crate) show: HashMap<i64, i64>,
+    pub(crate) scene: HashMap<i64, i64>,
+    pub(crate) person: HashMap<i64, i64>,
+    pub(crate) role: HashMap<i64, i64>,
+    pub(crate) tag: HashMap<i64, i64>,
 }
 
 pub(super) type Located<T> = std::result::Result<T, (String, Error)>;
@@ -116,7 +116,7 @@ fn import_saved_search(conn: &Connection, saved: &SavedSearchRecord) -> Result<(
     Ok(())
 }
 
-fn import_show(
+pub(crate) fn import_show(
     conn: &Connection,
     record: &ShowRecord,
     map: &mut Mapping,
@@ -129,12 +129,15 @@ fn import_show(
         network: record.network.clone(),
         year: record.year,
     };
+    // Merged fields are cleaned as a new show's are (blank is none).
+    let native = crate::names::clean_optional_lookup_name("native title", input.native_title.as_deref())?;
+    let network = clean_optional("network", input.network.as_deref())?;
     let id = match same_show(conn, &input)? {
         Some(id) => {
             conn.execute(
                 "UPDATE show SET native_title = coalesce(native_title, ?2), native_key = coalesce(native_key, ?3),
                  network = coalesce(network, ?4), year = coalesce(year, ?5) WHERE id = ?1",
-                params![id, input.native_title, input.native_title.as_deref().map(name_key), input.network, input.year],
+                params![id, native, native.as_deref().map(name_key), network, input.year],
             )?;
             aliases::add(conn, AliasTable::Show, id, &input.aliases)?;
             report.shows_merged += 1;
@@ -203,7 +206,7 @@ fn import_show(
     Ok(())
 }
 
-fn import_person(
+pub(crate) fn import_person(
     conn: &Connection,
     record: &PersonRecord,
     map: &mut Mapping,
@@ -220,19 +223,24 @@ fn import_person(
     {
         existing = people_named(conn, &name_key(native))?.into_iter().min();
     }
+    // Cleaned as a new person's is (a blank native name is none).
+    let native = crate::names::clean_optional_lookup_name("native name", record.native_name.as_deref())?;
     let id = match existing {
         Some(id) => {
             let known = load_person(conn, id)?;
+            // A native name that is the person's own name already (the file's
+            // "김유정" found the library's 김유정) is not a second name.
             conn.execute(
                 "UPDATE person SET native_name = coalesce(native_name, ?2), native_key = coalesce(native_key, ?3)
-                 WHERE id = ?1",
-                params![id, input.native_name, input.native_name.as_deref().map(name_key)],
+                 WHERE id = ?1 AND name_key IS NOT ?3",
+                params![id, native, native.as_deref().map(name_key)],
             )?;
             let own = [Some(name_key(&known.name)), known.native_name.as_deref().map(name_key)];
             let mut names = vec![record.name.clone()];
             names.extend(record.native_name.clone());
             names.extend(record.aliases.iter().cloned());
-            names.retain(|n| !own.contains(&Some(name_key(n))));
+            // A blank native name is no name (a new person's is dropped the same way).
+            names.retain(|n| !n.trim().is_empty() && !own.contains(&Some(name_key(n))));
             aliases::add(conn, AliasTable::Person, id, &names)?;
             report.people_merged += 1;
             id
@@ -269,7 +277,7 @@ fn import_person(
     Ok(())
 }
 
-fn import_tag(
+pub(crate) fn import_tag(
     conn: &Connection,
     record: &TagRecord,
     map: &mut Mapping,
@@ -498,16 +506,19 @@ fn merge_clip_fields(conn: &Connection, id: i64, input: &ClipInput) -> Result<()
     Ok(())
 }
 
-fn import_marker(
+pub(crate) fn import_marker(
     conn: &Connection,
     clip_id: i64,
     marker: &MarkerRecord,
     map: &Mapping,
     report: &mut ImportReport,
 ) -> Result<()> {
+    // Compared as it would be stored (a decomposed "é", a blank title), so
+    // the same marker imported twice is found the second time (the pack fuzzer's find).
+    let title = clean_optional("marker title", marker.title.as_deref())?;
     let duplicate: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM marker WHERE clip_id = ?1 AND start_ms = ?2 AND end_ms IS ?3 AND title IS ?4)",
-        params![clip_id, marker.start_ms, marker.end_ms, marker.title],
+        params![clip_id, marker.start_ms, marker.end_ms, title],
         |r| r.get(0),
     )?;
     if duplicate {

@@ -9,8 +9,8 @@
 //! `format` holds the records (the API Boundary), `write` reads the library
 //! into them, `read` parses and checks a file, `merge` imports one.
 
-mod format;
-mod merge;
+pub(crate) mod format;
+pub(crate) mod merge;
 mod read;
 mod write;
 
@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::library::Library;
 use format::LibraryFile;
 pub use merge::ImportReport;
+pub(crate) use write::show_record;
 
 /// The largest export `import` reads: a 100,000-clip library with a million
 /// subtitle lines exports to a few hundred MiB.
@@ -45,23 +46,7 @@ impl Library {
     pub fn export_to(&mut self, path: &Path) -> Result<()> {
         check_export_target(self.path(), path)?;
         let text = self.export_json()?;
-        let io = |source| Error::Io { path: path.to_path_buf(), source };
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let temporary = path.with_file_name(format!(".{name}.{}.outtake-export", std::process::id()));
-        let written = (|| {
-            use std::io::Write;
-            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
-            file.write_all(text.as_bytes())?;
-            file.sync_all()
-        })();
-        if let Err(source) = written {
-            let _ = std::fs::remove_file(&temporary);
-            return Err(io(source));
-        }
-        std::fs::rename(&temporary, path).map_err(|source| {
-            let _ = std::fs::remove_file(&temporary);
-            io(source)
-        })
+        write_whole(self.path(), path, &text)
     }
 
     /// Reads an export and merges it into this library in one transaction:
@@ -109,6 +94,30 @@ impl Library {
             })
         })
     }
+}
+
+/// Writes `text` to `path` through a temporary file beside it that is
+/// renamed into place, so a failed write never leaves half a file; refuses
+/// what [`check_export_target`] refuses (also used for packs).
+pub(crate) fn write_whole(library: &Path, path: &Path, text: &str) -> Result<()> {
+    check_export_target(library, path)?;
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.{}.outtake-export", std::process::id()));
+    let written = (|| {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    })();
+    if let Err(source) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(io(source));
+    }
+    std::fs::rename(&temporary, path).map_err(|source| {
+        let _ = std::fs::remove_file(&temporary);
+        io(source)
+    })
 }
 
 /// An export may only create or replace a regular file that is not part of the library.

@@ -138,6 +138,17 @@ impl Numberings {
 }
 
 fn export_show(conn: &Connection, id: i64, file_id: i64, scene_ids: &mut Numbering) -> Result<ShowRecord> {
+    show_record(conn, id, file_id, &mut |scene| scene_ids.assign(scene))
+}
+
+/// A show's record, numbered `file_id`, its scenes numbered by `scene_number`
+/// (also a pack's show).
+pub(crate) fn show_record(
+    conn: &Connection,
+    id: i64,
+    file_id: i64,
+    scene_number: &mut dyn FnMut(i64) -> i64,
+) -> Result<ShowRecord> {
     let show = load_show(conn, id)?;
     let episodes = crate::shows::load_episodes(conn, id)?
         .into_iter()
@@ -153,7 +164,7 @@ fn export_show(conn: &Connection, id: i64, file_id: i64, scene_ids: &mut Numberi
     let scenes = rows
         .into_iter()
         .map(|(scene, episode, title, description)| SceneRecord {
-            id: scene_ids.assign(scene),
+            id: scene_number(scene),
             episode,
             title,
             description,

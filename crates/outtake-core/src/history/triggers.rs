@@ -21,7 +21,8 @@ pub struct Tracked {
 }
 
 /// Every table an edit can change, except the search index and the
-/// importer's bookkeeping (`sidecar`, `import_problem`, `storyboard`), which are derived.
+/// importer's bookkeeping (`sidecar`, `import_problem`, `storyboard`, `content_key`),
+/// which are derived.
 pub const TRACKED: &[Tracked] = &[
     t("show", &["id", "title", "title_key", "native_title", "native_key", "network", "year"]),
     t("show_alias", &["show_id", "alias", "key"]),
@@ -78,6 +79,7 @@ pub const TRACKED: &[Tracked] = &[
     t("reel", &["id", "name", "key", "query", "context_ms", "created_at"]),
     t("reel_marker", &["reel_id", "marker_id", "position"]),
     Tracked { table: "clip_chapter", columns: &["clip_id", "start_ms", "title"], rowid: false },
+    t("not_duplicate", &["clip_a", "clip_b"]),
 ];
 
 const fn t(table: &'static str, columns: &'static [&'static str]) -> Tracked {
