@@ -645,6 +645,42 @@ commands! {
         Ok(settings)
     }
 
+    /// Moves the library safely: copies it whole to `path` (a new file) and
+    /// opens that copy from the next start; the original stays where it is
+    /// until the fan deletes it. Gives the settings as kept.
+    fn move_library(app, path: String) -> Settings {
+        let state = state(&app);
+        let target = PathBuf::from(path.trim());
+        state.library().copy_to(&target)?;
+        let mut kept = state.settings();
+        let settings = Settings { library: Some(target.display().to_string()), ..kept.clone() };
+        outtake_core::settings::save(&outtake_core::settings::settings_path(), &settings)?;
+        *kept = settings.clone();
+        Ok(settings)
+    }
+
+    /// Where the thumbnail and storyboard cache is now.
+    fn cache_folder(app) -> String {
+        let folder = state(&app).library().thumbnail_dir();
+        Ok(folder.map(|f| f.display().to_string()).unwrap_or_default())
+    }
+
+    /// Puts the cache in another folder (empty: back beside the library). The
+    /// old one is left for the fan to delete; posters are made again in the new
+    /// place at once, storyboards as they are needed.
+    fn set_cache_folder(app, path: String) -> String {
+        let state = state(&app);
+        let trimmed = path.trim();
+        let folder = (!trimmed.is_empty()).then(|| PathBuf::from(trimmed));
+        let now = {
+            let mut library = state.library();
+            library.set_cache_dir(folder.as_deref())?;
+            library.thumbnail_dir()
+        };
+        state.importer.rescan();
+        Ok(now.map(|f| f.display().to_string()).unwrap_or_default())
+    }
+
     /// What the thumbnail and storyboard cache holds, and its limit.
     fn cache_usage(app) -> CacheUsage {
         Ok(state(&app).library().cache_usage()?)

@@ -15,6 +15,7 @@ test('a broken settings file is said once, set aside, and the window starts with
   fs.mkdirSync(folder, { recursive: true });
   const file = path.join(folder, 'settings.json');
   const broken = '{"language": "ko", "theme": "da';
+  const settingsFile = () => file;
   fs.writeFileSync(file, broken);
 
   let app = await startApp({ dir });
@@ -46,6 +47,21 @@ test('a broken settings file is said once, set aside, and the window starts with
   await browser.$('[data-testid="settings-cache-limit"]').setValue('100');
   await browser.$('[data-testid="settings-cache-set"]').click();
   await until(async () => /100/.test(await browser.$('[data-testid="settings-cache-usage"]').getText()), 'the new limit shown');
+  // The cache in a folder of the fan's: made, and the place every part of the app uses.
+  const cache = path.join(dir, 'big disk', 'outtake cache');
+  await browser.$('[data-testid="settings-cache-folder"]').setValue(cache);
+  await browser.$('[data-testid="settings-cache-folder-keep"]').click();
+  await until(() => fs.existsSync(cache), 'the cache folder made');
+  assert.equal(await invoke(browser, 'cache_folder', {}), cache);
+
+  // Moving the library: a whole copy in the new place, opened from the next start; the old one stays.
+  const moved = path.join(dir, 'moved', 'library.db');
+  fs.mkdirSync(path.dirname(moved));
+  await browser.$('[data-testid="settings-move"]').setValue(moved);
+  await browser.$('[data-testid="settings-move-do"]').click();
+  await until(() => fs.existsSync(settingsFile()) && JSON.parse(fs.readFileSync(file, 'utf8')).library === moved, 'the new place kept in the file');
+  assert.ok(fs.statSync(moved).size > 0, 'the copy is there');
+  assert.ok(fs.existsSync(app.library), 'the original stays');
   await browser.keys('Escape');
 
   // Saved from the window: written whole, and there at the next start.

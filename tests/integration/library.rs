@@ -202,3 +202,46 @@ fn a_full_width_colon_separates_a_tag_namespace() {
     assert_eq!(library.find_tag("ｍｏｏｄ：ｅｍｏｔｉｏｎａｌ").unwrap(), id);
     assert!(library.add_tag("mood：").is_err(), "a namespace needs a name after it");
 }
+
+#[test]
+fn a_library_copies_to_a_new_file_whole_and_never_over_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut library = Library::open(&dir.path().join("library.db")).unwrap();
+    let show = library
+        .add_show(&ShowInput { title: "Lovers of the Red Sky".into(), ..ShowInput::default() })
+        .unwrap();
+    let to = dir.path().join("moved").join("library.db");
+    let error = library.copy_to(&to).unwrap_err();
+    assert!(error.to_string().contains("does not exist"), "{error}");
+    std::fs::create_dir(dir.path().join("moved")).unwrap();
+    library.copy_to(&to).unwrap();
+    let copy = Library::open(&to).unwrap();
+    assert_eq!(copy.show(show).unwrap().title, "Lovers of the Red Sky");
+    let error = library.copy_to(&to).unwrap_err();
+    assert!(error.to_string().contains("exists already"), "{error}");
+    assert!(library.copy_to(std::path::Path::new("relative.db")).is_err());
+    assert_eq!(library.show(show).unwrap().title, "Lovers of the Red Sky", "the original is untouched");
+}
+
+#[test]
+fn the_cache_goes_where_the_fan_puts_it_for_every_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("library.db");
+    let mut library = Library::open(&path).unwrap();
+    let beside = dir.path().join("library.db.thumbs");
+    assert_eq!(library.thumbnail_dir(), Some(beside.clone()));
+    let chosen = dir.path().join("big disk").join("outtake cache");
+    library.set_cache_dir(Some(&chosen)).unwrap();
+    assert!(chosen.is_dir(), "the folder is made");
+    assert_eq!(library.thumbnail_dir(), Some(chosen.clone()));
+    assert_eq!(
+        library.storyboard_dir("0123456789abcdef"),
+        Some(chosen.join("boards").join("0123456789abcdef"))
+    );
+    // Another connection (the media server's, the CLI's) finds the same place.
+    assert_eq!(Library::open(&path).unwrap().thumbnail_dir(), Some(chosen));
+    let error = library.set_cache_dir(Some(Path::new("relative/cache"))).unwrap_err();
+    assert!(error.to_string().contains("full path"), "{error}");
+    library.set_cache_dir(None).unwrap();
+    assert_eq!(library.thumbnail_dir(), Some(beside));
+}

@@ -129,6 +129,10 @@ fn check(deb: &Path) -> Result<()> {
         "usr/share/zsh/vendor-completions/_outtake",
         "usr/share/fish/vendor_completions.d/outtake.fish",
         "usr/share/metainfo/io.github.outtake.Outtake.metainfo.xml",
+        "usr/share/icons/hicolor/32x32/apps/outtake-desktop.png",
+        "usr/share/icons/hicolor/64x64/apps/outtake-desktop.png",
+        "usr/share/icons/hicolor/128x128/apps/outtake-desktop.png",
+        "usr/share/icons/hicolor/256x256/apps/outtake-desktop.png",
     ] {
         if !paths.contains(&needed) {
             bail!("{}: the package lacks {needed}:\n{contents}", deb.display());

@@ -28,6 +28,7 @@ use crate::library::Library;
 pub const DEFAULT_CACHE_LIMIT: u64 = 2_000_000_000;
 /// The setting (table `setting`) that holds the limit, in bytes.
 const LIMIT_KEY: &str = "cache.limit";
+const DIR_KEY: &str = "cache.dir";
 /// The biggest index read back (ours are under 1 KB).
 const MAX_INDEX: u64 = 64 * 1024;
 
@@ -234,6 +235,43 @@ impl Library {
             .query_map([], |r| Ok(StoryboardProblem { oshash: r.get(0)?, problem: r.get(1)? }))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    /// The folder the fan chose for the cache, if any (a setting of the library,
+    /// so the window, the media server and the CLI all find the same one).
+    pub fn cache_dir(&self) -> Result<Option<PathBuf>> {
+        let value: Option<String> = self
+            .conn
+            .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+            .query_row([DIR_KEY], |r| r.get(0))
+            .optional()?;
+        Ok(value.map(PathBuf::from))
+    }
+
+    /// Puts the cache in `folder` (made if need be; an absolute path), or back
+    /// beside the library (`None`). What was cached in the old place stays
+    /// there, to be deleted by the fan; posters and storyboards are made again
+    /// in the new place as they are needed. A setting, not an edit.
+    pub fn set_cache_dir(&mut self, folder: Option<&Path>) -> Result<()> {
+        let Some(folder) = folder else {
+            self.conn.execute("DELETE FROM setting WHERE key = ?1", [DIR_KEY])?;
+            return Ok(());
+        };
+        if !folder.is_absolute() {
+            return Err(Error::invalid(
+                "cache folder",
+                format!("{} is not a full path (it starts with /)", folder.display()),
+            ));
+        }
+        std::fs::create_dir_all(folder).map_err(|source| Error::Io { path: folder.to_path_buf(), source })?;
+        let text = folder
+            .to_str()
+            .ok_or_else(|| Error::invalid("cache folder", format!("{} is not UTF-8", folder.display())))?;
+        self.conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![DIR_KEY, text],
+        )?;
+        Ok(())
     }
 
     /// The cache's limit in bytes (a setting of the library; 2 GB when unset).

@@ -193,6 +193,32 @@ fn back_up(conn: &Connection, path: &Path, found: i64) -> Result<()> {
     Ok(())
 }
 
+/// Copies the open library to a new file `to` with SQLite's online backup (the
+/// copy is consistent even while the library is being written). An existing
+/// `to` is refused; a copy that fails is removed, the original is never touched.
+pub(crate) fn copy_library(conn: &Connection, to: &Path) -> Result<()> {
+    let invalid = |why: String| Error::invalid("new library file", why);
+    if !to.is_absolute() {
+        return Err(invalid(format!("{} is not a full path (it starts with /)", to.display())));
+    }
+    match to.parent() {
+        Some(folder) if folder.is_dir() => {}
+        _ => return Err(invalid(format!("the folder of {} does not exist", to.display()))),
+    }
+    if to.exists() {
+        return Err(invalid(format!("{} exists already; choose a new file", to.display())));
+    }
+    let mut copy = Connection::open(to).map_err(|e| open_error(to, e))?;
+    let copied = rusqlite::backup::Backup::new(conn, &mut copy)
+        .and_then(|b| b.run_to_completion(256, std::time::Duration::from_millis(5), None));
+    drop(copy);
+    if let Err(error) = copied {
+        let _ = std::fs::remove_file(to);
+        return Err(Error::Io { path: to.to_path_buf(), source: std::io::Error::other(error.to_string()) });
+    }
+    Ok(())
+}
+
 /// Brings the schema up to date, refusing a library from a newer Outtake.
 pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;

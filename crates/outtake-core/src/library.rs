@@ -174,6 +174,13 @@ impl Library {
         &self.path
     }
 
+    /// Copies the whole library to the new file `to` (consistent while it is
+    /// in use): how the window moves a library safely — the copy is opened
+    /// from the next start, and the original stays until the fan deletes it.
+    pub fn copy_to(&self, to: &Path) -> Result<()> {
+        db::copy_library(&self.conn, to)
+    }
+
     /// Counts of the main entities.
     pub fn summary(&self) -> Result<LibrarySummary> {
         let count = |table: &str| -> Result<i64> {

@@ -109,6 +109,7 @@ function library(facets: Facets = FACETS) {
     saved_reels: [{ id: 1, name: 'Horse rides', query: null, marker_ids: [40, 41], context_ms: 3000, created_at: '2026-12-01T10:00:00Z' }],
     settings: { settings: { language: null, theme: null, external_player: null, library: null }, path: '/tmp/settings.json', problem: null, system_language: null },
     export_folder: '/home/fan/Videos',
+    cache_folder: '/tmp/library.db.thumbs',
     cache_usage: { posters: 3, poster_bytes: 120_000, storyboards: 2, storyboard_bytes: 3_000_000, evicted: 0, problems: 0, orphans: 0, orphan_bytes: 0, limit_bytes: 2_147_483_648 },
     history: [
       { id: 2, at: '2026-12-01T10:00:00Z', description: 'tag clip "홍천기 메이킹"', undone: false, rows: 1 },

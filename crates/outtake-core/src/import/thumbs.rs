@@ -53,9 +53,13 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_STDOUT: usize = 64 * 1024;
 
 impl Library {
-    /// Where thumbnails of this library live (`library.db` → `library.db.thumbs/`);
-    /// `None` for an in-memory library.
+    /// Where thumbnails and storyboards of this library live: the folder the
+    /// fan chose (`Library::set_cache_dir`), else beside the library
+    /// (`library.db` → `library.db.thumbs/`); `None` for an in-memory library.
     pub fn thumbnail_dir(&self) -> Option<PathBuf> {
+        if let Ok(Some(chosen)) = self.cache_dir() {
+            return Some(chosen);
+        }
         let path = self.path();
         (path != Path::new(":memory:")).then(|| {
             let mut name = path.file_name().unwrap_or_default().to_os_string();

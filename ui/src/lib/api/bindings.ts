@@ -695,6 +695,20 @@ export const commands = {
    * once in the window; another library file opens at the next start.
    */
   saveSettings: (args: { settings: Settings }) => invoke<Settings>('save_settings', args),
+  /**
+   * Moves the library safely: copies it whole to `path` (a new file) and
+   * opens that copy from the next start; the original stays where it is
+   * until the fan deletes it. Gives the settings as kept.
+   */
+  moveLibrary: (args: { path: string }) => invoke<Settings>('move_library', args),
+  /** Where the thumbnail and storyboard cache is now. */
+  cacheFolder: () => invoke<string>('cache_folder'),
+  /**
+   * Puts the cache in another folder (empty: back beside the library). The
+   * old one is left for the fan to delete; posters are made again in the new
+   * place at once, storyboards as they are needed.
+   */
+  setCacheFolder: (args: { path: string }) => invoke<string>('set_cache_folder', args),
   /** What the thumbnail and storyboard cache holds, and its limit. */
   cacheUsage: () => invoke<CacheUsage>('cache_usage'),
   /** Sets the cache's limit (in MB, 50 MB to 1 TB) and trims it to that at once. */
