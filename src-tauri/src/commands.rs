@@ -16,9 +16,9 @@ use outtake_core::reels::export::{PlaylistFormat, write_playlist, write_video};
 use outtake_core::reels::suggest_file_name;
 use outtake_core::{
     CacheUsage, ClipDetail, ClipPage, ClipPlace, ClipSort, ClipTag, Cue, Episode, ErrorKind, Facets,
-    FolderView, HistoryEntry, Marker, MarkerDraft, Moment, NewReel, Person, PersonInput, ReelOptions,
-    ReelSource, Role, RoleInput, SavedReel, SavedSearch, Scene, SceneInput, SearchResults, Settings, Show,
-    ShowInput, Suggestion, Tag,
+    FolderView, HistoryEntry, Marker, MarkerDraft, Moment, NewReel, PackReport, PackSummary, Person,
+    PersonInput, ReelOptions, ReelSource, Role, RoleInput, SavedReel, SavedSearch, Scene, SceneInput,
+    SearchResults, Settings, Show, ShowInput, Suggestion, Tag,
 };
 use serde::Serialize;
 use tauri::{Emitter, Manager};
@@ -679,6 +679,34 @@ commands! {
         };
         state.importer.rescan();
         Ok(now.map(|f| f.display().to_string()).unwrap_or_default())
+    }
+
+    /// Writes a show's pack (its clips' keys, markers, credits, roles; never a
+    /// path, the fan's notes only `with_notes`) to a new file `path`.
+    fn export_pack(app, show_id: i64, path: String, with_notes: bool, force: bool) -> PackSummary {
+        let target = check_target(&path, force)?;
+        if force && target.exists() {
+            std::fs::remove_file(&target).map_err(|e| IpcError::app(format!("cannot replace {}: {e}", target.display())))?;
+        }
+        Ok(state(&app).library().export_pack_to(show_id, &target, with_notes)?)
+    }
+
+    /// What importing the pack at `path` would do — each clip matched, how,
+    /// and what did not match — with nothing written.
+    fn preview_pack(app, path: String) -> PackReport {
+        Ok(state(&app).library().import_pack(std::path::Path::new(path.trim()), true)?)
+    }
+
+    /// Imports the pack at `path` as one edit (undone as a whole); importing it
+    /// again changes nothing.
+    fn apply_pack(app, path: String) -> PackReport => changed {
+        Ok(state(&app).library().import_pack(std::path::Path::new(path.trim()), false)?)
+    }
+
+    /// Asks for a pack file with the system's file picker; null when cancelled.
+    fn pick_pack(app) -> Option<String> {
+        let picked = app.dialog().file().add_filter("Outtake pack", &["json"]).set_title("Import a pack").blocking_pick_file();
+        Ok(picked.and_then(|path| path.into_path().ok()).map(|path| path.display().to_string()))
     }
 
     /// What the thumbnail and storyboard cache holds, and its limit.

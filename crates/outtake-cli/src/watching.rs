@@ -58,7 +58,10 @@ impl TerminalSink<'_> {
 impl ImportSink for TerminalSink<'_> {
     fn progress(&mut self, progress: ImportProgress) {
         match progress.phase {
-            ImportPhase::Scanning | ImportPhase::Thumbnails | ImportPhase::Storyboards => {
+            ImportPhase::Scanning
+            | ImportPhase::Thumbnails
+            | ImportPhase::Storyboards
+            | ImportPhase::Keys => {
                 if let Some(total) = progress.total {
                     self.bar.set_length(total as u64);
                 }
@@ -67,6 +70,7 @@ impl ImportSink for TerminalSink<'_> {
                 let what = match progress.phase {
                     ImportPhase::Thumbnails => "thumbnail ",
                     ImportPhase::Storyboards => "storyboard ",
+                    ImportPhase::Keys => "content keys ",
                     _ => "",
                 };
                 self.bar

@@ -110,6 +110,13 @@ function library(facets: Facets = FACETS) {
     settings: { settings: { language: null, theme: null, external_player: null, library: null }, path: '/tmp/settings.json', problem: null, system_language: null },
     export_folder: '/home/fan/Videos',
     cache_folder: '/tmp/library.db.thumbs',
+    preview_pack: {
+      show: 'Lovers of the Red Sky', matched: 1, unmatched: 1, dry_run: true, people_added: 1, people_merged: 0, tags_added: 1, markers_added: 3, credits_added: 2, markers_outside: 0,
+      clips: [
+        { index: 0, title: 'Horse ride making-of', clip_id: 7, clip_title: '홍천기 메이킹', how: { by: 'sound', bit_error: 0.1 }, how_text: '', shift_ms: -4000, markers: 3 },
+        { index: 1, title: 'Another clip', clip_id: null, clip_title: null, how: null, how_text: '', shift_ms: 0, markers: 1 },
+      ],
+    },
     cache_usage: { posters: 3, poster_bytes: 120_000, storyboards: 2, storyboard_bytes: 3_000_000, evicted: 0, problems: 0, orphans: 0, orphan_bytes: 0, limit_bytes: 2_147_483_648 },
     history: [
       { id: 2, at: '2026-12-01T10:00:00Z', description: 'tag clip "홍천기 메이킹"', undone: false, rows: 1 },
@@ -249,6 +256,7 @@ for (const language of ['en', 'ko'] as Locale[]) {
         ['people-manager', () => click('manage-people')],
         ['tag-manager', () => click('manage-tags')],
         ['settings', () => click('settings-toggle')],
+        ['pack-dialog', () => (app.packToImport = '/tmp/red-sky.outtake-pack.json')],
       ];
       for (const [testid, open] of dialogs) {
         open();

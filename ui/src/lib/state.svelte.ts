@@ -54,6 +54,8 @@ class AppState {
   systemLanguage = $state<string | null>(null);
   /** Saved reels, for the sidebar. */
   reels = $state<SavedReel[]>([]);
+  /** A pack being imported (its path; empty: not chosen yet), or null. */
+  packToImport = $state<string | null>(null);
   /** Background jobs (reel videos, cuts) this session, newest last. */
   jobs = $state<JobUpdate[]>([]);
   toasts = $state<Toast[]>([]);

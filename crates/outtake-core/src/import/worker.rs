@@ -64,6 +64,9 @@ pub enum ImportPhase {
     Thumbnails,
     /// Storyboards, one clip at a time, in the background.
     Storyboards,
+    /// Content keys (picture hash and sound fingerprint, for packs and
+    /// duplicates), one clip at a time once storyboards are done.
+    Keys,
     Idle,
 }
 
@@ -177,6 +180,7 @@ pub fn run(
         followed,
         watcher: FolderWatcher::new(watched)?,
         boards: BoardQueue::default(),
+        keys: KeysQueue { pending: true, ..KeysQueue::default() },
     };
     let added = worker.follow_folders(library)?;
     worker.scan(library, &added);
@@ -184,7 +188,8 @@ pub fn run(
     loop {
         // With storyboards to make, waiting work is taken first and the next
         // storyboard made at once when there is none.
-        let wait = if worker.boards.is_empty() { CHECK_FOLDERS_EVERY } else { Duration::ZERO };
+        let busy = !worker.boards.is_empty() || worker.keys.pending;
+        let wait = if busy { Duration::ZERO } else { CHECK_FOLDERS_EVERY };
         let work = match jobs.recv_timeout(wait) {
             Ok(work) => work,
             Err(RecvTimeoutError::Timeout) => {
@@ -195,7 +200,11 @@ pub fn run(
                         worker.folders_came_and_went(library, changes);
                     }
                 }
-                worker.make_next_storyboard(library);
+                if worker.boards.is_empty() {
+                    worker.make_next_keys(library);
+                } else {
+                    worker.make_next_storyboard(library);
+                }
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
@@ -211,6 +220,18 @@ struct Worker<'a> {
     followed: Followed,
     watcher: FolderWatcher,
     boards: BoardQueue,
+    keys: KeysQueue,
+}
+
+/// Content keys still to make: clips without them, one at a time, each
+/// tried once per run of the worker (a clip whose file cannot be read now is
+/// tried again after the next import).
+#[derive(Default)]
+struct KeysQueue {
+    /// There may be clips without keys (after a start, an import, an upgrade).
+    pending: bool,
+    tried: HashSet<i64>,
+    done: usize,
 }
 
 /// The storyboards still to make, by clip id: those asked for, then the rest.
@@ -400,6 +421,11 @@ impl Worker<'_> {
             }
         };
         self.sink.imported(&summary);
+        // New clips need content keys; clips that failed before may read now.
+        if summary.added + summary.updated + summary.moved > 0 {
+            self.keys.pending = true;
+            self.keys.tried.clear();
+        }
         let jobs = match thumbnails {
             Thumbnails::All => library.pending_thumbnails(),
             Thumbnails::Touched => library.pending_thumbnails_of(&touched),
@@ -497,6 +523,43 @@ impl Worker<'_> {
             self.boards.done = 0;
             self.progress(ImportPhase::Idle, 0, None, None);
         }
+    }
+
+    /// Makes the content keys of the next clip without them, if any.
+    fn make_next_keys(&mut self, library: &mut Library) {
+        let next = match library.next_clip_without_keys(&self.keys.tried) {
+            Ok(next) => next,
+            Err(error) => {
+                self.sink.problem(&format!("content keys: {error}"));
+                None
+            }
+        };
+        let Some(clip_id) = next else {
+            self.keys = KeysQueue { tried: std::mem::take(&mut self.keys.tried), ..KeysQueue::default() };
+            self.progress(ImportPhase::Idle, 0, None, None);
+            return;
+        };
+        self.keys.tried.insert(clip_id);
+        let current = library.playable_path(clip_id).ok().flatten();
+        self.progress(ImportPhase::Keys, self.keys.done, None, current.as_deref());
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        match library.make_content_keys(&crate::keys::KeysWhich::Clips(vec![clip_id]), &cancel, &mut |_| {}) {
+            Ok(summary) => {
+                for problem in summary.problems.iter().filter(|p| !p.retried) {
+                    tracing::info!("content keys of clip #{}: {}", problem.clip_id, problem.problem);
+                }
+            }
+            Err(crate::keys::KeysError::Missing { program, packages }) => {
+                self.sink.problem(&format!(
+                    "{program} is not installed, so clips get no content keys (apt install {packages})"
+                ));
+                self.keys.pending = false;
+                self.progress(ImportPhase::Idle, 0, None, None);
+                return;
+            }
+            Err(error) => self.sink.problem(&format!("content keys: {error}")),
+        }
+        self.keys.done += 1;
     }
 
     fn progress(&mut self, phase: ImportPhase, done: usize, total: Option<usize>, current: Option<&Path>) {

@@ -13,6 +13,7 @@ use super::{AudioIndex, ClipKeys, PHASH_DISTANCE, align, distance};
 
 /// How two clips were found to be the same video.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum How {
     /// The same download (site and id): one timeline.

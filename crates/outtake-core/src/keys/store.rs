@@ -135,6 +135,22 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The first clip without content keys that is not in `skip` (the
+    /// background makes them one clip at a time, between imports).
+    pub fn next_clip_without_keys(&self, skip: &std::collections::HashSet<i64>) -> Result<Option<i64>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id FROM clip c WHERE NOT EXISTS (SELECT 1 FROM content_key k WHERE k.clip_id = c.id) ORDER BY id",
+        )?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            if !skip.contains(&id) {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
     /// How many clips have content keys, and how many have none yet.
     pub fn content_key_counts(&self) -> Result<(usize, usize)> {
         let made: i64 = self.conn.query_row("SELECT count(*) FROM content_key", [], |r| r.get(0))?;

@@ -26,6 +26,7 @@ use format::PackFile;
 
 /// What a pack's clip was found as in the library.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PackClipMatch {
     /// The clip's place in the pack (`clips[N]`).
     pub index: usize,
@@ -34,6 +35,8 @@ pub struct PackClipMatch {
     pub clip_id: Option<i64>,
     pub clip_title: Option<String>,
     pub how: Option<How>,
+    /// `how` in words, as the CLI says it.
+    pub how_text: String,
     /// A pack time `t` lands at `t + shift_ms` in the library's clip.
     pub shift_ms: i64,
     pub markers: usize,
@@ -63,6 +66,7 @@ impl PackClipMatch {
 
 /// What importing a pack found, and (unless a dry run) did.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PackReport {
     pub show: String,
     pub clips: Vec<PackClipMatch>,
@@ -82,6 +86,7 @@ pub struct PackReport {
 
 /// What exporting a pack wrote.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PackSummary {
     pub show: String,
     pub clips: usize,
@@ -178,15 +183,18 @@ impl Library {
                 audio: clip.keys.audio.as_deref().and_then(|a| read::audio_words(a).ok()),
             };
             let found = candidates.find(&wanted, &|_| false);
-            matches.push(PackClipMatch {
+            let mut found_as = PackClipMatch {
                 index,
                 title: clip.title.clone(),
                 clip_id: found.map(|f| f.clip_id),
                 clip_title: found.map(|f| titles[&f.clip_id].to_string()),
                 how: found.map(|f| f.how),
+                how_text: String::new(),
                 shift_ms: found.map_or(0, |f| f.shift_ms),
                 markers: clip.markers.len(),
-            });
+            };
+            found_as.how_text = found_as.how_in_words();
+            matches.push(found_as);
         }
         Ok(matches)
     }

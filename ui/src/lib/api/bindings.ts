@@ -232,9 +232,14 @@ machine: boolean, };
 export type HitKind = "clip" | "marker" | "cue" | "scene";
 
 /**
+ * How two clips were found to be the same video.
+ */
+export type How = { "by": "source" } | { "by": "oshash" } | { "by": "reencode", phash_bits: number, } | { "by": "sound", bit_error: number, };
+
+/**
  * What the worker is doing, for a progress bar.
  */
-export type ImportPhase = "scanning" | "thumbnails" | "storyboards" | "idle";
+export type ImportPhase = "scanning" | "thumbnails" | "storyboards" | "keys" | "idle";
 
 /**
  * A file (video or sidecar) that could not be taken in, and why.
@@ -341,6 +346,51 @@ cue_id: number | null, start_ms: number, end_ms: number,
  * the line's words; merged moments' labels joined by " · ".
  */
 label: string, };
+
+/**
+ * What a pack's clip was found as in the library.
+ */
+export type PackClipMatch = { 
+/**
+ * The clip's place in the pack (`clips[N]`).
+ */
+index: number, title: string, 
+/**
+ * The library's clip, when one was found.
+ */
+clip_id: number | null, clip_title: string | null, how: How | null, 
+/**
+ * `how` in words, as the CLI says it.
+ */
+how_text: string, 
+/**
+ * A pack time `t` lands at `t + shift_ms` in the library's clip.
+ */
+shift_ms: number, markers: number, };
+
+/**
+ * What importing a pack found, and (unless a dry run) did.
+ */
+export type PackReport = { show: string, clips: Array<PackClipMatch>, matched: number, unmatched: number, 
+/**
+ * Nothing was written (a dry run); the counts below say what would be.
+ */
+dry_run: boolean, people_added: number, people_merged: number, tags_added: number, markers_added: number, credits_added: number, 
+/**
+ * Markers that land outside the fan's copy once shifted (an intro the
+ * pack's copy has and this one lacks), left out.
+ */
+markers_outside: number, };
+
+/**
+ * What exporting a pack wrote.
+ */
+export type PackSummary = { show: string, clips: number, markers: number, people: number, 
+/**
+ * Clips written without content keys (made by `outtake keys`): another
+ * library can then find them only by source or oshash.
+ */
+without_keys: number, };
 
 /**
  * One person, known by every name in `name`, `native_name` and `aliases`
@@ -709,6 +759,23 @@ export const commands = {
    * place at once, storyboards as they are needed.
    */
   setCacheFolder: (args: { path: string }) => invoke<string>('set_cache_folder', args),
+  /**
+   * Writes a show's pack (its clips' keys, markers, credits, roles; never a
+   * path, the fan's notes only `with_notes`) to a new file `path`.
+   */
+  exportPack: (args: { show_id: number; path: string; with_notes: boolean; force: boolean }) => invoke<PackSummary>('export_pack', args),
+  /**
+   * What importing the pack at `path` would do — each clip matched, how,
+   * and what did not match — with nothing written.
+   */
+  previewPack: (args: { path: string }) => invoke<PackReport>('preview_pack', args),
+  /**
+   * Imports the pack at `path` as one edit (undone as a whole); importing it
+   * again changes nothing.
+   */
+  applyPack: (args: { path: string }) => invoke<PackReport>('apply_pack', args),
+  /** Asks for a pack file with the system's file picker; null when cancelled. */
+  pickPack: () => invoke<string | null>('pick_pack'),
   /** What the thumbnail and storyboard cache holds, and its limit. */
   cacheUsage: () => invoke<CacheUsage>('cache_usage'),
   /** Sets the cache's limit (in MB, 50 MB to 1 TB) and trims it to that at once. */
