@@ -709,6 +709,25 @@ commands! {
         Ok(picked.and_then(|path| path.into_path().ok()).map(|path| path.display().to_string()))
     }
 
+    /// Pairs of clips that look like one video (same download or file, a
+    /// re-encode, one holding the other), strongest first; pairs the fan said
+    /// are not the same are left out. Only clips with content keys are compared.
+    fn duplicates(app) -> Vec<outtake_core::keys::Duplicate> {
+        Ok(state(&app).library().duplicates()?)
+    }
+
+    /// Merges clip `other` into `keep` (markers moved by the measured offset,
+    /// credits, tags, scenes; its copies too when both play one timeline). One edit.
+    fn merge_duplicate(app, keep: i64, other: i64) -> outtake_core::keys::Merged => changed {
+        Ok(state(&app).library().merge_duplicate(keep, other)?)
+    }
+
+    /// Says two clips are not the same video (an edit): they leave the list.
+    fn mark_not_duplicate(app, a: i64, b: i64) -> () => changed {
+        state(&app).library().mark_not_duplicate(a, b)?;
+        Ok(())
+    }
+
     /// What the thumbnail and storyboard cache holds, and its limit.
     fn cache_usage(app) -> CacheUsage {
         Ok(state(&app).library().cache_usage()?)

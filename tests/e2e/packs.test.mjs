@@ -4,6 +4,7 @@
 // before anything is written, imports it, and the marker is in their library.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -75,4 +76,25 @@ test('a pack exported from one library is matched and imported in another', asyn
   // One edit: Undo takes the whole pack back.
   await invoke(app.browser, 'undo', { edit_id: null });
   assert.equal((await invoke(app.browser, 'search', { query: 'Horse ride', limit: 10 })).clips.length, 0, 'undone whole');
+
+  // A re-encode of the same video lands: once the background has fingerprinted
+  // both, Duplicates lists the pair, and keeping one merges the other into it.
+  // (Sound that changes: a steady tone has no fingerprint to line up.)
+  const ffmpeg = (...args) => execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', ...args]);
+  const original = path.join(other, 'stepped.mp4');
+  const reencoded = path.join(other, 'smaller re-upload.mp4');
+  ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=8', '-f', 'lavfi', '-i', 'aevalsrc=sin(2*PI*(220+110*mod(floor(t*3)\\,7))*t):d=8',
+    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', '-f', 'mp4', `${original}.part`);
+  ffmpeg('-i', `${original}.part`, '-vf', 'scale=320:180', '-c:v', 'libx264', '-crf', '32', '-c:a', 'aac', '-b:a', '64k', '-f', 'mp4', `${reencoded}.part`);
+  fs.renameSync(`${original}.part`, original);
+  fs.renameSync(`${reencoded}.part`, reencoded);
+  await until(async () => (await count(app.browser, $testid('clip-card'))) === 3, 'both imported', 30_000);
+  await until(async () => (await invoke(app.browser, 'duplicates', {})).length === 1, 'both clips fingerprinted and paired', 90_000, 500);
+  await app.browser.$($testid('open-duplicates')).click();
+  await app.browser.$($testid('duplicate')).waitForExist({ timeout: 10_000 });
+  assert.equal(await app.browser.$($testid('duplicate')).getAttribute('data-kinship'), 'reencode');
+  await screenshot(app.browser, 'duplicates');
+  await app.browser.$($testid('duplicate-keep-a')).click();
+  await app.browser.$($testid('duplicates-none')).waitForExist({ timeout: 10_000 });
+  await until(async () => (await invoke(app.browser, 'clip_page', { sort: 'added', offset: 0, limit: 10 })).total === 2, 'the pair made one clip, with both copies');
 });

@@ -110,6 +110,9 @@ function library(facets: Facets = FACETS) {
     settings: { settings: { language: null, theme: null, external_player: null, library: null }, path: '/tmp/settings.json', problem: null, system_language: null },
     export_folder: '/home/fan/Videos',
     cache_folder: '/tmp/library.db.thumbs',
+    duplicates: [
+      { clip_a: 7, title_a: '홍천기 메이킹', clip_b: 8, title_b: 'Making of (re-upload)', kinship: 'contains', how: { by: 'sound', bit_error: 0.1 }, shift_ms: 3000 },
+    ],
     preview_pack: {
       show: 'Lovers of the Red Sky', matched: 1, unmatched: 1, dry_run: true, people_added: 1, people_merged: 0, tags_added: 1, markers_added: 3, credits_added: 2, markers_outside: 0,
       clips: [
@@ -257,6 +260,7 @@ for (const language of ['en', 'ko'] as Locale[]) {
         ['tag-manager', () => click('manage-tags')],
         ['settings', () => click('settings-toggle')],
         ['pack-dialog', () => (app.packToImport = '/tmp/red-sky.outtake-pack.json')],
+        ['duplicates', () => click('open-duplicates')],
       ];
       for (const [testid, open] of dialogs) {
         open();

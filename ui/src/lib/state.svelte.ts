@@ -56,6 +56,7 @@ class AppState {
   reels = $state<SavedReel[]>([]);
   /** A pack being imported (its path; empty: not chosen yet), or null. */
   packToImport = $state<string | null>(null);
+  duplicatesOpen = $state(false);
   /** Background jobs (reel videos, cuts) this session, newest last. */
   jobs = $state<JobUpdate[]>([]);
   toasts = $state<Toast[]>([]);

@@ -14,6 +14,7 @@ use crate::library::{Library, require};
 
 /// What two clips are to each other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Kinship {
     /// The same download or the same file.
@@ -26,6 +27,7 @@ pub enum Kinship {
 
 /// Two clips that look like one video.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Duplicate {
     pub clip_a: i64,
     pub title_a: String,
@@ -39,6 +41,7 @@ pub struct Duplicate {
 
 /// What merging two clips did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Merged {
     pub markers_moved: usize,
     /// Markers that would land outside the kept clip: they stay where they were.

@@ -159,6 +159,15 @@ export type CueSource = "file" | "screen" | "speech";
  */
 export type CutOf = { "kind": "marker", id: number, } | { "kind": "range", clip_id: number, start_ms: number, end_ms: number, };
 
+/**
+ * Two clips that look like one video.
+ */
+export type Duplicate = { clip_a: number, title_a: string, clip_b: number, title_b: string, kinship: Kinship, how: How, 
+/**
+ * A moment at `t` in clip A is at `t + shift_ms` in clip B.
+ */
+shift_ms: number, };
+
 export type Episode = { id: number, show_id: number, number: number, title: string | null, 
 /**
  * YYYY-MM-DD
@@ -303,6 +312,11 @@ message: string | null,
 path: string | null, };
 
 /**
+ * What two clips are to each other.
+ */
+export type Kinship = "same_video" | "reencode" | "contains";
+
+/**
  * Something in the library changed; views refresh. Empty `clip_ids` means
  * anything may have changed (folders, facets, many clips).
  */
@@ -328,6 +342,20 @@ end_ms: number | null, title: string | null, scene_id: number | null, scene: str
  * yet is created in the clip's show.
  */
 export type MarkerDraft = { start_ms: number, end_ms: number | null, title: string | null, scene: string | null, cast: Array<CastDraft>, tags: Array<string>, note: string | null, quote: string | null, };
+
+/**
+ * What merging two clips did.
+ */
+export type Merged = { markers_moved: number, 
+/**
+ * Markers that would land outside the kept clip: they stay where they were.
+ */
+markers_left: number, 
+/**
+ * The other clip's copies became copies of the kept one and the other
+ * clip is gone (only when both play one timeline).
+ */
+clip_removed: boolean, };
 
 /**
  * One stretch of one clip a reel plays.
@@ -776,6 +804,19 @@ export const commands = {
   applyPack: (args: { path: string }) => invoke<PackReport>('apply_pack', args),
   /** Asks for a pack file with the system's file picker; null when cancelled. */
   pickPack: () => invoke<string | null>('pick_pack'),
+  /**
+   * Pairs of clips that look like one video (same download or file, a
+   * re-encode, one holding the other), strongest first; pairs the fan said
+   * are not the same are left out. Only clips with content keys are compared.
+   */
+  duplicates: () => invoke<Array<Duplicate>>('duplicates'),
+  /**
+   * Merges clip `other` into `keep` (markers moved by the measured offset,
+   * credits, tags, scenes; its copies too when both play one timeline). One edit.
+   */
+  mergeDuplicate: (args: { keep: number; other: number }) => invoke<Merged>('merge_duplicate', args),
+  /** Says two clips are not the same video (an edit): they leave the list. */
+  markNotDuplicate: (args: { a: number; b: number }) => invoke<null>('mark_not_duplicate', args),
   /** What the thumbnail and storyboard cache holds, and its limit. */
   cacheUsage: () => invoke<CacheUsage>('cache_usage'),
   /** Sets the cache's limit (in MB, 50 MB to 1 TB) and trims it to that at once. */
