@@ -691,6 +691,15 @@ commands! {
         Ok(state(&app).library().export_pack_to(show_id, &target, with_notes)?)
     }
 
+    /// Writes the pack of some clips of one show (a selection) to a new file `path`.
+    fn export_selection_pack(app, clip_ids: Vec<i64>, path: String, with_notes: bool, force: bool) -> PackSummary {
+        let target = check_target(&path, force)?;
+        if force && target.exists() {
+            std::fs::remove_file(&target).map_err(|e| IpcError::app(format!("cannot replace {}: {e}", target.display())))?;
+        }
+        Ok(state(&app).library().export_pack_of_clips(&clip_ids, &target, with_notes)?)
+    }
+
     /// What importing the pack at `path` would do — each clip matched, how,
     /// and what did not match — with nothing written.
     fn preview_pack(app, path: String) -> PackReport {

@@ -49,6 +49,20 @@ test('a pack exported from one library is matched and imported in another', asyn
   const text = fs.readFileSync(pack, 'utf8');
   assert.ok(!text.includes(source), 'no path of the fan in the pack');
   assert.ok(!text.includes('my own note'), 'no note unless asked');
+
+  // The same from a selection of the grid: the selection's menu writes its pack.
+  await app.browser.keys('Escape');
+  await app.browser.$($testid('cast-manager')).waitForExist({ reverse: true, timeout: 5000 });
+  await app.browser.execute(() => document.activeElement?.blur());
+  await app.browser.keys(['Control', 'a']);
+  await app.browser.$($testid('bulk-pack')).waitForExist({ timeout: 5000 });
+  await app.browser.$($testid('bulk-pack')).click();
+  const selectionPack = path.join(path.dirname(source), 'selection.outtake-pack.json');
+  await until(async () => (await app.browser.$($testid('pack-path')).getValue()).endsWith('.outtake-pack.json'), 'a suggested name');
+  await app.browser.$($testid('pack-path')).setValue(selectionPack);
+  await app.browser.$($testid('pack-export')).click();
+  await until(() => fs.existsSync(selectionPack), "the selection's pack written", 15_000);
+  assert.equal(JSON.parse(fs.readFileSync(selectionPack, 'utf8')).clips.length, 1);
   await app.stop();
 
   // Library B: the same video under another name, elsewhere.

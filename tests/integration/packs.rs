@@ -278,3 +278,34 @@ fn a_malformed_pack_is_refused_whole_naming_the_place() {
     assert!(error.to_string().contains("truncated"), "{error}");
     assert_eq!(b.export_json().unwrap(), before, "a refused pack wrote");
 }
+
+#[test]
+fn a_selections_pack_holds_only_those_clips_of_one_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut library = Library::open(&dir.path().join("library.db")).unwrap();
+    let red_sky = library
+        .add_show(&ShowInput { title: "Lovers of the Red Sky".into(), ..ShowInput::default() })
+        .unwrap();
+    let other =
+        library.add_show(&ShowInput { title: "Business Proposal".into(), ..ShowInput::default() }).unwrap();
+    let clip = |library: &mut Library, title: &str, show_id: Option<i64>| {
+        library
+            .add_clip(&outtake_core::ClipInput { title: title.into(), show_id, ..Default::default() })
+            .unwrap()
+    };
+    let (one, two) = (clip(&mut library, "one", Some(red_sky)), clip(&mut library, "two", Some(red_sky)));
+    let three = clip(&mut library, "three", Some(other));
+    let loose = clip(&mut library, "loose", None);
+    let pack = dir.path().join("selection.outtake-pack.json");
+    let summary = library.export_pack_of_clips(&[two], &pack, false).unwrap();
+    assert_eq!((summary.show.as_str(), summary.clips), ("Lovers of the Red Sky", 1));
+    let text = std::fs::read_to_string(&pack).unwrap();
+    assert!(text.contains("\"two\"") && !text.contains("\"one\""), "{text}");
+    for (ids, why) in
+        [(vec![one, three], "more than one show"), (vec![one, loose], "in no show"), (vec![], "empty")]
+    {
+        let error = library.export_pack_of_clips(&ids, &dir.path().join("refused.json"), false).unwrap_err();
+        assert!(error.to_string().contains(why), "{error}");
+    }
+    assert!(!dir.path().join("refused.json").exists());
+}

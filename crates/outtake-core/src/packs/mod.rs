@@ -101,10 +101,53 @@ impl Library {
     /// The pack of a show's clips as JSON (ending in a newline); the fan's
     /// notes go in only `with_notes`.
     pub fn export_pack(&mut self, show_id: i64, with_notes: bool) -> Result<(String, PackSummary)> {
+        self.pack_text(show_id, None, with_notes)
+    }
+
+    /// The pack of some clips of one show (a selection in the window): the
+    /// show's records, and only those clips. Clips of no show, or of two
+    /// shows, are refused, naming them.
+    pub fn export_pack_of_clips(
+        &mut self,
+        clip_ids: &[i64],
+        path: &Path,
+        with_notes: bool,
+    ) -> Result<PackSummary> {
+        let mut show = None;
+        for clip in clip_ids {
+            crate::library::require(&self.conn, crate::error::EntityKind::Clip, *clip)?;
+            let of: Option<i64> =
+                self.conn.query_row("SELECT show_id FROM clip WHERE id = ?1", [clip], |r| r.get(0))?;
+            let Some(of) = of else {
+                return Err(Error::invalid(
+                    "selection",
+                    format!("clip #{clip} is in no show; place it in one first"),
+                ));
+            };
+            if show.is_some_and(|show| show != of) {
+                return Err(Error::invalid(
+                    "selection",
+                    "its clips are of more than one show; a pack holds one",
+                ));
+            }
+            show = Some(of);
+        }
+        let show = show.ok_or_else(|| Error::invalid("selection", "it is empty"))?;
+        let (text, summary) = self.pack_text(show, Some(clip_ids), with_notes)?;
+        crate::export::write_whole(self.path(), path, &text)?;
+        Ok(summary)
+    }
+
+    fn pack_text(
+        &mut self,
+        show_id: i64,
+        only: Option<&[i64]>,
+        with_notes: bool,
+    ) -> Result<(String, PackSummary)> {
         crate::library::require(&self.conn, crate::error::EntityKind::Show, show_id)?;
         let tx = self.conn.transaction()?;
         let keys = crate::keys::load_keys(&tx, true)?;
-        let pack = write::pack_of_show(&tx, show_id, &keys, with_notes)?;
+        let pack = write::pack_of_show(&tx, show_id, only, &keys, with_notes)?;
         drop(tx);
         let summary = PackSummary {
             show: pack.show.title.clone(),

@@ -47,13 +47,18 @@ fn cast_rows(conn: &Connection, sql: &str, id: i64) -> Result<Vec<CastRow>> {
 pub(crate) fn pack_of_show(
     conn: &Connection,
     show_id: i64,
+    only: Option<&[i64]>,
     keys: &[ClipKeys],
     with_notes: bool,
 ) -> Result<PackFile> {
     let mut scenes = Numbering::default();
     // The export's show record: its scene numbers are the pack's.
     let show = crate::export::show_record(conn, show_id, 1, &mut |scene| scenes.assign(scene))?;
-    let clips = column(conn, "SELECT id FROM clip WHERE show_id = ?1 ORDER BY id", show_id)?;
+    let mut clips = column(conn, "SELECT id FROM clip WHERE show_id = ?1 ORDER BY id", show_id)?;
+    // A selection's pack: only those of the show's clips.
+    if let Some(only) = only {
+        clips.retain(|clip| only.contains(clip));
+    }
     // People: the show's cast first, then anyone credited in its clips or markers.
     let mut people = Numbering::default();
     let mut order =

@@ -792,6 +792,8 @@ export const commands = {
    * path, the fan's notes only `with_notes`) to a new file `path`.
    */
   exportPack: (args: { show_id: number; path: string; with_notes: boolean; force: boolean }) => invoke<PackSummary>('export_pack', args),
+  /** Writes the pack of some clips of one show (a selection) to a new file `path`. */
+  exportSelectionPack: (args: { clip_ids: Array<number>; path: string; with_notes: boolean; force: boolean }) => invoke<PackSummary>('export_selection_pack', args),
   /**
    * What importing the pack at `path` would do — each clip matched, how,
    * and what did not match — with nothing written.
