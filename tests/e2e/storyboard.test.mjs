@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { count, evalJson, invoke, makeClip, screenshot, startApp, until } from './harness.mjs';
+import { count, evalJson, invoke, makeClip, screenshot, search, startApp, until } from './harness.mjs';
 
 const $testid = (id) => `[data-testid="${id}"]`;
 
@@ -64,4 +64,25 @@ test('the timeline and the cards show frames from the storyboard', async (t) => 
   const after = await evalJson(browser, () => document.querySelector('[data-testid="player"]').currentTime);
   assert.equal(after, before, 'hovering does not seek');
   await screenshot(browser, 'timeline-preview');
+
+  // Search results show each timed hit's own frame: the tile of its moment.
+  await browser.keys('Escape');
+  await search(browser, '다들 고생하셨습니다');
+  const frame = await until(
+    () =>
+      evalJson(browser, () => {
+        const hit = document.querySelector('[data-testid="hit"][data-kind="cue"]');
+        const f = hit?.querySelector('[data-testid="hit-frame"]');
+        return f && { ms: Number(hit.dataset.startMs), image: f.style.backgroundImage, position: f.style.backgroundPosition, width: f.getBoundingClientRect().width };
+      }),
+    "the hit's frame",
+  );
+  assert.match(frame.image, /storyboard\/0/);
+  // The tile of 4.2 s: its place on the sheet, scaled to the frame's width.
+  const tile = Math.floor(frame.ms / board.interval_ms);
+  const scale = frame.width / board.tile_width;
+  const x = (tile % board.columns) * board.tile_width * scale;
+  const shown = Number.parseFloat(frame.position);
+  assert.ok(Math.abs(shown + x) < 1, `tile ${tile} should be at ${-x}px, shown at ${frame.position}`);
+  await screenshot(browser, 'hit-frames');
 });
