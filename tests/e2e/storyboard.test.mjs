@@ -45,9 +45,21 @@ test('the timeline and the cards show frames from the storyboard', async (t) => 
   await until(() => evalJson(browser, () => document.querySelector('[data-testid="card-scrub"]')?.dataset.tile).then((tile) => Number(tile) === 0), 'the card back at its start');
   await screenshot(browser, 'card-scrub');
 
+  // A marker from 2 s to 8 s shows its own frames on the clip page: in, middle and out.
+  await invoke(browser, 'add_marker', {
+    clip_id: id,
+    marker: { start_ms: 2000, end_ms: 8000, title: 'Horse ride', scene: null, cast: [], tags: [], note: null, quote: null },
+  });
+
   // The clip page: the timeline at 60% shows the tile for 60% of the clip, and the video does not move.
   await browser.$($testid('clip-card')).click();
   await browser.$($testid('player')).waitForExist({ timeout: 30_000 });
+  const tiles = await until(
+    () => evalJson(browser, () => [...document.querySelectorAll('[data-testid="marker-frame"]')].map((f) => Number(f.dataset.tile))).then((t) => t.length > 0 && t),
+    "the marker's frames",
+  );
+  const at = (ms) => Math.floor(ms / board.interval_ms);
+  assert.deepEqual(tiles, [...new Set([at(2000), at(5000), at(7999)])], 'the frames of its in-point, middle and out-point');
   await until(() => evalJson(browser, () => document.querySelector('[data-testid="player"]').readyState >= 1), 'the video loaded');
   const before = await evalJson(browser, () => document.querySelector('[data-testid="player"]').currentTime);
   await pointAt(browser, '.bar', 0.6);
