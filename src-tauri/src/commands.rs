@@ -166,6 +166,26 @@ fn check_target(path: &str, force: bool) -> Result<PathBuf, IpcError> {
     Ok(target)
 }
 
+/// A pack's file: checked as any target; one being replaced is removed first
+/// (a pack is written whole to a new file, never over one).
+fn pack_target(path: &str, force: bool) -> Result<PathBuf, IpcError> {
+    let target = check_target(path, force)?;
+    if force && target.exists() {
+        std::fs::remove_file(&target)
+            .map_err(|e| IpcError::app(format!("cannot replace {}: {e}", target.display())))?;
+    }
+    Ok(target)
+}
+
+/// Writes the settings `change` makes of the kept ones (atomically) and keeps them.
+fn keep_settings(state: &App, change: impl FnOnce(&Settings) -> Settings) -> Result<Settings, IpcError> {
+    let mut kept = state.settings();
+    let settings = change(&kept);
+    outtake_core::settings::save(&outtake_core::settings::settings_path(), &settings)?;
+    *kept = settings.clone();
+    Ok(settings)
+}
+
 /// The most clips a search returns to the window.
 const MAX_RESULTS: usize = 1000;
 
@@ -636,13 +656,8 @@ commands! {
     /// Keeps new settings (written atomically). Language and theme apply at
     /// once in the window; another library file opens at the next start.
     fn save_settings(app, settings: Settings) -> Settings {
-        let state = state(&app);
-        let mut kept = state.settings();
         // Fields a newer Outtake wrote stay as they were.
-        let settings = Settings { other: kept.other.clone(), ..settings };
-        outtake_core::settings::save(&outtake_core::settings::settings_path(), &settings)?;
-        *kept = settings.clone();
-        Ok(settings)
+        keep_settings(&state(&app), |kept| Settings { other: kept.other.clone(), ..settings })
     }
 
     /// Moves the library safely: copies it whole to `path` (a new file) and
@@ -652,11 +667,7 @@ commands! {
         let state = state(&app);
         let target = PathBuf::from(path.trim());
         state.library().copy_to(&target)?;
-        let mut kept = state.settings();
-        let settings = Settings { library: Some(target.display().to_string()), ..kept.clone() };
-        outtake_core::settings::save(&outtake_core::settings::settings_path(), &settings)?;
-        *kept = settings.clone();
-        Ok(settings)
+        keep_settings(&state, |kept| Settings { library: Some(target.display().to_string()), ..kept.clone() })
     }
 
     /// Where the thumbnail and storyboard cache is now.
@@ -684,19 +695,13 @@ commands! {
     /// Writes a show's pack (its clips' keys, markers, credits, roles; never a
     /// path, the fan's notes only `with_notes`) to a new file `path`.
     fn export_pack(app, show_id: i64, path: String, with_notes: bool, force: bool) -> PackSummary {
-        let target = check_target(&path, force)?;
-        if force && target.exists() {
-            std::fs::remove_file(&target).map_err(|e| IpcError::app(format!("cannot replace {}: {e}", target.display())))?;
-        }
+        let target = pack_target(&path, force)?;
         Ok(state(&app).library().export_pack_to(show_id, &target, with_notes)?)
     }
 
     /// Writes the pack of some clips of one show (a selection) to a new file `path`.
     fn export_selection_pack(app, clip_ids: Vec<i64>, path: String, with_notes: bool, force: bool) -> PackSummary {
-        let target = check_target(&path, force)?;
-        if force && target.exists() {
-            std::fs::remove_file(&target).map_err(|e| IpcError::app(format!("cannot replace {}: {e}", target.display())))?;
-        }
+        let target = pack_target(&path, force)?;
         Ok(state(&app).library().export_pack_of_clips(&clip_ids, &target, with_notes)?)
     }
 

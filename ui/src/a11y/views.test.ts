@@ -116,8 +116,8 @@ function library(facets: Facets = FACETS) {
     preview_pack: {
       show: 'Lovers of the Red Sky', matched: 1, unmatched: 1, dry_run: true, people_added: 1, people_merged: 0, tags_added: 1, markers_added: 3, credits_added: 2, markers_outside: 0,
       clips: [
-        { index: 0, title: 'Horse ride making-of', clip_id: 7, clip_title: '홍천기 메이킹', how: { by: 'sound', bit_error: 0.1 }, how_text: '', shift_ms: -4000, markers: 3 },
-        { index: 1, title: 'Another clip', clip_id: null, clip_title: null, how: null, how_text: '', shift_ms: 0, markers: 1 },
+        { index: 0, title: 'Horse ride making-of', clip_id: 7, clip_title: '홍천기 메이킹', how: { by: 'sound', bit_error: 0.1 }, shift_ms: -4000, markers: 3 },
+        { index: 1, title: 'Another clip', clip_id: null, clip_title: null, how: null, shift_ms: 0, markers: 1 },
       ],
     },
     cache_usage: { posters: 3, poster_bytes: 120_000, storyboards: 2, storyboard_bytes: 3_000_000, evicted: 0, problems: 0, orphans: 0, orphan_bytes: 0, limit_bytes: 2_147_483_648 },

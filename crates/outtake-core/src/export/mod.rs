@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::library::Library;
 use format::LibraryFile;
 pub use merge::ImportReport;
+pub(crate) use read::deserialize_whole;
 pub(crate) use write::show_record;
 
 /// The largest export `import` reads: a 100,000-clip library with a million

@@ -11,10 +11,12 @@ pub(super) fn parse(bytes: &[u8]) -> Result<LibraryFile, String> {
     parse_from(serde_json::Deserializer::from_slice(bytes))
 }
 
-pub(super) fn parse_from<'de, R: serde_json::de::Read<'de>>(
-    mut deserializer: serde_json::Deserializer<R>,
-) -> Result<LibraryFile, String> {
-    let file: LibraryFile = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+/// Reads one JSON value and nothing after it; an error names the JSON path
+/// and the line and column at fault (the export and the pack read alike).
+pub(crate) fn deserialize_whole<'de, T: serde::Deserialize<'de>, R: serde_json::de::Read<'de>>(
+    deserializer: &mut serde_json::Deserializer<R>,
+) -> Result<T, String> {
+    let value: T = serde_path_to_error::deserialize(&mut *deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         let place = format!("line {}, column {}", inner.line(), inner.column());
@@ -27,6 +29,13 @@ pub(super) fn parse_from<'de, R: serde_json::de::Read<'de>>(
         }
     })?;
     deserializer.end().map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
+    Ok(value)
+}
+
+pub(super) fn parse_from<'de, R: serde_json::de::Read<'de>>(
+    mut deserializer: serde_json::Deserializer<R>,
+) -> Result<LibraryFile, String> {
+    let file: LibraryFile = deserialize_whole(&mut deserializer)?;
     if file.format != FORMAT {
         return Err(format!(
             "format: \"{}\" is not an Outtake library export (expected \"{FORMAT}\")",

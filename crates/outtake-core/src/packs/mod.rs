@@ -35,8 +35,6 @@ pub struct PackClipMatch {
     pub clip_id: Option<i64>,
     pub clip_title: Option<String>,
     pub how: Option<How>,
-    /// `how` in words, as the CLI says it.
-    pub how_text: String,
     /// A pack time `t` lands at `t + shift_ms` in the library's clip.
     pub shift_ms: i64,
     pub markers: usize,
@@ -226,18 +224,15 @@ impl Library {
                 audio: clip.keys.audio.as_deref().and_then(|a| read::audio_words(a).ok()),
             };
             let found = candidates.find(&wanted, &|_| false);
-            let mut found_as = PackClipMatch {
+            matches.push(PackClipMatch {
                 index,
                 title: clip.title.clone(),
                 clip_id: found.map(|f| f.clip_id),
                 clip_title: found.map(|f| titles[&f.clip_id].to_string()),
                 how: found.map(|f| f.how),
-                how_text: String::new(),
                 shift_ms: found.map_or(0, |f| f.shift_ms),
                 markers: clip.markers.len(),
-            };
-            found_as.how_text = found_as.how_in_words();
-            matches.push(found_as);
+            });
         }
         Ok(matches)
     }

@@ -49,19 +49,7 @@ pub(crate) fn read_pack(path: &Path) -> Result<PackFile> {
 /// Parses and checks a pack held in memory.
 pub(crate) fn parse_pack(bytes: &[u8]) -> std::result::Result<PackFile, String> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let pack: PackFile = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        let place = format!("line {}, column {}", inner.line(), inner.column());
-        if inner.is_eof() {
-            format!("the file ends too soon ({place}): it is truncated")
-        } else if path == "." || path.is_empty() {
-            format!("{place}: {inner}")
-        } else {
-            format!("{path} ({place}): {inner}")
-        }
-    })?;
-    deserializer.end().map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
+    let pack: PackFile = crate::export::deserialize_whole(&mut deserializer)?;
     if pack.format != FORMAT {
         return Err(format!("format: \"{}\" is not an Outtake pack (expected \"{FORMAT}\")", pack.format));
     }

@@ -388,10 +388,6 @@ index: number, title: string,
  */
 clip_id: number | null, clip_title: string | null, how: How | null, 
 /**
- * `how` in words, as the CLI says it.
- */
-how_text: string, 
-/**
  * A pack time `t` lands at `t + shift_ms` in the library's clip.
  */
 shift_ms: number, markers: number, };
