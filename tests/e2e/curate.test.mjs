@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { count, evalJson, invoke, makeClip, screenshot, search, startApp, until } from './harness.mjs';
+import { count, evalJson, invoke, makeClip, screenshot, search, seen, startApp, until } from './harness.mjs';
 
 const $testid = (id) => `[data-testid="${id}"]`;
 
@@ -104,7 +104,7 @@ test('the worked example: marking moments, finding them, bulk tags with undo', a
     [...document.querySelectorAll('[data-testid="clip-card"]')].find((c) => c.textContent.includes('making-of'))?.dataset.clipId,
   );
   await browser.$(`${$testid('clip-card')}[data-clip-id="${making}"]`).click();
-  await until(async () => (await video(browser))?.ready >= 1, 'the player');
+  await until(async () => (await video(browser))?.ready >= 1, async () => `the player (${await seen(browser)})`);
 
   const moments = [
     { from: 1, to: 3, title: 'Sealing ceremony action', cast: ['안효섭'], tag: 'type:action' },

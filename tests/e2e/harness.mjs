@@ -40,13 +40,19 @@ function listening(port) {
   });
 }
 
-/** Resolves once `check()` is truthy; fails after `timeout` ms with `what`. */
+/**
+ * Resolves once `check()` is truthy; fails after `timeout` ms with `what`
+ * (a string, or a function giving one: what was seen instead).
+ */
 export async function until(check, what, timeout = 20_000, every = 100) {
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const said = typeof what === 'function' ? await what() : what;
+      throw new Error(`timed out after ${timeout} ms waiting for ${said}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, every));
   }
 }
@@ -167,6 +173,20 @@ export async function screenshot(browser, name) {
   });
   await browser.saveScreenshot(file);
   return file;
+}
+
+/**
+ * What the window shows now, for a failure's message: the open view, the
+ * player's state, and any message on screen.
+ */
+export function seen(browser) {
+  return evalJson(browser, () => {
+    const v = document.querySelector('video');
+    const view = [...document.querySelectorAll('main [data-testid]')].slice(0, 6).map((e) => e.dataset.testid);
+    const said = [...document.querySelectorAll('[role="alert"], [role="status"]')].map((e) => e.textContent.trim()).filter(Boolean);
+    const player = v && { src: v.currentSrc || v.src, ready: v.readyState, network: v.networkState, error: v.error?.code ?? null };
+    return `view ${view.join(' ')}; player ${JSON.stringify(player)}; said ${JSON.stringify(said)}; focus ${document.activeElement?.dataset?.testid ?? document.activeElement?.tagName}`;
+  });
 }
 
 /** How many elements match `selector` now. */
