@@ -373,3 +373,79 @@ fn machine_lines_rank_below_written_ones_and_edits_are_the_fans_and_undoable() {
     library.delete_cue(korean).unwrap();
     assert!(library.search("말타는", 10).unwrap().iter().all(|h| h.clip_id == written));
 }
+
+/// What the background reader told, in order.
+#[derive(Default)]
+struct Told {
+    news: Vec<String>,
+    /// Set `pause` when the first clip starts (to stop a read midway).
+    pause_at_first: Option<std::sync::Arc<AtomicBool>>,
+}
+
+impl outtake_core::screen_text::ReadSink for Told {
+    fn reading(&mut self, now: Option<&outtake_core::screen_text::ReadProgress>) {
+        if let (Some(now), Some(pause)) = (now, &self.pause_at_first) {
+            pause.store(true, std::sync::atomic::Ordering::Relaxed);
+            self.news.push(format!("reading {} of {}, paused", now.number, now.total));
+            return;
+        }
+        self.news.push(match now {
+            Some(now) => format!("reading {} of {}", now.number, now.total),
+            None => "idle".into(),
+        });
+    }
+    fn read(&mut self, _clip_id: i64, lines: usize) {
+        self.news.push(format!("read {lines} lines"));
+    }
+    fn off(&mut self, reason: &str) {
+        self.news.push(format!("off: {reason}"));
+    }
+}
+
+#[test]
+fn the_background_reader_reads_unread_clips_once_without_a_history_entry_and_stops_when_paused() {
+    if !can_read_text() {
+        return;
+    }
+    let (folder, mut library, clip_id) = library_with_caption_clip();
+    let history_before = library.history(100).unwrap().len();
+    let read_it = |library: &mut Library, told: &mut Told, paused: &AtomicBool| {
+        // The sender gone: one pass, then the reader returns.
+        let (wake, woken) = std::sync::mpsc::channel::<()>();
+        drop(wake);
+        outtake_core::screen_text::read_in_background(library, &woken, paused, told);
+    };
+
+    // Paused before it starts: nothing is read.
+    let paused = AtomicBool::new(true);
+    let mut told = Told::default();
+    read_it(&mut library, &mut told, &paused);
+    assert!(told.news.is_empty(), "{:?}", told.news);
+
+    // Paused as the clip starts: it is left unread (and read later).
+    let pause = std::sync::Arc::new(AtomicBool::new(false));
+    let mut told = Told { pause_at_first: Some(pause.clone()), ..Told::default() };
+    read_it(&mut library, &mut told, &pause);
+    assert_eq!(told.news, ["reading 1 of 1, paused", "idle"]);
+    assert!(library.cues(clip_id, None).unwrap().is_empty());
+
+    // Read: the lines are kept and found, with no history entry.
+    let mut told = Told::default();
+    read_it(&mut library, &mut told, &AtomicBool::new(false));
+    assert_eq!(told.news, ["reading 1 of 1", "read 3 lines", "idle"]);
+    assert!(library.search("말타는", 10).unwrap().iter().any(|h| h.clip_id == clip_id && h.machine));
+    assert_eq!(
+        library.history(100).unwrap().len(),
+        history_before,
+        "background reads are not the fan's edits"
+    );
+
+    // Read once: a clip imported later is the only one read next time.
+    let more = folder.path().join("more");
+    std::fs::create_dir(&more).unwrap();
+    std::fs::copy(caption_video(360, 4, false), more.join("조용한 클립.mp4")).unwrap();
+    library.scan(&[more], &mut |_| {}).unwrap();
+    let mut told = Told::default();
+    read_it(&mut library, &mut told, &AtomicBool::new(false));
+    assert_eq!(told.news, ["reading 1 of 1", "read 0 lines", "idle"]);
+}

@@ -6,8 +6,10 @@
 //! the cut-outs in batches; `lines` cleans the words and merges the same
 //! caption across frames into one line; `store` keeps the lines as
 //! machine-made cues and remembers which clips were read, so a run that is
-//! stopped goes on where it was.
+//! stopped goes on where it was; `background` is the window's reader of
+//! every clip not read yet.
 
+mod background;
 mod frames;
 mod lines;
 mod regions;
@@ -18,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+pub use background::{ReadSink, read_in_background};
 pub use lines::{ScreenLine, edit_distance, language_of, similarity};
 pub use store::{ReadProblem, ReadProgress, ReadSummary, Which};
 pub use tesseract::TESSERACT_PACKAGES;

@@ -109,7 +109,7 @@ impl Library {
     }
 
     /// The clips `which` names, with their titles.
-    fn clips_to_read(&self, which: &Which) -> Result<Vec<(i64, String)>> {
+    pub(super) fn clips_to_read(&self, which: &Which) -> Result<Vec<(i64, String)>> {
         let sql = match which {
             Which::Unread => {
                 "SELECT id, title FROM clip c WHERE NOT EXISTS
