@@ -65,6 +65,8 @@ pub struct SettingsView {
     /// The system's language from the locale environment (`ko_KR.UTF-8` → `ko`),
     /// which the web view may not know when the locale is not installed.
     pub system_language: Option<String>,
+    /// Why on-screen text is not read (no Tesseract), when it is not.
+    pub screen_text_off: Option<String>,
 }
 
 /// The first language the locale environment names (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
@@ -86,6 +88,8 @@ pub struct LibraryChanged {
 
 pub const LIBRARY_CHANGED: &str = "library-changed";
 pub const IMPORT_PROGRESS: &str = "import-progress";
+/// The reader of on-screen text's progress (`reader.rs`), as an import's.
+pub const READING_PROGRESS: &str = "reading-progress";
 
 /// The events, for `bindings.ts`.
 pub fn events(config: &ts_rs::Config) -> Vec<Event> {
@@ -105,6 +109,12 @@ pub fn events(config: &ts_rs::Config) -> Vec<Event> {
         Event {
             key: "importProgress",
             name: IMPORT_PROGRESS,
+            payload: ImportProgress::name(config),
+            visit: |d| d.declare::<ImportProgress>(),
+        },
+        Event {
+            key: "readingProgress",
+            name: READING_PROGRESS,
             payload: ImportProgress::name(config),
             visit: |d| d.declare::<ImportProgress>(),
         },
@@ -182,6 +192,7 @@ fn keep_settings(state: &App, change: impl FnOnce(&Settings) -> Settings) -> Res
     let mut kept = state.settings();
     let settings = change(&kept);
     outtake_core::settings::save(&outtake_core::settings::settings_path(), &settings)?;
+    state.reader.set_on(settings.reads_screen_text());
     *kept = settings.clone();
     Ok(settings)
 }
@@ -650,7 +661,8 @@ commands! {
         let state = state(&app);
         let problem = state.settings_problem.lock().unwrap_or_else(|p| p.into_inner()).take();
         let path = outtake_core::settings::settings_path().display().to_string();
-        Ok(SettingsView { settings: state.settings().clone(), path, problem, system_language: system_language() })
+        let screen_text_off = state.reader.off_because();
+        Ok(SettingsView { settings: state.settings().clone(), path, problem, system_language: system_language(), screen_text_off })
     }
 
     /// Keeps new settings (written atomically). Language and theme apply at

@@ -21,13 +21,14 @@ pub struct Importer {
 }
 
 impl Importer {
-    pub fn start(library: PathBuf, app: AppHandle) -> Importer {
+    /// `read_new` wakes the reader of on-screen text when clips came.
+    pub fn start(library: PathBuf, app: AppHandle, read_new: Sender<()>) -> Importer {
         let (work, jobs) = channel();
         let states = FolderStates::default();
         let thread_states = states.clone();
         let feed = work.clone();
         let spawned = std::thread::Builder::new().name("importer".into()).spawn(move || {
-            let mut sink = WindowSink { app };
+            let mut sink = WindowSink { app, read_new };
             let ran = Library::open(&library).map_err(worker::WorkerError::from).and_then(|mut library| {
                 worker::run(&mut library, Followed::Library, &mut sink, thread_states, feed, jobs)
             });
@@ -75,6 +76,7 @@ impl Importer {
 /// The worker's news as the window's events.
 struct WindowSink {
     app: AppHandle,
+    read_new: Sender<()>,
 }
 
 impl ImportSink for WindowSink {
@@ -93,6 +95,10 @@ impl ImportSink for WindowSink {
     fn imported(&mut self, summary: &outtake_core::import::ScanSummary) {
         if !summary.failed.is_empty() {
             tracing::warn!("{} files could not be imported", summary.failed.len());
+        }
+        if summary.added + summary.updated > 0 {
+            // A reader that is gone has said why.
+            let _ = self.read_new.send(());
         }
     }
 

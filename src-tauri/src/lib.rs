@@ -9,6 +9,7 @@ mod external;
 mod importer;
 mod ipc;
 mod jobs;
+mod reader;
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -28,6 +29,8 @@ pub struct App {
     counts: Mutex<Library>,
     media_base: String,
     importer: Importer,
+    /// Reads the text on screen of clips not read yet (`reader.rs`).
+    reader: reader::Reader,
     /// The fan's settings (`settings.json`), and what was wrong with the file
     /// at start, said once to the window.
     settings: Mutex<Settings>,
@@ -84,7 +87,12 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             use tauri::Manager;
-            let importer = Importer::start(path.clone(), app.handle().clone());
+            let reader = reader::Reader::start(
+                path.clone(),
+                app.handle().clone(),
+                loaded.settings.reads_screen_text(),
+            );
+            let importer = Importer::start(path.clone(), app.handle().clone(), reader.waker());
             let jobs = jobs::Jobs::start(app.handle().clone());
             let media_base = media.base().to_string();
             app.manage(App {
@@ -92,6 +100,7 @@ pub fn run() {
                 counts: Mutex::new(counts),
                 media_base,
                 importer,
+                reader,
                 settings: Mutex::new(loaded.settings),
                 settings_problem: Mutex::new(loaded.problem),
                 jobs,

@@ -61,7 +61,8 @@ impl ImportSink for TerminalSink<'_> {
             ImportPhase::Scanning
             | ImportPhase::Thumbnails
             | ImportPhase::Storyboards
-            | ImportPhase::Keys => {
+            | ImportPhase::Keys
+            | ImportPhase::Reading => {
                 if let Some(total) = progress.total {
                     self.bar.set_length(total as u64);
                 }
@@ -71,6 +72,7 @@ impl ImportSink for TerminalSink<'_> {
                     ImportPhase::Thumbnails => "thumbnail ",
                     ImportPhase::Storyboards => "storyboard ",
                     ImportPhase::Keys => "content keys ",
+                    ImportPhase::Reading => "on-screen text ",
                     _ => "",
                 };
                 self.bar

@@ -31,6 +31,9 @@ pub struct Settings {
     /// The library file opened at start; none is the default place. (The
     /// cache's size limit is the library's own: `Library::set_cache_limit`.)
     pub library: Option<String>,
+    /// Whether the window reads the text on screen of new clips in the
+    /// background; none is yes (`reads_screen_text`).
+    pub read_screen_text: Option<bool>,
     /// Fields a newer Outtake wrote, kept as they were.
     #[serde(flatten)]
     #[cfg_attr(feature = "ts", ts(skip))]
@@ -56,6 +59,11 @@ pub fn settings_path() -> PathBuf {
 }
 
 impl Settings {
+    /// Whether on-screen text is read in the background (the default).
+    pub fn reads_screen_text(&self) -> bool {
+        self.read_screen_text != Some(false)
+    }
+
     /// Refuses a value no setting can take, naming the setting.
     pub fn check(&self) -> Result<()> {
         if let Some(language) = &self.language

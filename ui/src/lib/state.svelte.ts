@@ -47,6 +47,8 @@ class AppState {
   sort = $state<ClipSort>('added');
   view = $state<View>({ kind: 'library' });
   progress = $state<ImportProgress | null>(null);
+  /** The reader of on-screen text's progress (shown when the importer is idle). */
+  reading = $state<ImportProgress | null>(null);
   /** The fan's settings (`settings.json`); null until read. */
   settings = $state<Settings | null>(null);
   /** Where the settings file is, and the system's language as the app read it. */
@@ -119,6 +121,9 @@ class AppState {
     void this.refreshReels();
     await listen<EventPayloads['import-progress']>(events.importProgress, (event) => {
       this.progress = event.payload.phase === 'idle' ? null : event.payload;
+    });
+    await listen<EventPayloads['reading-progress']>(events.readingProgress, (event) => {
+      this.reading = event.payload.phase === 'idle' ? null : event.payload;
     });
   }
 

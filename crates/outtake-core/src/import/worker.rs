@@ -67,6 +67,9 @@ pub enum ImportPhase {
     /// Content keys (picture hash and sound fingerprint, for packs and
     /// duplicates), one clip at a time once storyboards are done.
     Keys,
+    /// Reading on-screen text (the window's reader, beside the importer:
+    /// `screen_text::read_in_background`).
+    Reading,
     Idle,
 }
 

@@ -248,7 +248,7 @@ export type How = { "by": "source" } | { "by": "oshash" } | { "by": "reencode", 
 /**
  * What the worker is doing, for a progress bar.
  */
-export type ImportPhase = "scanning" | "thumbnails" | "storyboards" | "keys" | "idle";
+export type ImportPhase = "scanning" | "thumbnails" | "storyboards" | "keys" | "reading" | "idle";
 
 /**
  * A file (video or sidecar) that could not be taken in, and why.
@@ -532,7 +532,12 @@ external_player: string | null,
  * The library file opened at start; none is the default place. (The
  * cache's size limit is the library's own: `Library::set_cache_limit`.)
  */
-library: string | null, };
+library: string | null, 
+/**
+ * Whether the window reads the text on screen of new clips in the
+ * background; none is yes (`reads_screen_text`).
+ */
+read_screen_text: boolean | null, };
 
 /**
  * The settings, the file they live in, and (once) why that file was not used.
@@ -546,7 +551,11 @@ problem: string | null,
  * The system's language from the locale environment (`ko_KR.UTF-8` → `ko`),
  * which the web view may not know when the locale is not installed.
  */
-system_language: string | null, };
+system_language: string | null, 
+/**
+ * Why on-screen text is not read (no Tesseract), when it is not.
+ */
+screen_text_off: string | null, };
 
 /**
  * A drama series or film, e.g. Lovers of the Red Sky (홍천기), SBS, 2021.
@@ -863,6 +872,7 @@ export const events = {
   libraryChanged: 'library-changed',
   jobUpdate: 'job-update',
   importProgress: 'import-progress',
+  readingProgress: 'reading-progress',
 } as const;
 
 /** The payload of each event. */
@@ -870,4 +880,5 @@ export type EventPayloads = {
   'library-changed': LibraryChanged;
   'job-update': JobUpdate;
   'import-progress': ImportProgress;
+  'reading-progress': ImportProgress;
 };
