@@ -19,6 +19,11 @@ use tauri::{AppHandle, Emitter};
 
 use crate::commands::{LIBRARY_CHANGED, LibraryChanged, READING_PROGRESS};
 
+/// The reader starts this long after the window: nothing that can wait is
+/// computed while the first grid is made (a library with clips offline asks
+/// the disk about each of them).
+const START_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// The handle the app holds.
 pub struct Reader {
     wake: Mutex<Sender<()>>,
@@ -36,6 +41,8 @@ impl Reader {
         let (thread_paused, thread_off) = (Arc::clone(&paused), Arc::clone(&off));
         let spawned = std::thread::Builder::new().name("screen-text".into()).spawn(move || {
             let mut sink = WindowSink { app, off: thread_off };
+            // Wakes meanwhile wait in the channel.
+            std::thread::sleep(START_AFTER);
             match Library::open(&library) {
                 Ok(mut library) => read_in_background(&mut library, &woken, &thread_paused, &mut sink),
                 Err(error) => sink.off(&format!("cannot open the library: {error}")),

@@ -208,8 +208,18 @@ test('downloads landing while the grid is scrolled never blank a card, and keep 
     await new Promise((resolve) => setTimeout(resolve, 700));
   }
   await until(() => evalJson(browser, () => document.querySelector('nav')?.textContent ?? '').then((text) => /All clips\s*27/.test(text)), '27 clips', 60_000);
-  // Their posters are made after them: wait for those changes to pass too.
-  await until(() => evalJson(browser, () => document.querySelector('[data-testid="import-progress"]') === null), 'the importer idle', 60_000);
+  // Their posters are made after them: wait for those changes to pass too
+  // (storyboards, content keys and on-screen text, made in the background
+  // after, change no poster and may go on).
+  await until(
+    () =>
+      evalJson(browser, () => {
+        const bar = document.querySelector('[data-testid="import-progress"]');
+        return bar === null || ['storyboards', 'keys', 'reading'].includes(bar.dataset.phase);
+      }),
+    async () => `the posters made (the importer says ${await evalJson(browser, () => document.querySelector('[data-testid="import-progress"]')?.textContent)})`,
+    60_000,
+  );
   await new Promise((resolve) => setTimeout(resolve, 1500));
   const record = await evalJson(browser, () => {
     window.__grid.stop = true;
