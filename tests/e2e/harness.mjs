@@ -60,7 +60,7 @@ export async function until(check, what, timeout = 20_000, every = 100) {
 /**
  * Starts the app on a new, empty library in a temp dir with its own HOME, or
  * again on the library and HOME of an earlier start (`dir`: its `dir`).
- * Returns { browser, dir, library, stop }.
+ * Returns { browser, dir, library, stop, driverPid }.
  */
 export async function startApp({ env = {}, dir: again = null } = {}) {
   if (!APP) throw new Error('OUTTAKE_APP is not set: run these tests with `cargo xtask e2e`');
@@ -128,7 +128,7 @@ export async function startApp({ env = {}, dir: again = null } = {}) {
     await stop();
     throw error;
   }
-  return { browser, dir, library, stop };
+  return { browser, dir, library, stop, driverPid: driver.pid };
 }
 
 /** Runs `fn` in the page and returns its result through JSON (NaN-safe). */

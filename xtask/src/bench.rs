@@ -13,6 +13,8 @@
 //! matching a 5,000-clip pack against a 100,000-clip library.
 //! Search: latency per query class on a generated library, against LIKE scans
 //! and one plain FTS5 table (`crates/outtake-bench`).
+//! App: the release window on that library (launch to first grid, memory,
+//! IPC timings, scroll frame times; `tests/e2e/bench-app.mjs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -24,8 +26,8 @@ const CLIPS: usize = 1000;
 
 /// Runs every part, or only `only` (`import`, `history` or `search`).
 pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Result<()> {
-    const PARTS: [&str; 8] =
-        ["import", "history", "conversion", "ocr", "storyboards", "cuts", "keys", "search"];
+    const PARTS: [&str; 9] =
+        ["import", "history", "conversion", "ocr", "storyboards", "cuts", "keys", "search", "app"];
     if let Some(part) = only.filter(|p| !PARTS.contains(p)) {
         bail!("cargo xtask bench: no part named {part:?} ({})", PARTS.join(", "));
     }
@@ -68,8 +70,26 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Re
     }
     if runs("search") {
         search(root, &target, &outtake)?;
+        println!();
+    }
+    if runs("app") {
+        crate::e2e::bench_app(&search_library(root, &target)?)?;
     }
     Ok(())
+}
+
+/// The 100k-clip library of the search benchmark, made first if this schema has none.
+fn search_library(root: &Path, target: &Path) -> Result<PathBuf> {
+    let output = Command::new(target.join("release/outtake-bench"))
+        .arg("--dir")
+        .arg(root.join("target/bench/search"))
+        .arg("--library")
+        .stderr(Stdio::inherit())
+        .output()?;
+    if !output.status.success() {
+        bail!("the search benchmark could not make its library");
+    }
+    Ok(PathBuf::from(String::from_utf8(output.stdout)?.trim()))
 }
 
 /// What recording the edit history costs a bulk edit of 1,000 clips.

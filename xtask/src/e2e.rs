@@ -85,6 +85,47 @@ pub fn run(screenshots: bool, only: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// `cargo xtask bench app`: the release window on an empty library and on
+/// a copy of `library` (`tests/e2e/bench-app.mjs` prints the figures).
+pub fn bench_app(library: &Path) -> Result<()> {
+    let tauri_driver = ensure_tauri_driver()?;
+    step(
+        "build the app (release)",
+        cargo().args(["build", "--release", "--package", "outtake-desktop", "--locked"]),
+    )?;
+    let target = target_dir();
+    let tests = root().join("tests/e2e");
+    let lock = tests.join("package-lock.json");
+    if modified(&lock) > modified(&tests.join("node_modules/.package-lock.json")) {
+        step("end-to-end packages (npm ci)", npm(&tests).args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    // The app writes to its library (settings, the importer's checks): a copy
+    // keeps the benchmark's library as generated.
+    let work = target.join("bench/app");
+    std::fs::create_dir_all(&work)?;
+    let copy = work.join("library.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(work.join(format!("library.db{suffix}")));
+    }
+    std::fs::copy(library, &copy).with_context(|| format!("cannot copy {}", library.display()))?;
+    let path = std::env::join_paths(
+        std::iter::once(tauri_driver.parent().unwrap_or(Path::new(".")).to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )?;
+    step(
+        "the window at 100k clips (xvfb + tauri-driver)",
+        Command::new("timeout")
+            .args(["--signal=TERM", "--kill-after=30", &TIMEOUT.as_secs().to_string()])
+            .args(["xvfb-run", "--auto-servernum", "--server-args=-screen 0 1920x1080x24"])
+            .args(["node", "tests/e2e/bench-app.mjs"])
+            .current_dir(root())
+            .env("PATH", path)
+            .env("OUTTAKE_APP", target.join("release/outtake-desktop"))
+            .env("OUTTAKE_BENCH_LIBRARY", &copy)
+            .env("OUTTAKE_E2E_OUT", work.join("out")),
+    )
+}
+
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }

@@ -46,7 +46,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run [ARGS]   install what is missing, build the UI, start the desktop app
   test         install what is missing, then run every check and test
-  bench [import|history|conversion|ocr|storyboards|cuts|keys|search]
+  bench [import|history|conversion|ocr|storyboards|cuts|keys|search|app]
                speed figures against baselines in the same run (see BENCHMARKS.md); one part alone when named
   fuzz [--execs N] [ARGS]
                every fuzz target, N inputs each (default 1,000,000); ARGS go to outtake-fuzz
@@ -71,9 +71,14 @@ fn dispatch() -> Result<()> {
         Some("run") => run(args.collect()),
         Some("test") => test(),
         Some("bench") => {
-            let packages: Vec<&str> = BUILD_PACKAGES.iter().chain(TEST_PACKAGES).copied().collect();
+            let only = args.next();
+            let packages: Vec<&str> =
+                BUILD_PACKAGES.iter().chain(TEST_PACKAGES).chain(e2e::PACKAGES).copied().collect();
             ensure_debian_packages(&packages)?;
-            bench::bench(&root(), cargo, args.next().as_deref())
+            if only.as_deref().is_none_or(|part| part == "app") {
+                build_ui()?;
+            }
+            bench::bench(&root(), cargo, only.as_deref())
         }
         Some("fuzz") => fuzz::fuzz(&root(), cargo, args.collect()),
         Some("e2e") => {

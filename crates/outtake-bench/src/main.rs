@@ -61,6 +61,11 @@ fn main() -> Result<()> {
     if !db.exists() {
         build(&db, &size, seed)?;
     }
+    // `--library`: only make sure it exists and say where (`cargo xtask bench app`).
+    if args.iter().any(|a| a == "--library") {
+        println!("{}", db.display());
+        return Ok(());
+    }
     if args.iter().any(|a| a == "--optimize") {
         let started = Instant::now();
         Library::open(&db)?.optimize_search_index()?;

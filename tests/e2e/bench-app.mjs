@@ -1,0 +1,214 @@
+// `cargo xtask bench app`: the window on an empty library and on the 100k-clip
+// benchmark library (release build, under Xvfb, through the e2e harness).
+// Not a test: it prints figures. Run it through xtask, which sets OUTTAKE_APP
+// (the release binary), OUTTAKE_BENCH_LIBRARY (a copy of the benchmark
+// library) and runs it under xvfb-run.
+//
+// Measured per library:
+// - launch → first full grid: from just before the WebDriver session (which
+//   starts the app) to the page's `outtake:first-grid` mark (ClipGrid, the
+//   first screen whose every card has its clip), on the same clock; and the
+//   page's own share (from its navigation start).
+// - PSS of the app and each WebKit process, after the window settles.
+// - the sidebar's counts and grid pages through IPC, as the window asks
+//   for them (p50/p95 of 20), the counts also after an edit.
+// - scrolling: requestAnimationFrame deltas while the grid (and the results
+//   of a search) are flung down and up by script, p95.
+
+import fs from 'node:fs';
+import { evalJson, search, startApp, until } from './harness.mjs';
+
+const LIBRARY = process.env.OUTTAKE_BENCH_LIBRARY;
+
+/** PSS in MB of `pid` and of every process below it, by name. */
+function pssTree(pid) {
+  const children = (p) => {
+    try {
+      return fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const out = [];
+  const walk = (p) => {
+    try {
+      const name = fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      const rollup = fs.readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      const kb = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      out.push({ pid: p, name, mb: kb / 1024 });
+    } catch {
+      return;
+    }
+    for (const c of children(p)) walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+/** The app's pid: the `outtake-desktop` process below tauri-driver. */
+function appPid(driverPid) {
+  const find = (p) => {
+    let name = '';
+    try {
+      name = fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+    } catch {
+      return null;
+    }
+    if (name.startsWith('outtake-deskto')) return p;
+    let kids = [];
+    try {
+      kids = fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return null;
+    }
+    for (const k of kids) {
+      const found = find(k);
+      if (found) return found;
+    }
+    return null;
+  };
+  return find(driverPid);
+}
+
+const quantile = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
+const fmt = (v) => v.toFixed(2);
+
+/** p50/p95 ms of `times` runs of the command in the page. */
+async function timed(browser, command, args, times = 20) {
+  const ms = await browser.executeAsync(
+    (command, args, times, done) => {
+      const runs = [];
+      const next = () => {
+        if (runs.length === times) return done(runs);
+        const start = performance.now();
+        window.__TAURI_INTERNALS__.invoke(command, args).then(() => {
+          runs.push(performance.now() - start);
+          next();
+        }, (error) => done({ error: String(error) }));
+      };
+      next();
+    },
+    command,
+    args,
+    times,
+  );
+  if (ms.error) throw new Error(`${command}: ${ms.error}`);
+  return { p50: quantile(ms, 0.5), p95: quantile(ms, 0.95) };
+}
+
+/** Flings the scroller matching `selector` down and back up over `seconds`; rAF deltas. */
+function fling(browser, selector, seconds = 4) {
+  return browser.executeAsync(
+    (selector, seconds, done) => {
+      const scroller = document.querySelector(selector);
+      if (!scroller) return done({ error: `no ${selector}` });
+      const deltas = [];
+      let last = performance.now();
+      const end = last + seconds * 1000;
+      const step = Math.max(40, scroller.clientHeight / 6);
+      let down = true;
+      const frame = (now) => {
+        deltas.push(now - last);
+        last = now;
+        if (down && scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2) down = false;
+        scroller.scrollTop += down ? step : -step;
+        if (now < end) requestAnimationFrame(frame);
+        else done({ deltas, top: scroller.scrollTop, height: scroller.scrollHeight });
+      };
+      requestAnimationFrame((now) => {
+        last = now;
+        requestAnimationFrame(frame);
+      });
+    },
+    selector,
+    seconds,
+  );
+}
+
+async function settle(ms) {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+async function measure(label, env, { full }) {
+  const before = Date.now();
+  const app = await startApp({ env });
+  try {
+    const { browser } = app;
+    const ready = full ? '[data-testid="clip-card"]' : '[data-testid="empty-state"]';
+    await until(() => evalJson(browser, (s) => document.querySelector(s) !== null, ready), `the ${label} window`, 60_000, 20);
+    let firstGrid = null;
+    if (full) {
+      const mark = await until(
+        () =>
+          evalJson(browser, () => {
+            const m = performance.getEntriesByName('outtake:first-grid')[0];
+            return m ? { at: performance.timeOrigin + m.startTime, page: m.startTime } : null;
+          }),
+        'the first full grid',
+        60_000,
+        20,
+      );
+      firstGrid = { launch: mark.at - before, page: mark.page };
+    }
+    await settle(5000);
+    const pid = appPid(app.driverPid);
+    const pss = pid ? pssTree(pid) : [];
+    const result = { label, firstGrid, pss };
+    if (full) {
+      result.facets = await timed(browser, 'facets', {});
+      // After an edit: a tag on one clip and its removal, then the counts.
+      const changed = [];
+      for (let i = 0; i < 10; i++) {
+        await browser.executeAsync((done) => {
+          const invoke = window.__TAURI_INTERNALS__.invoke;
+          invoke('tag_clips', { clip_ids: [1], tags: ['bench:probe'] }).then(() => invoke('untag_clip', { clip_id: 1, tag: 'bench:probe' })).then(done, done);
+        });
+        changed.push((await timed(browser, 'facets', {}, 1)).p50);
+      }
+      result.facetsChanged = { p50: quantile(changed, 0.5), p95: quantile(changed, 0.95) };
+      const total = (await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke('clip_page', { sort: 'added', offset: 0, limit: 1 }).then(done))).total;
+      result.pages = {};
+      for (const sort of ['added', 'title', 'duration']) {
+        for (const [where, offset] of [['first', 0], ['middle', Math.floor(total / 2)], ['last', Math.max(0, total - 120)]]) {
+          result.pages[`${sort} ${where}`] = await timed(browser, 'clip_page', { sort, offset, limit: 120 });
+        }
+      }
+      const grid = await fling(browser, '.scroller');
+      if (grid.error) throw new Error(grid.error);
+      result.gridScroll = { frames: grid.deltas.length, p50: quantile(grid.deltas, 0.5), p95: quantile(grid.deltas, 0.95), max: Math.max(...grid.deltas) };
+      await search(browser, '눈물');
+      const results = await fling(browser, '[data-testid="results"]');
+      if (results.error) throw new Error(results.error);
+      result.resultsScroll = { frames: results.deltas.length, p50: quantile(results.deltas, 0.5), p95: quantile(results.deltas, 0.95), max: Math.max(...results.deltas) };
+      result.pssAfterScroll = pssTree(pid);
+    }
+    return result;
+  } finally {
+    await app.stop();
+  }
+}
+
+function printPss(rows) {
+  const total = rows.reduce((s, r) => s + r.mb, 0);
+  return `${rows.map((r) => `${r.name} ${fmt(r.mb)}`).join(', ')}; total ${fmt(total)} MB`;
+}
+
+const empty = await measure('empty library', {}, { full: false });
+console.log(`empty library: PSS ${printPss(empty.pss)}`);
+if (!LIBRARY) {
+  console.log('OUTTAKE_BENCH_LIBRARY is not set: the 100k-clip part is skipped');
+  process.exit(0);
+}
+const big = await measure('100k clips', { OUTTAKE_LIBRARY: LIBRARY }, { full: true });
+console.log(`100k clips: launch → first full grid ${fmt(big.firstGrid.launch)} ms (the page's share from its navigation start: ${fmt(big.firstGrid.page)} ms)`);
+console.log(`100k clips: PSS ${printPss(big.pss)}`);
+console.log(`100k clips: PSS after the grid and results flings ${printPss(big.pssAfterScroll)}`);
+const web = (rows) => rows.filter((r) => r.name.startsWith('WebKitWebProces')).reduce((s, r) => s + r.mb, 0);
+console.log(`web process growth empty → 100k: ${fmt(web(big.pss) - web(empty.pss))} MB`);
+console.log(`sidebar counts (IPC): p50 ${fmt(big.facets.p50)} ms, p95 ${fmt(big.facets.p95)} ms; after an edit p50 ${fmt(big.facetsChanged.p50)} ms, p95 ${fmt(big.facetsChanged.p95)} ms`);
+for (const [name, t] of Object.entries(big.pages)) console.log(`grid page ${name} (IPC): p50 ${fmt(t.p50)} ms, p95 ${fmt(t.p95)} ms`);
+console.log(`results fling (눈물): ${big.resultsScroll.frames} frames, rAF delta p50 ${fmt(big.resultsScroll.p50)} ms, p95 ${fmt(big.resultsScroll.p95)} ms, max ${fmt(big.resultsScroll.max)} ms`);
+console.log(`grid fling: ${big.gridScroll.frames} frames, rAF delta p50 ${fmt(big.gridScroll.p50)} ms, p95 ${fmt(big.gridScroll.p95)} ms, max ${fmt(big.gridScroll.max)} ms`);
