@@ -171,6 +171,16 @@ fn rich(folder: &Path) -> Library {
         ..Default::default()
     };
     lib.add_marker(fancam, &wave).unwrap();
+    // Words read off its picture: one as read, one the fan corrected.
+    let screen = |start_ms: i64, text: &str| outtake_core::screen_text::ScreenLine {
+        start_ms,
+        end_ms: start_ms + 2_000,
+        text: text.into(),
+    };
+    lib.store_screen_lines(fancam, &[screen(1_000, "김유정 기자회견"), screen(4_000, "감사합니다")]).unwrap();
+    let read = lib.cues(fancam, None).unwrap();
+    let thanks = read.iter().find(|c| c.text == "감사합니다").unwrap().id;
+    lib.edit_cue(thanks, "감사합니다!", None).unwrap();
     // A clip whose last copy was forgotten: nothing left to match it by but itself.
     let teaser = ClipInput {
         title: "Teaser (deleted upload)".into(),
@@ -206,11 +216,16 @@ fn export_import_export_is_byte_identical() {
         tags_added: 5,
         clips_added: 3,
         markers_added: 5,
-        cues_added: 4,
+        cues_added: 6,
         ..Default::default()
     };
     assert_eq!(report, expected);
     assert_eq!(copy.summary().unwrap(), original.summary().unwrap());
+    // Words read off the picture stay machine-made; the one the fan corrected is the fan's.
+    let read = copy.search("기자회견", 5).unwrap();
+    assert!(read.first().is_some_and(|hit| hit.machine), "{read:?}");
+    let corrected = copy.search("감사합니다", 5).unwrap();
+    assert!(corrected.first().is_some_and(|hit| !hit.machine), "{corrected:?}");
     let second = copy.export_json().unwrap();
     assert!(first == second, "export after import differs:\n{}", first_difference(&first, &second));
     // What came back reads back through the API, not just as the same bytes.
@@ -468,6 +483,12 @@ fn a_bad_file_is_refused_whole_naming_the_place_at_fault() {
             None,
         ),
         (
+            "unknown line source",
+            Edit::Json(|v| v["clips"][0]["cues"][0]["source"] = json!("radio")),
+            "clips[0].cues[0].source: \"radio\" is not where a line comes from",
+            None,
+        ),
+        (
             "bad language",
             Edit::Json(|v| v["clips"][0]["cues"][0]["lang"] = json!("한국어")),
             "clips[0]: language",
@@ -523,7 +544,7 @@ fn bystander() -> Library {
 /// name, which the next merge then tried as an alias and refused.
 #[test]
 fn the_same_file_imported_twice_changes_nothing() {
-    let file = r#"{"format": "outtake-library", "version": 3,
+    let file = r#"{"format": "outtake-library", "version": 4,
         "shows": [{"id": 1, "title": "Lovers of the Red Sky", "native_title": " ", "network": " "}],
         "people": [{"id": 1, "name": "Kim Yoo-jung", "native_name": " "}],
         "clips": [{"id": 1, "title": "Making-of", "added_at": "2024-05-01T09:30:00Z", "show": 1,

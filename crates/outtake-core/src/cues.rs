@@ -52,7 +52,7 @@ impl CueSource {
         }
     }
 
-    fn from_name(name: &str) -> CueSource {
+    pub(crate) fn from_name(name: &str) -> CueSource {
         [CueSource::Screen, CueSource::Speech].into_iter().find(|s| s.as_str() == name).unwrap_or_default()
     }
 }
@@ -112,10 +112,23 @@ fn check_lang(lang: &str) -> Result<String> {
 }
 
 pub(crate) fn insert_cues(conn: &Connection, clip_id: i64, lang: &str, cues: &[CueInput]) -> Result<usize> {
+    insert_lines(conn, clip_id, lang, cues, CueSource::File, false)
+}
+
+/// Stores `cues` as lines from `source`, made by a machine (`machine`) or not.
+pub(crate) fn insert_lines(
+    conn: &Connection,
+    clip_id: i64,
+    lang: &str,
+    cues: &[CueInput],
+    source: CueSource,
+    machine: bool,
+) -> Result<usize> {
     require(conn, EntityKind::Clip, clip_id)?;
     let lang = check_lang(lang)?;
     let mut insert = conn.prepare_cached(
-        "INSERT INTO cue (clip_id, lang, start_ms, end_ms, text, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO cue (clip_id, lang, start_ms, end_ms, text, kind, source, machine)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (i, cue) in cues.iter().enumerate() {
         if cue.start_ms < 0 || cue.end_ms < cue.start_ms {
@@ -125,7 +138,16 @@ pub(crate) fn insert_cues(conn: &Connection, clip_id: i64, lang: &str, cues: &[C
             ));
         }
         let text = clean_text(&format!("cue {}", i + 1), &cue.text)?;
-        insert.execute(params![clip_id, lang, cue.start_ms, cue.end_ms, text, cue.kind.as_str()])?;
+        insert.execute(params![
+            clip_id,
+            lang,
+            cue.start_ms,
+            cue.end_ms,
+            text,
+            cue.kind.as_str(),
+            source.as_str(),
+            machine
+        ])?;
     }
     Ok(cues.len())
 }

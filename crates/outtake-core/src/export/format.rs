@@ -1,5 +1,5 @@
 //! The export file's records. **API Boundary:** this is the versioned export
-//! format (`format: "outtake-library"`, `version: 3`) that files outlive the
+//! format (`format: "outtake-library"`, `version: 4`) that files outlive the
 //! Outtake that wrote them in. Changing a record means a new version number
 //! and an importer for the old one; the byte-stable round-trip tests
 //! (`tests/integration/roundtrip.rs`) fail on drift.
@@ -12,9 +12,11 @@ pub(crate) const FORMAT: &str = "outtake-library";
 /// Version 2 added `chapters_taken` to clips; a version 1 file reads as one without it.
 /// Version 3 added `path_bytes` to files (an older file has only UTF-8 paths)
 /// and `kind` to cues (`sign` or `song`; absent for dialogue, as in older files).
-pub(crate) const VERSION: u32 = 3;
+/// Version 4 added `source` (`screen` or `speech`; absent for a subtitle file's
+/// or the fan's line) and `machine` (absent when false) to cues.
+pub(crate) const VERSION: u32 = 4;
 /// The versions this Outtake imports.
-pub(crate) const READS: [u32; 3] = [1, 2, 3];
+pub(crate) const READS: [u32; 4] = [1, 2, 3, 4];
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -180,6 +182,13 @@ pub(crate) struct CueRecord {
     /// `sign` or `song`; dialogue has none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) kind: Option<String>,
+    /// `screen` (read off the picture) or `speech` (heard); a subtitle file's
+    /// or the fan's line has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) source: Option<String>,
+    /// As the machine made it, not edited by the fan since.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) machine: bool,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ use super::format::{
 };
 use crate::aliases::{self, AliasTable};
 use crate::clips::{ClipInput, FileInput, check_clip_numbers, insert_clip, insert_file};
-use crate::cues::{CueInput, insert_cues};
+use crate::cues::{CueInput, CueSource, insert_lines};
 use crate::dates::{check_date, check_instant, check_optional_instant};
 use crate::error::{Error, Result};
 use crate::markers::{MarkerInput, insert_marker};
@@ -563,26 +563,40 @@ pub(crate) fn import_marker(
     Ok(())
 }
 
+/// The file's lines, by language and where they came from. Lines of a
+/// language and source the clip already has came from the same place (the
+/// subtitle file beside it, a reading of its picture): the library's stay.
+/// Lines a machine made mark the clip as read, so it is not read again.
 fn import_cues(conn: &Connection, clip_id: i64, cues: &[CueRecord], report: &mut ImportReport) -> Result<()> {
-    let mut by_lang: Vec<(&str, Vec<CueInput>)> = Vec::new();
+    type Group<'a> = ((&'a str, CueSource, bool), Vec<CueInput>);
+    let mut groups: Vec<Group> = Vec::new();
     for cue in cues {
         let mut input = CueInput::new(cue.start_ms, cue.end_ms, cue.text.clone());
-        // Checked when the file was read: only `sign` and `song` get here.
+        // Checked when the file was read: only `sign` and `song`, `screen` and `speech` get here.
         input.kind = cue.kind.as_deref().and_then(crate::cues::CueKind::from_name).unwrap_or_default();
-        match by_lang.iter_mut().find(|(lang, _)| *lang == cue.lang) {
+        let source = cue.source.as_deref().map(CueSource::from_name).unwrap_or_default();
+        let key = (cue.lang.as_str(), source, cue.machine);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, list)) => list.push(input),
-            None => by_lang.push((&cue.lang, vec![input])),
+            None => groups.push((key, vec![input])),
         }
     }
-    for (lang, list) in by_lang {
-        // A language the clip already has subtitles in came from the same file: keep the library's.
-        let has: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM cue WHERE clip_id = ?1 AND lang = ?2)",
-            params![clip_id, lang],
-            |r| r.get(0),
-        )?;
-        if !has {
-            report.cues_added += insert_cues(conn, clip_id, lang, &list)?;
+    let had: Vec<(String, String)> = conn
+        .prepare("SELECT DISTINCT lang, source FROM cue WHERE clip_id = ?1")?
+        .query_map([clip_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for ((lang, source, machine), list) in groups {
+        if had.iter().any(|(l, s)| l == lang && s == source.as_str()) {
+            continue;
+        }
+        let added = insert_lines(conn, clip_id, lang, &list, source, machine)?;
+        report.cues_added += added;
+        if source != CueSource::File {
+            conn.execute(
+                "INSERT INTO machine_read (clip_id, source, lines, read_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (clip_id, source) DO UPDATE SET lines = lines + excluded.lines",
+                params![clip_id, source.as_str(), added as i64, crate::library::now(conn)?],
+            )?;
         }
     }
     Ok(())

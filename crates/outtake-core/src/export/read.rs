@@ -129,6 +129,13 @@ pub(super) fn check_references(file: &LibraryFile) -> Result<(), String> {
             {
                 return Err(format!("{at}.cues[{j}].kind: \"{kind}\" is not a kind of line (sign or song)"));
             }
+            if let Some(source) = &cue.source
+                && !matches!(source.as_str(), "screen" | "speech")
+            {
+                return Err(format!(
+                    "{at}.cues[{j}].source: \"{source}\" is not where a line comes from (screen or speech)"
+                ));
+            }
         }
     }
     Ok(())

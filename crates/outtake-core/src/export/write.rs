@@ -241,6 +241,8 @@ fn export_clip(conn: &Connection, id: i64, file_id: i64, n: &Numberings) -> Resu
             end_ms: c.end_ms,
             text: c.text,
             kind: (c.kind != crate::cues::CueKind::Dialogue).then(|| c.kind.as_str().to_string()),
+            source: (c.source != crate::cues::CueSource::File).then(|| c.source.as_str().to_string()),
+            machine: c.machine,
         })
         .collect();
     let chapters_taken = conn
