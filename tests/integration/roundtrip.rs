@@ -244,7 +244,7 @@ fn a_version_1_file_still_imports() {
     let dir = tempfile::tempdir().unwrap();
     let mut original = rich(dir.path());
     let mut file: Value = serde_json::from_str(&original.export_json().unwrap()).unwrap();
-    assert_eq!(file["version"], json!(3));
+    assert_eq!(file["version"], json!(4));
     file["version"] = json!(1);
     for clip in file["clips"].as_array_mut().unwrap() {
         clip.as_object_mut().unwrap().remove("chapters_taken");
