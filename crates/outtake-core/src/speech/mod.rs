@@ -5,8 +5,7 @@
 //! nothing): `model` walks the file before whisper.cpp sees it; `audio`
 //! streams a clip's sound from one ffmpeg in one-second blocks; `vad` finds
 //! the stretches that may be speech, skipping silence and music-like sound;
-//! `whisper` packs those stretches into whisper's 30-second window and hears
-//! them; `store` keeps the lines like `screen_text` keeps its own (a rerun
+//! `whisper` hears each stretch; `store` keeps the lines like `screen_text` keeps its own (a rerun
 //! replaces only machine-made lines the fan has not edited); `background` is
 //! the window's listener to every clip not heard yet.
 
@@ -72,8 +71,7 @@ impl SpeechError {
 /// The language a run listens for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Spoken {
-    /// whisper tells, from the clip's first speech; the rest of the clip is
-    /// heard in that language.
+    /// whisper tells, for each stretch of speech.
     #[default]
     Auto,
     Korean,
@@ -161,43 +159,23 @@ pub fn transcribe_video(
     let mut sound = audio::Sound::open(path)?;
     let mut detector = vad::Detector::new();
     let mut heard = ClipSpeech::default();
-    let mut window = whisper::Window::default();
-    let mut spoken = listening.spoken;
-    let mut hear = |window: whisper::Window, heard: &mut ClipSpeech| -> Result<(), SpeechError> {
+    // Each stretch is heard by itself: whisper's times are then counted
+    // from where the stretch starts, and the language is told per stretch.
+    let hear = |stretch: vad::Stretch, heard: &mut ClipSpeech| -> Result<(), SpeechError> {
         let began = Instant::now();
-        let said = whisper::hear(model, &window, spoken, listening.threads, cancel)?;
+        let said = whisper::hear(model, &stretch, listening.spoken, listening.threads, cancel)?;
         heard.listening += began.elapsed();
         heard.lines.extend(said.lines);
-        if spoken == Spoken::Auto && heard.language.is_none() {
-            // Later windows are heard in the language of the first, which
-            // spares whisper its guess each time.
-            spoken = match said.language {
-                Some("ko") => Spoken::Korean,
-                Some("en") => Spoken::English,
-                _ => Spoken::Auto,
-            };
-        }
         heard.language = heard.language.or(said.language);
         Ok(())
     };
-    let mut stretches = Vec::new();
     while let Some(block) = sound.next(cancel)? {
-        stretches.extend(detector.push(&block));
-        for stretch in stretches.drain(..) {
-            if !window.fits(&stretch) {
-                hear(std::mem::take(&mut window), &mut heard)?;
-            }
-            window.add(stretch);
+        for stretch in detector.push(&block) {
+            hear(stretch, &mut heard)?;
         }
     }
     if let Some(stretch) = detector.finish() {
-        if !window.fits(&stretch) {
-            hear(std::mem::take(&mut window), &mut heard)?;
-        }
-        window.add(stretch);
-    }
-    if !window.is_empty() {
-        hear(window, &mut heard)?;
+        hear(stretch, &mut heard)?;
     }
     let seconds = |samples: u64| Duration::from_secs_f64(samples as f64 / audio::RATE as f64);
     heard.sound = seconds(detector.heard);

@@ -179,6 +179,9 @@ impl Detector {
 fn measure(frame: &[f32], recent: &[f32]) -> (f32, f32) {
     let power: f32 = frame.iter().map(|s| s * s).sum::<f32>() / frame.len() as f32;
     let db = 10.0 * (power + 1e-12).log10();
+    if db <= SILENCE_DB {
+        return (db, 0.0); // silence: its spectrum does not matter
+    }
     let spectrum = power_spectrum(recent);
     let bin_hz = RATE as f32 / FFT as f32;
     let (low, high) = ((80.0 / bin_hz) as usize, (4000.0 / bin_hz) as usize);
@@ -212,6 +215,16 @@ const FFT: usize = 1024;
 /// sound (at most `FFT` samples, padded): a plain radix-2 transform, enough
 /// for 50 frames a second.
 fn power_spectrum(frame: &[f32]) -> Vec<f32> {
+    // cos and sin of every angle the butterflies turn by, made once.
+    static TURNS: std::sync::OnceLock<Vec<(f32, f32)>> = std::sync::OnceLock::new();
+    let turns = TURNS.get_or_init(|| {
+        (0..FFT / 2)
+            .map(|k| {
+                let (sin, cos) = (-2.0 * std::f32::consts::PI * k as f32 / FFT as f32).sin_cos();
+                (cos, sin)
+            })
+            .collect()
+    });
     let mut re = [0f32; FFT];
     let mut im = [0f32; FFT];
     let n = frame.len();
@@ -229,10 +242,10 @@ fn power_spectrum(frame: &[f32]) -> Vec<f32> {
     }
     let mut size = 2;
     while size <= FFT {
-        let step = -2.0 * std::f32::consts::PI / size as f32;
+        let stride = FFT / size;
         for start in (0..FFT).step_by(size) {
             for k in 0..size / 2 {
-                let (sin, cos) = (step * k as f32).sin_cos();
+                let (cos, sin) = turns[k * stride];
                 let (a, b) = (start + k, start + k + size / 2);
                 let (tr, ti) = (re[b] * cos - im[b] * sin, re[b] * sin + im[b] * cos);
                 re[b] = re[a] - tr;

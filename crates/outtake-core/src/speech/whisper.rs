@@ -1,6 +1,5 @@
 //! whisper.cpp, through the `whisper-rs` binding: the model loaded once per
-//! run, and stretches of sound packed into whisper's 30-second window and
-//! heard, CPU only. whisper.cpp's own log goes to `tracing`.
+//! run, and each stretch of sound heard, CPU only. whisper.cpp's own log goes to `tracing`.
 
 use std::ffi::c_void;
 use std::path::Path;
@@ -14,11 +13,6 @@ use super::model::{ModelFile, check_model};
 use super::vad::Stretch;
 use super::{SpeechError, Spoken};
 use crate::screen_text::ScreenLine;
-
-/// Silence put between two stretches in one window, so whisper hears them apart.
-const BETWEEN: usize = RATE / 2;
-/// Sound in one window: whisper hears 30 s, kept a little short of it.
-pub(crate) const WINDOW: usize = 28 * RATE;
 
 /// A speech model loaded and ready.
 pub struct SpeechModel {
@@ -65,64 +59,17 @@ impl SpeechModel {
     }
 }
 
-/// Stretches gathered into one window, with where each came from.
-#[derive(Default)]
-pub(crate) struct Window {
-    samples: Vec<f32>,
-    /// (where in the window, where in the clip, how long), in samples.
-    pieces: Vec<(usize, u64, usize)>,
-}
-
-impl Window {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.pieces.is_empty()
-    }
-
-    /// Whether `stretch` still fits after what is in.
-    pub(crate) fn fits(&self, stretch: &Stretch) -> bool {
-        self.samples.len() + BETWEEN + stretch.samples.len() <= WINDOW
-    }
-
-    pub(crate) fn add(&mut self, stretch: Stretch) {
-        if !self.samples.is_empty() {
-            self.samples.extend(std::iter::repeat_n(0.0, BETWEEN));
-        }
-        self.pieces.push((self.samples.len(), stretch.start, stretch.samples.len()));
-        self.samples.extend(stretch.samples);
-    }
-
-    /// A time in the window (ms) as a time in the clip (ms); a time in the
-    /// silence between two pieces is the start of the next.
-    fn clip_ms(&self, window_ms: i64) -> i64 {
-        let at = (window_ms.max(0) as u64 * RATE as u64 / 1000) as usize;
-        let (piece_at, clip_at, length) = self
-            .pieces
-            .iter()
-            .rev()
-            .find(|(piece_at, ..)| *piece_at <= at)
-            .copied()
-            .unwrap_or(self.pieces[0]);
-        let clip = if at <= piece_at + length {
-            clip_at + (at - piece_at) as u64
-        } else {
-            let next = self.pieces.iter().find(|(p, ..)| *p > at);
-            next.map_or(clip_at + length as u64, |(_, clip, _)| *clip)
-        };
-        (clip * 1000 / RATE as u64) as i64
-    }
-}
-
-/// What one window said, and the language it was heard in.
+/// What one stretch said, and the language it was heard in.
 pub(crate) struct Heard {
     pub lines: Vec<ScreenLine>,
     pub language: Option<&'static str>,
 }
 
-/// Hears one window: its lines with their times in the clip. `cancel`
+/// Hears one stretch: its lines with their times in the clip. `cancel`
 /// stops whisper between its steps.
 pub(crate) fn hear(
     model: &SpeechModel,
-    window: &Window,
+    stretch: &Stretch,
     spoken: Spoken,
     threads: usize,
     cancel: &AtomicBool,
@@ -133,18 +80,25 @@ pub(crate) fn hear(
     params.set_n_threads(threads as i32);
     params.set_language(Some(spoken.code()));
     params.set_no_context(true);
+    // One decoding per stretch: no retries at higher temperatures, which
+    // on unclear speech cost several times the time for little gain.
+    params.set_temperature_inc(0.0);
     params.set_suppress_nst(true);
     params.set_print_special(false);
     params.set_print_progress(false);
     params.set_print_realtime(false);
     params.set_print_timestamps(false);
+    // whisper's encoder hears 30 s (1500 steps); a shorter stretch is heard
+    // with as many steps as it needs (and some), which is faster by as much.
+    let steps = stretch.samples.len() / (RATE / 50) + 128;
+    params.set_audio_ctx(steps.min(1500) as i32);
     // SAFETY: `stop` reads the flag through the pointer; `cancel` outlives
     // `state.full`, the only call that runs the callback.
     unsafe {
         params.set_abort_callback(Some(stop));
         params.set_abort_callback_user_data(cancel as *const AtomicBool as *mut c_void);
     }
-    if let Err(error) = state.full(params, &window.samples) {
+    if let Err(error) = state.full(params, &stretch.samples) {
         if cancel.load(Ordering::Relaxed) {
             return Err(SpeechError::Cancelled);
         }
@@ -161,11 +115,17 @@ pub(crate) fn hear(
             continue;
         }
         // whisper's times are hundredths of a second.
-        let start_ms = window.clip_ms(segment.start_timestamp() * 10);
-        let end_ms = window.clip_ms(segment.end_timestamp() * 10).max(start_ms);
+        let start_ms = clip_ms(stretch, segment.start_timestamp() * 10);
+        let end_ms = clip_ms(stretch, segment.end_timestamp() * 10).max(start_ms);
         lines.push(ScreenLine { start_ms, end_ms, text });
     }
     Ok(Heard { lines, language })
+}
+
+/// A time in the stretch (ms) as a time in the clip (ms), within the stretch.
+fn clip_ms(stretch: &Stretch, stretch_ms: i64) -> i64 {
+    let length_ms = (stretch.samples.len() * 1000 / RATE) as i64;
+    (stretch.start * 1000 / RATE as u64) as i64 + stretch_ms.clamp(0, length_ms)
 }
 
 /// whisper.cpp's abort callback: whether the run was cancelled.
@@ -190,24 +150,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn window_times_are_clip_times() {
-        let mut window = Window::default();
-        window.add(Stretch { start: 2 * RATE as u64, samples: vec![0.1; RATE] });
-        assert!(window.fits(&Stretch { start: 0, samples: vec![0.1; 20 * RATE] }));
-        window.add(Stretch { start: 10 * RATE as u64, samples: vec![0.1; 2 * RATE] });
-        // The first piece is 0–1 s of the window, the second 1.5–3.5 s.
-        for (window_ms, clip_ms) in [
-            (0, 2000),
-            (500, 2500),
-            (1000, 3000),
-            (1200, 10_000),
-            (1500, 10_000),
-            (2500, 11_000),
-            (9000, 12_000),
-        ] {
-            assert_eq!(window.clip_ms(window_ms), clip_ms, "{window_ms}");
+    fn stretch_times_are_clip_times() {
+        let stretch = Stretch { start: 2 * RATE as u64, samples: vec![0.1; 3 * RATE] };
+        for (stretch_ms, clip_ms) in [(0, 2000), (-40, 2000), (1500, 3500), (3000, 5000), (9000, 5000)] {
+            assert_eq!(super::clip_ms(&stretch, stretch_ms), clip_ms, "{stretch_ms}");
         }
-        assert!(!window.fits(&Stretch { start: 0, samples: vec![0.1; 25 * RATE] }));
     }
 
     #[test]

@@ -532,7 +532,16 @@ external_player: string | null,
  * The library file opened at start; none is the default place. (The
  * cache's size limit is the library's own: `Library::set_cache_limit`.)
  */
-library: string | null, };
+library: string | null, 
+/**
+ * The speech model (a whisper.cpp `ggml-*.bin` the fan downloaded, by
+ * its full path); none leaves speech off.
+ */
+speech_model: string | null, 
+/**
+ * The language clips are spoken in: `ko`, `en` or `auto`; none is `auto`.
+ */
+speech_language: string | null, };
 
 /**
  * The settings, the file they live in, and (once) why that file was not used.
