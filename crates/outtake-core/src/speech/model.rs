@@ -118,7 +118,7 @@ impl Walk {
         self.skip("a tensor's name", u64::from(name))?;
         let (block, block_bytes) =
             block_of(kind).ok_or_else(|| format!("has a tensor of unknown type {kind}"))?;
-        if dims == 0 || elements % block != 0 {
+        if dims == 0 || !elements.is_multiple_of(block) {
             return Err("has a tensor whose shape does not fit its type".into());
         }
         self.skip("a tensor's data", elements / block * block_bytes)
@@ -179,7 +179,7 @@ mod tests {
     /// A tiny model-shaped file: the header, filters, two tokens, tensors.
     fn model(tensors: &[(u32, &[u32])]) -> Vec<u8> {
         let mut bytes = Vec::new();
-        let mut int = |bytes: &mut Vec<u8>, v: i32| bytes.extend(v.to_le_bytes());
+        let int = |bytes: &mut Vec<u8>, v: i32| bytes.extend(v.to_le_bytes());
         int(&mut bytes, MAGIC as i32);
         for v in [51865, 1500, 512, 8, 6, 448, 512, 8, 6, 80, 1] {
             int(&mut bytes, v);
