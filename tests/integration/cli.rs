@@ -48,7 +48,9 @@ impl Fixture {
 
     fn cmd(&self, args: &[&str]) -> Command {
         let mut command = Command::new(binary());
-        command.env_remove("OUTTAKE_LIBRARY").arg("--library").arg(self.library()).args(args);
+        // Settings of the test's own (none: the defaults), never the machine's.
+        command.env_remove("OUTTAKE_LIBRARY").env("OUTTAKE_SETTINGS", self.dir.path().join("settings.json"));
+        command.arg("--library").arg(self.library()).args(args);
         command
     }
 
@@ -623,6 +625,51 @@ fn read_text_names_what_is_missing_and_what_cannot_be_read() {
     assert!(problem.starts_with("cannot read the video") && problem.contains("메이킹.mp4"), "{summary}");
     assert_eq!(std::fs::read(&video).unwrap(), b"no longer a video");
     f.fails(&["read-text", "no such clip"]);
+}
+
+/// `outtake transcribe` with the test model: the spoken word is found by
+/// `outtake search` at its moment; a missing or damaged model is one line
+/// naming the file, and the library is left as it was.
+#[test]
+fn transcribe_makes_speech_searchable_and_refuses_a_bad_model_changing_nothing() {
+    let Some(_turn) = crate::speech::can_hear() else { return };
+    let model = crate::speech::test_model().unwrap();
+    let f = Fixture::new();
+    let clips = f.dir.path().join("clips");
+    std::fs::create_dir(&clips).unwrap();
+    std::fs::rename(crate::speech::speech_clip(f.dir.path()), clips.join("메이킹.mp4")).unwrap();
+    f.ok(&["scan", clips.to_str().unwrap(), "--no-thumbnails"]);
+
+    let cut = f.dir.path().join("ggml-cut.bin");
+    std::fs::write(&cut, &std::fs::read(&model).unwrap()[..1 << 20]).unwrap();
+    let history = f.ok(&["history"]);
+    for (bad, why) in
+        [(cut.as_path(), "is cut short"), (Path::new("/nowhere/ggml-base.bin"), "cannot be read")]
+    {
+        let output = f.cmd(&["transcribe", "--model", bad.to_str().unwrap()]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(why) && stderr.contains(bad.to_str().unwrap()), "{stderr}");
+    }
+    assert_eq!(f.ok(&["history"]), history, "nothing changed");
+    // No model chosen: said, not an error per clip.
+    assert!(f.fails(&["transcribe"]).contains("no speech model is chosen"));
+    let output =
+        f.cmd(&["transcribe", "--language", "fr", "--model", model.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && stderr.contains("\"fr\" is not ko, en or auto"), "{stderr}");
+
+    let summary = f.json(&["transcribe", "--json", "--model", model.to_str().unwrap()]);
+    assert_eq!(summary["clips_read"], 1, "{summary}");
+    assert_eq!(f.json(&["transcribe", "--json", "--model", model.to_str().unwrap()])["clips_read"], 0);
+    let hits = f.json(&["search", "horse", "--json"]);
+    let start = hits[0]["start_ms"].as_i64().unwrap_or_else(|| panic!("{hits}"));
+    assert!((1000..=3000).contains(&start), "{hits}");
+    // The settings' model is used when --model is not given.
+    let settings = f.dir.path().join("settings.json");
+    std::fs::write(&settings, format!("{{\"speech_model\": {:?}}}", model.to_str().unwrap())).unwrap();
+    assert!(f.ok(&["transcribe", "#1", "--language", "en"]).starts_with("transcribed 1 clip"));
 }
 
 /// `outtake thumbnails` (alias `storyboards`) makes posters and storyboards

@@ -22,6 +22,7 @@ mod roundtrip;
 mod scan;
 mod screen_text;
 mod search;
+mod speech;
 mod storyboards;
 mod subtitles;
 mod tidy;

@@ -28,7 +28,9 @@ pub fn dist() -> Result<()> {
     // The CLI goes into the package beside the app (`files` in tauri.conf.json).
     step(
         "build the outtake CLI (release)",
-        cargo().args(["build", "--release", "--package", "outtake-cli", "--locked"]),
+        cargo()
+            .args(["build", "--release", "--package", "outtake-cli", "--locked"])
+            .env("GGML_NATIVE", "OFF"),
     )?;
     make_extras(&root)?;
     step(
@@ -49,6 +51,8 @@ pub fn dist() -> Result<()> {
             // Several package.json files (tests/e2e has one): the CLI must
             // take the UI's, and then runs its build command inside ui/.
             .env("TAURI_FRONTEND_PATH", "ui")
+            // whisper.cpp for any x86-64, not only this machine's CPU.
+            .env("GGML_NATIVE", "OFF")
             .args(["--config", r#"{"build": {"beforeBuildCommand": "npm run build"}}"#]),
     )?;
     let deb = newest_deb(&root.join("target/release/bundle/deb"))?;

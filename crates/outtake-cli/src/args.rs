@@ -58,6 +58,7 @@ impl Command {
             | Command::Watch { .. }
             | Command::Thumbnails { .. }
             | Command::ReadText { .. }
+            | Command::Transcribe { .. }
             | Command::Keys { .. }
             // A dry run writes nothing, but it applies the pack in a
             // transaction it rolls back, to count exactly what would change.
@@ -202,6 +203,27 @@ pub enum Command {
         /// Read every clip again
         #[arg(long)]
         all: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Hear what is said in clips (whisper.cpp, with a model you downloaded:
+    /// a ggml-*.bin file, see README) and keep it as searchable lines;
+    /// without CLIPS, the clips not heard yet. Lines you edited are kept when
+    /// a clip is heard again
+    Transcribe {
+        /// Clips to hear (again), by #id or name
+        #[arg(value_name = "CLIP", conflicts_with = "all")]
+        clips: Vec<String>,
+        /// Hear every clip again
+        #[arg(long)]
+        all: bool,
+        /// The whisper.cpp model file (default: speech_model in the settings)
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
+        /// The language spoken: ko, en or auto (default: speech_language in
+        /// the settings, else auto: told from each clip's first speech)
+        #[arg(long, value_name = "LANG", value_parser = |s: &str| s.parse::<outtake_core::speech::Spoken>())]
+        language: Option<outtake_core::speech::Spoken>,
         #[command(flatten)]
         json: Json,
     },

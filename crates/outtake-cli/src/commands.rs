@@ -146,7 +146,28 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
             };
             let summary = crate::progress::read_text(lib, &which)?;
-            if json.json { out.json(&summary) } else { out.text(render::read_summary(&summary)) }
+            if json.json { out.json(&summary) } else { out.text(render::read_summary(&summary, "read")) }
+        }
+        Command::Transcribe { clips, all, model, language, json } => {
+            // The model is checked and loaded before anything is written.
+            let model = crate::progress::speech_model(model)?;
+            let spoken = match language {
+                Some(spoken) => spoken,
+                None => crate::progress::speech_language()?,
+            };
+            let which = match (all, clips.is_empty()) {
+                (true, _) => Which::All,
+                (false, true) => Which::Unread,
+                (false, false) => {
+                    Which::Clips(clips.iter().map(|c| lib.find_clip(c)).collect::<Result<_, _>>()?)
+                }
+            };
+            let summary = crate::progress::transcribe(lib, &which, &model, spoken)?;
+            if json.json {
+                out.json(&summary)
+            } else {
+                out.text(render::read_summary(&summary, "transcribed"))
+            }
         }
         Command::Keys { clips, all, json } => {
             let which = match (all, clips.is_empty()) {

@@ -10,6 +10,8 @@ use outtake_core::import::thumbs::{ThumbError, make_thumbnail};
 use outtake_core::import::{ScanEvent, ScanSummary};
 use outtake_core::keys::{KeysSummary, KeysWhich};
 use outtake_core::screen_text::{ReadSummary, Which};
+use outtake_core::settings::{load, settings_path};
+use outtake_core::speech::{Listening, SpeechError, SpeechModel, Spoken};
 
 /// Runs a scan with a progress bar when stderr is a terminal.
 pub fn scan(library: &mut Library, dirs: &[PathBuf]) -> anyhow::Result<ScanSummary> {
@@ -77,6 +79,58 @@ pub fn read_text(library: &mut Library, which: &Which) -> anyhow::Result<ReadSum
             bar.set_message(at.title.clone());
         } else {
             eprintln!("outtake: reading {}/{}: #{} {}", at.number, at.total, at.clip_id, at.title);
+        }
+    });
+    bar.finish_and_clear();
+    Ok(summary?)
+}
+
+/// The speech model: `--model`, else the settings' `speech_model`; checked
+/// and loaded (a missing or damaged file is one line naming it).
+pub fn speech_model(chosen: Option<PathBuf>) -> anyhow::Result<SpeechModel> {
+    let path = match chosen {
+        Some(path) => path,
+        None => settings()?.speech_model.map(PathBuf::from).ok_or(SpeechError::NoModel)?,
+    };
+    Ok(SpeechModel::load(&path)?)
+}
+
+/// The settings' `speech_language`, else `auto`.
+pub fn speech_language() -> anyhow::Result<Spoken> {
+    let chosen = settings()?.speech_language;
+    Ok(chosen.map(|l| l.parse()).transpose().map_err(anyhow::Error::msg)?.unwrap_or_default())
+}
+
+fn settings() -> anyhow::Result<outtake_core::settings::Settings> {
+    let loaded = load(&settings_path());
+    if let Some(problem) = loaded.problem {
+        eprintln!("outtake: {problem}");
+    }
+    Ok(loaded.settings)
+}
+
+/// Hears the speech of `which` clips, saying on stderr which clip it is at
+/// (a bar on a terminal, a line per clip otherwise).
+pub fn transcribe(
+    library: &mut Library,
+    which: &Which,
+    model: &SpeechModel,
+    spoken: Spoken,
+) -> anyhow::Result<ReadSummary> {
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if terminal { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} listening to {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let summary = library.transcribe(which, model, Listening::all_cores(spoken), &never, &mut |at| {
+        if terminal {
+            bar.set_length(at.total as u64);
+            bar.set_position(at.number as u64 - 1);
+            bar.set_message(at.title.clone());
+        } else {
+            eprintln!("outtake: listening {}/{}: #{} {}", at.number, at.total, at.clip_id, at.title);
         }
     });
     bar.finish_and_clear();

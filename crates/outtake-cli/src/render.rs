@@ -467,9 +467,10 @@ pub fn scan_summary(summary: &outtake_core::import::ScanSummary) -> String {
     text
 }
 
-pub fn read_summary(summary: &outtake_core::screen_text::ReadSummary) -> String {
+/// What `read-text` (`verb` "read") or `transcribe` ("transcribed") did.
+pub fn read_summary(summary: &outtake_core::screen_text::ReadSummary, verb: &str) -> String {
     let mut text = format!(
-        "read {} clip{}: {} line{}{}{}{}\n",
+        "{verb} {} clip{}: {} line{}{}{}{}\n",
         summary.clips_read,
         if summary.clips_read == 1 { "" } else { "s" },
         summary.lines,

@@ -33,6 +33,7 @@ pub mod screen_text;
 pub mod search;
 pub mod settings;
 mod shows;
+pub mod speech;
 pub mod subtitles;
 mod suggest;
 mod tags;

@@ -34,6 +34,11 @@ pub struct Settings {
     /// Whether the window reads the text on screen of new clips in the
     /// background; none is yes (`reads_screen_text`).
     pub read_screen_text: Option<bool>,
+    /// The speech model (a whisper.cpp `ggml-*.bin` the fan downloaded, by
+    /// its full path); none leaves speech off.
+    pub speech_model: Option<String>,
+    /// The language clips are spoken in: `ko`, `en` or `auto`; none is `auto`.
+    pub speech_language: Option<String>,
     /// Fields a newer Outtake wrote, kept as they were.
     #[serde(flatten)]
     #[cfg_attr(feature = "ts", ts(skip))]
@@ -88,6 +93,19 @@ impl Settings {
                 "library",
                 format!("{library} is not a full path (it starts with /)"),
             ));
+        }
+        if let Some(model) = &self.speech_model
+            && !Path::new(model).is_absolute()
+        {
+            return Err(Error::invalid(
+                "speech model",
+                format!("{model} is not a full path (it starts with /)"),
+            ));
+        }
+        if let Some(spoken) = &self.speech_language
+            && let Err(why) = spoken.parse::<crate::speech::Spoken>()
+        {
+            return Err(Error::invalid("speech language", why));
         }
         Ok(())
     }
@@ -228,9 +246,12 @@ mod tests {
             Settings { theme: Some("blue".into()), ..Settings::default() },
             Settings { library: Some("library.db".into()), ..Settings::default() },
             Settings { external_player: Some("  ".into()), ..Settings::default() },
+            Settings { speech_model: Some("ggml-base.bin".into()), ..Settings::default() },
+            Settings { speech_language: Some("fr".into()), ..Settings::default() },
         ];
         let dir = tempfile::tempdir().unwrap();
-        for (settings, name) in bad.iter().zip(["theme", "library", "external player"]) {
+        let names = ["theme", "library", "external player", "speech model", "speech language"];
+        for (settings, name) in bad.iter().zip(names) {
             let error = save(&dir.path().join("settings.json"), settings).unwrap_err();
             assert!(error.to_string().contains(name), "{error}");
         }

@@ -60,7 +60,7 @@ pub fn read_in_background(
 /// with the next wake). An error is one that stops every read (no
 /// Tesseract, the library failed); one clip's is logged and the pass goes on.
 fn read_unread(library: &mut Library, paused: &AtomicBool, sink: &mut dyn ReadSink) -> Result<(), ReadError> {
-    let clips = library.clips_to_read(&Which::Unread)?;
+    let clips = library.clips_to_read(&Which::Unread, "screen")?;
     let total = clips.len();
     for (i, (clip_id, title)) in clips.into_iter().enumerate() {
         if paused.load(Ordering::Relaxed) {

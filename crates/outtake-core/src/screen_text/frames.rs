@@ -122,7 +122,7 @@ impl Frames {
 
 /// What went wrong, from ffmpeg's first complaint: without the path it
 /// names and the `[demuxer @ 0x…]` it speaks as.
-fn ffmpeg_reason(line: &str) -> String {
+pub(crate) fn ffmpeg_reason(line: &str) -> String {
     let mut line = line.trim();
     while let Some(rest) = line.strip_prefix('[').and_then(|l| l.split_once("] ")).map(|(_, rest)| rest) {
         line = rest.trim_start();

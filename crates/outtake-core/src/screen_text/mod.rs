@@ -22,11 +22,12 @@ use std::time::{Duration, Instant};
 
 pub use background::{ReadSink, read_in_background};
 pub use lines::{ScreenLine, edit_distance, language_of, similarity};
+pub(crate) use store::store_machine_lines;
 pub use store::{ReadProblem, ReadProgress, ReadSummary, Which};
 pub use tesseract::TESSERACT_PACKAGES;
 
 use frames::Frames;
-pub(crate) use frames::low_priority;
+pub(crate) use frames::{ffmpeg_reason, low_priority};
 use regions::Crop;
 
 /// What stops a clip (or a whole run) from being read.

@@ -2,6 +2,7 @@
 //! `screen` (replacing only the machine-made ones the fan has not edited),
 //! and `machine_read` remembers the clip was read, with or without lines, so
 //! a stopped run goes on where it was. A run is one entry in the history.
+//! Speech (`crate::speech`) keeps its `speech` lines the same way.
 
 use std::sync::atomic::AtomicBool;
 
@@ -66,7 +67,7 @@ impl Library {
         progress: &mut dyn FnMut(&ReadProgress),
     ) -> Result<ReadSummary, ReadError> {
         check_tesseract()?;
-        let clips = self.clips_to_read(which)?;
+        let clips = self.clips_to_read(which, "screen")?;
         let description = format!("read the on-screen text of {} clips", clips.len());
         self.record_across(description, |library| Ok(library.read_clips(&clips, cancel, progress)))?
     }
@@ -108,14 +109,16 @@ impl Library {
         Ok(summary)
     }
 
-    /// The clips `which` names, with their titles.
-    pub(super) fn clips_to_read(&self, which: &Which) -> Result<Vec<(i64, String)>> {
-        let sql = match which {
-            Which::Unread => {
+    /// The clips `which` names, with their titles; unread means not yet
+    /// read for `source` (`screen` or `speech`).
+    pub(crate) fn clips_to_read(&self, which: &Which, source: &str) -> Result<Vec<(i64, String)>> {
+        let (sql, params) = match which {
+            Which::Unread => (
                 "SELECT id, title FROM clip c WHERE NOT EXISTS
-                   (SELECT 1 FROM machine_read r WHERE r.clip_id = c.id AND r.source = 'screen') ORDER BY id"
-            }
-            Which::All => "SELECT id, title FROM clip ORDER BY id",
+                   (SELECT 1 FROM machine_read r WHERE r.clip_id = c.id AND r.source = ?1) ORDER BY id",
+                vec![source],
+            ),
+            Which::All => ("SELECT id, title FROM clip ORDER BY id", vec![]),
             Which::Clips(ids) => {
                 let mut clips = Vec::new();
                 for id in ids {
@@ -128,7 +131,7 @@ impl Library {
             }
         };
         let mut statement = self.conn.prepare(sql)?;
-        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = statement.query_map(rusqlite::params_from_iter(params), |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -136,20 +139,30 @@ impl Library {
     /// ones read before; a line the fan edited stays, and a new reading of
     /// the same time is then dropped. Returns how many were stored.
     pub fn store_screen_lines(&mut self, clip_id: i64, lines: &[ScreenLine]) -> Result<usize> {
-        self.write(|tx| store(tx, clip_id, lines))
+        self.write(|tx| store_machine_lines(tx, clip_id, "screen", lines))
     }
 }
 
-fn store(conn: &Connection, clip_id: i64, lines: &[ScreenLine]) -> Result<usize> {
+/// Keeps `lines` as the clip's machine-made lines of `source` (`screen` or
+/// `speech`) in place of those made before, and marks the clip read for it.
+pub(crate) fn store_machine_lines(
+    conn: &Connection,
+    clip_id: i64,
+    source: &str,
+    lines: &[ScreenLine],
+) -> Result<usize> {
     require(conn, EntityKind::Clip, clip_id)?;
-    conn.execute("DELETE FROM cue WHERE clip_id = ?1 AND source = 'screen' AND machine = 1", [clip_id])?;
+    conn.execute(
+        "DELETE FROM cue WHERE clip_id = ?1 AND source = ?2 AND machine = 1",
+        params![clip_id, source],
+    )?;
     let fans: Vec<(i64, i64)> = conn
-        .prepare("SELECT start_ms, end_ms FROM cue WHERE clip_id = ?1 AND source = 'screen' AND machine = 0")?
-        .query_map([clip_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .prepare("SELECT start_ms, end_ms FROM cue WHERE clip_id = ?1 AND source = ?2 AND machine = 0")?
+        .query_map(params![clip_id, source], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO cue (clip_id, lang, start_ms, end_ms, text, kind, source, machine)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'dialogue', 'screen', 1)",
+         VALUES (?1, ?2, ?3, ?4, ?5, 'dialogue', ?6, 1)",
     )?;
     let mut stored = 0;
     for (i, line) in lines.iter().enumerate() {
@@ -157,14 +170,14 @@ fn store(conn: &Connection, clip_id: i64, lines: &[ScreenLine]) -> Result<usize>
         if overlaps_fans || line.start_ms < 0 || line.end_ms < line.start_ms {
             continue;
         }
-        let text = clean_text(&format!("screen line {}", i + 1), &line.text)?;
-        insert.execute(params![clip_id, language_of(&text), line.start_ms, line.end_ms, text])?;
+        let text = clean_text(&format!("{source} line {}", i + 1), &line.text)?;
+        insert.execute(params![clip_id, language_of(&text), line.start_ms, line.end_ms, text, source])?;
         stored += 1;
     }
     conn.execute(
-        "INSERT INTO machine_read (clip_id, source, lines, read_at) VALUES (?1, 'screen', ?2, ?3)
+        "INSERT INTO machine_read (clip_id, source, lines, read_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (clip_id, source) DO UPDATE SET lines = excluded.lines, read_at = excluded.read_at",
-        params![clip_id, stored as i64, now(conn)?],
+        params![clip_id, source, stored as i64, now(conn)?],
     )?;
     Ok(stored)
 }

@@ -537,7 +537,16 @@ library: string | null,
  * Whether the window reads the text on screen of new clips in the
  * background; none is yes (`reads_screen_text`).
  */
-read_screen_text: boolean | null, };
+read_screen_text: boolean | null, 
+/**
+ * The speech model (a whisper.cpp `ggml-*.bin` the fan downloaded, by
+ * its full path); none leaves speech off.
+ */
+speech_model: string | null, 
+/**
+ * The language clips are spoken in: `ko`, `en` or `auto`; none is `auto`.
+ */
+speech_language: string | null, };
 
 /**
  * The settings, the file they live in, and (once) why that file was not used.
