@@ -23,7 +23,6 @@ pub use store::{ReadProblem, ReadProgress, ReadSummary, Which};
 pub use tesseract::TESSERACT_PACKAGES;
 
 use frames::Frames;
-pub(crate) use frames::low_priority;
 use regions::Crop;
 
 /// What stops a clip (or a whole run) from being read.
