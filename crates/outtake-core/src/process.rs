@@ -35,8 +35,6 @@ pub(crate) fn low_priority(program: &str) -> Command {
 /// What a finished tool run left behind.
 pub(crate) struct Finished {
     pub success: bool,
-    /// The exit code, when it exited rather than being killed by a signal.
-    pub code: Option<i32>,
     pub stdout: Vec<u8>,
     pub stderr: String,
 }
@@ -103,11 +101,12 @@ pub(crate) fn run(command: &mut Command, timeout: Duration, max_stdout: usize) -
         return Err(RunError::TooMuchOutput(max_stdout));
     }
     let stderr = err.join().unwrap_or_default();
-    // `nice` exits 127 and says so when it cannot find the program it was to run.
-    if status.code() == Some(127) && stderr.starts_with("nice:") {
+    // `nice` exits 127 and says so (`/usr/bin/nice: ‘ffmpeg’: No such file…`)
+    // when it cannot find the program it was to run.
+    if status.code() == Some(127) && stderr.split(':').next().is_some_and(|name| name.ends_with("nice")) {
         return Err(RunError::Missing);
     }
-    Ok(Finished { success: status.success(), code: status.code(), stdout, stderr })
+    Ok(Finished { success: status.success(), stdout, stderr })
 }
 
 /// Reads up to `limit` bytes and one more, which says there was more. The
@@ -150,6 +149,12 @@ mod tests {
         let mut command = Command::new("sh");
         command.args(["-c", script]);
         command
+    }
+
+    #[test]
+    fn a_program_nice_cannot_find_is_missing() {
+        let mut command = low_priority("outtake-no-such-program");
+        assert!(matches!(run(&mut command, Duration::from_secs(30), 1024), Err(RunError::Missing)));
     }
 
     #[test]
