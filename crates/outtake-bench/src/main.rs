@@ -3,6 +3,7 @@
 
 mod conversion;
 mod cuts;
+mod firstimport;
 mod generate;
 mod keys;
 mod ocr;
@@ -39,6 +40,9 @@ fn main() -> Result<()> {
     }
     if args.iter().any(|a| a == "--storyboards") {
         return storyboards::storyboards(&dir);
+    }
+    if args.iter().any(|a| a == "--firstimport") {
+        return firstimport::first_import(&dir);
     }
     if args.iter().any(|a| a == "--cuts") {
         return cuts::cuts(&dir);

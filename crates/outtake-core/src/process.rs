@@ -1,8 +1,11 @@
 //! Running ffmpeg and ffprobe: a time limit, output read on threads so a full
 //! pipe never blocks the child, a bound on what is kept of that output, and
-//! "not installed" told apart from failure.
+//! "not installed" told apart from failure. Background work (posters,
+//! storyboards, reading, content keys) runs its children at low priority
+//! through [`low_priority`].
 
 use std::io::Read;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,11 +15,26 @@ use std::time::{Duration, Instant};
 /// (a damaged file can make ffmpeg print a line per packet) is read and dropped.
 const STDERR_KEPT: u64 = 64 * 1024;
 
+/// The niceness of background children: below the window, above nothing.
+pub const NICENESS: &str = "10";
+
+/// A command that runs `program` niced, so background work never slows the
+/// fan's: `nice` is in every Linux and macOS base system; elsewhere the
+/// program runs at normal priority. [`run`] tells a program `nice` could not
+/// find from one that failed.
+pub(crate) fn low_priority(program: &str) -> Command {
+    if Path::new("/usr/bin/nice").exists() {
+        let mut command = Command::new("/usr/bin/nice");
+        command.args(["-n", NICENESS, program]);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
 /// What a finished tool run left behind.
 pub(crate) struct Finished {
     pub success: bool,
-    /// The exit code, when it exited rather than being killed by a signal.
-    pub code: Option<i32>,
     pub stdout: Vec<u8>,
     pub stderr: String,
 }
@@ -82,12 +100,13 @@ pub(crate) fn run(command: &mut Command, timeout: Duration, max_stdout: usize) -
     if stdout.len() > max_stdout {
         return Err(RunError::TooMuchOutput(max_stdout));
     }
-    Ok(Finished {
-        success: status.success(),
-        code: status.code(),
-        stdout,
-        stderr: err.join().unwrap_or_default(),
-    })
+    let stderr = err.join().unwrap_or_default();
+    // `nice` exits 127 and says so (`/usr/bin/nice: ‘ffmpeg’: No such file…`)
+    // when it cannot find the program it was to run.
+    if status.code() == Some(127) && stderr.split(':').next().is_some_and(|name| name.ends_with("nice")) {
+        return Err(RunError::Missing);
+    }
+    Ok(Finished { success: status.success(), stdout, stderr })
 }
 
 /// Reads up to `limit` bytes and one more, which says there was more. The
@@ -130,6 +149,12 @@ mod tests {
         let mut command = Command::new("sh");
         command.args(["-c", script]);
         command
+    }
+
+    #[test]
+    fn a_program_nice_cannot_find_is_missing() {
+        let mut command = low_priority("outtake-no-such-program");
+        assert!(matches!(run(&mut command, Duration::from_secs(30), 1024), Err(RunError::Missing)));
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! without opening it (issue 13). One ffmpeg process per clip makes all of
 //! them; never one process per frame.
 //!
-//! The recipe: `-skip_frame nokey` (only keyframes are decoded), then
-//! `scale=160:-2`, `fps=1/INTERVAL:round=up`, `tile=10x10` into JPEG sheets.
+//! The recipe: `-skip_frame nokey` (only keyframes are decoded; `-discard
+//! nokey` lets the demuxer skip the other packets), then
+//! `fps=1/INTERVAL:round=up`, `scale=160:-2`, `tile=10x10` into JPEG sheets
+//! (only the frames kept are scaled).
 //! ffmpeg turns rotated clips upright before the filters. With `round=up`
 //! the fps filter gives tile `i` the last decoded frame at or before
 //! `i × INTERVAL` (its default, `near`, gave the frame up to half an interval
@@ -16,7 +18,7 @@
 //! half the work of decoding all of them, measured on 1080p H.264, and a
 //! tile then at most a few frames before its time; codecs without B-frames
 //! decode everything). To know, the same process writes the times of the
-//! frames it decoded (`framecrc` of the scaled frames) and the tiles it made.
+//! frames it decoded (`framecrc` of a 2×2 crop of each) and the tiles it made.
 //!
 //! A file ffmpeg can read only in part (a download cut short) yields the
 //! tiles it could make, marked `partial`, and a problem saying how far it got.
@@ -24,12 +26,11 @@
 //! responsive while storyboards are made. The video is only read.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::process::{self, RunError};
+use crate::process::{self, RunError, low_priority};
 
 /// Tiles are this wide; their height keeps the clip's shape.
 pub const TILE_WIDTH: u32 = 160;
@@ -155,8 +156,8 @@ pub enum BoardError {
 
 /// ffmpeg writes files, not stdout.
 const MAX_STDOUT: usize = 64 * 1024;
-/// The niceness of the child: below the window, above nothing.
-pub const NICENESS: &str = "10";
+/// The niceness of the child (the bench runs its baseline at the same).
+pub use crate::process::NICENESS;
 /// What one decoding pass left.
 struct Pass {
     /// ffmpeg's complaint, when it failed or printed errors.
@@ -248,11 +249,18 @@ fn run_pass(job: &StoryboardJob, folder: &Path, interval: i64, skip: &str) -> Re
         std::fs::remove_dir_all(folder).map_err(|source| BoardError::Io { path: folder.into(), source })?;
     }
     std::fs::create_dir_all(folder).map_err(|source| BoardError::Io { path: folder.into(), source })?;
+    // Only the frames the tiles keep are scaled (scaling every decoded
+    // 1080p frame cost a third of a full pass); the list of decoded frames
+    // is made of a 2×2 crop of each, which costs nothing.
     let graph = format!(
-        "[0:v:0]scale={TILE_WIDTH}:-2,split[frames][t];[t]fps=fps=1000/{interval}:start_time=0:round=up,split[s][tiles];[s]tile={COLUMNS}x{ROWS}[sheets]"
+        "[0:v:0]split[f][t];[f]crop=2:2:0:0[frames];[t]fps=fps=1000/{interval}:start_time=0:round=up,scale={TILE_WIDTH}:-2,split[s][tiles];[s]tile={COLUMNS}x{ROWS}[sheets]"
     );
     let mut command = low_priority("ffmpeg");
     command.args(["-nostdin", "-v", "error", "-y", "-skip_frame", skip]);
+    if skip == "nokey" {
+        // The demuxer drops the other packets unread where it can.
+        command.args(["-discard", "nokey"]);
+    }
     command
         .arg("-i")
         .arg(&job.video)
@@ -292,28 +300,12 @@ fn run_pass(job: &StoryboardJob, folder: &Path, interval: i64, skip: &str) -> Re
             });
         }
     };
-    // `nice` says 127 when it cannot find the program it was to run.
-    if finished.code == Some(127) && finished.stderr.contains("ffmpeg") && !folder.join("frames.crc").exists()
-    {
-        return Err(BoardError::FfmpegMissing);
-    }
     let complaint = (!finished.success || !finished.stderr.trim().is_empty())
         .then(|| finished.stderr.lines().next().map_or_else(|| finished.reason(), str::to_owned));
     let frames = frame_times(&std::fs::read_to_string(folder.join("frames.crc")).unwrap_or_default());
     let tiles =
         frame_times(&std::fs::read_to_string(folder.join("tiles.crc")).unwrap_or_default()).len() as u32;
     Ok(Pass { complaint, frames, tiles })
-}
-
-/// The child at low priority: `nice -n 10 PROGRAM` where `nice` exists.
-fn low_priority(program: &str) -> Command {
-    if cfg!(unix) {
-        let mut command = Command::new("nice");
-        command.args(["-n", NICENESS, program]);
-        command
-    } else {
-        Command::new(program)
-    }
 }
 
 /// The times (ms) of the frames a `framecrc` list names, from its time base.

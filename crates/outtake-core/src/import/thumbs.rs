@@ -8,7 +8,6 @@
 use std::ffi::OsString;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -297,7 +296,8 @@ fn from_cover(video: &Path, output: &Path) -> Result<bool, ThumbError> {
 fn run_ffmpeg(before_input: &[OsString], input: &Path, output: &Path) -> Result<Option<String>, ThumbError> {
     // Written beside the target and renamed, so a half-written JPEG is never shown.
     let partial = output.with_extension("partial.jpg");
-    let mut command = Command::new("ffmpeg");
+    // Posters are made in the background after an import: at low priority.
+    let mut command = process::low_priority("ffmpeg");
     command
         .args(["-nostdin", "-v", "error", "-y"])
         .args(before_input)

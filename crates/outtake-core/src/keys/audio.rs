@@ -40,7 +40,7 @@ const MAX_REPEATS: usize = 16;
 
 /// The fingerprint of the sound of the video at `path`, read by `fpcalc`.
 pub(crate) fn fingerprint(path: &Path) -> Result<Vec<u32>, KeyProblem> {
-    let mut command = crate::screen_text::low_priority("fpcalc");
+    let mut command = crate::process::low_priority("fpcalc");
     command.args(["-raw", "-length", &MAX_SECONDS.to_string()]).arg(path);
     // "FINGERPRINT=" and up to eleven characters per word.
     let most = 64 + (f64::from(MAX_SECONDS) / WORD_SECONDS) as usize * 12;

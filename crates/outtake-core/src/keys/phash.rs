@@ -54,7 +54,7 @@ pub(crate) fn video_phash(path: &Path, duration_ms: i64) -> Result<u64, KeyProbl
 
 /// The sprite of sampled frames, `SIDE`×`SIDE` grey bytes, row by row.
 fn sample_sprite(path: &Path, duration_ms: i64) -> Result<Vec<u8>, KeyProblem> {
-    let mut command = crate::screen_text::low_priority("ffmpeg");
+    let mut command = crate::process::low_priority("ffmpeg");
     command.args(["-nostdin", "-v", "error"]);
     let mut chains = Vec::new();
     for (i, at) in sample_times(duration_ms).iter().enumerate() {

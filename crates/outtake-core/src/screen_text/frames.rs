@@ -4,11 +4,12 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdout, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::ReadError;
 use super::regions::Frame;
+use crate::process::low_priority;
 
 /// Frames are read at this size: 720 lines keep a caption's glyphs 20–60
 /// pixels tall (what Tesseract reads best) and cost a third of 1080p's
@@ -22,19 +23,6 @@ pub(crate) const PER_SECOND: u32 = 2;
 
 /// How much of ffmpeg's complaints is kept for the error.
 const STDERR_KEPT: u64 = 2048;
-
-/// A command that runs `program` niced, so reading never slows the fan's
-/// work: `nice` is in every Linux and macOS base system; elsewhere the
-/// program runs at normal priority.
-pub(crate) fn low_priority(program: &str) -> Command {
-    if Path::new("/usr/bin/nice").exists() {
-        let mut command = Command::new("/usr/bin/nice");
-        command.args(["-n", "10", program]);
-        command
-    } else {
-        Command::new(program)
-    }
-}
 
 /// The frames of one clip, in order, with their times.
 pub(crate) struct Frames {

@@ -27,7 +27,7 @@ pub use store::{ReadProblem, ReadProgress, ReadSummary, Which};
 pub use tesseract::TESSERACT_PACKAGES;
 
 use frames::Frames;
-pub(crate) use frames::{ffmpeg_reason, low_priority};
+pub(crate) use frames::ffmpeg_reason;
 use regions::Crop;
 
 /// What stops a clip (or a whole run) from being read.

@@ -13,8 +13,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::ReadError;
-use super::frames::low_priority;
 use super::regions::Crop;
+use crate::process::low_priority;
 use crate::process::{RunError, run};
 
 /// The Debian packages that hold Tesseract and the languages read.
@@ -87,10 +87,6 @@ pub(crate) fn read_crops(crops: &[&Crop], scratch: &Path) -> Result<Vec<Vec<Word
             }
             RunError::Io(error) => ReadError::Tesseract(error.to_string()),
         })?;
-    if !finished.success && finished.stderr.starts_with("nice:") {
-        // From `nice`, which could not find it.
-        return Err(ReadError::Missing { program: "tesseract", packages: TESSERACT_PACKAGES });
-    }
     if !finished.success {
         let line = finished.stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("it failed");
         return Err(ReadError::Tesseract(line.trim().chars().take(200).collect()));

@@ -8,7 +8,8 @@ use std::process::{Child, ChildStdout, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::SpeechError;
-use crate::screen_text::{ffmpeg_reason, low_priority};
+use crate::process::low_priority;
+use crate::screen_text::ffmpeg_reason;
 
 /// Samples per second.
 pub(crate) const RATE: usize = 16_000;
