@@ -165,6 +165,7 @@ fn import(library: &Path, corpus: &Path) -> Result<Vec<(&'static str, Duration, 
         ImportPhase::Thumbnails => "posters",
         ImportPhase::Storyboards => "storyboards",
         ImportPhase::Keys => "content keys",
+        ImportPhase::Reading => "on-screen text",
         ImportPhase::Idle => "idle",
     };
     // Each phase lasts from its first word to the first word of the next.
