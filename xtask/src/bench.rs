@@ -22,10 +22,11 @@ use anyhow::{Context, Result, bail};
 
 const CLIPS: usize = 1000;
 
-/// Runs every part, or only `only` (`import`, `history` or `search`).
+/// Runs every part, or only `only` (`import`, `history`, `search`, …).
+/// `bigimport` runs only when named: its 10,000 posters take minutes.
 pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Result<()> {
-    const PARTS: [&str; 8] =
-        ["import", "history", "conversion", "ocr", "storyboards", "cuts", "keys", "search"];
+    const PARTS: [&str; 9] =
+        ["import", "history", "conversion", "ocr", "storyboards", "cuts", "keys", "search", "bigimport"];
     if let Some(part) = only.filter(|p| !PARTS.contains(p)) {
         bail!("cargo xtask bench: no part named {part:?} ({})", PARTS.join(", "));
     }
@@ -68,6 +69,9 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Re
     }
     if runs("search") {
         search(root, &target, &outtake)?;
+    }
+    if only == Some("bigimport") {
+        crate::bigimport::bigimport(root, &outtake)?;
     }
     Ok(())
 }

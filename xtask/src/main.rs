@@ -13,6 +13,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod bigimport;
 mod dist;
 mod e2e;
 mod fuzz;
@@ -46,8 +47,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run [ARGS]   install what is missing, build the UI, start the desktop app
   test         install what is missing, then run every check and test
-  bench [import|history|conversion|ocr|storyboards|cuts|keys|search]
+  bench [import|history|conversion|ocr|storyboards|cuts|keys|search|bigimport]
                speed figures against baselines in the same run (see BENCHMARKS.md); one part alone when named
+               (bigimport, 10,000 clips with posters, runs only when named)
   fuzz [--execs N] [ARGS]
                every fuzz target, N inputs each (default 1,000,000); ARGS go to outtake-fuzz
                (--target, --seed, --jobs); figures in SECURITY.md
