@@ -13,7 +13,6 @@ mod import_edges;
 mod keys;
 mod library;
 mod lookup;
-mod memory;
 mod merge;
 mod migrations;
 mod names;
