@@ -2,8 +2,8 @@
 //! results grouped into cards, and the sidebar's counts.
 
 use outtake_core::{
-    CastInput, ClipInput, ClipSort, CueInput, FileInput, FileStatus, FolderState, Library, MarkerInput,
-    PersonInput, SceneInput, ShowInput,
+    CastInput, ClipInput, ClipPatch, ClipSort, CueInput, FileInput, FileStatus, FolderState, Library,
+    MarkerInput, PersonInput, SceneInput, ShowInput,
 };
 
 struct World {
@@ -267,7 +267,17 @@ fn sidebar_counts_agree_with_the_filters_after_edits() {
         for tag in &facets.tags {
             assert_eq!(tag.clips, clips(&format!("tag:\"{}\"", tag.name)), "{} after {after}", tag.name);
         }
+        for show in &facets.shows {
+            let of_show = format!("show:\"{}\"", show.title);
+            assert_eq!(show.clips, clips(&of_show), "{} after {after}", show.title);
+            for episode in &show.episodes {
+                let query = format!("{of_show} ep:{}", episode.number);
+                assert_eq!(episode.clips, clips(&query), "{query} after {after}");
+            }
+        }
         assert_eq!(facets.untagged, clips("is:untagged"), "untagged after {after}");
+        assert_eq!(facets.missing, clips("is:missing"), "missing after {after}");
+        assert_eq!(facets.total, library.summary().unwrap().clips, "clips after {after}");
     };
     agree(&world.library, "nothing");
     let [horse, farewell, bloopers] = world.clips;
@@ -297,6 +307,69 @@ fn sidebar_counts_agree_with_the_filters_after_edits() {
     let blooper = lib.find_tag("type:blooper").unwrap();
     lib.merge_tags(action, blooper).unwrap();
     agree(lib, "merging tags");
+    lib.undo(None).unwrap();
+    agree(lib, "undoing the tags' merge");
+    lib.undo(None).unwrap();
+    agree(lib, "undoing the people's merge");
+    lib.redo().unwrap();
+    agree(lib, "redoing the people's merge");
+    let emotional = lib.find_tag("mood:emotional").unwrap();
+    let farewell_marker = lib.markers(farewell).unwrap()[0].id;
+    lib.update_marker(
+        farewell_marker,
+        &MarkerInput { start_ms: 5_000, tags: vec!["mood:funny".into()], ..MarkerInput::default() },
+    )
+    .unwrap();
+    agree(lib, "a marker's cast and tags replaced");
+    lib.untag_clip(bloopers, &["type:blooper".into()]).unwrap();
+    lib.uncredit(horse, kim).unwrap();
+    agree(lib, "a tag and a credit taken off");
+    lib.delete_tag(emotional).unwrap();
+    agree(lib, "deleting a tag");
+    let horse_file = lib.clip(horse).unwrap().files[0].id;
+    lib.set_file_status(horse_file, FileStatus::Missing).unwrap();
+    agree(lib, "a file gone missing");
+    let bloopers_file = lib.clip(bloopers).unwrap().files[0].id;
+    lib.set_file_status(bloopers_file, FileStatus::Present).unwrap();
+    agree(lib, "a missing file found again");
+    lib.remove_file(bloopers_file).unwrap();
+    agree(lib, "a clip's only file removed");
+    lib.undo(None).unwrap();
+    agree(lib, "undoing the file's removal");
+
+    // An import of clips with cast and tags of their own (one edit).
+    let mut other = Library::open_in_memory().unwrap();
+    let imported = other.add_clip(&ClipInput { title: "Imported".into(), ..Default::default() }).unwrap();
+    let yoo = other.add_person(&PersonInput { name: "Yoo Jae Suk".into(), ..Default::default() }).unwrap();
+    other.credit(imported, yoo, None).unwrap();
+    other.tag_clip(imported, &["type:blooper".into(), "type:variety".into()]).unwrap();
+    other.add_clip(&ClipInput { title: "Imported bare".into(), ..Default::default() }).unwrap();
+    let json = other.export_json().unwrap();
+    lib.import_json(json.as_bytes(), std::path::Path::new("other.json")).unwrap();
+    agree(lib, "an import");
+    lib.undo(None).unwrap();
+    agree(lib, "undoing the import");
+    lib.redo().unwrap();
+    agree(lib, "redoing the import");
+    let yoo = lib.find_person("Yoo Jae Suk").unwrap();
+    lib.delete_person(yoo).unwrap();
+    agree(lib, "deleting a person");
+
     lib.delete_clip(horse).unwrap();
     agree(lib, "deleting a clip");
+    lib.undo(None).unwrap();
+    agree(lib, "undoing the clip's deletion");
+    let show = lib.clip(farewell).unwrap().show_id.unwrap();
+    let patch = ClipPatch { show_id: Some(Some(show)), episode: Some(Some(2)), ..Default::default() };
+    lib.update_clip(bloopers, &patch).unwrap();
+    agree(lib, "a clip put in an episode of a show");
+    let second = lib.episodes(show).unwrap().into_iter().find(|e| e.number == 2).unwrap().id;
+    lib.delete_episode(second).unwrap();
+    agree(lib, "deleting an episode");
+    lib.undo(None).unwrap();
+    agree(lib, "undoing the episode's deletion");
+    lib.update_clip(bloopers, &ClipPatch { show_id: Some(None), ..Default::default() }).unwrap();
+    agree(lib, "a clip taken out of its show");
+    lib.delete_clip(farewell).unwrap();
+    agree(lib, "deleting a clip with a marker");
 }

@@ -178,6 +178,21 @@ fn libraries_of_every_earlier_schema_open_intact_with_a_backup() {
         if (2..4).contains(&version) {
             assert_eq!(lib.search("눈물", 10).unwrap().len(), 1, "from schema {version}");
         }
+        // The sidebar's counts, kept since schema 17, are right from the start.
+        let facets = lib.facets().unwrap();
+        let counts =
+            |names: Vec<(&str, i64)>| names.into_iter().map(|(n, c)| (n.to_string(), c)).collect::<Vec<_>>();
+        assert_eq!(
+            facets.people.iter().map(|p| (p.name.clone(), p.clips)).collect::<Vec<_>>(),
+            counts(vec![("Kim Yoo Jung", 1)]),
+            "from schema {version}"
+        );
+        assert_eq!(
+            facets.tags.iter().map(|t| (t.name.clone(), t.clips)).collect::<Vec<_>>(),
+            counts(vec![("finale", 0), ("mood:emotional", 1)]),
+            "from schema {version}"
+        );
+        assert_eq!((facets.untagged, facets.missing), (0, 0), "from schema {version}");
         let backup = dir.path().join(format!("library.db.schema-{version}.bak"));
         assert_eq!(user_version(&backup), version, "the backup is the library as it was");
         let clips: i64 = Connection::open(&backup)

@@ -60,6 +60,7 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
     ("0014_storyboards.sql", "3a411ea2f5023fb2"),
     ("0015_machine_lines.sql", "c38a72812eb5b6d6"),
     ("0016_content_keys.sql", "ece1a36e52a74484"),
+    ("0017_sidebar_counts.sql", "7d2aa2c56201e923"),
 ];
 
 #[test]

@@ -19,6 +19,8 @@ use std::time::Duration;
 use outtake_core::Library;
 use outtake_core::subtitles::MAX_SUBTITLE_BYTES;
 
+mod worker;
+
 /// The system allocator, counting the bytes held now and the most held since
 /// the last [`peak_during`] began.
 struct Counting;

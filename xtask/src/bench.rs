@@ -27,9 +27,10 @@ use anyhow::{Context, Result, bail};
 
 const CLIPS: usize = 1000;
 
-/// Runs every part, or only `only` (`import`, `history` or `search`).
+/// Runs every part, or only `only` (`import`, `history`, `search`, …).
+/// `bigimport` runs only when named: its 10,000 posters take minutes.
 pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Result<()> {
-    const PARTS: [&str; 10] = [
+    const PARTS: [&str; 11] = [
         "import",
         "history",
         "conversion",
@@ -40,6 +41,7 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Re
         "keys",
         "search",
         "app",
+        "bigimport",
     ];
     if let Some(part) = only.filter(|p| !PARTS.contains(p)) {
         bail!("cargo xtask bench: no part named {part:?} ({})", PARTS.join(", "));
@@ -92,6 +94,9 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Re
     }
     if runs("app") {
         crate::e2e::bench_app(&search_library(root, &target)?)?;
+    }
+    if only == Some("bigimport") {
+        crate::bigimport::bigimport(root, &outtake)?;
     }
     Ok(())
 }

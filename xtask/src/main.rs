@@ -13,6 +13,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod bigimport;
 mod dist;
 mod e2e;
 mod fuzz;
@@ -60,9 +61,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run [ARGS]   install what is missing, build the UI, start the desktop app
   test         install what is missing, then run every check and test
-  bench [import|history|conversion|ocr|storyboards|firstimport|cuts|keys|search|app]
+  bench [import|history|conversion|ocr|storyboards|firstimport|cuts|keys|search|app|bigimport]
                speed figures against baselines in the same run (see BENCHMARKS.md); one part alone when named
-               (firstimport, 200 clips of 2–10 min, runs only when named)
+               (firstimport, 200 clips of 2–10 min, and bigimport, 10,000 clips with posters, run only when named)
   fuzz [--execs N] [ARGS]
                every fuzz target, N inputs each (default 1,000,000); ARGS go to outtake-fuzz
                (--target, --seed, --jobs); figures in SECURITY.md

@@ -390,19 +390,14 @@ impl Library {
     fn read_facets(&self) -> Result<Facets> {
         let conn = &self.conn;
         let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
-        // People's and tags' counts, and the untagged clips, in one pass over
-        // the facets the search index keeps per clip.
-        let counts = crate::search::facet_counts(conn)?;
+        // Every count but the scenes' and the folders' is kept by triggers
+        // as the library changes (migration 0017): a few small reads.
+        let counts = crate::search::sidebar_counts(conn)?;
         Ok(Facets {
             total: count("SELECT count(*) FROM clip")?,
             untagged: counts.untagged,
-            // Every clip less those with a copy that is not missing: two
-            // passes over indexes, twice as fast as a NOT IN per clip.
-            missing: count(
-                "SELECT (SELECT count(*) FROM clip)
-                      - (SELECT count(DISTINCT clip_id) FROM file WHERE status <> 'missing')",
-            )?,
-            shows: show_facets(conn)?,
+            missing: count("SELECT count(*) FROM missing_clip")?,
+            shows: show_facets(conn, &counts)?,
             people: person_facets(conn, &counts.people)?,
             tags: tag_facets(conn, &counts.tags)?,
             saved: self.saved_searches()?,
@@ -451,18 +446,15 @@ fn card(conn: &Connection, id: i64) -> Result<ClipCard> {
     })
 }
 
-fn show_facets(conn: &Connection) -> Result<Vec<ShowFacet>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT s.id, s.title, s.native_title, (SELECT count(*) FROM clip WHERE show_id = s.id)
-         FROM show s ORDER BY s.title_key, s.id",
-    )?;
+fn show_facets(conn: &Connection, counts: &crate::search::SidebarCounts) -> Result<Vec<ShowFacet>> {
+    let clips = |of: &HashMap<i64, i64>, id: i64| of.get(&id).copied().unwrap_or(0);
+    let mut statement =
+        conn.prepare_cached("SELECT id, title, native_title FROM show ORDER BY title_key, id")?;
     let shows = statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<Vec<(i64, String, Option<String>, i64)>>>()?;
-    let mut episodes = conn.prepare_cached(
-        "SELECT e.number, e.title, (SELECT count(*) FROM clip WHERE episode_id = e.id)
-         FROM episode e WHERE e.show_id = ?1 ORDER BY e.number",
-    )?;
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<(i64, String, Option<String>)>>>()?;
+    let mut episodes =
+        conn.prepare_cached("SELECT id, number, title FROM episode WHERE show_id = ?1 ORDER BY number")?;
     // A scene counts the clips placed in it and the clips with a marker in it.
     let mut scenes = conn.prepare_cached(
         "SELECT sc.id, sc.title,
@@ -471,14 +463,20 @@ fn show_facets(conn: &Connection) -> Result<Vec<ShowFacet>> {
          FROM scene sc WHERE sc.show_id = ?1 ORDER BY sc.episode_id NULLS LAST, sc.title_key",
     )?;
     let mut facets = Vec::with_capacity(shows.len());
-    for (id, title, native_title, clips) in shows {
+    for (id, title, native_title) in shows {
         let episodes = episodes
-            .query_map([id], |r| Ok(EpisodeFacet { number: r.get(0)?, title: r.get(1)?, clips: r.get(2)? }))?
+            .query_map([id], |r| {
+                Ok(EpisodeFacet {
+                    number: r.get(1)?,
+                    title: r.get(2)?,
+                    clips: clips(&counts.episodes, r.get(0)?),
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let scenes = scenes
             .query_map([id], |r| Ok(SceneFacet { id: r.get(0)?, title: r.get(1)?, clips: r.get(2)? }))?
             .collect::<rusqlite::Result<_>>()?;
-        facets.push(ShowFacet { id, title, native_title, clips, episodes, scenes });
+        facets.push(ShowFacet { id, title, native_title, clips: clips(&counts.shows, id), episodes, scenes });
     }
     Ok(facets)
 }

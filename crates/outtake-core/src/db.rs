@@ -26,6 +26,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/0014_storyboards.sql")),
     M::up(include_str!("../../../migrations/0015_machine_lines.sql")),
     M::up(include_str!("../../../migrations/0016_content_keys.sql")),
+    M::up(include_str!("../../../migrations/0017_sidebar_counts.sql")),
 ];
 
 /// The migrations as `rusqlite_migration` runs them (tests call `validate()` on it).

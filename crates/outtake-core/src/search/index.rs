@@ -99,36 +99,41 @@ fn facets(conn: &Connection, clip_id: i64) -> Result<Option<String>> {
     Ok(Some(tokens.collect::<Vec<_>>().join(" ")))
 }
 
-/// How many clips each person and each tag has (in the clip or in one of its
-/// markers), and how many clips have no tag: one pass over the facets the
-/// index keeps per clip (`search_facet`, always as fresh as the library,
-/// since writes refresh it before they commit).
-pub(crate) struct FacetCounts {
+/// The sidebar's counts: how many clips each show, episode, person and tag
+/// has (a person or tag in the clip or in one of its markers), and how many
+/// clips have no tag. Read from the counts triggers keep as `search_facet`
+/// and `clip` change (migration 0017), so always as fresh as the index,
+/// which writes refresh before they commit.
+#[derive(Default)]
+pub(crate) struct SidebarCounts {
+    pub shows: HashMap<i64, i64>,
+    pub episodes: HashMap<i64, i64>,
     pub people: HashMap<i64, i64>,
     pub tags: HashMap<i64, i64>,
     pub untagged: i64,
 }
 
-pub(crate) fn facet_counts(conn: &Connection) -> Result<FacetCounts> {
-    let mut counts = FacetCounts { people: HashMap::new(), tags: HashMap::new(), untagged: 0 };
-    let mut statement = conn.prepare_cached("SELECT facets FROM search_facet")?;
+pub(crate) fn sidebar_counts(conn: &Connection) -> Result<SidebarCounts> {
+    let mut counts = SidebarCounts::default();
+    let mut statement = conn.prepare_cached("SELECT key, clips FROM sidebar_count")?;
     let mut rows = statement.query([])?;
     while let Some(row) = rows.next()? {
-        let facets = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        let mut tagged = false;
-        for (kind, id) in facets.split(' ').filter_map(parse_facet) {
-            match kind {
-                Facet::Person => *counts.people.entry(id).or_default() += 1,
-                Facet::Tag => {
-                    tagged = true;
-                    *counts.tags.entry(id).or_default() += 1;
-                }
-                Facet::Show => {}
+        let key = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let clips: i64 = row.get(1)?;
+        let (map, id) = match parse_facet(key) {
+            Some((Facet::Show, id)) => (&mut counts.shows, id),
+            Some((Facet::Person, id)) => (&mut counts.people, id),
+            Some((Facet::Tag, id)) => (&mut counts.tags, id),
+            None if key == "untagged" => {
+                counts.untagged = clips;
+                continue;
             }
-        }
-        if !tagged {
-            counts.untagged += 1;
-        }
+            None => match key.strip_prefix("episode ").and_then(|id| id.parse().ok()) {
+                Some(id) => (&mut counts.episodes, id),
+                None => continue,
+            },
+        };
+        map.insert(id, clips);
     }
     Ok(counts)
 }

@@ -13,7 +13,7 @@ pub mod text;
 
 use serde::Serialize;
 
-pub(crate) use index::facet_counts;
+pub(crate) use index::{SidebarCounts, sidebar_counts};
 pub(crate) use run::timed_hits;
 pub use run::{SearchHit, SearchPage};
 
