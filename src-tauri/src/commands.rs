@@ -67,6 +67,8 @@ pub struct SettingsView {
     pub system_language: Option<String>,
     /// Why on-screen text is not read (no Tesseract), when it is not.
     pub screen_text_off: Option<String>,
+    /// Why speech is not heard (no model chosen, a model that would not load).
+    pub speech_off: Option<String>,
 }
 
 /// The first language the locale environment names (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
@@ -90,6 +92,8 @@ pub const LIBRARY_CHANGED: &str = "library-changed";
 pub const IMPORT_PROGRESS: &str = "import-progress";
 /// The reader of on-screen text's progress (`reader.rs`), as an import's.
 pub const READING_PROGRESS: &str = "reading-progress";
+/// The listener to speech's progress (`reader.rs`), as an import's.
+pub const LISTENING_PROGRESS: &str = "listening-progress";
 
 /// The events, for `bindings.ts`.
 pub fn events(config: &ts_rs::Config) -> Vec<Event> {
@@ -115,6 +119,12 @@ pub fn events(config: &ts_rs::Config) -> Vec<Event> {
         Event {
             key: "readingProgress",
             name: READING_PROGRESS,
+            payload: ImportProgress::name(config),
+            visit: |d| d.declare::<ImportProgress>(),
+        },
+        Event {
+            key: "listeningProgress",
+            name: LISTENING_PROGRESS,
             payload: ImportProgress::name(config),
             visit: |d| d.declare::<ImportProgress>(),
         },
@@ -192,7 +202,7 @@ fn keep_settings(state: &App, change: impl FnOnce(&Settings) -> Settings) -> Res
     let mut kept = state.settings();
     let settings = change(&kept);
     outtake_core::settings::save(&outtake_core::settings::settings_path(), &settings)?;
-    state.reader.set_on(settings.reads_screen_text());
+    state.readers.apply(&kept, &settings);
     *kept = settings.clone();
     Ok(settings)
 }
@@ -661,8 +671,15 @@ commands! {
         let state = state(&app);
         let problem = state.settings_problem.lock().unwrap_or_else(|p| p.into_inner()).take();
         let path = outtake_core::settings::settings_path().display().to_string();
-        let screen_text_off = state.reader.off_because();
-        Ok(SettingsView { settings: state.settings().clone(), path, problem, system_language: system_language(), screen_text_off })
+        let (screen_text_off, speech_off) = state.readers.off_because();
+        Ok(SettingsView {
+            settings: state.settings().clone(),
+            path,
+            problem,
+            system_language: system_language(),
+            screen_text_off,
+            speech_off,
+        })
     }
 
     /// Keeps new settings (written atomically). Language and theme apply at

@@ -9,7 +9,7 @@ use std::sync::mpsc::{Sender, channel};
 
 use outtake_core::import::worker::{self, FolderStates, Followed, ImportProgress, ImportSink, ImportWork};
 use outtake_core::{FolderState, Library};
-use tauri::{AppHandle, Emitter};
+use tauri::{AppHandle, Emitter, Manager};
 
 use crate::commands::{IMPORT_PROGRESS, LIBRARY_CHANGED, LibraryChanged};
 
@@ -21,14 +21,13 @@ pub struct Importer {
 }
 
 impl Importer {
-    /// `read_new` wakes the reader of on-screen text when clips came.
-    pub fn start(library: PathBuf, app: AppHandle, read_new: Sender<()>) -> Importer {
+    pub fn start(library: PathBuf, app: AppHandle) -> Importer {
         let (work, jobs) = channel();
         let states = FolderStates::default();
         let thread_states = states.clone();
         let feed = work.clone();
         let spawned = std::thread::Builder::new().name("importer".into()).spawn(move || {
-            let mut sink = WindowSink { app, read_new };
+            let mut sink = WindowSink { app };
             let ran = Library::open(&library).map_err(worker::WorkerError::from).and_then(|mut library| {
                 worker::run(&mut library, Followed::Library, &mut sink, thread_states, feed, jobs)
             });
@@ -76,7 +75,6 @@ impl Importer {
 /// The worker's news as the window's events.
 struct WindowSink {
     app: AppHandle,
-    read_new: Sender<()>,
 }
 
 impl ImportSink for WindowSink {
@@ -96,9 +94,11 @@ impl ImportSink for WindowSink {
         if !summary.failed.is_empty() {
             tracing::warn!("{} files could not be imported", summary.failed.len());
         }
-        if summary.added + summary.updated > 0 {
-            // A reader that is gone has said why.
-            let _ = self.read_new.send(());
+        // New clips are read and heard in the background (`reader.rs`).
+        if summary.added + summary.updated > 0
+            && let Some(state) = self.app.try_state::<crate::App>()
+        {
+            state.readers.wake();
         }
     }
 

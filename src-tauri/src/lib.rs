@@ -29,8 +29,8 @@ pub struct App {
     counts: Mutex<Library>,
     media_base: String,
     importer: Importer,
-    /// Reads the text on screen of clips not read yet (`reader.rs`).
-    reader: reader::Reader,
+    /// Read the text on screen and hear the speech of clips not read yet (`reader.rs`).
+    readers: reader::Readers,
     /// The fan's settings (`settings.json`), and what was wrong with the file
     /// at start, said once to the window.
     settings: Mutex<Settings>,
@@ -87,12 +87,8 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             use tauri::Manager;
-            let reader = reader::Reader::start(
-                path.clone(),
-                app.handle().clone(),
-                loaded.settings.reads_screen_text(),
-            );
-            let importer = Importer::start(path.clone(), app.handle().clone(), reader.waker());
+            let readers = reader::Readers::start(path.clone(), app.handle().clone(), &loaded.settings);
+            let importer = Importer::start(path.clone(), app.handle().clone());
             let jobs = jobs::Jobs::start(app.handle().clone());
             let media_base = media.base().to_string();
             app.manage(App {
@@ -100,7 +96,7 @@ pub fn run() {
                 counts: Mutex::new(counts),
                 media_base,
                 importer,
-                reader,
+                readers,
                 settings: Mutex::new(loaded.settings),
                 settings_problem: Mutex::new(loaded.problem),
                 jobs,

@@ -14,9 +14,14 @@
 //   for them (p50/p95 of 20), the counts also after an edit.
 // - scrolling: requestAnimationFrame deltas while the grid (and the results
 //   of a search) are flung down and up by script, p95.
+// - the grid while storyboards are made: 40 real 720p clips of a minute are
+//   added; the grid is flung while the importer makes their storyboards, and
+//   again once it is idle (the baseline, same run, same window).
 
 import fs from 'node:fs';
-import { evalJson, search, startApp, until } from './harness.mjs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { count, evalJson, search, startApp, until } from './harness.mjs';
 
 const LIBRARY = process.env.OUTTAKE_BENCH_LIBRARY;
 
@@ -196,8 +201,48 @@ function printPss(rows) {
   return `${rows.map((r) => `${r.name} ${fmt(r.mb)}`).join(', ')}; total ${fmt(total)} MB`;
 }
 
+/** Frame-time figures of one fling. */
+const frames = (fling) => ({ frames: fling.deltas.length, p50: quantile(fling.deltas, 0.5), p95: quantile(fling.deltas, 0.95), max: Math.max(...fling.deltas) });
+const framesText = (f) => `${f.frames} frames, rAF delta p50 ${fmt(f.p50)} ms, p95 ${fmt(f.p95)} ms, max ${fmt(f.max)} ms`;
+
+/** The grid flung while storyboards are made, and again when the importer is idle. */
+async function whileStoryboards() {
+  const app = await startApp();
+  try {
+    const { browser } = app;
+    const folder = path.join(app.dir, 'clips');
+    fs.mkdirSync(folder);
+    const source = path.join(app.dir, 'source.mp4');
+    execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=60',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-pix_fmt', 'yuv420p', source]);
+    // Each its own clip: the same picture with its own title in the container.
+    for (let i = 0; i < 40; i++) {
+      execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', source, '-c', 'copy', '-metadata', `title=making-of ${i}`,
+        path.join(folder, `making-of ${String(i).padStart(2, '0')}.mp4`)]);
+    }
+    await browser.$('[data-testid="empty-state"]').waitForExist({ timeout: 20_000 });
+    await browser.$('[data-testid="add-folder-path"]').setValue(folder);
+    await browser.$('[data-testid="add-folder-submit"]').click();
+    await until(async () => (await count(browser, '[data-testid="clip-card"]')) >= 12, 'the clips in the grid', 60_000);
+    const phase = () => evalJson(browser, () => document.querySelector('[data-testid="import-progress"]')?.dataset.phase ?? 'idle');
+    await until(async () => (await phase()) === 'storyboards', 'storyboards being made', 60_000, 50);
+    const busy = frames(await fling(browser, '.scroller'));
+    const during = await phase();
+    await until(async () => ['keys', 'reading', 'listening', 'idle'].includes(await phase()), 'the storyboards made', 600_000, 500);
+    // Content keys and on-screen text come after storyboards: wait for quiet.
+    await until(async () => (await phase()) === 'idle', 'the importer and readers idle', 900_000, 1000);
+    const idle = frames(await fling(browser, '.scroller'));
+    return { busy, during, idle };
+  } finally {
+    await app.stop();
+  }
+}
+
 const empty = await measure('empty library', {}, { full: false });
 console.log(`empty library: PSS ${printPss(empty.pss)}`);
+const storyboards = await whileStoryboards();
+console.log(`grid fling while storyboards are made (the bar said ${storyboards.during} after): ${framesText(storyboards.busy)}`);
+console.log(`grid fling, the same window idle (baseline): ${framesText(storyboards.idle)}`);
 if (!LIBRARY) {
   console.log('OUTTAKE_BENCH_LIBRARY is not set: the 100k-clip part is skipped');
   process.exit(0);

@@ -166,6 +166,7 @@ fn import(library: &Path, corpus: &Path) -> Result<Vec<(&'static str, Duration, 
         ImportPhase::Storyboards => "storyboards",
         ImportPhase::Keys => "content keys",
         ImportPhase::Reading => "on-screen text",
+        ImportPhase::Listening => "speech",
         ImportPhase::Idle => "idle",
     };
     // Each phase lasts from its first word to the first word of the next.

@@ -62,7 +62,8 @@ impl ImportSink for TerminalSink<'_> {
             | ImportPhase::Thumbnails
             | ImportPhase::Storyboards
             | ImportPhase::Keys
-            | ImportPhase::Reading => {
+            | ImportPhase::Reading
+            | ImportPhase::Listening => {
                 if let Some(total) = progress.total {
                     self.bar.set_length(total as u64);
                 }
@@ -73,6 +74,7 @@ impl ImportSink for TerminalSink<'_> {
                     ImportPhase::Storyboards => "storyboard ",
                     ImportPhase::Keys => "content keys ",
                     ImportPhase::Reading => "on-screen text ",
+                    ImportPhase::Listening => "speech ",
                     _ => "",
                 };
                 self.bar

@@ -107,7 +107,7 @@ function library(facets: Facets = FACETS) {
       { clip_id: 7, clip_title: '홍천기 메이킹', marker_id: 41, cue_id: null, start_ms: 20_000, end_ms: 25_000, label: 'Chapter 1' },
     ],
     saved_reels: [{ id: 1, name: 'Horse rides', query: null, marker_ids: [40, 41], context_ms: 3000, created_at: '2026-12-01T10:00:00Z' }],
-    settings: { settings: { language: null, theme: null, external_player: null, library: null, read_screen_text: null, speech_model: null, speech_language: null }, path: '/tmp/settings.json', problem: null, system_language: null, screen_text_off: 'tesseract is not installed' },
+    settings: { settings: { language: null, theme: null, external_player: null, library: null, read_screen_text: null, speech_model: null, speech_language: null }, path: '/tmp/settings.json', problem: null, system_language: null, screen_text_off: 'tesseract is not installed', speech_off: 'no speech model is chosen' },
     export_folder: '/home/fan/Videos',
     cache_folder: '/tmp/library.db.thumbs',
     duplicates: [

@@ -47,8 +47,9 @@ class AppState {
   sort = $state<ClipSort>('added');
   view = $state<View>({ kind: 'library' });
   progress = $state<ImportProgress | null>(null);
-  /** The reader of on-screen text's progress (shown when the importer is idle). */
+  /** The reader of on-screen text's and the listener's progress (shown when the importer is idle). */
   reading = $state<ImportProgress | null>(null);
+  listening = $state<ImportProgress | null>(null);
   /** The fan's settings (`settings.json`); null until read. */
   settings = $state<Settings | null>(null);
   /** Where the settings file is, and the system's language as the app read it. */
@@ -124,6 +125,9 @@ class AppState {
     });
     await listen<EventPayloads['reading-progress']>(events.readingProgress, (event) => {
       this.reading = event.payload.phase === 'idle' ? null : event.payload;
+    });
+    await listen<EventPayloads['listening-progress']>(events.listeningProgress, (event) => {
+      this.listening = event.payload.phase === 'idle' ? null : event.payload;
     });
   }
 

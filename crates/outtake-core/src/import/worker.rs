@@ -70,6 +70,8 @@ pub enum ImportPhase {
     /// Reading on-screen text (the window's reader, beside the importer:
     /// `screen_text::read_in_background`).
     Reading,
+    /// Hearing speech (the window's listener: `speech::listen_in_background`).
+    Listening,
     Idle,
 }
 

@@ -67,12 +67,9 @@ fn hear_unheard(
             break;
         }
         sink.reading(Some(&ReadProgress { clip_id, title, number: i + 1, total }));
-        let Some(path) = library.playable_path(clip_id)? else { continue };
-        match transcribe_video(&path, model, listening, paused) {
-            Ok(heard) => {
-                let lines = library.store_speech_lines(clip_id, &heard.lines)?;
-                sink.read(clip_id, lines);
-            }
+        match hear_one(library, clip_id, model, listening, paused) {
+            Ok(Some(lines)) => sink.read(clip_id, lines),
+            Ok(None) => {}
             Err(SpeechError::Cancelled) => break,
             Err(error) if error.stops_the_run() => return Err(error),
             Err(error) => tracing::info!("speech of clip #{clip_id}: {error}"),
@@ -80,4 +77,18 @@ fn hear_unheard(
     }
     sink.reading(None);
     Ok(())
+}
+
+/// Hears one clip and keeps its lines; `None` when it has no copy on disk now.
+/// A clip deleted meanwhile is that clip's error, not the run's.
+fn hear_one(
+    library: &mut Library,
+    clip_id: i64,
+    model: &SpeechModel,
+    listening: Listening,
+    paused: &AtomicBool,
+) -> Result<Option<usize>, SpeechError> {
+    let Some(path) = library.playable_path(clip_id)? else { return Ok(None) };
+    let heard = transcribe_video(&path, model, listening, paused)?;
+    Ok(Some(library.store_speech_lines(clip_id, &heard.lines)?))
 }
