@@ -62,7 +62,9 @@ impl Readers {
     /// language starts a new listener (the old one leaves its clip unheard).
     pub fn apply(&self, before: &Settings, settings: &Settings) {
         self.screen.set_on(settings.reads_screen_text());
-        if (&before.speech_model, &before.speech_language) != (&settings.speech_model, &settings.speech_language) {
+        if (&before.speech_model, &before.speech_language)
+            != (&settings.speech_model, &settings.speech_language)
+        {
             let mut speech = self.speech();
             speech.stop();
             *speech = listener(&self.library, &self.app, settings);
@@ -83,9 +85,15 @@ impl Readers {
 fn listener(library: &Path, app: &AppHandle, settings: &Settings) -> Background {
     let model = settings.speech_model.clone().map(PathBuf::from);
     let spoken: Spoken = settings.speech_language.as_deref().and_then(|l| l.parse().ok()).unwrap_or_default();
-    Background::start(library, app, (ImportPhase::Listening, LISTENING_PROGRESS), true, move |library, wake, paused, sink| {
-        listen_in_background(library, model.as_deref(), spoken, wake, paused, sink)
-    })
+    Background::start(
+        library,
+        app,
+        (ImportPhase::Listening, LISTENING_PROGRESS),
+        true,
+        move |library, wake, paused, sink| {
+            listen_in_background(library, model.as_deref(), spoken, wake, paused, sink)
+        },
+    )
 }
 
 /// One reader's thread, as seen from the app.
@@ -109,15 +117,16 @@ impl Background {
         let off = Arc::new(Mutex::new(None));
         let mut sink = WindowSink { app: app.clone(), phase, event, off: Arc::clone(&off) };
         let (library, thread_paused) = (library.to_path_buf(), Arc::clone(&paused));
-        let spawned = std::thread::Builder::new().name(format!("{phase:?}").to_lowercase()).spawn(move || {
-            below_the_window();
-            // Wakes meanwhile wait in the channel.
-            std::thread::sleep(START_AFTER);
-            match Library::open(&library) {
-                Ok(mut library) => work(&mut library, &woken, &thread_paused, &mut sink),
-                Err(error) => sink.off(&format!("cannot open the library: {error}")),
-            }
-        });
+        let spawned =
+            std::thread::Builder::new().name(format!("{phase:?}").to_lowercase()).spawn(move || {
+                below_the_window();
+                // Wakes meanwhile wait in the channel.
+                std::thread::sleep(START_AFTER);
+                match Library::open(&library) {
+                    Ok(mut library) => work(&mut library, &woken, &thread_paused, &mut sink),
+                    Err(error) => sink.off(&format!("cannot open the library: {error}")),
+                }
+            });
         if let Err(error) = spawned {
             tracing::error!("cannot start a background reader: {error}");
         }

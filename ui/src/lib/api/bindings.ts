@@ -248,7 +248,7 @@ export type How = { "by": "source" } | { "by": "oshash" } | { "by": "reencode", 
 /**
  * What the worker is doing, for a progress bar.
  */
-export type ImportPhase = "scanning" | "thumbnails" | "storyboards" | "keys" | "reading" | "idle";
+export type ImportPhase = "scanning" | "thumbnails" | "storyboards" | "keys" | "reading" | "listening" | "idle";
 
 /**
  * A file (video or sidecar) that could not be taken in, and why.
@@ -564,7 +564,11 @@ system_language: string | null,
 /**
  * Why on-screen text is not read (no Tesseract), when it is not.
  */
-screen_text_off: string | null, };
+screen_text_off: string | null, 
+/**
+ * Why speech is not heard (no model chosen, a model that would not load).
+ */
+speech_off: string | null, };
 
 /**
  * A drama series or film, e.g. Lovers of the Red Sky (홍천기), SBS, 2021.
@@ -882,6 +886,7 @@ export const events = {
   jobUpdate: 'job-update',
   importProgress: 'import-progress',
   readingProgress: 'reading-progress',
+  listeningProgress: 'listening-progress',
 } as const;
 
 /** The payload of each event. */
@@ -890,4 +895,5 @@ export type EventPayloads = {
   'job-update': JobUpdate;
   'import-progress': ImportProgress;
   'reading-progress': ImportProgress;
+  'listening-progress': ImportProgress;
 };
