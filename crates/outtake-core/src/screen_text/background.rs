@@ -40,15 +40,27 @@ pub fn read_in_background(
         sink.off(&error.to_string());
         return;
     }
+    on_wakes(wake, paused, sink, |sink| read_unread(library, paused, sink));
+}
+
+/// Runs `pass` at once, then again each time something comes through
+/// `wake` (many wakes during a pass are one more), none while `paused`,
+/// until `wake` is closed or a pass fails: its error is said through
+/// `sink.off` and nothing more is read. The listener to speech runs the same.
+pub(crate) fn on_wakes<E: std::fmt::Display>(
+    wake: &Receiver<()>,
+    paused: &AtomicBool,
+    sink: &mut dyn ReadSink,
+    mut pass: impl FnMut(&mut dyn ReadSink) -> Result<(), E>,
+) {
     loop {
         if !paused.load(Ordering::Relaxed)
-            && let Err(error) = read_unread(library, paused, sink)
+            && let Err(error) = pass(sink)
         {
             sink.reading(None);
             sink.off(&error.to_string());
             return;
         }
-        // Many wakes while reading are one more pass.
         if wake.recv().is_err() {
             return;
         }

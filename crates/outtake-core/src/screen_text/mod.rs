@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+pub(crate) use background::on_wakes;
 pub use background::{ReadSink, read_in_background};
 pub use lines::{ScreenLine, edit_distance, language_of, similarity};
 pub(crate) use store::store_machine_lines;

@@ -13,7 +13,7 @@ use std::sync::mpsc::Receiver;
 
 use super::{Listening, SpeechError, SpeechModel, Spoken, transcribe_video};
 use crate::library::Library;
-use crate::screen_text::{ReadProgress, ReadSink, Which};
+use crate::screen_text::{ReadProgress, ReadSink, Which, on_wakes};
 
 /// Hears unheard clips with the model at `model` until `wake` is closed: at
 /// once, then again each time something comes through `wake`. While `paused`
@@ -34,20 +34,7 @@ pub fn listen_in_background(
         Err(error) => return sink.off(&error.to_string()),
     };
     let listening = Listening::in_background(spoken);
-    loop {
-        if !paused.load(Ordering::Relaxed)
-            && let Err(error) = hear_unheard(library, &model, listening, paused, sink)
-        {
-            sink.reading(None);
-            sink.off(&error.to_string());
-            return;
-        }
-        // Many wakes while listening are one more pass.
-        if wake.recv().is_err() {
-            return;
-        }
-        while wake.try_recv().is_ok() {}
-    }
+    on_wakes(wake, paused, sink, |sink| hear_unheard(library, &model, listening, paused, sink));
 }
 
 /// One pass over the clips not heard yet. An error is one that stops every
