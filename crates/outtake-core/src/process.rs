@@ -62,7 +62,7 @@ pub(crate) fn run(command: &mut Command, timeout: Duration, max_stdout: usize) -
         Err(error) => return Err(RunError::Io(error)),
     };
     let stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
+    let stderr = child.stderr.take().expect("piped");
     let overflowed = Arc::new(AtomicBool::new(false));
     let overflow = Arc::clone(&overflowed);
     let out = std::thread::spawn(move || {
@@ -72,12 +72,7 @@ pub(crate) fn run(command: &mut Command, timeout: Duration, max_stdout: usize) -
         }
         bytes
     });
-    let err = std::thread::spawn(move || {
-        let mut kept = Vec::new();
-        let _ = (&mut stderr).take(STDERR_KEPT).read_to_end(&mut kept);
-        let _ = std::io::copy(&mut stderr, &mut std::io::sink());
-        String::from_utf8_lossy(&kept).into_owned()
-    });
+    let err = keep_stderr(stderr, STDERR_KEPT);
     let started = Instant::now();
     let status = loop {
         if overflowed.load(Ordering::Relaxed) {
@@ -112,6 +107,20 @@ pub(crate) fn run(command: &mut Command, timeout: Duration, max_stdout: usize) -
 /// Reads up to `limit` bytes and one more, which says there was more. The
 /// buffer doubles as it fills but never past that (`read_to_end` would double
 /// a 16 MiB buffer to 32 MiB for the one byte that says "too much").
+/// Reads a child's standard error on a thread: its first `kept` bytes as
+/// text, the rest drained so the child never blocks on a full pipe.
+pub(crate) fn keep_stderr(
+    mut stderr: std::process::ChildStderr,
+    kept: u64,
+) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut first = Vec::new();
+        let _ = (&mut stderr).take(kept).read_to_end(&mut first);
+        let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+        String::from_utf8_lossy(&first).into_owned()
+    })
+}
+
 fn read_at_most(mut reader: impl Read, limit: usize) -> Vec<u8> {
     let most = limit.saturating_add(1);
     let mut bytes = Vec::new();

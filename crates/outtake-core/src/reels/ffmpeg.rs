@@ -8,7 +8,7 @@
 //! read is refused even with `force`.
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -164,13 +164,8 @@ pub(crate) fn ffmpeg(
             }
         }
     });
-    let mut stderr = child.stderr.take().expect("piped");
-    let complaints = std::thread::spawn(move || {
-        let mut kept = Vec::new();
-        let _ = (&mut stderr).take(STDERR_KEPT).read_to_end(&mut kept);
-        let _ = std::io::copy(&mut stderr, &mut std::io::sink());
-        String::from_utf8_lossy(&kept).into_owned()
-    });
+    let stderr = child.stderr.take().expect("piped");
+    let complaints = crate::process::keep_stderr(stderr, STDERR_KEPT);
     let status = loop {
         while let Ok(ms) = heard.try_recv() {
             on_time(ms);

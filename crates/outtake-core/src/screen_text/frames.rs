@@ -53,13 +53,8 @@ impl Frames {
             _ => ReadError::Unreadable { path: path.to_path_buf(), reason: error.to_string() },
         })?;
         let stdout = child.stdout.take().expect("piped");
-        let mut stderr = child.stderr.take().expect("piped");
-        let stderr = std::thread::spawn(move || {
-            let mut kept = Vec::new();
-            let _ = (&mut stderr).take(STDERR_KEPT).read_to_end(&mut kept);
-            let _ = std::io::copy(&mut stderr, &mut std::io::sink());
-            String::from_utf8_lossy(&kept).into_owned()
-        });
+        let stderr = child.stderr.take().expect("piped");
+        let stderr = crate::process::keep_stderr(stderr, STDERR_KEPT);
         Ok(Frames { child, stdout, stderr: Some(stderr), index: 0, path: path.to_path_buf() })
     }
 
