@@ -6,44 +6,57 @@
 //! decoder (or a clip in a legacy codec) would leave the player frozen at 0:00.
 //! The page asks for a conversion when the window says it cannot play the
 //! clip's codecs, and seeks by asking again from the new time (the stream
-//! itself cannot seek: it has no length and no Range).
+//! itself cannot seek: it has no length, so a Range from byte 0 gets the whole
+//! stream and a Range from anywhere else is refused, 416).
 //!
-//! At most one conversion runs at a time: a new one stops the one before
-//! (one window, one player). A conversion also stops when its response is
-//! dropped — the player left, or the page asked for another time. The fan's
-//! file is only read, by ffmpeg.
+//! Each response owns its ffmpeg, which stops when the response is dropped —
+//! the player left, or the page asked for another time — so a second ask for
+//! the same stream (a media player may ask again, with `Range: bytes=0-`, say,
+//! while it still reads the first) never cuts the first short. At most
+//! [`MAX_CONVERSIONS`] run at once: one more stops the oldest, so a player
+//! that leaks requests cannot fill the machine with encoders. A stopped or
+//! failed conversion ends its response with an error, not a clean end, so the
+//! player sees a cut stream rather than a short one. The fan's file is only
+//! read, by ffmpeg.
 
+use std::collections::VecDeque;
 use std::ffi::OsString;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::process::Stdio;
+use std::process::{ExitStatus, Stdio};
 use std::sync::Mutex;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use tokio::process::{Child, Command};
+use tokio::process::{Child, ChildStdout, Command};
+use tokio::sync::oneshot;
 use tokio_util::io::ReaderStream;
+use tokio_util::sync::{CancellationToken, DropGuard};
 
 /// The picture is scaled down to this height at most: 720p keeps up in real
 /// time on a two-core laptop (figures in BENCHMARKS.md) and is sharp in the
 /// window's player.
 const MAX_HEIGHT: u32 = 720;
 
-/// The one conversion running, if any, and a count that names each one.
+/// How many conversions run at once at most: the stream playing and a second
+/// ask for it (or the next one) while the player lets go of the first. Each
+/// takes about a core.
+const MAX_CONVERSIONS: usize = 2;
+
+/// The conversions that may still run, oldest first: the token that stops each.
 #[derive(Default)]
 pub(crate) struct Conversions {
-    running: Mutex<(u64, Option<Child>)>,
+    running: Mutex<VecDeque<CancellationToken>>,
 }
 
 impl Conversions {
-    /// Stops whatever runs and starts ffmpeg on `file` from `start` seconds.
-    fn start(&self, file: &Path, start: f64) -> std::io::Result<(u64, tokio::process::ChildStdout)> {
-        let mut running = self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(mut previous) = running.1.take() {
-            let _ = previous.start_kill();
-        }
+    /// Starts ffmpeg on `file` from `start` seconds, stopping the oldest
+    /// conversion if [`MAX_CONVERSIONS`] already run.
+    fn start(&self, file: &Path, start: f64) -> std::io::Result<Stopping> {
         let mut child = Command::new("ffmpeg")
             .args(arguments(file, start))
             .stdin(Stdio::null())
@@ -53,19 +66,59 @@ impl Conversions {
             .spawn()?;
         let stdout =
             child.stdout.take().ok_or_else(|| std::io::Error::other("ffmpeg gave no output pipe"))?;
-        running.0 += 1;
-        running.1 = Some(child);
-        Ok((running.0, stdout))
-    }
-
-    /// Stops conversion `number` if it is still the one running.
-    fn stop(&self, number: u64) {
-        let mut running = self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if running.0 == number
-            && let Some(mut child) = running.1.take()
+        let stop = CancellationToken::new();
         {
-            let _ = child.start_kill();
+            let mut running = self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            // A dropped response has already stopped its conversion.
+            running.retain(|token| !token.is_cancelled());
+            while running.len() >= MAX_CONVERSIONS {
+                if let Some(oldest) = running.pop_front() {
+                    oldest.cancel();
+                }
+            }
+            running.push_back(stop.clone());
         }
+        let (ended, end) = oneshot::channel();
+        tokio::spawn(watch(child, stop.clone(), ended));
+        Ok(Stopping {
+            stream: ReaderStream::with_capacity(stdout, 64 * 1024),
+            end,
+            done: false,
+            _stop: stop.drop_guard(),
+        })
+    }
+}
+
+/// How a conversion ended.
+#[derive(Debug)]
+enum Ended {
+    /// ffmpeg wrote the whole stream and exited.
+    Finished,
+    /// A newer conversion, or the response's drop, stopped it.
+    Stopped,
+    /// ffmpeg failed, or could not be waited for.
+    Failed(String),
+}
+
+/// Waits for ffmpeg to exit, or kills it when `stop` is cancelled, and says
+/// how it ended.
+async fn watch(mut child: Child, stop: CancellationToken, ended: oneshot::Sender<Ended>) {
+    let how = tokio::select! {
+        status = child.wait() => exited(status),
+        () = stop.cancelled() => {
+            // kill() also waits, so no zombie is left behind.
+            let _ = child.kill().await;
+            Ended::Stopped
+        }
+    };
+    let _ = ended.send(how);
+}
+
+fn exited(status: std::io::Result<ExitStatus>) -> Ended {
+    match status {
+        Ok(status) if status.success() => Ended::Finished,
+        Ok(status) => Ended::Failed(format!("ffmpeg {status}")),
+        Err(error) => Ended::Failed(format!("cannot wait for ffmpeg: {error}")),
     }
 }
 
@@ -132,24 +185,33 @@ pub(crate) fn start_time(query: Option<&str>) -> Option<f64> {
     Some(start)
 }
 
-/// The response for a conversion of `file` from `start`: its body is ffmpeg's
-/// output, and dropping it stops ffmpeg.
-pub(crate) fn respond(
-    shared: std::sync::Arc<crate::Shared>,
-    file: PathBuf,
-    start: f64,
-    head_only: bool,
-) -> Response {
-    let mut response = if head_only {
+/// Whether a `Range` header asks for bytes the stream cannot give: a bytes
+/// range none of whose parts starts at byte 0. A range from 0 (`bytes=0-`,
+/// or a probe like `bytes=0-1`) is answered with the whole stream, as HTTP
+/// lets a server that ignores Range do; so is a header that is no bytes range.
+fn past_the_start(range: Option<&HeaderValue>) -> bool {
+    let Some(specs) = range.and_then(|r| r.to_str().ok()).and_then(|r| r.trim().strip_prefix("bytes="))
+    else {
+        return false;
+    };
+    !specs.split(',').any(|spec| spec.trim().split_once('-').is_some_and(|(first, _)| first.trim() == "0"))
+}
+
+/// The response to `request` for a conversion of `file` from `start`: its
+/// body is ffmpeg's output, and dropping it stops ffmpeg.
+pub(crate) fn respond(conversions: &Conversions, file: PathBuf, start: f64, request: &Request) -> Response {
+    if past_the_start(request.headers().get(header::RANGE)) {
+        let mut refused =
+            (StatusCode::RANGE_NOT_SATISFIABLE, "a converted stream is only served from its start")
+                .into_response();
+        refused.headers_mut().insert(header::ACCEPT_RANGES, HeaderValue::from_static("none"));
+        return refused;
+    }
+    let mut response = if request.method() == Method::HEAD {
         Response::new(Body::empty())
     } else {
-        let started = shared.conversions.start(&file, start);
-        match started {
-            Ok((number, stdout)) => Response::new(Body::from_stream(Stopping {
-                stream: ReaderStream::with_capacity(stdout, 64 * 1024),
-                shared,
-                number,
-            })),
+        match conversions.start(&file, start) {
+            Ok(stream) => Response::new(Body::from_stream(stream)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return (
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -170,24 +232,38 @@ pub(crate) fn respond(
     response
 }
 
-/// ffmpeg's output as a body that stops its conversion when dropped.
+/// ffmpeg's output as a body: it ends cleanly only when ffmpeg finished, and
+/// dropping it stops ffmpeg.
 struct Stopping {
-    stream: ReaderStream<tokio::process::ChildStdout>,
-    shared: std::sync::Arc<crate::Shared>,
-    number: u64,
+    stream: ReaderStream<ChildStdout>,
+    /// How ffmpeg ended, told once its output has ended.
+    end: oneshot::Receiver<Ended>,
+    done: bool,
+    _stop: DropGuard,
 }
 
 impl futures_core::Stream for Stopping {
     type Item = std::io::Result<Bytes>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        Pin::new(&mut self.stream).poll_next(cx)
-    }
-}
-
-impl Drop for Stopping {
-    fn drop(&mut self) {
-        self.shared.conversions.stop(self.number);
+        if self.done {
+            return Poll::Ready(None);
+        }
+        if let Some(bytes) = ready!(Pin::new(&mut self.stream).poll_next(cx)) {
+            return Poll::Ready(Some(bytes));
+        }
+        let ended = ready!(Pin::new(&mut self.end).poll(cx));
+        self.done = true;
+        // An error, not an end: the player must not take a cut stream for the whole.
+        Poll::Ready(match ended {
+            Ok(Ended::Finished) => None,
+            Ok(Ended::Stopped) => Some(Err(std::io::Error::other("a newer conversion stopped this one"))),
+            Ok(Ended::Failed(why)) => {
+                tracing::warn!("media server: a conversion failed: {why}");
+                Some(Err(std::io::Error::other(why)))
+            }
+            Err(_) => Some(Err(std::io::Error::other("the conversion's watcher is gone"))),
+        })
     }
 }
 
@@ -205,6 +281,24 @@ mod tests {
         assert_eq!(start_time(Some("t=NaN")), None);
         assert_eq!(start_time(Some("t=inf")), None);
         assert_eq!(start_time(Some("t=abc")), None);
+    }
+
+    #[test]
+    fn a_range_from_byte_0_gets_the_stream_and_any_other_is_refused() {
+        for (range, refused) in [
+            (None, false),
+            (Some("bytes=0-"), false),
+            (Some("bytes=0-1"), false),
+            (Some(" bytes= 0 -99, 200-"), false),
+            (Some("bytes=1000-"), true),
+            (Some("bytes=-500"), true),
+            (Some("bytes=10-20,30-"), true),
+            (Some("items=5-"), false),
+            (Some("nonsense"), false),
+        ] {
+            let header = range.map(|r| HeaderValue::from_str(r).unwrap());
+            assert_eq!(past_the_start(header.as_ref()), refused, "{range:?}");
+        }
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub(crate) struct Shared {
     /// so a web page elsewhere cannot reach the server through DNS rebinding.
     host: String,
     library: Mutex<Library>,
-    /// The conversion running for the window's player, if any.
+    /// The conversions running for the window's player (at most two).
     conversions: convert::Conversions,
     /// When each clip's storyboard was last marked viewed: a hovering window
     /// asks often, and the library is written at most once per clip per [`VIEWED_EVERY`].
@@ -208,7 +208,7 @@ async fn serve(
         Err(error) => return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
     };
     if let Asset::Converted(_) = asset {
-        return convert::respond(shared, path, start, request.method() == Method::HEAD);
+        return convert::respond(&shared.conversions, path, start, &request);
     }
     let served = ServeFile::new(&path).oneshot(request).await;
     let mut response = match served {

@@ -1,5 +1,8 @@
 //! The server through real sockets: Range, HEAD, every way a request is
-//! refused, and the limits on what a client can hold.
+//! refused, and the limits on what a client can hold (conversions, which
+//! need ffmpeg, in `tests/conversions.rs`).
+
+mod conversions;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -426,142 +429,6 @@ async fn stops_when_dropped() {
     drop(server);
     assert!(closed_by_server(&mut idle).await, "an idle connection outlived the server");
     assert!(TcpStream::connect(address).await.is_err(), "the server still accepts connections");
-}
-
-/// A VP9 clip of `seconds` made by ffmpeg (a test picture, a tone), in a
-/// library of its own; `None` where ffmpeg is not installed. Long clips are
-/// one short clip copied end to end (fast to make, slow to convert).
-fn vp9_library(seconds: u32) -> Option<(tempfile::TempDir, PathBuf, i64)> {
-    let dir = tempfile::tempdir().unwrap();
-    let short = dir.path().join("short.webm");
-    let made = std::process::Command::new("ffmpeg")
-        .args([
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=160x120:rate=25:duration=2",
-        ])
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:duration=2",
-            "-c:v",
-            "libvpx-vp9",
-            "-deadline",
-            "realtime",
-        ])
-        .args(["-c:a", "libopus"])
-        .arg(&short)
-        .status();
-    if !made.is_ok_and(|s| s.success()) {
-        eprintln!("skipped: ffmpeg cannot make a VP9 clip here");
-        return None;
-    }
-    let video = dir.path().join("making-of [vp9].webm");
-    let copies = (seconds / 2).max(1) - 1;
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-nostdin", "-v", "error", "-y", "-stream_loop", &copies.to_string(), "-i"])
-        .arg(&short)
-        .args(["-c", "copy"])
-        .arg(&video)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let library_path = dir.path().join("library.db");
-    let mut library = Library::open(&library_path).unwrap();
-    let clip = library
-        .add_clip(&ClipInput {
-            title: "VP9 making-of".into(),
-            files: vec![FileInput {
-                path: StoredPath::from_path(&video),
-                size: std::fs::metadata(&video).unwrap().len() as i64,
-                oshash: Some(OSHASH.to_string()),
-                status: Some(FileStatus::Present),
-                ..Default::default()
-            }],
-            ..Default::default()
-        })
-        .unwrap();
-    Some((dir, library_path, clip))
-}
-
-/// The ffmpeg processes this test process started that are still running.
-#[cfg(target_os = "linux")]
-fn ffmpeg_children() -> usize {
-    let me = std::process::id().to_string();
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path().join("stat")).ok())
-        .filter(|stat| {
-            // pid (comm) state ppid ...
-            let Some((comm, rest)) = stat.split_once(") ") else { return false };
-            let ppid = rest.split_whitespace().nth(1);
-            comm.ends_with("(ffmpeg") && ppid == Some(me.as_str()) && !rest.starts_with('Z')
-        })
-        .count()
-}
-
-/// A clip the window cannot decode comes back as H.264/AAC in MP4 from the
-/// time asked for, as ffmpeg writes it; the file itself is only read.
-#[tokio::test]
-async fn converts_a_clip_from_the_time_asked() {
-    let Some((dir, library, clip)) = vp9_library(4) else { return };
-    let before = std::fs::read(dir.path().join("making-of [vp9].webm")).unwrap();
-    let server = MediaServer::start(&library).await.unwrap();
-    let url = path_of(&server, &format!("/clip/{clip}/converted?t=1.5"));
-    // HTTP/1.0: the body runs to the end of the connection (it has no length).
-    let text = format!("GET {url} HTTP/1.0\r\nHost: {}\r\n", server.address());
-    let answer = exchange(&server, text).await;
-    assert_eq!(answer.status, 200);
-    assert_eq!(answer.header("content-type"), Some("video/mp4"));
-    assert_eq!(&answer.body[4..8], b"ftyp");
-    let out = dir.path().join("converted.mp4");
-    std::fs::write(&out, &answer.body).unwrap();
-    let probe = std::process::Command::new("ffprobe")
-        .args(["-v", "error", "-show_entries", "stream=codec_name:format=duration", "-of", "csv=p=0"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&probe.stdout);
-    assert!(said.contains("h264") && said.contains("aac"), "ffprobe says {said}");
-    let duration: f64 = said.lines().last().unwrap().trim().parse().unwrap();
-    assert!((duration - 2.5).abs() < 0.2, "converted from 1.5 s of 4 s, it lasts {duration} s");
-    assert_eq!(std::fs::read(dir.path().join("making-of [vp9].webm")).unwrap(), before);
-
-    let bad = path_of(&server, &format!("/clip/{clip}/converted?t=-3"));
-    assert_eq!(request(&server, "GET", &bad, &[]).await.status, 400);
-    let missing = path_of(&server, "/clip/999/converted");
-    assert_eq!(request(&server, "GET", &missing, &[]).await.status, 404);
-}
-
-/// One conversion at a time: asking for another time stops the one before,
-/// and a player that leaves (its connection closes) stops its own.
-#[cfg(target_os = "linux")]
-#[tokio::test]
-async fn runs_one_conversion_at_a_time_and_stops_when_the_player_leaves() {
-    let Some((_dir, library, clip)) = vp9_library(600) else { return };
-    let server = MediaServer::start(&library).await.unwrap();
-    let url = path_of(&server, &format!("/clip/{clip}/converted?t=0"));
-    let head = |url: &str| format!("GET {url} HTTP/1.0\r\nHost: {}\r\n", server.address());
-    // The first player reads a little and then nothing: ffmpeg waits on it.
-    let mut first = send(&server, head(&url)).await;
-    let mut chunk = [0u8; 1024];
-    assert!(first.read(&mut chunk).await.unwrap() > 0);
-    assert!(eventually(|| ffmpeg_children() == 1).await);
-    // A seek elsewhere: the first stream ends, one ffmpeg still runs.
-    let again = path_of(&server, &format!("/clip/{clip}/converted?t=300"));
-    let mut second = send(&server, head(&again)).await;
-    assert!(second.read(&mut chunk).await.unwrap() > 0);
-    assert!(closed_by_server(&mut first).await, "the first conversion went on");
-    assert!(eventually(|| ffmpeg_children() == 1).await);
-    // The player leaves.
-    drop(second);
-    assert!(eventually(|| ffmpeg_children() == 0).await, "ffmpeg outlived its player");
 }
 
 /// A storyboard (index and sheets) is served by clip id once made; serving
