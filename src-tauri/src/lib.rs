@@ -10,6 +10,7 @@ mod importer;
 mod ipc;
 mod jobs;
 mod reader;
+mod rendering;
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -63,8 +64,18 @@ pub fn typescript_bindings() -> String {
 }
 
 /// Opens the library (from `$OUTTAKE_LIBRARY`, the settings, or the default place) and runs the window.
+///
+/// Runs first in `main`: the window's drawing is chosen (`rendering.rs`)
+/// before any thread starts.
 pub fn run() {
+    let software_only = rendering::software_only_reason();
+    if software_only.is_some() {
+        rendering::draw_without_compositing();
+    }
     tracing_subscriber_init();
+    if let Some(reason) = software_only {
+        tracing::info!("the window draws without compositing: {reason}");
+    }
     let loaded = settings::load(&settings::settings_path());
     if let Some(problem) = &loaded.problem {
         tracing::warn!("{problem}");
