@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ClipCard } from './api';
-import { PAGE_SIZE, PageCache, cellsOf, visibleRows } from './pages';
+import { KEPT_AROUND, PAGE_SIZE, PageCache, cellsOf, visibleRows } from './pages';
 
 function card(id: number): ClipCard {
   return { id, title: `clip ${id}`, duration_ms: 1000, status: 'present', show: null, episode: null, cast: [], added_at: '', poster_ms: null };
@@ -24,6 +24,38 @@ describe('PageCache', () => {
     expect(cache.total).toBe(100_000);
     expect(cache.get(PAGE_SIZE * 10 + 5)?.id).toBe(PAGE_SIZE * 10 + 5);
     expect(cache.get(0)).toBeUndefined();
+  });
+
+  it('forgets pages far from the ones asked for last, and keeps those near', async () => {
+    const fetch = fakeLibrary(100_000);
+    const cache = new PageCache(fetch, 'added', () => {});
+    for (let page = 0; page < 50; page++) await cache.ensure(page * PAGE_SIZE, page * PAGE_SIZE + 10);
+    const kept = Array.from({ length: 50 }, (_, page) => page).filter((page) => cache.get(page * PAGE_SIZE) !== undefined);
+    expect(kept).toEqual(Array.from({ length: KEPT_AROUND + 1 }, (_, i) => 49 - KEPT_AROUND + i));
+    // Back a little: nothing asked again; back far: asked again.
+    const asked = fetch.mock.calls.length;
+    await cache.ensure(48 * PAGE_SIZE, 48 * PAGE_SIZE);
+    expect(fetch.mock.calls.length).toBe(asked);
+    await cache.ensure(0, 0);
+    expect(fetch.mock.calls.length).toBe(asked + 1);
+    expect(cache.get(49 * PAGE_SIZE)).toBeUndefined();
+  });
+
+  it('does not keep a page flung past while it was on its way', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const fetch = vi.fn(async ({ offset }: { offset: number }) => {
+      if (offset === 0) await gate;
+      return { total: 100_000, offset, clips: [card(offset)] };
+    });
+    const cache = new PageCache(fetch, 'added', () => {});
+    const first = cache.ensure(0, 0);
+    await cache.ensure(500 * PAGE_SIZE, 500 * PAGE_SIZE);
+    release();
+    await first;
+    expect(cache.get(0)).toBeUndefined();
+    expect(cache.get(500 * PAGE_SIZE)?.id).toBe(500 * PAGE_SIZE);
+    expect(cache.total).toBe(100_000);
   });
 
   it('drops a page that arrives after a reset', async () => {

@@ -8,6 +8,14 @@ import type { ClipCard, ClipPage, ClipSort } from './api';
 
 export const PAGE_SIZE = 120;
 
+/**
+ * Pages kept either side of the ones asked for last: scrolling back a little
+ * finds its cards at once, and a fling through 100k clips leaves only these
+ * behind, not every page it passed (the web process's memory stays what one
+ * screen costs).
+ */
+export const KEPT_AROUND = 2;
+
 export type FetchPage = (args: { sort: ClipSort; offset: number; limit: number }) => Promise<ClipPage>;
 
 export class PageCache {
@@ -17,6 +25,8 @@ export class PageCache {
   private stale = new Map<number, ClipCard[]>();
   private loading = new Map<number, Promise<void>>();
   private generation = 0;
+  /** The pages asked for last. */
+  private near = { first: 0, last: 0 };
 
   constructor(
     private fetchPage: FetchPage,
@@ -41,10 +51,17 @@ export class PageCache {
     return -1;
   }
 
-  /** Makes sure the pages holding `from..to` (card indexes) are loaded or loading. */
+  /**
+   * Makes sure the pages holding `from..to` (card indexes) are loaded or
+   * loading, and forgets pages more than `KEPT_AROUND` away from them.
+   */
   ensure(from: number, to: number): Promise<void> {
     const first = Math.max(0, Math.floor(from / PAGE_SIZE));
     const last = Math.floor(Math.max(from, to) / PAGE_SIZE);
+    this.near = { first, last };
+    for (const pages of [this.pages, this.stale]) {
+      for (const page of pages.keys()) if (this.far(page)) pages.delete(page);
+    }
     const waits: Promise<void>[] = [];
     for (let page = first; page <= last; page++) waits.push(this.load(page));
     return Promise.all(waits).then(() => undefined);
@@ -71,6 +88,10 @@ export class PageCache {
     this.loading.clear();
   }
 
+  private far(page: number): boolean {
+    return page < this.near.first - KEPT_AROUND || page > this.near.last + KEPT_AROUND;
+  }
+
   private load(page: number): Promise<void> {
     if (this.pages.has(page)) return Promise.resolve();
     const pending = this.loading.get(page);
@@ -81,6 +102,8 @@ export class PageCache {
         // A reset while this page was on its way makes it stale.
         if (generation !== this.generation) return;
         this.total = result.total;
+        // Flung past while on its way: not kept.
+        if (this.far(page)) return;
         this.pages.set(page, result.clips);
         this.stale.delete(page);
         this.onChange();

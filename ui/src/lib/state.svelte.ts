@@ -87,8 +87,12 @@ class AppState {
 
   async start() {
     this.boards.onload = () => this.boardsArrived++;
+    // Asked together: the grid waits for both (the language first, so no
+    // card shows in the wrong one), never for the sidebar's counts.
+    const settings = commands.settings();
+    const info = commands.libraryInfo();
     try {
-      const read = await commands.settings();
+      const read = await settings;
       this.settings = read.settings;
       this.settingsPath = read.path;
       this.systemLanguage = read.system_language;
@@ -102,11 +106,11 @@ class AppState {
       this.notice(m.settings_read_failed({ error: errorText(error) }));
     }
     try {
-      this.info = await commands.libraryInfo();
-      await this.refreshFacets();
+      this.info = await info;
     } catch (error) {
       this.loadError = errorText(error);
     }
+    void this.refreshFacets();
     await listen<EventPayloads['library-changed']>(events.libraryChanged, (event) => {
       this.changedClips = event.payload.clip_ids;
       this.revision++;
