@@ -441,6 +441,32 @@ fn errors_are_one_clear_line_and_exit_1() {
     assert_eq!(f.json(&["summary", "--json"])["markers"], 4);
 }
 
+/// `NO_COLOR` (no-color.org) wins over `CLICOLOR_FORCE`, even on a colour
+/// terminal: help, a usage mistake, a missing subcommand, a failed command
+/// and plain output hold no escape code.
+#[test]
+fn no_color_means_no_escape_codes_even_when_colour_is_forced() {
+    let f = Fixture::new();
+    let runs: [&[&str]; 5] = [&["--bogus"], &["--help"], &["clip"], &["clip", "show", "#42"], &["summary"]];
+    for args in runs {
+        let output = f
+            .cmd(args)
+            .env("CLICOLOR_FORCE", "1")
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm-256color")
+            .output()
+            .expect("outtake runs");
+        assert!(!(output.stdout.is_empty() && output.stderr.is_empty()), "outtake {args:?} said nothing");
+        for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            assert!(
+                !bytes.contains(&0x1b),
+                "outtake {args:?} wrote an escape code on {stream}: {:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+}
+
 /// `#99` names an id, so it cannot name a show (`show show '#99'` could never
 /// find it); a bare number, like the drama "2521", is a name and finds it.
 #[test]

@@ -1,14 +1,20 @@
 //! Content keys of real video made by ffmpeg: a re-encode (other codec,
 //! bitrate, size) keeps its picture hash, copies with the start cut off or an
 //! intro added line up by sound at the right offset, and unrelated clips of
-//! the same length match neither way. The clips are made once and kept under
-//! the target folder (`CARGO_TARGET_TMPDIR`), since making them takes seconds.
+//! the same length match neither way; a library from before content keys gets
+//! them in runs that resume where a stopped one left off. The clips are made
+//! once and kept under the target folder (`CARGO_TARGET_TMPDIR`), since
+//! making them takes seconds.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use outtake_core::Library;
+use outtake_core::import::worker::{self, FolderStates, Followed, ImportPhase, ImportProgress, ImportSink};
 use outtake_core::keys::{Candidates, ClipKeys, KeysWhich, PHASH_DISTANCE, align, distance, video_keys};
 
 /// Seconds in every made clip.
@@ -315,4 +321,209 @@ fn a_run_keeps_keys_and_records_why_a_clip_has_none() {
     let stop = AtomicBool::new(true);
     let stopped = library.make_content_keys(&KeysWhich::All, &stop, &mut |_| {}).unwrap();
     assert!(stopped.stopped && stopped.clips_done == 0);
+}
+
+/// The last schema without content keys (0016 added them).
+const BEFORE_KEYS: usize = 15;
+
+/// A library written before content keys existed, in `folder`, holding two
+/// real clips (#1 and #2, copies of keys.rs's originals); its path.
+fn library_before_keys(folder: &Path) -> Option<PathBuf> {
+    let (horse, farewell) = (original(0, 1)?, original(1, 101)?);
+    let path = folder.join("library.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    outtake_core::migrations().to_version(&mut conn, BEFORE_KEYS).unwrap();
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'content_key'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tables, 0, "schema {BEFORE_KEYS} is from before content keys");
+    for (id, (video, name)) in
+        [(&horse, "Horse ride.mp4"), (&farewell, "Farewell.mp4")].into_iter().enumerate()
+    {
+        let copy = folder.join(name);
+        std::fs::copy(video, &copy).unwrap();
+        conn.execute(
+            "INSERT INTO clip (id, title, title_key, duration_ms, added_at)
+             VALUES (?1, ?2, ?3, ?4, '2026-11-01T09:00:00Z')",
+            rusqlite::params![id as i64 + 1, name, name.to_lowercase().replace(' ', ""), MS],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO file (clip_id, path, size, status) VALUES (?1, ?2, ?3, 'present')",
+            rusqlite::params![
+                id as i64 + 1,
+                copy.to_str().unwrap(),
+                std::fs::metadata(&copy).unwrap().len() as i64
+            ],
+        )
+        .unwrap();
+    }
+    Some(path)
+}
+
+/// When the keys of clip `clip_id` were made.
+fn made_at(library: &Path, clip_id: i64) -> String {
+    rusqlite::Connection::open(library)
+        .unwrap()
+        .query_row("SELECT made_at FROM content_key WHERE clip_id = ?1", [clip_id], |r| r.get(0))
+        .unwrap()
+}
+
+/// A made_at no run writes: making clip `clip_id`'s keys again would show.
+const MARKED: &str = "2000-01-01T00:00:00Z";
+
+fn mark(library: &Path, clip_id: i64) {
+    rusqlite::Connection::open(library)
+        .unwrap()
+        .execute("UPDATE content_key SET made_at = ?1 WHERE clip_id = ?2", rusqlite::params![MARKED, clip_id])
+        .unwrap();
+}
+
+/// After the upgrade neither clip has keys; a run stopped while the first
+/// is made keeps it, and the next run makes only the second, leaving the
+/// first as it was.
+#[test]
+fn keys_after_an_upgrade_resume_where_a_stopped_run_left_off() {
+    if !fpcalc_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().canonicalize().unwrap();
+    let Some(path) = library_before_keys(&folder) else { return };
+    let mut library = Library::open(&path).unwrap();
+    assert_eq!(library.content_key_counts().unwrap(), (0, 2), "no clip has keys after the upgrade");
+
+    // The fan stops the run while the first clip's keys are being made.
+    let stop = AtomicBool::new(false);
+    let mut started = Vec::new();
+    let first = library
+        .make_content_keys(&KeysWhich::Missing, &stop, &mut |at| {
+            started.push(at.clip_id);
+            stop.store(true, Ordering::Relaxed);
+        })
+        .unwrap();
+    assert_eq!((first.clips_done, first.stopped, started), (1, true, vec![1]), "{first:?}");
+    assert_eq!(library.content_key_counts().unwrap(), (1, 1));
+    // The background worker's next clip is the one left too.
+    assert_eq!(library.next_clip_without_keys(&HashSet::new()).unwrap(), Some(2));
+    mark(&path, 1);
+
+    let never = AtomicBool::new(false);
+    let mut started = Vec::new();
+    let second = library
+        .make_content_keys(&KeysWhich::Missing, &never, &mut |at| {
+            started.push((at.clip_id, at.number, at.total))
+        })
+        .unwrap();
+    assert_eq!((second.clips_done, second.stopped, started), (1, false, vec![(2, 1, 1)]), "{second:?}");
+    assert!(second.problems.is_empty(), "{:?}", second.problems);
+    assert_eq!(library.content_key_counts().unwrap(), (2, 0));
+    assert_eq!(made_at(&path, 1), MARKED, "the first clip's keys were made again");
+    assert_ne!(made_at(&path, 2), MARKED);
+    let keys = library.clip_keys(true).unwrap();
+    assert!(keys.iter().all(|k| k.phash.is_some() && k.audio.is_some()), "a clip without a key");
+    assert_ne!(keys[0].phash, keys[1].phash, "each clip's keys are its own");
+    // Nothing is left: a third run does nothing.
+    let third = library.make_content_keys(&KeysWhich::Missing, &never, &mut |_| {}).unwrap();
+    assert_eq!((third.clips_done, third.stopped), (0, false));
+}
+
+/// What a worker says: its progress, or a problem.
+type Said = Result<ImportProgress, String>;
+
+/// Passes on what a worker says; with a receiver that never hears, it stops
+/// the worker for good once one clip's keys are made (as if the app quit).
+struct Heard(mpsc::Sender<Said>, Option<mpsc::Receiver<()>>);
+
+impl ImportSink for Heard {
+    fn progress(&mut self, progress: ImportProgress) {
+        let second_clip = progress.phase == ImportPhase::Keys && progress.done == 1;
+        let _ = self.0.send(Ok(progress));
+        // Quit here: the worker never goes on (its thread waits for good).
+        if second_clip && let Some(never) = &self.1 {
+            let _ = never.recv();
+        }
+    }
+    fn changed(&mut self, _clip_ids: Vec<i64>) {}
+    fn problem(&mut self, message: &str) {
+        let _ = self.0.send(Err(message.to_string()));
+    }
+}
+
+/// Starts the import worker on `library`, following no folder (nothing to
+/// scan: only the keys the library lacks to make); what it says comes on the
+/// receiver. `quit_after_one`: it stops for good once one clip's keys are made.
+fn start_worker(library: &Path, quit_after_one: bool) -> mpsc::Receiver<Said> {
+    let (said, heard) = mpsc::channel();
+    let library = library.to_path_buf();
+    std::thread::spawn(move || {
+        let (work, jobs) = mpsc::channel();
+        let (_kept, never) = mpsc::channel::<()>();
+        let mut sink = Heard(said, quit_after_one.then_some(never));
+        let mut library = Library::open(&library).unwrap();
+        // The worker runs until its senders are gone: for the rest of the test.
+        let _ = worker::run(
+            &mut library,
+            Followed::These(Vec::new()),
+            &mut sink,
+            FolderStates::default(),
+            work,
+            jobs,
+        );
+    });
+    heard
+}
+
+/// What a worker said until it is done with keys (idle after keys, or quit).
+fn until_done_with_keys(heard: &mpsc::Receiver<Said>, quit_after_one: bool) -> Vec<ImportProgress> {
+    let mut said: Vec<ImportProgress> = Vec::new();
+    loop {
+        let progress = heard
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("the worker went quiet: {said:#?}"))
+            .unwrap_or_else(|problem| panic!("the worker reported a problem: {problem}"));
+        let keys_made = said.iter().any(|p| p.phase == ImportPhase::Keys);
+        let done = if quit_after_one {
+            progress.phase == ImportPhase::Keys && progress.done == 1
+        } else {
+            keys_made && progress.phase == ImportPhase::Idle
+        };
+        said.push(progress);
+        if done {
+            return said;
+        }
+    }
+}
+
+/// The same in the background, as the app and `outtake watch` make them: the
+/// import worker started on the upgraded library makes keys one clip at a
+/// time; quit after the first, a worker started again makes only the second.
+#[test]
+fn the_worker_makes_keys_after_an_upgrade_and_a_restart_makes_only_those_left() {
+    if !fpcalc_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().canonicalize().unwrap();
+    let Some(path) = library_before_keys(&folder) else { return };
+    let library = Library::open(&path).unwrap();
+    assert_eq!(library.content_key_counts().unwrap(), (0, 2), "no clip has keys after the upgrade");
+    let keyed = |said: &[ImportProgress]| -> Vec<String> {
+        said.iter().filter(|p| p.phase == ImportPhase::Keys).filter_map(|p| p.current.clone()).collect()
+    };
+    let horse = folder.join("Horse ride.mp4").display().to_string();
+    let farewell = folder.join("Farewell.mp4").display().to_string();
+
+    let first = until_done_with_keys(&start_worker(&path, true), true);
+    // It told of clip #1, then of #2 as it quit (before making #2's keys).
+    assert_eq!(keyed(&first), vec![horse, farewell.clone()], "{first:#?}");
+    assert_eq!(library.content_key_counts().unwrap(), (1, 1));
+    assert_eq!(library.next_clip_without_keys(&HashSet::new()).unwrap(), Some(2));
+    mark(&path, 1);
+
+    let second = until_done_with_keys(&start_worker(&path, false), false);
+    assert_eq!(keyed(&second), vec![farewell], "only the clip left: {second:#?}");
+    assert_eq!(library.content_key_counts().unwrap(), (2, 0));
+    assert_eq!(made_at(&path, 1), MARKED, "the first clip's keys were made again");
+    assert_ne!(made_at(&path, 2), MARKED);
 }

@@ -309,3 +309,26 @@ fn a_selections_pack_holds_only_those_clips_of_one_show() {
     }
     assert!(!dir.path().join("refused.json").exists());
 }
+
+/// A pack past the size limit is refused before a byte of it is read: a
+/// sparse file, so the test writes nothing near that size.
+#[test]
+fn a_pack_past_the_size_limit_is_refused_naming_the_limit_and_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut library = Library::open(&dir.path().join("library.db")).unwrap();
+    let before = library.export_json().unwrap();
+    let pack = dir.path().join("everything.outtake-pack.json");
+    std::fs::File::create(&pack).unwrap().set_len(outtake_core::MAX_PACK_BYTES + 1).unwrap();
+    for dry_run in [true, false] {
+        let error = library.import_pack(&pack, dry_run).unwrap_err();
+        assert_eq!(error.kind(), outtake_core::ErrorKind::BadImport);
+        let error = error.to_string();
+        assert!(
+            error.contains(&pack.display().to_string())
+                && error.contains(&format!("{} bytes", outtake_core::MAX_PACK_BYTES + 1))
+                && error.contains("at most 256 MiB"),
+            "{error}"
+        );
+    }
+    assert_eq!(library.export_json().unwrap(), before, "a refused pack wrote");
+}

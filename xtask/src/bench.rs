@@ -12,13 +12,16 @@
 //! is 200 clips, about 7 GB, and it runs for many minutes): scan, posters,
 //! storyboards and content keys of 200 real-length clips vs ffmpeg decoding them.
 //! Cuts: a 30 s moment of a 1080p H.264 clip by stream copy vs re-encoding.
-//! Content keys: picture hash and sound fingerprint per minute of video, and
-//! matching a 5,000-clip pack against a 100,000-clip library.
+//! Content keys: picture hash and sound fingerprint per minute of video,
+//! matching a 5,000-clip pack against a 100,000-clip library, and false
+//! matches among 200 unrelated clips of one length (`keys.rs`'s test, run
+//! with `OUTTAKE_KEYS_CLIPS`).
 //! Search: latency per query class on a generated library, against LIKE scans
 //! and one plain FTS5 table (`crates/outtake-bench`).
 //! App: the release window on that library (launch to first grid, memory,
 //! IPC timings, scroll frame times; `tests/e2e/bench-app.mjs`).
 
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -86,6 +89,8 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Re
     }
     if runs("keys") {
         keys(root, &target)?;
+        println!();
+        false_matches(&cargo)?;
         println!();
     }
     if runs("search") {
@@ -202,6 +207,45 @@ fn keys(root: &Path, target: &Path) -> Result<()> {
         bail!("the content keys benchmark failed");
     }
     Ok(())
+}
+
+/// Unrelated clips of one length the false-match test compares, unless
+/// `OUTTAKE_KEYS_CLIPS` says otherwise (BENCHMARKS.md's figure is for 200).
+const FALSE_MATCH_CLIPS: &str = "200";
+/// The integration test that counts false matches, as libtest names it.
+const FALSE_MATCH_TEST: &str = "keys::unrelated_clips_of_one_length_match_neither_by_picture_nor_by_sound";
+
+/// False matches among generated clips of one length, by picture and by
+/// sound: `keys.rs`'s test run with `OUTTAKE_KEYS_CLIPS` (a debug build is
+/// enough: ffmpeg and fpcalc do the work; the clips are kept in target/tmp).
+/// Its one-line result is printed; a false match fails the benchmark.
+fn false_matches(cargo: &impl Fn() -> Command) -> Result<()> {
+    let clips = std::env::var("OUTTAKE_KEYS_CLIPS").unwrap_or_else(|_| FALSE_MATCH_CLIPS.into());
+    eprintln!("== false matches: {clips} unrelated clips of one length ({FALSE_MATCH_TEST})");
+    let mut child = cargo()
+        .args(["test", "--package", "outtake-tests", "--test", "integration", "--locked", "--"])
+        .args(["--exact", FALSE_MATCH_TEST, "--nocapture"])
+        .env("OUTTAKE_KEYS_CLIPS", &clips)
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("could not start cargo test")?;
+    let mut result = None;
+    for line in std::io::BufReader::new(child.stderr.take().context("no stderr")?).lines() {
+        let line = line?;
+        eprintln!("{line}");
+        if line.contains("unrelated clips:") {
+            result = Some(line);
+        }
+    }
+    let status = child.wait()?;
+    match result {
+        Some(line) if status.success() => {
+            println!("{line}");
+            Ok(())
+        }
+        Some(line) => bail!("false matches among {clips} unrelated clips: {line}"),
+        None => bail!("the false-match test did not run (is fpcalc installed?) or failed ({status})"),
+    }
 }
 
 /// A 30 s moment of a 1080p H.264 clip: stream copy against re-encoding, same run.

@@ -82,8 +82,14 @@ fn need(at: String, kind: &str, ids: &HashSet<i64>, id: i64) -> std::result::Res
 }
 
 fn check(pack: &PackFile) -> std::result::Result<(), String> {
-    if pack.clips.len() > MAX_CLIPS || pack.people.len() > MAX_NAMED || pack.tags.len() > MAX_NAMED {
-        return Err(format!("holds more than {MAX_CLIPS} clips, people or tags"));
+    for (field, count, most) in [
+        ("clips", pack.clips.len(), MAX_CLIPS),
+        ("people", pack.people.len(), MAX_NAMED),
+        ("tags", pack.tags.len(), MAX_NAMED),
+    ] {
+        if count > most {
+            return Err(format!("{field}: holds {count} {field}; a pack holds at most {most}"));
+        }
     }
     if pack.show.title.trim().is_empty() {
         return Err("show.title: is empty".into());
@@ -219,4 +225,60 @@ pub(crate) fn phash_value(text: &str) -> Option<u64> {
 /// A sound fingerprint as a pack writes it.
 pub(crate) fn audio_text(words: &[u32]) -> String {
     base64::engine::general_purpose::STANDARD.encode(crate::keys::audio::to_bytes(words))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pack with `clips` clips, `people` people and `tags` tags, each as
+    /// small as a record can be (every field has a default; people and tags
+    /// need ids of their own).
+    fn pack_of(clips: usize, people: usize, tags: usize) -> Vec<u8> {
+        let numbered = |n: usize| (0..n).map(|id| format!(r#"{{"id":{id}}}"#)).collect::<Vec<_>>().join(",");
+        format!(
+            r#"{{"format":"{FORMAT}","version":{VERSION},"show":{{"title":"Lovers of the Red Sky"}},"clips":[{}],"people":[{}],"tags":[{}]}}"#,
+            vec!["{}"; clips].join(","),
+            numbered(people),
+            numbered(tags)
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_pack_past_the_size_limit_is_refused_unread_naming_the_limit_and_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.outtake-pack.json");
+        // Sparse: the size is there, the 256 MiB of bytes are not written.
+        std::fs::File::create(&path).unwrap().set_len(MAX_PACK_BYTES + 1).unwrap();
+        let error = read_pack(&path).unwrap_err().to_string();
+        let limit = format!("at most {} MiB", MAX_PACK_BYTES >> 20);
+        assert!(
+            error.contains(&path.display().to_string())
+                && error.contains(&limit)
+                && error.contains(&(MAX_PACK_BYTES + 1).to_string()),
+            "{error}"
+        );
+        assert_eq!(MAX_PACK_BYTES, 256 * 1024 * 1024);
+    }
+
+    #[test]
+    fn a_pack_with_too_many_clips_people_or_tags_is_refused_naming_which() {
+        for (clips, people, tags, field, most) in [
+            (MAX_CLIPS + 1, 0, 0, "clips", MAX_CLIPS),
+            (0, MAX_NAMED + 1, 0, "people", MAX_NAMED),
+            (0, 0, MAX_NAMED + 1, "tags", MAX_NAMED),
+        ] {
+            // Not unwrap_err: a pack read by mistake would print all of its records.
+            let error = match parse_pack(&pack_of(clips, people, tags)) {
+                Err(error) => error,
+                Ok(_) => panic!("a pack of {clips} clips, {people} people and {tags} tags was read"),
+            };
+            let expected = format!("{field}: holds {} {field}; a pack holds at most {most}", most + 1);
+            assert_eq!(error, expected);
+        }
+        // At the limits, the same pack is read.
+        let pack = parse_pack(&pack_of(MAX_CLIPS, MAX_NAMED, MAX_NAMED)).unwrap();
+        assert_eq!((pack.clips.len(), pack.people.len(), pack.tags.len()), (MAX_CLIPS, MAX_NAMED, MAX_NAMED));
+    }
 }
