@@ -61,8 +61,14 @@ export async function until(check, what, timeout = 20_000, every = 100) {
  * Starts the app on a new, empty library in a temp dir with its own HOME, or
  * again on the library and HOME of an earlier start (`dir`: its `dir`).
  * Returns { browser, dir, library, stop, driverPid }.
+ *
+ * Under Xvfb there is no GPU, so the app would draw without compositing
+ * (`src-tauri/src/rendering.rs`); drawn that way, WebKitWebDriver's
+ * screenshots hung twice in one run of these tests (no answer in 120 s; the
+ * other tests passed), so the tests keep WebKit's composited drawing, the one
+ * a machine with a GPU uses. `appDrawing` leaves the choice to the app (the bench).
  */
-export async function startApp({ env = {}, dir: again = null } = {}) {
+export async function startApp({ env = {}, dir: again = null, appDrawing = false } = {}) {
   if (!APP) throw new Error('OUTTAKE_APP is not set: run these tests with `cargo xtask e2e`');
   const dir = again ?? fs.mkdtempSync(path.join(os.tmpdir(), 'outtake-e2e-'));
   const home = path.join(dir, 'home');
@@ -84,6 +90,7 @@ export async function startApp({ env = {}, dir: again = null } = {}) {
       XDG_CONFIG_HOME: path.join(home, '.config'),
       XDG_CACHE_HOME: path.join(home, '.cache'),
       OUTTAKE_LIBRARY: library,
+      ...(appDrawing ? {} : { WEBKIT_DISABLE_COMPOSITING_MODE: '0' }),
       ...env,
     },
     stdio: ['ignore', log, log],

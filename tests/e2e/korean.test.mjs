@@ -47,9 +47,16 @@ test('with a Korean system locale the window is Korean, and English is one switc
   assert.doesNotMatch(form, /\bSave\b|\bCancel\b/);
   await screenshot(browser, 'ko-marker');
 
-  // English, in place: the same form, no restart, and kept in the settings file.
-  await browser.$($testid('language')).selectByAttribute('value', 'en');
+  // English from the settings, in place: the dialog and the form behind it,
+  // no restart, and kept in the settings file.
+  await browser.$($testid('settings-toggle')).click();
+  await browser.$($testid('settings')).waitForExist({ timeout: 10_000 });
+  assert.match(await browser.$($testid('settings')).getText(), /언어/, 'the settings in Korean first');
+  await browser.$($testid('settings-language')).selectByAttribute('value', 'en');
+  await until(async () => /\bLanguage\b/.test(await browser.$($testid('settings')).getText()), 'the settings in English');
   await until(async () => /\bSave\b/.test(await browser.$($testid('marker-editor')).getText()), 'the form in English');
+  await browser.$(`${$testid('settings')} ${$testid('dialog-close')}`).click();
+  await browser.$($testid('settings')).waitForExist({ timeout: 10_000, reverse: true });
   assert.equal(await browser.execute(() => document.documentElement.lang), 'en');
   const settings = path.join(app.dir, 'home', '.config', 'outtake', 'settings.json');
   await until(() => fs.existsSync(settings) && JSON.parse(fs.readFileSync(settings, 'utf8')).language === 'en', 'English kept in the settings file');

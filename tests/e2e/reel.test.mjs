@@ -181,3 +181,35 @@ test('a reel is saved in your order, exported as a playlist and played from the 
   await until(async () => (await count(browser, '[data-testid="job"][data-state="done"]')) >= 1 && fs.existsSync(gif), 'the GIF cut', 60_000);
   assert.equal(fs.readFileSync(gif).subarray(0, 6).toString('latin1'), 'GIF89a', 'a GIF was written');
 });
+
+test('a long cut shows its progress and, cancelled, leaves no file behind', async (t) => {
+  const app = await startApp();
+  t.after(() => app.stop());
+  const { browser } = app;
+  const folder = path.join(app.dir, 'downloads');
+  fs.mkdirSync(folder);
+  // Two minutes as one chapter: an MP4 of all of it is re-encoded, which takes ffmpeg a while.
+  makeClip(folder, 'long take [cancel1]', { seconds: 120, chapters: [{ start_time: 0, end_time: 120, title: 'The whole long take' }] });
+  await browser.$($testid('empty-state')).waitForExist({ timeout: 20_000 });
+  await browser.$($testid('add-folder-path')).setValue(folder);
+  await browser.$($testid('add-folder-submit')).click();
+  await until(async () => (await count(browser, $testid('clip-card'))) === 1, 'the clip', 30_000);
+  await browser.$($testid('clip-card')).click();
+  await browser.$($testid('marker-edit')).waitForExist({ timeout: 20_000 });
+  await browser.$($testid('marker-edit')).click();
+  await browser.$($testid('marker-cut')).waitForExist({ timeout: 10_000 });
+  await browser.$($testid('marker-cut')).click();
+  await browser.$($testid('export-kind-mp4')).click();
+  const out = path.join(app.dir, 'cuts');
+  fs.mkdirSync(out);
+  await browser.$($testid('export-path')).setValue(path.join(out, 'long take.mp4'));
+  await browser.$($testid('export-start')).click();
+
+  const fraction = () => evalJson(browser, () => Number(document.querySelector('[data-testid="job"][data-state="running"] progress')?.value ?? 0));
+  const jobs = () => evalJson(browser, () => [...document.querySelectorAll('[data-testid="job"]')].map((j) => `${j.dataset.state}: ${j.textContent.trim()}`));
+  await until(async () => (await fraction()) > 0, async () => `the cut under way, its progress shown (jobs: ${JSON.stringify(await jobs())})`, 60_000);
+  await browser.$($testid('job-cancel')).click();
+  await until(async () => (await count(browser, '[data-testid="job"][data-state="cancelled"]')) === 1, 'the cut cancelled', 30_000);
+  assert.match(await browser.$('[data-testid="job"][data-state="cancelled"]').getText(), /nothing was left behind/);
+  assert.deepEqual(fs.readdirSync(out), [], 'no file, whole or partial, in the folder chosen');
+});
