@@ -58,6 +58,19 @@ impl App {
     }
 }
 
+/// The library to open: `$OUTTAKE_LIBRARY` when set, then the one chosen in
+/// the settings (another library, a new one, or where a move put it), then
+/// the default place.
+fn library_to_open(from_env: Option<std::ffi::OsString>, chosen: Option<&str>) -> std::path::PathBuf {
+    if let Some(path) = from_env.filter(|path| !path.is_empty()) {
+        return path.into();
+    }
+    match chosen.filter(|chosen| !chosen.trim().is_empty()) {
+        Some(chosen) => chosen.into(),
+        None => outtake_core::default_library_path(),
+    }
+}
+
 /// The TypeScript the UI imports (`ui/src/lib/api/bindings.ts`).
 pub fn typescript_bindings() -> String {
     ipc::typescript(commands::signatures, commands::events)
@@ -80,10 +93,7 @@ pub fn run() {
     if let Some(problem) = &loaded.problem {
         tracing::warn!("{problem}");
     }
-    let path = match (&loaded.settings.library, std::env::var_os("OUTTAKE_LIBRARY")) {
-        (Some(library), None) => std::path::PathBuf::from(library),
-        _ => outtake_core::default_library_path(),
-    };
+    let path = library_to_open(std::env::var_os("OUTTAKE_LIBRARY"), loaded.settings.library.as_deref());
     let library = open_or_exit(&path);
     let counts = open_or_exit(&path);
     let media = match tauri::async_runtime::block_on(MediaServer::start(&path)) {
