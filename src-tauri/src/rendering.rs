@@ -4,7 +4,7 @@
 //! compositing costs far more than it saves. Measured here under Xvfb on the
 //! 100k-clip library (`cargo xtask bench app`, BENCHMARKS.md): flinging the
 //! grid ran at a requestAnimationFrame p50 of 55–72 ms composited and 14–21 ms
-//! drawn directly, and the web process held about 110 MB less. So where there
+//! drawn directly, and the web process held 80–120 MB less. So where there
 //! is no render node the window draws without compositing; a machine with a
 //! GPU keeps it. `WEBKIT_DISABLE_COMPOSITING_MODE` set by the fan, to any value
 //! (WebKit reads `0` as "keep compositing"), is left as it is.

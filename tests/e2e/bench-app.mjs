@@ -14,6 +14,8 @@
 //   for them (p50/p95 of 20), the counts also after an edit.
 // - scrolling: requestAnimationFrame deltas while the grid (and the results
 //   of a search) are flung down and up by script, p95.
+// - the same library composited through software OpenGL, as WebKit would
+//   draw it here unless the app turned that off (the baseline of that choice).
 // - the grid while storyboards are made: 30 real 720p clips of a minute are
 //   added; the grid is flung while the importer makes their storyboards, and
 //   again once it is idle (the baseline, same run, same window).
@@ -139,7 +141,7 @@ async function settle(ms) {
 
 async function measure(label, env, { full }) {
   const before = Date.now();
-  const app = await startApp({ env });
+  const app = await startApp({ env, appDrawing: true });
   try {
     const { browser } = app;
     const ready = full ? '[data-testid="clip-card"]' : '[data-testid="empty-state"]';
@@ -210,7 +212,7 @@ async function whileStoryboards() {
   // On-screen text is not read here: its minutes of work would only delay the baseline.
   const settings = path.join(fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'outtake-bench-')), 'settings.json');
   fs.writeFileSync(settings, JSON.stringify({ read_screen_text: false }));
-  const app = await startApp({ env: { OUTTAKE_SETTINGS: settings } });
+  const app = await startApp({ env: { OUTTAKE_SETTINGS: settings }, appDrawing: true });
   try {
     const { browser } = app;
     const folder = path.join(app.dir, 'clips');
@@ -260,3 +262,10 @@ console.log(`sidebar counts (IPC): p50 ${fmt(big.facets.p50)} ms, p95 ${fmt(big.
 for (const [name, t] of Object.entries(big.pages)) console.log(`grid page ${name} (IPC): p50 ${fmt(t.p50)} ms, p95 ${fmt(t.p95)} ms`);
 console.log(`results fling (눈물): ${big.resultsScroll.frames} frames, rAF delta p50 ${fmt(big.resultsScroll.p50)} ms, p95 ${fmt(big.resultsScroll.p95)} ms, max ${fmt(big.resultsScroll.max)} ms`);
 console.log(`grid fling: ${big.gridScroll.frames} frames, rAF delta p50 ${fmt(big.gridScroll.p50)} ms, p95 ${fmt(big.gridScroll.p95)} ms, max ${fmt(big.gridScroll.max)} ms`);
+
+// The same library drawn the way WebKit would on its own here: composited
+// through software OpenGL (the app turns that off where there is no GPU render
+// node, `src-tauri/src/rendering.rs`); the baseline of that choice, same run.
+const composited = await measure('100k clips, composited', { OUTTAKE_LIBRARY: LIBRARY, WEBKIT_DISABLE_COMPOSITING_MODE: '0' }, { full: true });
+console.log(`composited (baseline): launch → first full grid ${fmt(composited.firstGrid.launch)} ms; PSS ${printPss(composited.pss)}; after the flings ${printPss(composited.pssAfterScroll)}`);
+console.log(`composited (baseline): grid fling ${framesText(composited.gridScroll)}; results fling ${framesText(composited.resultsScroll)}`);
