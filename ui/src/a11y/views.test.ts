@@ -143,11 +143,12 @@ async function violations(): Promise<string[]> {
     .flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.html.slice(0, 140)}`));
 }
 
-/** Opens the window on the library and waits for it to settle. */
+/** Opens the window on the library and waits for it to settle; the IPC calls it made, and makes. */
 async function openWindow(facets?: Facets) {
-  library(facets);
+  const calls = library(facets);
   mountOnPage(App, {});
   await settle();
+  return calls;
 }
 
 for (const language of ['en', 'ko'] as Locale[]) {
@@ -231,9 +232,17 @@ for (const language of ['en', 'ko'] as Locale[]) {
 
     it('a reel', async () => {
       setLanguage(language);
-      await openWindow();
+      const calls = await openWindow();
       app.playReel({ kind: 'saved', id: 1 }, 'Horse rides', { id: 1, name: 'Horse rides', query: null, marker_ids: [40, 41], context_ms: 3000, created_at: '' });
       await settle();
+      // The saved reel's own context first; another chosen reads the moments again with it.
+      const contexts = () => calls.filter(([c]) => c === 'reel').map(([, a]) => a.options.context_ms);
+      expect(contexts().at(-1)).toBe(3000);
+      const context = document.querySelector<HTMLSelectElement>('[data-testid="reel-context"]')!;
+      context.value = '10000';
+      context.dispatchEvent(new Event('change', { bubbles: true }));
+      await settle();
+      expect(contexts().at(-1)).toBe(10_000);
       expect(document.querySelector('[data-testid="reel-next"]')).not.toBeNull();
       expect(document.querySelector('[data-testid="player"]')).not.toBeNull();
       expect(document.querySelectorAll('[data-testid="reel-moment"]')).toHaveLength(2);
