@@ -243,6 +243,13 @@ for (const language of ['en', 'ko'] as Locale[]) {
       context.dispatchEvent(new Event('change', { bubbles: true }));
       await settle();
       expect(contexts().at(-1)).toBe(10_000);
+      // A fixed reel's moment dragged onto another: the library keeps the new order.
+      const moments = () => [...document.querySelectorAll<HTMLElement>('[data-testid="reel-moment"]')];
+      expect(moments()[0].closest('li')?.getAttribute('draggable')).toBe('true');
+      moments()[0].closest('li')!.dispatchEvent(new Event('dragstart', { bubbles: true }));
+      moments()[1].closest('li')!.dispatchEvent(new Event('drop', { bubbles: true, cancelable: true }));
+      await settle();
+      expect(calls.filter(([c]) => c === 'reorder_reel').map(([, a]) => a)).toEqual([{ id: 1, marker_ids: [41, 40] }]);
       expect(document.querySelector('[data-testid="reel-next"]')).not.toBeNull();
       expect(document.querySelector('[data-testid="player"]')).not.toBeNull();
       expect(document.querySelectorAll('[data-testid="reel-moment"]')).toHaveLength(2);
