@@ -265,6 +265,20 @@ for (const language of ['en', 'ko'] as Locale[]) {
       app.jobs = [];
     });
 
+    it('the duplicates dialog tells two clips apart', async () => {
+      setLanguage(language);
+      const calls = await openWindow();
+      click('open-duplicates');
+      await settle();
+      click('duplicate-apart');
+      await settle();
+      expect(calls.filter(([c]) => c === 'mark_not_duplicate').map(([, a]) => a)).toEqual([{ a: 7, b: 8 }]);
+      // The list is read again after the edit.
+      expect(calls.filter(([c]) => c === 'duplicates').length).toBeGreaterThan(1);
+      document.querySelector<HTMLButtonElement>('[data-testid="duplicates"] [data-testid="dialog-close"]')?.click();
+      app.duplicatesOpen = false;
+    });
+
     it('the dialogs: shortcuts, history, shows, people, tags, settings', async () => {
       setLanguage(language);
       await openWindow();
