@@ -228,14 +228,15 @@ struct Worker<'a> {
     keys: KeysQueue,
 }
 
-/// Content keys still to make: clips without them, one at a time, each
-/// tried once per run of the worker (a clip whose file cannot be read now is
-/// tried again after the next import).
+/// Content keys still to make: clips without them, one at a time in id
+/// order, each tried once per pass (a clip whose file cannot be read now is
+/// tried again after the next import, which starts a new pass).
 #[derive(Default)]
 struct KeysQueue {
     /// There may be clips without keys (after a start, an import, an upgrade).
     pending: bool,
-    tried: HashSet<i64>,
+    /// The last clip this pass tried (0: none yet).
+    after: i64,
     done: usize,
 }
 
@@ -429,7 +430,7 @@ impl Worker<'_> {
         // New clips need content keys; clips that failed before may read now.
         if summary.added + summary.updated + summary.moved > 0 {
             self.keys.pending = true;
-            self.keys.tried.clear();
+            self.keys.after = 0;
         }
         let jobs = match thumbnails {
             Thumbnails::All => library.pending_thumbnails(),
@@ -532,7 +533,7 @@ impl Worker<'_> {
 
     /// Makes the content keys of the next clip without them, if any.
     fn make_next_keys(&mut self, library: &mut Library) {
-        let next = match library.next_clip_without_keys(&self.keys.tried) {
+        let next = match library.next_clip_without_keys(self.keys.after) {
             Ok(next) => next,
             Err(error) => {
                 self.sink.problem(&format!("content keys: {error}"));
@@ -540,11 +541,11 @@ impl Worker<'_> {
             }
         };
         let Some(clip_id) = next else {
-            self.keys = KeysQueue { tried: std::mem::take(&mut self.keys.tried), ..KeysQueue::default() };
+            self.keys = KeysQueue { after: self.keys.after, ..KeysQueue::default() };
             self.progress(ImportPhase::Idle, 0, None, None);
             return;
         };
-        self.keys.tried.insert(clip_id);
+        self.keys.after = clip_id;
         let current = library.playable_path(clip_id).ok().flatten();
         self.progress(ImportPhase::Keys, self.keys.done, None, current.as_deref());
         let cancel = std::sync::atomic::AtomicBool::new(false);

@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{KeyProblem, audio, source_key, video_keys};
@@ -51,7 +51,8 @@ pub struct KeysSummary {
     /// Seconds of video they hold.
     pub seconds: f64,
     pub problems: Vec<KeysProblem>,
-    /// Clips without a copy on disk now (skipped; tried again next run).
+    /// Clips without a copy on disk now, as the library knows it or as the
+    /// file system says (skipped; tried again next run).
     pub offline: usize,
     /// The run was stopped before every clip was done.
     pub stopped: bool,
@@ -93,7 +94,9 @@ impl Library {
                 number: i + 1,
                 total: clips.len(),
             });
-            let Some(path) = self.playable_path(*clip_id)? else {
+            // A copy the library still counts on may be gone since the last
+            // scan (a drive unplugged): no ffmpeg and fpcalc started for it.
+            let Some(path) = self.playable_path(*clip_id)?.filter(|path| path.is_file()) else {
                 summary.offline += 1;
                 continue;
             };
@@ -135,20 +138,19 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The first clip without content keys that is not in `skip` (the
-    /// background makes them one clip at a time, between imports).
-    pub fn next_clip_without_keys(&self, skip: &std::collections::HashSet<i64>) -> Result<Option<i64>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT id FROM clip c WHERE NOT EXISTS (SELECT 1 FROM content_key k WHERE k.clip_id = c.id) ORDER BY id",
-        )?;
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            if !skip.contains(&id) {
-                return Ok(Some(id));
-            }
-        }
-        Ok(None)
+    /// The first clip without content keys after clip `after`, in id order
+    /// (the background makes them one clip at a time, between imports, going
+    /// on from the last it tried: a pass over a library whose files are all
+    /// offline reads each clip once, not once per clip before it).
+    pub fn next_clip_without_keys(&self, after: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM clip c WHERE id > ?1
+                 AND NOT EXISTS (SELECT 1 FROM content_key k WHERE k.clip_id = c.id) ORDER BY id LIMIT 1",
+            )?
+            .query_row([after], |r| r.get(0))
+            .optional()?)
     }
 
     /// How many clips have content keys, and how many have none yet.
