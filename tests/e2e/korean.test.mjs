@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { count, makeClip, screenshot, search, startApp, until } from './harness.mjs';
+import { count, evalJson, makeClip, screenshot, search, startApp, until } from './harness.mjs';
 
 const $testid = (id) => `[data-testid="${id}"]`;
 const text = (browser) => browser.execute(() => document.body.innerText);
@@ -40,6 +40,7 @@ test('with a Korean system locale the window is Korean, and English is one switc
   await browser.$($testid('result')).click();
   await browser.$($testid('clip-page')).waitForExist({ timeout: 10_000 });
   await until(async () => (await text(browser)).includes('마커 추가'), 'the clip page in Korean');
+  await until(() => evalJson(browser, () => (document.querySelector('[data-testid="player"]')?.readyState ?? 0) >= 1), 'the clip loaded in the player');
   await browser.$($testid('add-marker')).click();
   await browser.$($testid('marker-editor')).waitForExist({ timeout: 10_000 });
   const form = await browser.$($testid('marker-editor')).getText();

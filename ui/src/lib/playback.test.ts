@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONVERTED_TYPE, STALL_MS, clipUrl, codecLabel, planPlayback, stalledText, watchdog, type Sample, type Watch } from './playback';
+import { CONVERTED_TYPE, STALL_MS, clipUrl, codecLabel, pictureAspect, planPlayback, stalledText, watchdog, type Sample, type Watch } from './playback';
 
 /** A web view that decodes what `decodes` lists (codec strings or containers). */
 function webView(...decodes: string[]) {
@@ -95,5 +95,16 @@ describe('the watchdog', () => {
   it('a short wait for data is not a stall', () => {
     const samples = [...still(6, { currentTime: 1 }), ...Array.from({ length: 14 }, (_, i) => ({ readyState: 4, paused: false, ended: false, currentTime: 1 + i }))];
     expect(run(samples)).toBeNull();
+  });
+});
+
+describe('pictureAspect', () => {
+  it('is the clip\'s own shape, upright when turned, and 16 / 9 when unknown', () => {
+    expect(pictureAspect({ width: 1280, height: 720, rotation: null })).toBe('1280 / 720');
+    expect(pictureAspect({ width: 1920, height: 1080, rotation: 90 })).toBe('1080 / 1920');
+    expect(pictureAspect({ width: 1920, height: 1080, rotation: -90 })).toBe('1080 / 1920');
+    expect(pictureAspect({ width: 640, height: 480, rotation: 180 })).toBe('640 / 480');
+    expect(pictureAspect({ width: null, height: 720 })).toBe('16 / 9');
+    expect(pictureAspect({})).toBe('16 / 9');
   });
 });

@@ -148,3 +148,17 @@ export function stalledText(clip: Playable, converted: boolean, how: 'stalled' |
   if (converted) return m.player_converted_failed({ codecs });
   return how === 'stalled' ? m.player_stalled({ codecs }) : m.player_failed({ codecs });
 }
+
+/**
+ * The shape of a clip's picture as CSS `aspect-ratio` (a phone clip turned
+ * 90° stands upright), from what the import read; 16 / 9 when it read none.
+ * The player's box takes it until the video's own size is known (`auto`), so
+ * nothing below the player moves when the first frame arrives (and no click
+ * lands on a button that moved: the Korean e2e lost one that way in CI).
+ */
+export function pictureAspect(clip: { width?: number | null; height?: number | null; rotation?: number | null }): string {
+  const { width, height } = clip;
+  if (!width || !height) return '16 / 9';
+  const turned = Math.abs(clip.rotation ?? 0) % 180 === 90;
+  return turned ? `${height} / ${width}` : `${width} / ${height}`;
+}
