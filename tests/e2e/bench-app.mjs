@@ -2,7 +2,9 @@
 // benchmark library (release build, under Xvfb, through the e2e harness).
 // Not a test: it prints figures. Run it through xtask, which sets OUTTAKE_APP
 // (the release binary), OUTTAKE_BENCH_LIBRARY (a copy of the benchmark
-// library) and runs it under xvfb-run.
+// library) and runs it under xvfb-run. With OUTTAKE_BENCH_CORPUS instead
+// (`cargo xtask bench bigimport-app`) it measures only the window through a
+// first import of that folder's clips (see `bigImport`).
 //
 // Measured per library:
 // - launch → first full grid: from just before the WebDriver session (which
@@ -24,58 +26,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { count, evalJson, search, startApp, until } from './harness.mjs';
+import { appPid, memory, pssTree } from './processes.mjs';
 
 const LIBRARY = process.env.OUTTAKE_BENCH_LIBRARY;
-
-/** PSS in MB of `pid` and of every process below it, by name. */
-function pssTree(pid) {
-  const children = (p) => {
-    try {
-      return fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  };
-  const out = [];
-  const walk = (p) => {
-    try {
-      const name = fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim();
-      const rollup = fs.readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
-      const kb = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      out.push({ pid: p, name, mb: kb / 1024 });
-    } catch {
-      return;
-    }
-    for (const c of children(p)) walk(c);
-  };
-  walk(pid);
-  return out;
-}
-
-/** The app's pid: the `outtake-desktop` process below tauri-driver. */
-function appPid(driverPid) {
-  const find = (p) => {
-    let name = '';
-    try {
-      name = fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim();
-    } catch {
-      return null;
-    }
-    if (name.startsWith('outtake-deskto')) return p;
-    let kids = [];
-    try {
-      kids = fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return null;
-    }
-    for (const k of kids) {
-      const found = find(k);
-      if (found) return found;
-    }
-    return null;
-  };
-  return find(driverPid);
-}
+const CORPUS = process.env.OUTTAKE_BENCH_CORPUS;
 
 const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -204,6 +158,8 @@ function printPss(rows) {
 }
 
 /** Frame-time figures of one fling. */
+/** The web process's PSS in MB among `rows`. */
+const web = (rows) => rows.filter((r) => r.name.startsWith('WebKitWebProces')).reduce((s, r) => s + r.mb, 0);
 const frames = (fling) => ({ frames: fling.deltas.length, p50: quantile(fling.deltas, 0.5), p95: quantile(fling.deltas, 0.95), max: Math.max(...fling.deltas) });
 const framesText = (f) => `${f.frames} frames, rAF delta p50 ${fmt(f.p50)} ms, p95 ${fmt(f.p95)} ms, max ${fmt(f.max)} ms`;
 
@@ -243,6 +199,53 @@ async function whileStoryboards() {
   }
 }
 
+/**
+ * The window through a first import of the clips in `corpus` (`cargo xtask
+ * bench bigimport-app`): the scan, then `minutes` of posters, storyboards and
+ * the rest of the background work, with everything on as a fan has it. Every
+ * 2 s: the app's memory (VmHWM, and the web process's PSS) and a one-second
+ * fling of the grid once it shows clips.
+ */
+async function bigImport(corpus, clips, minutes) {
+  const app = await startApp({ appDrawing: true });
+  try {
+    const { browser } = app;
+    await browser.$('[data-testid="empty-state"]').waitForExist({ timeout: 20_000 });
+    const pid = appPid(app.driverPid);
+    const before = memory(pid);
+    await browser.$('[data-testid="add-folder-path"]').setValue(corpus);
+    const started = Date.now();
+    await browser.$('[data-testid="add-folder-submit"]').click();
+    const deltas = [];
+    let webPeak = 0;
+    let scanned = null;
+    const total = () =>
+      browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke('clip_page', { sort: 'added', offset: 0, limit: 1 }).then((p) => done(p.total), () => done(-1)));
+    while (scanned === null || Date.now() - scanned < minutes * 60_000) {
+      if (scanned === null && (await total()) >= clips) scanned = Date.now();
+      if ((await count(browser, '[data-testid="clip-card"]')) > 0) deltas.push(...(await fling(browser, '.scroller', 1)).deltas);
+      webPeak = Math.max(webPeak, web(pssTree(pid)));
+      if (Date.now() - started > 45 * 60_000) throw new Error('the scan did not finish in 45 minutes');
+      await settle(2000);
+    }
+    const status = await evalJson(browser, () => document.querySelector('[data-testid="status-bar"]')?.textContent?.trim() ?? '');
+    return { scan: scanned - started, before, after: memory(pid), webPeak, frames: frames({ deltas }), status };
+  } finally {
+    await app.stop();
+  }
+}
+
+if (CORPUS) {
+  const clips = Number(process.env.OUTTAKE_BENCH_CLIPS ?? 10_000);
+  const minutes = Number(process.env.OUTTAKE_BENCH_MINUTES ?? 5);
+  const big = await bigImport(CORPUS, clips, minutes);
+  console.log(`big import: ${clips} clips scanned into the window in ${fmt(big.scan / 1000)} s, then ${minutes} min of the background work`);
+  console.log(`big import: app VmHWM ${fmt(big.before.hwm)} MB before, ${fmt(big.after.hwm)} MB after (VmRSS ${fmt(big.after.rss)} MB); web process PSS peak ${fmt(big.webPeak)} MB`);
+  console.log(`big import: grid flung 1 s every 2 s throughout: ${framesText(big.frames)}`);
+  console.log(`big import: the status bar at the end: ${big.status}`);
+  process.exit(0);
+}
+
 const empty = await measure('empty library', {}, { full: false });
 console.log(`empty library: PSS ${printPss(empty.pss)}`);
 const storyboards = await whileStoryboards();
@@ -256,7 +259,6 @@ const big = await measure('100k clips', { OUTTAKE_LIBRARY: LIBRARY }, { full: tr
 console.log(`100k clips: launch → first full grid ${fmt(big.firstGrid.launch)} ms (the page's share from its navigation start: ${fmt(big.firstGrid.page)} ms)`);
 console.log(`100k clips: PSS ${printPss(big.pss)}`);
 console.log(`100k clips: PSS after the grid and results flings ${printPss(big.pssAfterScroll)}`);
-const web = (rows) => rows.filter((r) => r.name.startsWith('WebKitWebProces')).reduce((s, r) => s + r.mb, 0);
 console.log(`web process growth empty → 100k: ${fmt(web(big.pss) - web(empty.pss))} MB`);
 console.log(`sidebar counts (IPC): p50 ${fmt(big.facets.p50)} ms, p95 ${fmt(big.facets.p95)} ms; after an edit p50 ${fmt(big.facetsChanged.p50)} ms, p95 ${fmt(big.facetsChanged.p95)} ms`);
 for (const [name, t] of Object.entries(big.pages)) console.log(`grid page ${name} (IPC): p50 ${fmt(t.p50)} ms, p95 ${fmt(t.p95)} ms`);

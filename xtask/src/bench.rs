@@ -20,6 +20,9 @@
 //! and one plain FTS5 table (`crates/outtake-bench`).
 //! App: the release window on that library (launch to first grid, memory,
 //! IPC timings, scroll frame times; `tests/e2e/bench-app.mjs`).
+//! Big import in the window (only when named, `cargo xtask bench
+//! bigimport-app`): the app's memory and the grid's frames while it imports
+//! the 10,000 clips of `bigimport` (the same script).
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -31,9 +34,9 @@ use anyhow::{Context, Result, bail};
 const CLIPS: usize = 1000;
 
 /// Runs every part, or only `only` (`import`, `history`, `search`, …).
-/// `bigimport` runs only when named: its 10,000 posters take minutes.
+/// `bigimport` and `bigimport-app` run only when named: their 10,000 posters take minutes.
 pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Result<()> {
-    const PARTS: [&str; 11] = [
+    const PARTS: [&str; 12] = [
         "import",
         "history",
         "conversion",
@@ -45,6 +48,7 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Re
         "search",
         "app",
         "bigimport",
+        "bigimport-app",
     ];
     if let Some(part) = only.filter(|p| !PARTS.contains(p)) {
         bail!("cargo xtask bench: no part named {part:?} ({})", PARTS.join(", "));
@@ -102,6 +106,9 @@ pub fn bench(root: &Path, cargo: impl Fn() -> Command, only: Option<&str>) -> Re
     }
     if only == Some("bigimport") {
         crate::bigimport::bigimport(root, &outtake)?;
+    }
+    if only == Some("bigimport-app") {
+        crate::e2e::bench_big_import_app(&crate::bigimport::corpus(root)?)?;
     }
     Ok(())
 }

@@ -22,8 +22,7 @@ use anyhow::{Context, Result, bail};
 const CLIPS: usize = 10_000;
 
 pub fn bigimport(root: &Path, outtake: &Path) -> Result<()> {
-    let corpus = root.join("target/bench/bigimport-corpus");
-    make_corpus(&corpus)?;
+    let corpus = corpus(root)?;
     eprintln!("== big import benchmark: a first import of {CLIPS} clips with posters");
     let library = root.join("target/bench/bigimport-library.db");
     for suffix in ["", "-wal", "-shm"] {
@@ -123,6 +122,13 @@ fn field_kb(status: &str, name: &str) -> u64 {
 }
 
 /// The seed clip, then its 10,000 copies (kept between runs).
+/// The 10,000 clips, made first when they are not there yet; their folder.
+pub fn corpus(root: &Path) -> Result<std::path::PathBuf> {
+    let corpus = root.join("target/bench/bigimport-corpus");
+    make_corpus(&corpus)?;
+    Ok(corpus)
+}
+
 fn make_corpus(dir: &Path) -> Result<()> {
     let count = || std::fs::read_dir(dir).map(|d| d.flatten().count()).unwrap_or(0);
     if count() == CLIPS {

@@ -91,6 +91,30 @@ pub fn run(screenshots: bool, only: &[String]) -> Result<()> {
 /// `cargo xtask bench app`: the release window on an empty library and on
 /// a copy of `library` (`tests/e2e/bench-app.mjs` prints the figures).
 pub fn bench_app(library: &Path) -> Result<()> {
+    // The app writes to its library (settings, the importer's checks): a copy
+    // keeps the benchmark's library as generated.
+    let work = target_dir().join("bench/app");
+    std::fs::create_dir_all(&work)?;
+    let copy = work.join("library.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(work.join(format!("library.db{suffix}")));
+    }
+    std::fs::copy(library, &copy).with_context(|| format!("cannot copy {}", library.display()))?;
+    bench_window("the window at 100k clips", ("OUTTAKE_BENCH_LIBRARY", &copy), TIMEOUT)
+}
+
+/// `cargo xtask bench bigimport-app`: the release window through a first
+/// import of the clips in `corpus` (the same script, in its big-import mode).
+pub fn bench_big_import_app(corpus: &Path) -> Result<()> {
+    bench_window("the window through a first import of 10,000 clips", ("OUTTAKE_BENCH_CORPUS", corpus), BIG_IMPORT_TIMEOUT)
+}
+
+/// The big import's scan, then a few minutes of posters: well within an hour.
+const BIG_IMPORT_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// Runs `tests/e2e/bench-app.mjs` on the release app under Xvfb with `input`
+/// (an environment variable naming what it measures).
+fn bench_window(what: &str, input: (&str, &Path), timeout: Duration) -> Result<()> {
     let tauri_driver = ensure_tauri_driver()?;
     step(
         "build the app (release)",
@@ -102,30 +126,21 @@ pub fn bench_app(library: &Path) -> Result<()> {
     if modified(&lock) > modified(&tests.join("node_modules/.package-lock.json")) {
         step("end-to-end packages (npm ci)", npm(&tests).args(["ci", "--no-audit", "--no-fund"]))?;
     }
-    // The app writes to its library (settings, the importer's checks): a copy
-    // keeps the benchmark's library as generated.
-    let work = target.join("bench/app");
-    std::fs::create_dir_all(&work)?;
-    let copy = work.join("library.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(work.join(format!("library.db{suffix}")));
-    }
-    std::fs::copy(library, &copy).with_context(|| format!("cannot copy {}", library.display()))?;
     let path = std::env::join_paths(
         std::iter::once(tauri_driver.parent().unwrap_or(Path::new(".")).to_path_buf())
             .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
     )?;
     step(
-        "the window at 100k clips (xvfb + tauri-driver)",
+        &format!("{what} (xvfb + tauri-driver)"),
         Command::new("timeout")
-            .args(["--signal=TERM", "--kill-after=30", &TIMEOUT.as_secs().to_string()])
+            .args(["--signal=TERM", "--kill-after=30", &timeout.as_secs().to_string()])
             .args(["xvfb-run", "--auto-servernum", "--server-args=-screen 0 1920x1080x24"])
             .args(["node", "tests/e2e/bench-app.mjs"])
             .current_dir(root())
             .env("PATH", path)
             .env("OUTTAKE_APP", target.join("release/outtake-desktop"))
-            .env("OUTTAKE_BENCH_LIBRARY", &copy)
-            .env("OUTTAKE_E2E_OUT", work.join("out")),
+            .env(input.0, input.1)
+            .env("OUTTAKE_E2E_OUT", target.join("bench/app/out")),
     )
 }
 
