@@ -115,7 +115,13 @@ impl Background {
         let (wake, woken) = channel();
         let paused = Arc::new(AtomicBool::new(!on));
         let off = Arc::new(Mutex::new(None));
-        let mut sink = WindowSink { app: app.clone(), phase, event, off: Arc::clone(&off) };
+        let mut sink = WindowSink {
+            app: app.clone(),
+            phase,
+            event,
+            off: Arc::clone(&off),
+            paced: crate::importer::Paced::default(),
+        };
         let (library, thread_paused) = (library.to_path_buf(), Arc::clone(&paused));
         let spawned =
             std::thread::Builder::new().name(format!("{phase:?}").to_lowercase()).spawn(move || {
@@ -176,6 +182,7 @@ struct WindowSink {
     /// Its own progress event: one reader's "done" is not the other's.
     event: &'static str,
     off: Arc<Mutex<Option<String>>>,
+    paced: crate::importer::Paced,
 }
 
 impl ReadSink for WindowSink {
@@ -189,6 +196,9 @@ impl ReadSink for WindowSink {
             },
             None => ImportProgress { phase: ImportPhase::Idle, done: 0, total: None, current: None },
         };
+        if !self.paced.due(progress.phase) {
+            return;
+        }
         if let Err(error) = self.app.emit(self.event, progress) {
             tracing::warn!("cannot send reading progress: {error}");
         }
