@@ -106,7 +106,11 @@ pub fn bench_app(library: &Path) -> Result<()> {
 /// `cargo xtask bench bigimport-app`: the release window through a first
 /// import of the clips in `corpus` (the same script, in its big-import mode).
 pub fn bench_big_import_app(corpus: &Path) -> Result<()> {
-    bench_window("the window through a first import of 10,000 clips", ("OUTTAKE_BENCH_CORPUS", corpus), BIG_IMPORT_TIMEOUT)
+    bench_window(
+        "the window through a first import of 10,000 clips",
+        ("OUTTAKE_BENCH_CORPUS", corpus),
+        BIG_IMPORT_TIMEOUT,
+    )
 }
 
 /// The big import's scan, then a few minutes of posters: well within an hour.
