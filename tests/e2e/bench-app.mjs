@@ -13,7 +13,7 @@
 //   page's own share (from its navigation start).
 // - PSS of the app and each WebKit process, after the window settles.
 // - the sidebar's counts and grid pages through IPC, as the window asks
-//   for them (p50/p95 of 20), the counts also after an edit.
+//   for them (p50/p95 of 40), the counts also after an edit.
 // - scrolling: requestAnimationFrame deltas while the grid (and the results
 //   of a search) are flung down and up by script, p95.
 // - the same library composited through software OpenGL, as WebKit would
@@ -38,7 +38,7 @@ const quantile = (values, q) => {
 const fmt = (v) => v.toFixed(2);
 
 /** p50/p95 ms of `times` runs of the command in the page. */
-async function timed(browser, command, args, times = 20) {
+async function timed(browser, command, args, times = 40) {
   const ms = await browser.executeAsync(
     (command, args, times, done) => {
       const runs = [];

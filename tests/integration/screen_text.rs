@@ -331,6 +331,13 @@ fn read_lines_are_found_by_search_and_rerunning_keeps_the_fans_edits() {
     assert_eq!(after.len(), before, "the edited line stays and is not read again: {after:?}");
     assert!(after.iter().any(|c| c.text == "말 타는 장면 촬영 중!" && !c.machine));
     assert_eq!(after.iter().filter(|c| c.text.contains("타는")).count(), 1, "{after:?}");
+
+    // A file gone since the scan (the library still counts on it) is offline:
+    // skipped with one look at the disk, not a problem from ffmpeg.
+    let path = library.playable_path(clip_id).unwrap().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let gone = library.read_screen_text(&Which::Clips(vec![clip_id]), &cancel, &mut |_| {}).unwrap();
+    assert_eq!((gone.clips_read, gone.offline, gone.problems.len()), (0, 1, 0), "{gone:?}");
 }
 
 #[test]

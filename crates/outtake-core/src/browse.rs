@@ -317,6 +317,14 @@ impl Library {
         Ok(path.map(|p| p.to_path_buf()))
     }
 
+    /// A copy of the clip that is on the disk now: `playable_path` when its
+    /// file is there. A drive unplugged since the last scan still has its
+    /// copies marked present; readers skip them with one `stat` instead of
+    /// starting ffmpeg on each.
+    pub fn reachable_path(&self, clip_id: i64) -> Result<Option<PathBuf>> {
+        Ok(self.playable_path(clip_id)?.filter(|path| path.is_file()))
+    }
+
     /// The path of one copy of a clip, by the copy's id, exactly as the disk names it.
     pub fn file_path(&self, file_id: i64) -> Result<PathBuf> {
         self.conn

@@ -246,7 +246,7 @@ fn same_secret(given: &str, secret: &str) -> bool {
 fn locate(shared: &Shared, asset: Asset) -> outtake_core::Result<Option<PathBuf>> {
     let library = shared.library.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     match asset {
-        Asset::Video(id) | Asset::Converted(id) => Ok(library.playable_path(id)?.filter(|p| p.is_file())),
+        Asset::Video(id) | Asset::Converted(id) => Ok(library.reachable_path(id)?),
         Asset::Poster(id) => library.clip_poster(id),
         Asset::MarkerFrame(id) => library.marker_frame(id),
         Asset::Storyboard(id) | Asset::StoryboardSheet(id, _) => {

@@ -96,7 +96,7 @@ impl Library {
             });
             // A copy the library still counts on may be gone since the last
             // scan (a drive unplugged): no ffmpeg and fpcalc started for it.
-            let Some(path) = self.playable_path(*clip_id)?.filter(|path| path.is_file()) else {
+            let Some(path) = self.reachable_path(*clip_id)? else {
                 summary.offline += 1;
                 continue;
             };

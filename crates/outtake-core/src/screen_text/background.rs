@@ -93,7 +93,7 @@ fn read_unread(library: &mut Library, paused: &AtomicBool, sink: &mut dyn ReadSi
 
 /// Reads one clip and keeps its lines; `None` when it has no copy on disk now.
 fn read_one(library: &mut Library, clip_id: i64, paused: &AtomicBool) -> Result<Option<usize>, ReadError> {
-    let Some(path) = library.playable_path(clip_id)? else { return Ok(None) };
+    let Some(path) = library.reachable_path(clip_id)? else { return Ok(None) };
     let text = read_video(&path, paused)?;
     Ok(Some(library.store_screen_lines(clip_id, &text.lines)?))
 }

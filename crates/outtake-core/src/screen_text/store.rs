@@ -86,7 +86,7 @@ impl Library {
                 number: i + 1,
                 total: clips.len(),
             });
-            let Some(path) = self.playable_path(*clip_id)? else {
+            let Some(path) = self.reachable_path(*clip_id)? else {
                 summary.offline += 1;
                 continue;
             };

@@ -75,7 +75,7 @@ fn hear_one(
     listening: Listening,
     paused: &AtomicBool,
 ) -> Result<Option<usize>, SpeechError> {
-    let Some(path) = library.playable_path(clip_id)? else { return Ok(None) };
+    let Some(path) = library.reachable_path(clip_id)? else { return Ok(None) };
     let heard = transcribe_video(&path, model, listening, paused)?;
     Ok(Some(library.store_speech_lines(clip_id, &heard.lines)?))
 }

@@ -44,7 +44,7 @@ impl Library {
         for (i, (clip_id, title)) in clips.iter().enumerate() {
             let number = i + 1;
             progress(&ReadProgress { clip_id: *clip_id, title: title.clone(), number, total: clips.len() });
-            let Some(path) = self.playable_path(*clip_id)? else {
+            let Some(path) = self.reachable_path(*clip_id)? else {
                 summary.offline += 1;
                 continue;
             };
