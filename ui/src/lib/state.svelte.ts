@@ -10,6 +10,7 @@ import {
   type ClipSort,
   type EventPayloads,
   type Facets,
+  type FolderView,
   type ImportProgress,
   type JobUpdate,
   type LibraryInfo,
@@ -223,6 +224,17 @@ class AppState {
   notice(text: string) {
     const id = ++this.toastId;
     this.toasts = [...this.toasts, { id, text, sticky: true }];
+  }
+
+  /** Stops watching a folder (its clips stay); why it failed, or null. */
+  async removeFolder(folder: FolderView): Promise<string | null> {
+    try {
+      await commands.removeFolder({ id: folder.id });
+      await this.refreshFacets();
+      return null;
+    } catch (error) {
+      return m.folder_remove_failed({ path: folder.path, error: errorText(error) });
+    }
   }
 
   /** Keeps new settings; the window applies them at once. */
