@@ -13,7 +13,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 
-use super::{ReadError, ReadProgress, Which, check_tesseract, read_video};
+use super::{ReadError, ReadProgress, check_tesseract, read_video, runs};
 use crate::library::Library;
 
 /// Where the reader's news goes.
@@ -72,28 +72,8 @@ pub(crate) fn on_wakes<E: std::fmt::Display>(
 /// with the next wake). An error is one that stops every read (no
 /// Tesseract, the library failed); one clip's is logged and the pass goes on.
 fn read_unread(library: &mut Library, paused: &AtomicBool, sink: &mut dyn ReadSink) -> Result<(), ReadError> {
-    let clips = library.clips_to_read(&Which::Unread, "screen")?;
-    let total = clips.len();
-    for (i, (clip_id, title)) in clips.into_iter().enumerate() {
-        if paused.load(Ordering::Relaxed) {
-            break;
-        }
-        sink.reading(Some(&ReadProgress { clip_id, title, number: i + 1, total }));
-        match read_one(library, clip_id, paused) {
-            Ok(Some(lines)) => sink.read(clip_id, lines),
-            Ok(None) => {}
-            Err(ReadError::Cancelled) => break,
-            Err(error) if error.stops_the_run() => return Err(error),
-            Err(error) => tracing::info!("on-screen text of clip #{clip_id}: {error}"),
-        }
-    }
-    sink.reading(None);
-    Ok(())
-}
-
-/// Reads one clip and keeps its lines; `None` when it has no copy on disk now.
-fn read_one(library: &mut Library, clip_id: i64, paused: &AtomicBool) -> Result<Option<usize>, ReadError> {
-    let Some(path) = library.reachable_path(clip_id)? else { return Ok(None) };
-    let text = read_video(&path, paused)?;
-    Ok(Some(library.store_screen_lines(clip_id, &text.lines)?))
+    runs::read_unread(library, "screen", "on-screen text", paused, sink, |library, clip_id, path| {
+        let text = read_video(path, paused)?;
+        Ok(library.store_screen_lines(clip_id, &text.lines)?)
+    })
 }

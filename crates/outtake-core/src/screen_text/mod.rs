@@ -6,13 +6,14 @@
 //! the cut-outs in batches; `lines` cleans the words and merges the same
 //! caption across frames into one line; `store` keeps the lines as
 //! machine-made cues and remembers which clips were read, so a run that is
-//! stopped goes on where it was; `background` is the window's reader of
-//! every clip not read yet.
+//! stopped goes on where it was; `runs` goes through many clips (speech's
+//! runs too); `background` is the window's reader of every clip not read yet.
 
 mod background;
 mod frames;
 mod lines;
 mod regions;
+mod runs;
 mod store;
 mod tesseract;
 
@@ -23,6 +24,7 @@ use std::time::{Duration, Instant};
 pub(crate) use background::on_wakes;
 pub use background::{ReadSink, read_in_background};
 pub use lines::{ScreenLine, edit_distance, language_of, similarity};
+pub(crate) use runs::{RunError, read_each, read_unread};
 pub(crate) use store::store_machine_lines;
 pub use store::{ReadProblem, ReadProgress, ReadSummary, Which};
 pub use tesseract::TESSERACT_PACKAGES;
@@ -44,6 +46,16 @@ pub enum ReadError {
     Cancelled,
     #[error(transparent)]
     Library(#[from] std::sync::Arc<crate::error::Error>),
+}
+
+impl RunError for ReadError {
+    fn cancelled(&self) -> bool {
+        matches!(self, ReadError::Cancelled)
+    }
+
+    fn stops_the_run(&self) -> bool {
+        ReadError::stops_the_run(self)
+    }
 }
 
 impl From<crate::error::Error> for ReadError {

@@ -9,6 +9,7 @@ use std::sync::atomic::AtomicBool;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
+use super::runs::read_each;
 use super::{ReadError, ScreenLine, check_tesseract, language_of, read_video};
 use crate::error::{EntityKind, Result};
 use crate::library::{Library, now, require};
@@ -69,44 +70,12 @@ impl Library {
         check_tesseract()?;
         let clips = self.clips_to_read(which, "screen")?;
         let description = format!("read the on-screen text of {} clips", clips.len());
-        self.record_across(description, |library| Ok(library.read_clips(&clips, cancel, progress)))?
-    }
-
-    fn read_clips(
-        &mut self,
-        clips: &[(i64, String)],
-        cancel: &AtomicBool,
-        progress: &mut dyn FnMut(&ReadProgress),
-    ) -> Result<ReadSummary, ReadError> {
-        let mut summary = ReadSummary::default();
-        for (i, (clip_id, title)) in clips.iter().enumerate() {
-            progress(&ReadProgress {
-                clip_id: *clip_id,
-                title: title.clone(),
-                number: i + 1,
-                total: clips.len(),
-            });
-            let Some(path) = self.reachable_path(*clip_id)? else {
-                summary.offline += 1;
-                continue;
-            };
-            match read_video(&path, cancel) {
-                Ok(text) => {
-                    summary.lines += self.store_screen_lines(*clip_id, &text.lines)?;
-                    summary.clips_read += 1;
-                }
-                Err(ReadError::Cancelled) => {
-                    summary.stopped = true;
-                    break;
-                }
-                Err(error) if error.stops_the_run() => return Err(error),
-                Err(error) => {
-                    tracing::warn!("clip #{clip_id}: {error}");
-                    summary.problems.push(ReadProblem { clip_id: *clip_id, error: error.to_string() });
-                }
-            }
-        }
-        Ok(summary)
+        self.record_across(description, |library| {
+            Ok(read_each(library, &clips, progress, |library, clip_id, path| {
+                let text = read_video(path, cancel)?;
+                Ok(library.store_screen_lines(clip_id, &text.lines)?)
+            }))
+        })?
     }
 
     /// The clips `which` names, with their titles; unread means not yet

@@ -8,12 +8,12 @@
 //! an error per clip. A model that cannot be loaded is said once the same way.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Receiver;
 
 use super::{Listening, SpeechError, SpeechModel, Spoken, transcribe_video};
 use crate::library::Library;
-use crate::screen_text::{ReadProgress, ReadSink, Which, on_wakes};
+use crate::screen_text::{ReadSink, on_wakes, read_unread};
 
 /// Hears unheard clips with the model at `model` until `wake` is closed: at
 /// once, then again each time something comes through `wake`. While `paused`
@@ -39,7 +39,7 @@ pub fn listen_in_background(
 
 /// One pass over the clips not heard yet. An error is one that stops every
 /// clip (no ffmpeg, the library failed); one clip's is logged and the pass
-/// goes on.
+/// goes on (a clip deleted meanwhile is that clip's error, not the run's).
 fn hear_unheard(
     library: &mut Library,
     model: &SpeechModel,
@@ -47,35 +47,8 @@ fn hear_unheard(
     paused: &AtomicBool,
     sink: &mut dyn ReadSink,
 ) -> Result<(), SpeechError> {
-    let clips = library.clips_to_read(&Which::Unread, "speech")?;
-    let total = clips.len();
-    for (i, (clip_id, title)) in clips.into_iter().enumerate() {
-        if paused.load(Ordering::Relaxed) {
-            break;
-        }
-        sink.reading(Some(&ReadProgress { clip_id, title, number: i + 1, total }));
-        match hear_one(library, clip_id, model, listening, paused) {
-            Ok(Some(lines)) => sink.read(clip_id, lines),
-            Ok(None) => {}
-            Err(SpeechError::Cancelled) => break,
-            Err(error) if error.stops_the_run() => return Err(error),
-            Err(error) => tracing::info!("speech of clip #{clip_id}: {error}"),
-        }
-    }
-    sink.reading(None);
-    Ok(())
-}
-
-/// Hears one clip and keeps its lines; `None` when it has no copy on disk now.
-/// A clip deleted meanwhile is that clip's error, not the run's.
-fn hear_one(
-    library: &mut Library,
-    clip_id: i64,
-    model: &SpeechModel,
-    listening: Listening,
-    paused: &AtomicBool,
-) -> Result<Option<usize>, SpeechError> {
-    let Some(path) = library.reachable_path(clip_id)? else { return Ok(None) };
-    let heard = transcribe_video(&path, model, listening, paused)?;
-    Ok(Some(library.store_speech_lines(clip_id, &heard.lines)?))
+    read_unread(library, "speech", "speech", paused, sink, |library, clip_id, path| {
+        let heard = transcribe_video(path, model, listening, paused)?;
+        Ok(library.store_speech_lines(clip_id, &heard.lines)?)
+    })
 }

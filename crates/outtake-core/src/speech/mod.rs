@@ -55,6 +55,16 @@ impl From<crate::error::Error> for SpeechError {
     }
 }
 
+impl crate::screen_text::RunError for SpeechError {
+    fn cancelled(&self) -> bool {
+        matches!(self, SpeechError::Cancelled)
+    }
+
+    fn stops_the_run(&self) -> bool {
+        SpeechError::stops_the_run(self)
+    }
+}
+
 impl SpeechError {
     /// Whether the whole run must stop (no model, no ffmpeg, the library
     /// failed, cancelled) rather than this clip be recorded as a problem.
