@@ -66,10 +66,11 @@ test(
     await search(browser, 'horse');
     const hit = await evalJson(browser, () => {
       const el = document.querySelector('[data-testid="hit"][data-kind="cue"]');
-      return el && { start: Number(el.dataset.startMs), machine: el.dataset.machine, text: el.textContent };
+      return el && { start: Number(el.dataset.startMs), machine: el.dataset.machine, source: el.dataset.source, kind: el.querySelector('.kind')?.textContent.trim(), text: el.textContent };
     });
     assert.ok(hit, 'a line hit');
     assert.equal(hit.machine, 'true', `the hit is machine-made: ${hit.text}`);
+    assert.deepEqual([hit.source, hit.kind], ['speech', 'Heard'], `the hit says it was heard: ${hit.text}`);
     assert.ok(hit.start >= 500 && hit.start <= 3000, `the line starts near 1.5 s, not at ${hit.start}`);
 
     // Open it: the clip plays from the spoken moment, and the transcript

@@ -622,7 +622,10 @@ fn read_text_makes_captions_searchable_at_their_moment() {
         let hits = f.json(&["search", query, "--json"]);
         let start = hits[0]["start_ms"].as_i64().unwrap_or_else(|| panic!("{query}: {hits}"));
         assert!((1000..=2000).contains(&start), "{query}: {hits}");
+        assert_eq!(hits[0]["source"], "screen", "{query}: {hits}");
     }
+    // The text output says where a line nobody typed came from.
+    assert!(f.ok(&["search", "말타는"]).contains("cue (on screen)"));
 }
 
 #[test]
@@ -692,6 +695,8 @@ fn transcribe_makes_speech_searchable_and_refuses_a_bad_model_changing_nothing()
     let hits = f.json(&["search", "horse", "--json"]);
     let start = hits[0]["start_ms"].as_i64().unwrap_or_else(|| panic!("{hits}"));
     assert!((1000..=3000).contains(&start), "{hits}");
+    assert_eq!((&hits[0]["source"], &hits[0]["machine"]), (&"speech".into(), &true.into()), "{hits}");
+    assert!(f.ok(&["search", "horse"]).contains("cue (heard)"));
     // The settings' model is used when --model is not given.
     let settings = f.dir.path().join("settings.json");
     std::fs::write(&settings, format!("{{\"speech_model\": {:?}}}", model.to_str().unwrap())).unwrap();

@@ -315,7 +315,7 @@ fn read_lines_are_found_by_search_and_rerunning_keeps_the_fans_edits() {
         let hit = hits.iter().find(|h| h.clip_id == clip_id).unwrap_or_else(|| panic!("{query}: {hits:?}"));
         let start = hit.start_ms.expect("a line has a time");
         assert!((1000..=2000).contains(&start), "{query}: starts at {start}");
-        assert!(hit.machine, "{hit:?}");
+        assert!(hit.machine && hit.source == Some(outtake_core::CueSource::Screen), "{hit:?}");
     }
     assert!(library.search("말타는 in:subs", 10).unwrap().is_empty());
 

@@ -263,7 +263,10 @@ fn heard_lines_are_found_by_search_and_rerunning_keeps_the_fans_edits() {
     let summary = library.transcribe(&Which::Unread, &model, listening, &never, &mut |_| {}).unwrap();
     assert_eq!((summary.clips_read, summary.stopped), (1, false), "{summary:?}");
     let hit = library.search("horse", 5).unwrap().into_iter().next().expect("the spoken word is found");
-    assert!(hit.machine && hit.clip_id == clip_id, "{hit:?}");
+    assert!(
+        hit.machine && hit.clip_id == clip_id && hit.source == Some(outtake_core::CueSource::Speech),
+        "{hit:?}"
+    );
     let cues = library.cues(clip_id, None).unwrap();
     assert!(cues.iter().all(|c| c.machine && c.source == outtake_core::CueSource::Speech), "{cues:?}");
     // Heard already: nothing is left to hear.

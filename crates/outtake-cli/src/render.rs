@@ -6,8 +6,8 @@ use std::path::Path;
 
 use outtake_core::time::format_time;
 use outtake_core::{
-    CastMember, ClipDetail, ClipSummary, Episode, Folder, ImportReport, LibrarySummary, Marker, Person, Role,
-    Scene, Show, Tag,
+    CastMember, ClipDetail, ClipSummary, CueSource, Episode, Folder, ImportReport, LibrarySummary, Marker,
+    Person, Role, Scene, Show, Tag,
 };
 use serde::Serialize;
 
@@ -551,7 +551,13 @@ fn hits(hits: &[outtake_core::search::SearchHit]) -> String {
             (Some(start), _) => format!(" {}", format_time(start)),
             _ => String::new(),
         };
-        let _ = writeln!(text, "  {}{time}  {}", hit.kind, hit.snippet);
+        // A line nobody typed says where it came from.
+        let made = match (hit.machine, hit.source) {
+            (true, Some(CueSource::Screen)) => " (on screen)",
+            (true, Some(CueSource::Speech)) => " (heard)",
+            _ => "",
+        };
+        let _ = writeln!(text, "  {}{made}{time}  {}", hit.kind, hit.snippet);
     }
     text
 }

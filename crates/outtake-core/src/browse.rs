@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::clips::FileStatus;
+use crate::cues::CueSource;
 use crate::error::{EntityKind, Error, Result};
 use crate::library::Library;
 use crate::search::HitKind;
@@ -82,6 +83,8 @@ pub struct Hit {
     pub score: f64,
     /// A line a machine made (read off the picture, heard) and the fan has not edited.
     pub machine: bool,
+    /// Where a line came from (a subtitle file, the picture, speech); `None` for other hits.
+    pub source: Option<CueSource>,
 }
 
 /// One clip of a search's results and the places it matched.
@@ -288,6 +291,7 @@ impl Library {
                 snippet: hit.snippet,
                 score: hit.score,
                 machine: hit.machine,
+                source: hit.source,
             });
         }
         let ids: Vec<i64> = groups.iter().map(|(clip_id, _)| *clip_id).collect();

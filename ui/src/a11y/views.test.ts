@@ -76,7 +76,7 @@ const FACETS: Facets = {
 const RESULTS: SearchResults = {
   elapsed_ms: 1.5,
   more: true,
-  clips: [{ clip: CARD, hits: [{ kind: 'marker', start_ms: 8_040, end_ms: 11_000, snippet: '**Horse** ride', score: 1, machine: false }] }],
+  clips: [{ clip: CARD, hits: [{ kind: 'marker', start_ms: 8_040, end_ms: 11_000, snippet: '**Horse** ride', score: 1, machine: false, source: null }] }],
 };
 
 /** A fake backend holding one clip of one show. */

@@ -12,8 +12,10 @@ const results: SearchResults = {
     {
       clip: { id: 7, title: '눈물의 작별', duration_ms: 6000, status: 'present', show: '홍천기', episode: 2, cast: ['Kim Yoo Jung'], added_at: '', poster_ms: null },
       hits: [
-        { kind: 'cue', start_ms: 3000, end_ms: 5500, snippet: '**괜찮아요** 정말 <b>', score: 1, machine: false },
-        { kind: 'marker', start_ms: 1000, end_ms: null, snippet: 'Tearful farewell', score: 2, machine: false },
+        { kind: 'cue', start_ms: 3000, end_ms: 5500, snippet: '**괜찮아요** 정말 <b>', score: 1, machine: false, source: 'file' },
+        { kind: 'marker', start_ms: 1000, end_ms: null, snippet: 'Tearful farewell', score: 2, machine: false, source: null },
+        { kind: 'cue', start_ms: 8000, end_ms: 9000, snippet: '말 타는 **장면**', score: 0.5, machine: true, source: 'screen' },
+        { kind: 'cue', start_ms: 12000, end_ms: 14000, snippet: 'the **horse** riding scene', score: 0.4, machine: true, source: 'speech' },
       ],
     },
   ],
@@ -31,12 +33,20 @@ describe('Results', () => {
     expect(hits.map((h) => [h.dataset.kind, h.dataset.startMs])).toEqual([
       ['cue', '3000'],
       ['marker', '1000'],
+      ['cue', '8000'],
+      ['cue', '12000'],
     ]);
     expect(hits[0].textContent).toContain('0:03');
     expect(hits[0].querySelector('mark')?.textContent).toBe('괜찮아요');
     // Snippet text is never markup.
     expect(hits[0].querySelector('b')).toBeNull();
     expect(hits[0].textContent).toContain('<b>');
+  });
+
+  it('says where a line nobody typed came from: read off the picture, or heard', () => {
+    mountOnPage(Results, { results });
+    const kinds = [...document.querySelectorAll<HTMLElement>('[data-testid="hit"] .kind')].map((k) => k.textContent?.trim());
+    expect(kinds).toEqual(['Subtitle', 'Marker', 'On screen', 'Heard']);
   });
 
   it('says how many clips it shows, and when more match', () => {

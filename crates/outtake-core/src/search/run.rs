@@ -13,6 +13,7 @@ use super::candidates::{Found, Reads, word_matches};
 use super::filters::{Facets, Filters, id_array};
 use super::query::{Query, Sort};
 use super::snippet::{Needles, snippet};
+use crate::cues::CueSource;
 use crate::error::Result;
 
 /// Hits shown per clip; the clip's rank uses all of them.
@@ -32,6 +33,8 @@ pub struct SearchHit {
     pub score: f64,
     /// A line a machine made (read off the picture, heard) and the fan has not edited.
     pub machine: bool,
+    /// Where a line came from (a subtitle file, the picture, speech); `None` for other hits.
+    pub source: Option<CueSource>,
 }
 
 /// A page of hits, and whether more clips than it holds may match.
@@ -137,8 +140,9 @@ fn page_hits(conn: &Connection, query: &Query, grouped: Vec<(i64, Vec<Found>)>) 
     for (clip_id, found) in grouped {
         let (title, path) = titles.get(&clip_id).cloned().unwrap_or_default();
         for hit in found {
-            let (text, machine) =
-                texts.get(&(hit.kind, hit.ref_id)).map_or(("", false), |(t, m)| (t.as_str(), *m));
+            let (text, machine, source) = texts
+                .get(&(hit.kind, hit.ref_id))
+                .map_or(("", false, None), |(t, m, s)| (t.as_str(), *m, *s));
             hits.push(SearchHit {
                 clip_id,
                 title: title.clone(),
@@ -149,6 +153,7 @@ fn page_hits(conn: &Connection, query: &Query, grouped: Vec<(i64, Vec<Found>)>) 
                 snippet: snippet(text, &needles),
                 score: (hit.score * 1000.0).round() / 1000.0,
                 machine,
+                source,
             });
         }
     }
@@ -242,13 +247,16 @@ fn clip_titles(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// What a hit shows: its text, whether a machine made it, a cue's source.
+type HitText = (String, bool, Option<CueSource>);
+
 /// The text each hit shows: a cue's line, a marker's title/quote/note, a
-/// clip's title and notes; and whether a machine made it (a cue read off the
-/// picture or heard, not edited since).
+/// clip's title and notes; whether a machine made it (a cue read off the
+/// picture or heard, not edited since); and a cue's source.
 fn hit_texts<'a>(
     conn: &Connection,
     hits: impl Iterator<Item = &'a Found>,
-) -> Result<HashMap<(HitKind, i64), (String, bool)>> {
+) -> Result<HashMap<(HitKind, i64), HitText>> {
     let mut ids: HashMap<HitKind, Vec<i64>> = HashMap::new();
     for hit in hits {
         ids.entry(hit.kind).or_default().push(hit.ref_id);
@@ -256,19 +264,27 @@ fn hit_texts<'a>(
     let mut texts = HashMap::new();
     for (kind, list) in ids {
         let sql = match kind {
-            HitKind::Cue => "SELECT id, text, machine FROM cue WHERE id IN rarray(?1)",
+            HitKind::Cue => "SELECT id, text, machine, source FROM cue WHERE id IN rarray(?1)",
             HitKind::Marker => {
-                "SELECT id, concat_ws(' — ', title, quote, note), 0 FROM marker WHERE id IN rarray(?1)"
+                "SELECT id, concat_ws(' — ', title, quote, note), 0, NULL FROM marker WHERE id IN rarray(?1)"
             }
-            _ => "SELECT id, concat_ws(' — ', title, description, note), 0 FROM clip WHERE id IN rarray(?1)",
+            _ => {
+                "SELECT id, concat_ws(' — ', title, description, note), 0, NULL FROM clip WHERE id IN rarray(?1)"
+            }
         };
         let mut statement = conn.prepare_cached(sql)?;
         let rows = statement.query_map([id_array(list.into_iter())], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, bool>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
         })?;
         for row in rows {
-            let (id, text, machine) = row?;
-            texts.insert((kind, id), (text.unwrap_or_default(), machine));
+            let (id, text, machine, source) = row?;
+            let source = source.map(|name| CueSource::from_name(&name));
+            texts.insert((kind, id), (text.unwrap_or_default(), machine, source));
         }
     }
     Ok(texts)

@@ -233,7 +233,11 @@ snippet: string, score: number,
 /**
  * A line a machine made (read off the picture, heard) and the fan has not edited.
  */
-machine: boolean, };
+machine: boolean, 
+/**
+ * Where a line came from (a subtitle file, the picture, speech); `None` for other hits.
+ */
+source: CueSource | null, };
 
 /**
  * What a search hit is: the clip itself, a marker, a subtitle cue or a scene.
