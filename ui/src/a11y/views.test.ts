@@ -12,12 +12,7 @@ import { cleanPage, click, fill, mountOnPage, recordIPC, settle } from '../lib/d
 import { setLanguage, type Locale } from '../lib/i18n.svelte';
 import { app } from '../lib/state.svelte';
 
-// jsdom has neither: the grid measures itself, axe tries a canvas for icon fonts.
-globalThis.ResizeObserver ??= class {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-};
+// jsdom has no canvas, which axe tries for icon fonts.
 HTMLCanvasElement.prototype.getContext = () => null;
 
 const CARD: ClipCard = { id: 7, title: '홍천기 메이킹', duration_ms: 65_000, status: 'present', show: '홍천기', episode: 2, cast: ['김유정'], added_at: '2026-11-30T10:00:00Z', poster_ms: null };

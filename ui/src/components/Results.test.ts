@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SearchResults } from '../lib/api';
 import { cleanPage, mountOnPage } from '../lib/dom-test';
 import { app } from '../lib/state.svelte';
+import { groupEstimate } from '../lib/results';
 import Results from './Results.svelte';
 
 const results: SearchResults = {
@@ -47,6 +48,22 @@ describe('Results', () => {
     mountOnPage(Results, { results });
     const kinds = [...document.querySelectorAll<HTMLElement>('[data-testid="hit"] .kind')].map((k) => k.textContent?.trim());
     expect(kinds).toEqual(['Subtitle', 'Marker', 'On screen', 'Heard']);
+  });
+
+  it('holds only the groups near the view and leaves space for the rest', () => {
+    const many: SearchResults = {
+      ...results,
+      clips: Array.from({ length: 200 }, (_, i) => ({ clip: { ...results.clips[0].clip, id: i + 1 }, hits: results.clips[0].hits.slice(0, 1) })),
+    };
+    mountOnPage(Results, { results: many });
+    const shown = [...document.querySelectorAll<HTMLElement>('[data-testid="result"]')].map((r) => Number(r.dataset.index));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(10);
+    expect(shown).toEqual(shown.map((_, i) => i));
+    // The groups not shown keep their place: the scroller is as tall as all 200.
+    const list = document.querySelector<HTMLElement>('[data-testid="result"]')?.parentElement;
+    expect(parseFloat(list?.style.paddingBottom ?? '0')).toBe((200 - shown.length) * groupEstimate(1));
+    expect(document.querySelector('.summary')?.textContent).toMatch(/200 clips/);
   });
 
   it('says how many clips it shows, and when more match', () => {

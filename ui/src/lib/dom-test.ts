@@ -4,6 +4,14 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { type Component, flushSync, mount, tick, unmount } from 'svelte';
 
+// jsdom lays nothing out and has no ResizeObserver: components that measure
+// themselves (the grid, the results) observe nothing.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+};
+
 let mounted: ReturnType<typeof mount> | null = null;
 
 /** Mounts a component on the page, taking down the one a test mounted before. */
