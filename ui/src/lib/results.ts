@@ -5,7 +5,7 @@
 /** The space after each group (`.result`'s bottom margin in Results.svelte). */
 export const GROUP_GAP = 8;
 /** A group's card, its padding, and one hit's row with the gap after it. */
-const CARD = 190;
+const CARD = 206;
 const PADDING = 24;
 const HIT = 35;
 
