@@ -25,7 +25,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { count, evalJson, search, startApp, until } from './harness.mjs';
+import { count, evalJson, search, startApp, tempDir, until } from './harness.mjs';
 import { appPid, memory, pssTree } from './processes.mjs';
 
 const LIBRARY = process.env.OUTTAKE_BENCH_LIBRARY;
@@ -170,7 +170,7 @@ const framesText = (f) => `${f.frames} frames, rAF delta p50 ${fmt(f.p50)} ms, p
 /** The grid flung while storyboards are made, and again when the importer is idle. */
 async function whileStoryboards() {
   // On-screen text is not read here: its minutes of work would only delay the baseline.
-  const settings = path.join(fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'outtake-bench-')), 'settings.json');
+  const settings = path.join(tempDir('outtake-bench-'), 'settings.json');
   fs.writeFileSync(settings, JSON.stringify({ read_screen_text: false }));
   const app = await startApp({ env: { OUTTAKE_SETTINGS: settings }, appDrawing: true });
   try {

@@ -17,6 +17,24 @@ import path from 'node:path';
 import { remote } from 'webdriverio';
 
 const APP = process.env.OUTTAKE_APP;
+
+const made = [];
+process.on('exit', () => {
+  if (process.env.OUTTAKE_E2E_KEEP) return;
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A new temp dir, removed when this test file's process ends (kept when
+ * OUTTAKE_E2E_KEEP is set, to look at after a failure). Libraries, clips and
+ * HOMEs of the tests live in these: left behind, the bench's 10,000 clips
+ * alone took 1.5 GB a run.
+ */
+export function tempDir(prefix = 'outtake-e2e-') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 export const OUT = process.env.OUTTAKE_E2E_OUT ?? path.join(os.tmpdir(), 'outtake-e2e');
 
 /** A port nobody is listening on right now. */
@@ -70,7 +88,7 @@ export async function until(check, what, timeout = 20_000, every = 100) {
  */
 export async function startApp({ env = {}, dir: again = null, appDrawing = false } = {}) {
   if (!APP) throw new Error('OUTTAKE_APP is not set: run these tests with `cargo xtask e2e`');
-  const dir = again ?? fs.mkdtempSync(path.join(os.tmpdir(), 'outtake-e2e-'));
+  const dir = again ?? tempDir();
   const home = path.join(dir, 'home');
   fs.mkdirSync(home, { recursive: true });
   const library = path.join(dir, 'library.db');

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { count, invoke, makeClip, screenshot, startApp, until } from './harness.mjs';
+import { count, invoke, makeClip, screenshot, startApp, tempDir, until } from './harness.mjs';
 
 const $testid = (id) => `[data-testid="${id}"]`;
 
@@ -20,7 +20,7 @@ async function addFolder(browser, folder, clips) {
 }
 
 test('a pack exported from one library is matched and imported in another', async (t) => {
-  const source = path.join(await fs.promises.mkdtemp('/tmp/outtake-pack-'), 'downloads');
+  const source = path.join(tempDir('outtake-pack-'), 'downloads');
   fs.mkdirSync(source);
   t.after(() => fs.rmSync(path.dirname(source), { recursive: true, force: true }));
   makeClip(source, 'Lovers of the Red Sky making-of [pk1]', { seconds: 6 });

@@ -4,13 +4,12 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { invoke, startApp, until } from './harness.mjs';
+import { invoke, startApp, tempDir, until } from './harness.mjs';
 
 test('a broken settings file is said once, set aside, and the window starts with defaults', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outtake-e2e-'));
+  const dir = tempDir();
   const folder = path.join(dir, 'home', '.config', 'outtake');
   fs.mkdirSync(folder, { recursive: true });
   const file = path.join(folder, 'settings.json');
