@@ -14,12 +14,11 @@
 //! clips) are orphans and removed.
 
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
-use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use crate::db::id_array;
 use crate::error::{Error, Result};
 use crate::import::boards::{self, INDEX_FILE, INDEX_VERSION, Made, Storyboard, StoryboardJob};
 use crate::library::Library;
@@ -117,8 +116,7 @@ impl Library {
         if self.thumbnail_dir().is_none() || only.is_some_and(|ids| ids.is_empty()) {
             return Ok(Vec::new());
         }
-        let ids: Option<Rc<Vec<Value>>> =
-            only.map(|ids| Rc::new(ids.iter().copied().map(Value::Integer).collect()));
+        let ids = only.map(|ids| id_array(ids.iter().copied()));
         let within = if ids.is_some() { "AND c.id IN rarray(?1)" } else { "" };
         let mut query = self.conn.prepare(&format!(
             "SELECT c.id, f.path, f.path_hex, f.oshash, c.duration_ms, s.state FROM clip c JOIN file f ON f.id =

@@ -1,7 +1,9 @@
 //! Opening a library database: connection settings and the embedded migrations.
 
 use std::path::Path;
+use std::rc::Rc;
 
+use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
@@ -123,11 +125,17 @@ fn uri_escape(path: &Path) -> String {
     text
 }
 
+/// Ids bound to a statement as one array (`rarray(?1)`, its rows in this
+/// order by `rowid`), so the statement is prepared once whatever their number.
+pub(crate) fn id_array(ids: impl IntoIterator<Item = i64>) -> Rc<Vec<Value>> {
+    Rc::new(ids.into_iter().map(Value::Integer).collect())
+}
+
 /// Sets the per-connection settings every library connection needs.
 pub(crate) fn configure(conn: &Connection, access: Access) -> Result<()> {
     // The search index's triggers call these.
     crate::search::index::register(conn)?;
-    // `rarray(?)`: a list of ids bound as one parameter (search candidates).
+    // `rarray(?)`: a list of ids bound as one parameter (`id_array`).
     rusqlite::vtab::array::load_module(conn)?;
     conn.create_scalar_function(
         "outtake_name_key",

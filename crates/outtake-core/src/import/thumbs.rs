@@ -8,13 +8,12 @@
 use std::ffi::OsString;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::time::Duration;
 
-use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 
 use super::sidecars::PICTURE_EXTENSIONS;
+use crate::db::id_array;
 use crate::error::{EntityKind, Error, Result};
 use crate::library::Library;
 use crate::process::{self, RunError};
@@ -159,8 +158,7 @@ impl Library {
         }
         let mut jobs = Vec::new();
         // The clip ids, when given, are bound as one array.
-        let ids: Option<Rc<Vec<Value>>> =
-            only.map(|ids| Rc::new(ids.iter().copied().map(Value::Integer).collect()));
+        let ids = only.map(|ids| id_array(ids.iter().copied()));
         let within = if ids.is_some() { "AND c.id IN rarray(?1)" } else { "" };
         let mut clips = self.conn.prepare(&format!(
             "SELECT c.id, f.path, f.path_hex, f.oshash, c.duration_ms, c.poster_ms FROM clip c JOIN file f ON f.id =

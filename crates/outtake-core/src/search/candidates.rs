@@ -23,8 +23,9 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, ToSql, params};
 
 use super::HitKind;
-use super::filters::{FacetFilter, Filters, id_array};
+use super::filters::{FacetFilter, Filters};
 use super::query::{Query, Sort, Within, without};
+use crate::db::id_array;
 use crate::error::Result;
 
 /// Matches read per table for a query without filters, at the least (a page
@@ -469,7 +470,7 @@ fn candidates(
     let params: &[&dyn ToSql] = match rowids {
         None => &[&expression.as_str()],
         Some(rowids) => {
-            array = id_array(rowids.into_iter());
+            array = id_array(rowids);
             &[&array]
         }
     };

@@ -11,6 +11,7 @@ use rusqlite::{Connection, ToSql, params_from_iter};
 
 use super::query::{Compare, Filter, Within};
 use super::text::{Facet, facet};
+use crate::db::id_array;
 use crate::error::Result;
 use crate::names::name_key;
 use crate::tags::tag_key;
@@ -116,11 +117,6 @@ fn bind_ids(values: &mut Vec<Box<dyn ToSql>>, ids: &[i64]) -> String {
         [id] => format!("({})", bind(values, *id)),
         _ => format!("rarray({})", bind(values, id_array(ids.iter().copied()))),
     }
-}
-
-/// Ids bound to a statement as one array (`rarray(?1)`), so the statement is prepared once.
-pub(super) fn id_array(ids: impl Iterator<Item = i64>) -> Rc<Vec<Value>> {
-    Rc::new(ids.map(Value::Integer).collect())
 }
 
 /// A marker: its id, start and end.

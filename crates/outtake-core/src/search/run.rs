@@ -10,10 +10,11 @@ use serde::Serialize;
 
 use super::HitKind;
 use super::candidates::{Found, Reads, word_matches};
-use super::filters::{Facets, Filters, id_array};
+use super::filters::{Facets, Filters};
 use super::query::{Query, Sort};
 use super::snippet::{Needles, snippet};
 use crate::cues::CueSource;
+use crate::db::id_array;
 use crate::error::Result;
 
 /// Hits shown per clip; the clip's rank uses all of them.
@@ -273,7 +274,7 @@ fn hit_texts<'a>(
             }
         };
         let mut statement = conn.prepare_cached(sql)?;
-        let rows = statement.query_map([id_array(list.into_iter())], |r| {
+        let rows = statement.query_map([id_array(list)], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, Option<String>>(1)?,
