@@ -214,6 +214,44 @@ export function seen(browser) {
   });
 }
 
+/**
+ * The first subtitle-line hit of the results on screen: where it starts, and
+ * what the results say of it (machine-made, its source, its label).
+ */
+export async function firstLineHit(browser) {
+  return evalJson(browser, () => {
+    const el = document.querySelector('[data-testid="hit"][data-kind="cue"]');
+    return el && { start: Number(el.dataset.startMs), machine: el.dataset.machine, source: el.dataset.source, kind: el.querySelector('.kind')?.textContent.trim(), text: el.textContent };
+  });
+}
+
+/**
+ * Opens `hit` (from `firstLineHit`), waits for the player at its moment, and
+ * returns the transcript's line whose text matches `words` (a RegExp), with
+ * the label the transcript gives a machine-made line (null for none).
+ */
+export async function openLineHit(browser, hit, words) {
+  await browser.$('[data-testid="hit"][data-kind="cue"]').click();
+  await browser.$('[data-testid="clip-page"]').waitForExist({ timeout: 10_000 });
+  await until(
+    () =>
+      evalJson(browser, (start) => {
+        const v = document.querySelector('[data-testid="player"]');
+        return v && v.readyState >= 2 && Math.abs(v.currentTime - start / 1000) < 1;
+      }, hit.start),
+    async () => `the player at the line's moment, ${hit.start} ms (${await seen(browser)})`,
+  );
+  return until(
+    () =>
+      evalJson(browser, (source, flags) => {
+        const pattern = new RegExp(source, flags);
+        const cue = [...document.querySelectorAll('[data-testid="transcript-cue"]')].find((c) => pattern.test(c.textContent));
+        return cue && { text: cue.textContent, label: cue.querySelector('[data-testid="machine-made"]')?.textContent ?? null };
+      }, words.source, words.flags),
+    `the line ${words} in the transcript`,
+  );
+}
+
 /** How many elements match `selector` now. */
 export async function count(browser, selector) {
   return evalJson(browser, (s) => document.querySelectorAll(s).length, selector);

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { count, evalJson, invoke, screenshot, search, seen, startApp, until } from './harness.mjs';
+import { count, firstLineHit, invoke, openLineHit, screenshot, search, seen, startApp, until } from './harness.mjs';
 
 const $testid = (id) => `[data-testid="${id}"]`;
 const FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc';
@@ -50,35 +50,16 @@ test('a caption burned into the picture is read in the background, found and ope
     500,
   );
   await search(browser, '말타는');
-  const hit = await evalJson(browser, () => {
-    const el = document.querySelector('[data-testid="hit"][data-kind="cue"]');
-    return el && { start: Number(el.dataset.startMs), machine: el.dataset.machine, text: el.textContent };
-  });
+  const hit = await firstLineHit(browser);
   assert.ok(hit, 'a line hit');
   assert.equal(hit.machine, 'true', `the hit is machine-made: ${hit.text}`);
+  assert.deepEqual([hit.source, hit.kind], ['screen', 'On screen'], `the hit says it was read off the screen: ${hit.text}`);
   assert.ok(hit.start >= 1000 && hit.start <= 3000, `the line starts near 2 s, not at ${hit.start}`);
   await screenshot(browser, 'screen-text-hit');
 
   // Open it: the clip plays from the caption's moment, and the transcript
   // marks the line as read off the screen.
-  await browser.$(`${$testid('hit')}[data-kind="cue"]`).click();
-  await browser.$($testid('clip-page')).waitForExist({ timeout: 10_000 });
-  await until(
-    () =>
-      evalJson(browser, (start) => {
-        const v = document.querySelector('[data-testid="player"]');
-        return v && v.readyState >= 2 && Math.abs(v.currentTime - start / 1000) < 1;
-      }, hit.start),
-    async () => `the player at the caption (${await seen(browser)})`,
-  );
-  const line = await until(
-    () =>
-      evalJson(browser, () => {
-        const cue = [...document.querySelectorAll('[data-testid="transcript-cue"]')].find((c) => c.textContent.includes('타는'));
-        return cue && { text: cue.textContent, machine: cue.querySelector('[data-testid="machine-made"]')?.textContent ?? null };
-      }),
-    'the line in the transcript',
-  );
-  assert.ok(line.machine, `the transcript marks the line as machine-made: ${line.text}`);
+  const line = await openLineHit(browser, hit, /타는/);
+  assert.equal(line.label, 'On screen', `the transcript marks the line as read off the screen: ${line.text}`);
   await screenshot(browser, 'screen-text-transcript');
 });

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { evalJson, invoke, screenshot, search, seen, startApp, until } from './harness.mjs';
+import { firstLineHit, invoke, openLineHit, screenshot, search, seen, startApp, until } from './harness.mjs';
 
 const $testid = (id) => `[data-testid="${id}"]`;
 const MODEL = process.env.OUTTAKE_SPEECH_MODEL;
@@ -64,10 +64,7 @@ test(
       500,
     );
     await search(browser, 'horse');
-    const hit = await evalJson(browser, () => {
-      const el = document.querySelector('[data-testid="hit"][data-kind="cue"]');
-      return el && { start: Number(el.dataset.startMs), machine: el.dataset.machine, source: el.dataset.source, kind: el.querySelector('.kind')?.textContent.trim(), text: el.textContent };
-    });
+    const hit = await firstLineHit(browser);
     assert.ok(hit, 'a line hit');
     assert.equal(hit.machine, 'true', `the hit is machine-made: ${hit.text}`);
     assert.deepEqual([hit.source, hit.kind], ['speech', 'Heard'], `the hit says it was heard: ${hit.text}`);
@@ -75,24 +72,7 @@ test(
 
     // Open it: the clip plays from the spoken moment, and the transcript
     // marks the line as heard.
-    await browser.$(`${$testid('hit')}[data-kind="cue"]`).click();
-    await browser.$($testid('clip-page')).waitForExist({ timeout: 10_000 });
-    await until(
-      () =>
-        evalJson(browser, (start) => {
-          const v = document.querySelector('[data-testid="player"]');
-          return v && v.readyState >= 2 && Math.abs(v.currentTime - start / 1000) < 1;
-        }, hit.start),
-      async () => `the player at the spoken line (${await seen(browser)})`,
-    );
-    const line = await until(
-      () =>
-        evalJson(browser, () => {
-          const cue = [...document.querySelectorAll('[data-testid="transcript-cue"]')].find((c) => /horse/i.test(c.textContent));
-          return cue && { text: cue.textContent, label: cue.querySelector('[data-testid="machine-made"]')?.textContent ?? null };
-        }),
-      'the heard line in the transcript',
-    );
+    const line = await openLineHit(browser, hit, /horse/i);
     assert.equal(line.label, 'Heard', `the transcript marks the line as heard: ${line.text}`);
     assert.match(line.text, /horse riding scene/i, 'the words as said');
     await screenshot(browser, 'speech-transcript');
