@@ -1,5 +1,5 @@
 import { flushSync } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClipDetail } from '../lib/api';
 import { cleanPage, mountOnPage, recordIPC } from '../lib/dom-test';
 import Player from './Player.svelte';
@@ -38,5 +38,46 @@ describe('Player', () => {
     expect(bar.getAttribute('aria-valuetext')).toBe('0:00');
     press('ArrowUp');
     expect(bar.getAttribute('aria-valuetext')).toBe('0:05');
+  });
+
+  it("names a track whose language comes late, and keeps the fan's choice when the tracks are listed again", () => {
+    vi.useFakeTimers();
+    try {
+      recordIPC(() => null);
+      mountOnPage(Player, { base: 'http://127.0.0.1:1/s', clip: CLIP, markers: [], startAt: null, onmarker: () => {}, onretime: async () => true, onexternal: () => {} });
+      flushSync();
+      const video = document.querySelector<HTMLVideoElement>('[data-testid="player"]')!;
+      // WebKit's list: the Korean track's language is not known yet when it is listed.
+      const korean = { enabled: true, language: '', label: '' };
+      const english = { enabled: false, language: 'eng', label: '' };
+      const list = Object.assign(new EventTarget(), { length: 2, 0: korean, 1: english });
+      Object.defineProperty(video, 'audioTracks', { value: list });
+      video.dispatchEvent(new Event('loadedmetadata'));
+      flushSync();
+      const menu = () => {
+        const select = document.querySelector<HTMLSelectElement>('[data-testid="audio-track"]')!;
+        return { options: [...select.options].map((o) => o.textContent), chosen: select.value };
+      };
+      expect(menu()).toEqual({ options: ['Track 1', 'English'], chosen: '1' });
+      expect([korean.enabled, english.enabled]).toEqual([false, true]);
+
+      // The tags arrive with no event; the menu looks again and names it.
+      korean.language = 'kor';
+      vi.advanceTimersByTime(300);
+      flushSync();
+      expect(menu()).toEqual({ options: ['Korean', 'English'], chosen: '1' });
+
+      // The fan picks Korean; a track added later lists them again, and Korean stays.
+      const select = document.querySelector<HTMLSelectElement>('[data-testid="audio-track"]')!;
+      select.value = '0';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      flushSync();
+      list.dispatchEvent(new Event('addtrack'));
+      flushSync();
+      expect(menu().chosen).toBe('0');
+      expect([korean.enabled, english.enabled]).toEqual([true, false]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
