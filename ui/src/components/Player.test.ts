@@ -2,6 +2,7 @@ import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClipDetail } from '../lib/api';
 import { cleanPage, mountOnPage, recordIPC } from '../lib/dom-test';
+import { setLanguage } from '../lib/i18n.svelte';
 import Player from './Player.svelte';
 
 const CLIP = { id: 7, title: 'x', duration_ms: 60_000, video_codec: 'h264', audio_codec: 'aac', path: '/v/x.mp4', markers: [] } as unknown as ClipDetail;
@@ -78,6 +79,28 @@ describe('Player', () => {
       expect([korean.enabled, english.enabled]).toEqual([true, false]);
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it("plays the window's language first, whatever WebKit says the system's is", () => {
+    setLanguage('ko');
+    try {
+      recordIPC(() => null);
+      mountOnPage(Player, { base: 'http://127.0.0.1:1/s', clip: CLIP, markers: [], startAt: null, onmarker: () => {}, onretime: async () => true, onexternal: () => {} });
+      flushSync();
+      const video = document.querySelector<HTMLVideoElement>('[data-testid="player"]')!;
+      const english = { enabled: true, language: 'eng', label: '' };
+      const korean = { enabled: false, language: 'kor', label: '' };
+      Object.defineProperty(video, 'audioTracks', { value: Object.assign(new EventTarget(), { length: 2, 0: english, 1: korean }) });
+      expect(navigator.language).toMatch(/^en/);
+      video.dispatchEvent(new Event('loadedmetadata'));
+      flushSync();
+      const select = document.querySelector<HTMLSelectElement>('[data-testid="audio-track"]')!;
+      expect([...select.options].map((o) => o.textContent)).toEqual(['영어', '한국어']);
+      expect(select.value).toBe('1');
+      expect([english.enabled, korean.enabled]).toEqual([false, true]);
+    } finally {
+      setLanguage('en');
     }
   });
 });
