@@ -7,13 +7,33 @@ import Player from './Player.svelte';
 
 const CLIP = { id: 7, title: 'x', duration_ms: 60_000, video_codec: 'h264', audio_codec: 'aac', path: '/v/x.mp4', markers: [] } as unknown as ClipDetail;
 
+type Track = { enabled: boolean; language: string; label: string };
+
+/**
+ * The player on CLIP with its video bound; given `tracks`, the video has
+ * WebKit's audio track list of them (jsdom's video has none).
+ */
+function mountPlayer(tracks: Track[] = []) {
+  recordIPC(() => null);
+  mountOnPage(Player, { base: 'http://127.0.0.1:1/s', clip: CLIP, markers: [], startAt: null, onmarker: () => {}, onretime: async () => true, onexternal: () => {} });
+  flushSync();
+  const video = document.querySelector<HTMLVideoElement>('[data-testid="player"]')!;
+  const list = Object.assign(new EventTarget(), { length: tracks.length }, tracks);
+  if (tracks.length > 0) Object.defineProperty(video, 'audioTracks', { value: list });
+  return { video, list };
+}
+
+/** The audio menu's options and the chosen one's value. */
+function menu() {
+  const select = document.querySelector<HTMLSelectElement>('[data-testid="audio-track"]')!;
+  return { options: [...select.options].map((o) => o.textContent), chosen: select.value };
+}
+
 describe('Player', () => {
   afterEach(cleanPage);
 
   it('seeks from the keyboard on its seek bar, which says the time in words a reader reads', () => {
-    recordIPC(() => null);
-    mountOnPage(Player, { base: 'http://127.0.0.1:1/s', clip: CLIP, markers: [], startAt: null, onmarker: () => {}, onretime: async () => true, onexternal: () => {} });
-    const video = document.querySelector<HTMLVideoElement>('[data-testid="player"]')!;
+    const { video } = mountPlayer();
     let at = 0;
     Object.defineProperty(video, 'currentTime', { get: () => at, set: (value: number) => (at = value) });
     video.dispatchEvent(new Event('loadedmetadata'));
@@ -44,21 +64,12 @@ describe('Player', () => {
   it("names a track whose language comes late, and keeps the fan's choice when the tracks are listed again", () => {
     vi.useFakeTimers();
     try {
-      recordIPC(() => null);
-      mountOnPage(Player, { base: 'http://127.0.0.1:1/s', clip: CLIP, markers: [], startAt: null, onmarker: () => {}, onretime: async () => true, onexternal: () => {} });
-      flushSync();
-      const video = document.querySelector<HTMLVideoElement>('[data-testid="player"]')!;
       // WebKit's list: the Korean track's language is not known yet when it is listed.
       const korean = { enabled: true, language: '', label: '' };
       const english = { enabled: false, language: 'eng', label: '' };
-      const list = Object.assign(new EventTarget(), { length: 2, 0: korean, 1: english });
-      Object.defineProperty(video, 'audioTracks', { value: list });
+      const { video, list } = mountPlayer([korean, english]);
       video.dispatchEvent(new Event('loadedmetadata'));
       flushSync();
-      const menu = () => {
-        const select = document.querySelector<HTMLSelectElement>('[data-testid="audio-track"]')!;
-        return { options: [...select.options].map((o) => o.textContent), chosen: select.value };
-      };
       expect(menu()).toEqual({ options: ['Track 1', 'English'], chosen: '1' });
       expect([korean.enabled, english.enabled]).toEqual([false, true]);
 
@@ -85,19 +96,13 @@ describe('Player', () => {
   it("plays the window's language first, whatever WebKit says the system's is", () => {
     setLanguage('ko');
     try {
-      recordIPC(() => null);
-      mountOnPage(Player, { base: 'http://127.0.0.1:1/s', clip: CLIP, markers: [], startAt: null, onmarker: () => {}, onretime: async () => true, onexternal: () => {} });
-      flushSync();
-      const video = document.querySelector<HTMLVideoElement>('[data-testid="player"]')!;
       const english = { enabled: true, language: 'eng', label: '' };
       const korean = { enabled: false, language: 'kor', label: '' };
-      Object.defineProperty(video, 'audioTracks', { value: Object.assign(new EventTarget(), { length: 2, 0: english, 1: korean }) });
+      const { video } = mountPlayer([english, korean]);
       expect(navigator.language).toMatch(/^en/);
       video.dispatchEvent(new Event('loadedmetadata'));
       flushSync();
-      const select = document.querySelector<HTMLSelectElement>('[data-testid="audio-track"]')!;
-      expect([...select.options].map((o) => o.textContent)).toEqual(['영어', '한국어']);
-      expect(select.value).toBe('1');
+      expect(menu()).toEqual({ options: ['영어', '한국어'], chosen: '1' });
       expect([english.enabled, korean.enabled]).toEqual([false, true]);
     } finally {
       setLanguage('en');
