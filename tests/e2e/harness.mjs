@@ -218,7 +218,7 @@ export function seen(browser) {
  * The first subtitle-line hit of the results on screen: where it starts, and
  * what the results say of it (machine-made, its source, its label).
  */
-export async function firstLineHit(browser) {
+async function firstLineHit(browser) {
   return evalJson(browser, () => {
     const el = document.querySelector('[data-testid="hit"][data-kind="cue"]');
     return el && { start: Number(el.dataset.startMs), machine: el.dataset.machine, source: el.dataset.source, kind: el.querySelector('.kind')?.textContent.trim(), text: el.textContent };
@@ -226,7 +226,18 @@ export async function firstLineHit(browser) {
 }
 
 /**
- * Opens `hit` (from `firstLineHit`), waits for the player at its moment, and
+ * Waits until the library finds `query` (lines a background reader adds come
+ * in their own time; `what`, for a timeout, says what was awaited), then
+ * searches it in the window and returns its first line hit (`firstLineHit`).
+ */
+export async function lineHitWhenFound(browser, query, what, timeout) {
+  await until(async () => (await invoke(browser, 'search', { query, limit: 10 })).clips.length > 0, what, timeout, 500);
+  await search(browser, query);
+  return firstLineHit(browser);
+}
+
+/**
+ * Opens `hit` (from `lineHitWhenFound`), waits for the player at its moment, and
  * returns the transcript's line whose text matches `words` (a RegExp), with
  * the label the transcript gives a machine-made line (null for none).
  */

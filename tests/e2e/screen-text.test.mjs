@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { count, firstLineHit, invoke, openLineHit, screenshot, search, seen, startApp, until } from './harness.mjs';
+import { count, lineHitWhenFound, openLineHit, screenshot, seen, startApp, until } from './harness.mjs';
 
 const $testid = (id) => `[data-testid="${id}"]`;
 const FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc';
@@ -43,14 +43,7 @@ test('a caption burned into the picture is read in the background, found and ope
 
   // Nobody typed the words: they come when the reader has read the clip.
   // Korean typed without spaces finds the caption read with them.
-  await until(
-    async () => (await invoke(browser, 'search', { query: '말타는', limit: 10 })).clips.length > 0,
-    async () => `the caption read off the picture (${await seen(browser)})`,
-    60_000,
-    500,
-  );
-  await search(browser, '말타는');
-  const hit = await firstLineHit(browser);
+  const hit = await lineHitWhenFound(browser, '말타는', async () => `the caption read off the picture (${await seen(browser)})`, 60_000);
   assert.ok(hit, 'a line hit');
   assert.equal(hit.machine, 'true', `the hit is machine-made: ${hit.text}`);
   assert.deepEqual([hit.source, hit.kind], ['screen', 'On screen'], `the hit says it was read off the screen: ${hit.text}`);

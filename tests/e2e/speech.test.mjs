@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { firstLineHit, invoke, openLineHit, screenshot, search, seen, startApp, until } from './harness.mjs';
+import { invoke, lineHitWhenFound, openLineHit, screenshot, seen, startApp, until } from './harness.mjs';
 
 const $testid = (id) => `[data-testid="${id}"]`;
 const MODEL = process.env.OUTTAKE_SPEECH_MODEL;
@@ -57,14 +57,12 @@ test(
     await browser.$($testid('add-folder-submit')).click();
 
     // Nobody typed the words: they come when the listener has heard the clip.
-    await until(
-      async () => (await invoke(browser, 'search', { query: 'horse', limit: 10 })).clips.length > 0,
+    const hit = await lineHitWhenFound(
+      browser,
+      'horse',
       async () => `the spoken words heard (${await seen(browser)}; the model would not load: ${(await invoke(browser, 'settings', {})).speech_off})`,
       120_000,
-      500,
     );
-    await search(browser, 'horse');
-    const hit = await firstLineHit(browser);
     assert.ok(hit, 'a line hit');
     assert.equal(hit.machine, 'true', `the hit is machine-made: ${hit.text}`);
     assert.deepEqual([hit.source, hit.kind], ['speech', 'Heard'], `the hit says it was heard: ${hit.text}`);
